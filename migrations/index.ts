@@ -1,0 +1,3 @@
+// Every migration, in order. `npm run migration:generate` appends new ones here.
+import { Initial1795870243738 } from './1795870243738-Initial.js';
+export const migrations = [Initial1795870243738];

@@ -1,0 +1,46 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module.js';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { CyclesModule } from './cycles/cycles.module.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { DemoModule } from './demo/demo.module.js';
+import { EmployeesModule } from './employees/employees.module.js';
+import { HealthController } from './health/health.controller.js';
+import { KpiTemplatesModule } from './kpi-templates/kpi-templates.module.js';
+import { ReviewsModule } from './reviews/reviews.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Resolved before the app starts: DATABASE_URL, or the embedded server's. */
+  databaseUrl: string;
+}
+
+/** The pipe and the filter are registered here, not in main.ts, so tests get exactly the same. */
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
+        AuditModule,
+        KpiTemplatesModule,
+        EmployeesModule,
+        CyclesModule,
+        ReviewsModule,
+        DemoModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

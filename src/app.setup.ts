@@ -1,0 +1,36 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from './config/config.js';
+import { ErrorResponseDto } from './common/error-response.dto.js';
+import { KpiTemplatesService } from './kpi-templates/kpi-templates.service.js';
+
+/** HTTP set-up shared by main.ts and the e2e tests. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.setGlobalPrefix('api');
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.disable('x-powered-by');
+
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Scorecard API')
+      .setDescription(
+        'Performance reviews with role-specific KPI templates and explainable scores. Every write carries the version it read ' +
+          '(If-Match header or `version` field); a stale version gets 409. Errors share one shape (ErrorResponse).',
+      )
+      .setVersion('1')
+      .build(),
+    { extraModels: [ErrorResponseDto] },
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+}
+
+/** Brings the schema up to date and makes sure the default roles exist. */
+export async function prepareDatabase(app: INestApplication): Promise<void> {
+  const dataSource = app.get(DataSource);
+  await dataSource.runMigrations({ transaction: 'each' });
+  await app.get(KpiTemplatesService).ensureDefaults();
+}

@@ -1,0 +1,114 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { ApiError } from './errors.js';
+import type { ErrorResponseDto, FieldErrorDto } from './error-response.dto.js';
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
+}
+
+/** PostgreSQL errors that mean "bad input", mapped so that they never surface as a 500. */
+function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
+  const driverError = err.driverError as { code?: string; detail?: string; constraint?: string; column?: string };
+  switch (driverError.code) {
+    case '23505': {
+      const field = /Key \(([^)]+)\)/.exec(driverError.detail ?? '')?.[1];
+      return {
+        statusCode: 409,
+        error: REASONS[409],
+        message: `Already exists: ${driverError.detail ?? driverError.constraint ?? 'duplicate value'}`,
+        errors: field ? [{ field: field.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase()), message: 'must be unique' }] : undefined,
+      };
+    }
+    case '23503':
+      return { statusCode: 409, error: REASONS[409], message: `Still referenced or refers to something missing: ${driverError.detail ?? ''}`.trim() };
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+      return { statusCode: 400, error: REASONS[400], message: `Invalid value: ${err.message}` };
+    default:
+      return null;
+  }
+}
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorResponseDto {
+    if (exception instanceof ApiError) {
+      const status = exception.getStatus();
+      return {
+        statusCode: status,
+        error: REASONS[status] ?? 'Error',
+        message: exception.message,
+        ...(exception.fieldErrors ? { errors: exception.fieldErrors } : {}),
+        ...(exception.details ? { details: exception.details } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      let message = exception.message;
+      let errors: FieldErrorDto[] | undefined;
+      if (typeof response === 'object' && response !== null && 'message' in response) {
+        const m = (response as { message: unknown }).message;
+        if (Array.isArray(m)) {
+          errors = m.map((x) => ({ field: '', message: String(x) }));
+          message = m.map(String).join('; ');
+        } else if (typeof m === 'string') {
+          message = m;
+        }
+      }
+      // Express's body parser errors arrive wrapped with the parser's own wording.
+      if (status === 400 && /JSON|Unexpected token|Unexpected end/i.test(message)) message = `Malformed JSON body: ${message}`;
+      return { statusCode: status, error: REASONS[status] ?? 'Error', message, ...(errors ? { errors } : {}) };
+    }
+    if (exception instanceof QueryFailedError) {
+      const mapped = fromDatabase(exception);
+      if (mapped) return mapped;
+    }
+    const parser = exception as BodyParserError;
+    if (parser && typeof parser === 'object' && typeof parser.type === 'string' && parser.expose) {
+      const status = parser.status ?? parser.statusCode ?? 400;
+      const message =
+        parser.type === 'entity.too.large'
+          ? 'Request body is too large'
+          : parser.type === 'entity.parse.failed'
+            ? `Malformed JSON body: ${parser.message ?? ''}`.trim()
+            : (parser.message ?? 'Bad request');
+      return { statusCode: status, error: REASONS[status] ?? 'Error', message };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: REASONS[500], message: 'Something went wrong on our side; it has been logged' };
+  }
+}

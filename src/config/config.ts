@@ -1,0 +1,95 @@
+import { homedir, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+/** Every setting the app reads, parsed and validated once at start-up. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Connection string of an external PostgreSQL; null means "start the embedded one". */
+  databaseUrl: string | null;
+  embeddedPg: { dataDir: string; port: number };
+  /** Load demo data into an empty database on start. */
+  demoData: boolean;
+  bodyLimit: string;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/**
+ * Root's home is often not traversable by the unprivileged user PostgreSQL must run as, so root's
+ * data goes under /var/lib; everyone else keeps it in their XDG data folder.
+ */
+export function defaultDataDir(env: Env): string {
+  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'scorecard', 'pg');
+  if (process.getuid?.() === 0) return '/var/lib/scorecard/pg';
+  const home = homedir() || join(tmpdir(), userInfo().username);
+  return join(home, '.local', 'share', 'scorecard', 'pg');
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    problems.push(`${name}="${raw}" must be true or false`);
+    return fallback;
+  };
+
+  let databaseUrl: string | null = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl) {
+    try {
+      const url = new URL(databaseUrl);
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got ${url.protocol}//)`);
+      }
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database)');
+      databaseUrl = null;
+    }
+  }
+
+  const bodyLimit = env.BODY_LIMIT?.trim() || '256kb';
+  if (!/^\d+(b|kb|mb)$/i.test(bodyLimit)) problems.push(`BODY_LIMIT="${bodyLimit}" must look like 256kb or 1mb`);
+
+  const logLevel = (env.LOG_LEVEL?.trim() || 'log') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: AppConfig = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    databaseUrl,
+    embeddedPg: {
+      dataDir: env.EMBEDDED_PG_DIR?.trim() || defaultDataDir(env),
+      port: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    },
+    demoData: bool('DEMO_DATA', true),
+    bodyLimit,
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import { lockVersioned, saveVersioned } from '../common/versioning.js';
+import { Cycle, type CycleStatus } from './cycle.entity.js';
+import type { CreateCycleDto, CycleDto, CycleQueryDto, UpdateCycleDto } from './dto/cycle.dto.js';
+
+interface Counts {
+  draft: number;
+  submitted: number;
+  finalized: number;
+  total: number;
+}
+
+const snapshot = (c: Cycle) => ({ name: c.name, periodStart: c.periodStart, periodEnd: c.periodEnd, status: c.status, version: c.version });
+
+function checkPeriod(start: string, end: string): void {
+  if (end < start) throw badRequest(`periodEnd (${end}) is before periodStart (${start})`, [{ field: 'periodEnd', message: 'must not be before periodStart' }]);
+}
+
+@Injectable()
+export class CyclesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Cycle) private readonly cycles: Repository<Cycle>,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(q: CycleQueryDto): Promise<CycleDto[]> {
+    const rows = await this.cycles.find({ where: q.status ? { status: q.status } : {}, order: { periodStart: 'DESC', name: 'ASC' } });
+    const counts = await this.counts(rows.map((r) => r.id));
+    return rows.map((c) => this.toDto(c, counts.get(c.id)));
+  }
+
+  async get(id: string): Promise<CycleDto> {
+    const c = await this.findById(id);
+    return this.toDto(c, (await this.counts([id])).get(id));
+  }
+
+  async findById(id: string, m: EntityManager = this.dataSource.manager): Promise<Cycle> {
+    const c = await m.findOneBy(Cycle, { id });
+    if (!c) throw notFound('Cycle', id);
+    return c;
+  }
+
+  /**
+   * Reviews may only be created or changed while their cycle is open. The shared row lock keeps
+   * the cycle from closing until the caller's transaction ends.
+   */
+  async lockOpen(m: EntityManager, id: string): Promise<Cycle> {
+    const c = await m.findOne(Cycle, { where: { id }, lock: { mode: 'pessimistic_read' } });
+    if (!c) throw notFound('Cycle', id);
+    if (c.status !== 'open') throw conflict(`Cycle "${c.name}" is ${c.status}; reviews can only change while it is open`, { cycleStatus: c.status });
+    return c;
+  }
+
+  async create(actor: Actor, dto: CreateCycleDto): Promise<CycleDto> {
+    checkPeriod(dto.periodStart, dto.periodEnd);
+    const saved = await this.dataSource.transaction(async (m) => {
+      if (await m.existsBy(Cycle, { name: dto.name })) throw conflict(`A cycle named "${dto.name}" already exists`, undefined, [{ field: 'name', message: 'must be unique' }]);
+      const c = await m.save(m.create(Cycle, { name: dto.name, periodStart: dto.periodStart, periodEnd: dto.periodEnd, status: 'planned' }));
+      await this.audit.record(m, actor, { action: 'create', entity: 'cycle', entityId: c.id, after: snapshot(c) });
+      return c;
+    });
+    return this.get(saved.id);
+  }
+
+  async update(actor: Actor, id: string, expected: number, dto: UpdateCycleDto): Promise<CycleDto> {
+    await this.dataSource.transaction(async (m) => {
+      const c = await lockVersioned(m, Cycle, 'Cycle', id, expected);
+      if (c.status === 'closed') throw conflict(`Cycle "${c.name}" is closed and can no longer change`);
+      const patch: Partial<Cycle> = {};
+      if (dto.name !== undefined && dto.name !== c.name) {
+        if (await m.existsBy(Cycle, { name: dto.name })) throw conflict(`A cycle named "${dto.name}" already exists`, undefined, [{ field: 'name', message: 'must be unique' }]);
+        patch.name = dto.name;
+      }
+      if (dto.periodStart !== undefined) patch.periodStart = dto.periodStart;
+      if (dto.periodEnd !== undefined) patch.periodEnd = dto.periodEnd;
+      checkPeriod(patch.periodStart ?? c.periodStart, patch.periodEnd ?? c.periodEnd);
+      const saved = await saveVersioned(m, Cycle, 'Cycle', c, patch);
+      await this.audit.record(m, actor, { action: 'update', entity: 'cycle', entityId: id, before: snapshot(c), after: snapshot(saved) });
+    });
+    return this.get(id);
+  }
+
+  async open(actor: Actor, id: string, expected: number): Promise<CycleDto> {
+    return this.transition(actor, id, expected, 'planned', 'open');
+  }
+
+  /** A cycle closes only when every review in it is finalized; otherwise the error lists the rest. */
+  async close(actor: Actor, id: string, expected: number): Promise<CycleDto> {
+    return this.transition(actor, id, expected, 'open', 'closed', async (m) => {
+      // Read through SQL rather than the reviews module: reviews depend on cycles, not the reverse.
+      const pending = await m.query<{ id: string; employee_no: string; name: string; status: string }[]>(
+        `SELECT r.id, e.employee_no, e.name, r.status FROM reviews r JOIN employees e ON e.id = r.employee_id
+         WHERE r.cycle_id = $1 AND r.status <> 'finalized' ORDER BY e.employee_no`,
+        [id],
+      );
+      if (pending.length > 0) {
+        throw conflict(
+          `The cycle cannot close: ${pending.length} review(s) are not finalized: ${pending
+            .slice(0, 10)
+            .map((p) => `${p.employee_no} ${p.name} (${p.status})`)
+            .join(', ')}${pending.length > 10 ? ', …' : ''}`,
+          { notFinalized: pending.map((p) => ({ reviewId: p.id, employeeNo: p.employee_no, name: p.name, status: p.status })) },
+        );
+      }
+    });
+  }
+
+  async remove(actor: Actor, id: string, expected: number): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const c = await lockVersioned(m, Cycle, 'Cycle', id, expected);
+      if (c.status !== 'planned') throw conflict(`Only a planned cycle can be deleted; "${c.name}" is ${c.status}`);
+      await m.delete(Cycle, { id });
+      await this.audit.record(m, actor, { action: 'delete', entity: 'cycle', entityId: id, before: snapshot(c) });
+    });
+  }
+
+  private async transition(actor: Actor, id: string, expected: number, from: CycleStatus, to: CycleStatus, guard?: (m: EntityManager) => Promise<void>): Promise<CycleDto> {
+    await this.dataSource.transaction(async (m) => {
+      const c = await lockVersioned(m, Cycle, 'Cycle', id, expected);
+      if (c.status !== from) throw conflict(`Cycle "${c.name}" is ${c.status}; only a ${from} cycle can become ${to}`, { status: c.status });
+      await guard?.(m);
+      const saved = await saveVersioned(m, Cycle, 'Cycle', c, { status: to });
+      await this.audit.record(m, actor, { action: to === 'open' ? 'open' : 'close', entity: 'cycle', entityId: id, before: snapshot(c), after: snapshot(saved) });
+    });
+    return this.get(id);
+  }
+
+  private async counts(ids: string[]): Promise<Map<string, Counts>> {
+    const out = new Map<string, Counts>();
+    if (ids.length === 0) return out;
+    const rows = await this.dataSource.query<{ cycle_id: string; status: string; n: number }[]>(
+      'SELECT cycle_id, status, count(*)::int AS n FROM reviews WHERE cycle_id = ANY($1) GROUP BY cycle_id, status',
+      [ids],
+    );
+    for (const r of rows) {
+      const c = out.get(r.cycle_id) ?? { draft: 0, submitted: 0, finalized: 0, total: 0 };
+      if (r.status === 'draft' || r.status === 'submitted' || r.status === 'finalized') c[r.status] += r.n;
+      c.total += r.n;
+      out.set(r.cycle_id, c);
+    }
+    return out;
+  }
+
+  private toDto(c: Cycle, counts: Counts | undefined): CycleDto {
+    return {
+      id: c.id,
+      name: c.name,
+      periodStart: c.periodStart,
+      periodEnd: c.periodEnd,
+      status: c.status,
+      reviews: counts ?? { draft: 0, submitted: 0, finalized: 0, total: 0 },
+      version: c.version,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: new Date(c.updatedAt).toISOString(),
+    };
+  }
+}

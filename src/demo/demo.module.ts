@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CyclesModule } from '../cycles/cycles.module.js';
+import { EmployeesModule } from '../employees/employees.module.js';
+import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
+import { ReviewsModule } from '../reviews/reviews.module.js';
+import { DemoService } from './demo.service.js';
+
+@Module({
+  imports: [KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule],
+  providers: [DemoService],
+  exports: [DemoService],
+})
+export class DemoModule {}

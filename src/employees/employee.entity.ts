@@ -1,0 +1,62 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { Role } from '../kpi-templates/role.entity.js';
+
+@Entity('employees')
+export class Employee {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'employee_no', type: 'varchar', length: 32, unique: true })
+  employeeNo: string;
+
+  @Index('ix_employees_name')
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 320 })
+  email: string;
+
+  @Index('ix_employees_role')
+  @Column({ name: 'role_id', type: 'uuid' })
+  roleId: string;
+
+  @ManyToOne(() => Role, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'role_id' })
+  role: Relation<Role>;
+
+  @Index('ix_employees_department')
+  @Column({ type: 'varchar', length: 200 })
+  department: string;
+
+  @Index('ix_employees_manager')
+  @Column({ name: 'manager_id', type: 'uuid', nullable: true })
+  managerId: string | null;
+
+  @ManyToOne(() => Employee, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'manager_id' })
+  manager: Relation<Employee> | null;
+
+  @Column({ name: 'hire_date', type: 'date' })
+  hireDate: string;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+}

@@ -1,0 +1,60 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Actor, CurrentActor } from '../common/actor.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { expectedVersion } from '../common/versioning.js';
+import { CreateEmployeeDto, EmployeeDto, EmployeePageDto, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto.js';
+import { EmployeesService } from './employees.service.js';
+
+@ApiTags('employees')
+@Controller('employees')
+export class EmployeesController {
+  constructor(private readonly service: EmployeesService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Search and filter employees, a page at a time' })
+  @ApiOkResponse({ type: EmployeePageDto })
+  @ApiErrors(400)
+  list(@Query() q: EmployeeQueryDto): Promise<EmployeePageDto> {
+    return this.service.list(q);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: EmployeeDto })
+  @ApiErrors(400, 404)
+  get(@Param('id', ParseIdPipe) id: string): Promise<EmployeeDto> {
+    return this.service.get(id);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: EmployeeDto })
+  @ApiErrors(400, 409)
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateEmployeeDto): Promise<EmployeeDto> {
+    return this.service.create(actor, dto);
+  }
+
+  @Patch(':id')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' })
+  @ApiOperation({ summary: 'Change an employee; deactivate with "active": false' })
+  @ApiOkResponse({ type: EmployeeDto })
+  @ApiErrors(400, 404, 409, 428)
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateEmployeeDto,
+  ): Promise<EmployeeDto> {
+    return this.service.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The version you read' })
+  @ApiOperation({ summary: 'Delete a mistaken entry; anyone with reviews or reports is kept (409): deactivate them instead' })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 404, 409, 428)
+  async remove(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    await this.service.remove(actor, id, expectedVersion(ifMatch, undefined));
+  }
+}

@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Brackets, DataSource, type EntityManager, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import type { Page } from '../common/pagination.js';
+import { lockVersioned, saveVersioned } from '../common/versioning.js';
+import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
+import type { CreateEmployeeDto, EmployeeDto, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto.js';
+import { Employee } from './employee.entity.js';
+
+const SORT_COLUMNS: Record<EmployeeQueryDto['sort'], string> = {
+  name: 'e.name',
+  employeeNo: 'e.employee_no',
+  department: 'e.department',
+  hireDate: 'e.hire_date',
+  createdAt: 'e.created_at',
+};
+
+/** The fields an audit entry shows for an employee. */
+function snapshot(e: Employee): Record<string, unknown> {
+  return {
+    employeeNo: e.employeeNo,
+    name: e.name,
+    email: e.email,
+    roleId: e.roleId,
+    department: e.department,
+    managerId: e.managerId,
+    hireDate: e.hireDate,
+    active: e.active,
+    version: e.version,
+  };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+// Any reporting-line change takes this lock, so two concurrent re-orgs cannot together build a loop
+// that neither would build alone.
+const REPORTING_TREE_LOCK = 4_242_001;
+
+@Injectable()
+export class EmployeesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Employee) private readonly employees: Repository<Employee>,
+    private readonly templates: KpiTemplatesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(q: EmployeeQueryDto): Promise<Page<EmployeeDto>> {
+    const qb = this.employees
+      .createQueryBuilder('e')
+      .leftJoinAndSelect('e.role', 'role')
+      .leftJoinAndSelect('e.manager', 'manager');
+    if (q.q) {
+      const term = escapeLike(q.q.trim());
+      qb.andWhere(new Brackets((w) => w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('e.employee_no ILIKE :prefix', { prefix: `${term}%` })));
+    }
+    if (q.roleId) qb.andWhere('e.role_id = :roleId', { roleId: q.roleId });
+    if (q.department) qb.andWhere('e.department = :department', { department: q.department });
+    if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
+    if (q.active !== 'all') qb.andWhere('e.active = :active', { active: q.active === 'true' });
+    qb.orderBy(SORT_COLUMNS[q.sort], q.order === 'desc' ? 'DESC' : 'ASC').addOrderBy('e.id', 'ASC');
+    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map((e) => this.toDto(e)), meta: { page: q.page, pageSize: q.pageSize, total } };
+  }
+
+  async get(id: string): Promise<EmployeeDto> {
+    return this.toDto(await this.findById(id));
+  }
+
+  /** For other modules: the employee row, or 404. */
+  async findById(id: string, m: EntityManager = this.dataSource.manager): Promise<Employee> {
+    const e = await m.findOne(Employee, { where: { id }, relations: { role: true, manager: true } });
+    if (!e) throw notFound('Employee', id);
+    return e;
+  }
+
+  async create(actor: Actor, dto: CreateEmployeeDto): Promise<EmployeeDto> {
+    const id = await this.dataSource.transaction(async (m) => {
+      await this.checkRole(dto.roleId);
+      if (await m.existsBy(Employee, { employeeNo: dto.employeeNo })) {
+        throw conflict(`Employee number ${dto.employeeNo} is already taken`, undefined, [{ field: 'employeeNo', message: 'must be unique' }]);
+      }
+      if (dto.managerId) await this.checkManager(m, null, dto.managerId);
+      const saved = await m.save(
+        m.create(Employee, {
+          employeeNo: dto.employeeNo,
+          name: dto.name,
+          email: dto.email,
+          roleId: dto.roleId,
+          department: dto.department,
+          managerId: dto.managerId ?? null,
+          hireDate: dto.hireDate,
+          active: dto.active ?? true,
+        }),
+      );
+      await this.audit.record(m, actor, { action: 'create', entity: 'employee', entityId: saved.id, after: snapshot(saved) });
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  async update(actor: Actor, id: string, expected: number, dto: UpdateEmployeeDto): Promise<EmployeeDto> {
+    await this.dataSource.transaction(async (m) => {
+      if (dto.managerId !== undefined) await m.query('SELECT pg_advisory_xact_lock($1)', [REPORTING_TREE_LOCK]);
+      const e = await lockVersioned(m, Employee, 'Employee', id, expected);
+      const patch: Partial<Employee> = {};
+      if (dto.employeeNo !== undefined && dto.employeeNo !== e.employeeNo) {
+        if (await m.existsBy(Employee, { employeeNo: dto.employeeNo })) {
+          throw conflict(`Employee number ${dto.employeeNo} is already taken`, undefined, [{ field: 'employeeNo', message: 'must be unique' }]);
+        }
+        patch.employeeNo = dto.employeeNo;
+      }
+      if (dto.name !== undefined) patch.name = dto.name;
+      if (dto.email !== undefined) patch.email = dto.email;
+      if (dto.department !== undefined) patch.department = dto.department;
+      if (dto.hireDate !== undefined) patch.hireDate = dto.hireDate;
+      if (dto.active !== undefined) patch.active = dto.active;
+      if (dto.roleId !== undefined && dto.roleId !== e.roleId) {
+        await this.checkRole(dto.roleId);
+        patch.roleId = dto.roleId;
+      }
+      if (dto.managerId !== undefined && dto.managerId !== e.managerId) {
+        if (dto.managerId !== null) await this.checkManager(m, id, dto.managerId);
+        patch.managerId = dto.managerId;
+      }
+      const saved = await saveVersioned(m, Employee, 'Employee', e, patch);
+      await this.audit.record(m, actor, { action: 'update', entity: 'employee', entityId: id, before: snapshot(e), after: snapshot(saved) });
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Only a mistaken entry can be deleted. Anyone with reviews stays on record (deactivate them
+   * instead), and so does anyone others still report to.
+   */
+  async remove(actor: Actor, id: string, expected: number): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const e = await lockVersioned(m, Employee, 'Employee', id, expected);
+      const [{ reviews }] = await m.query<{ reviews: number }[]>('SELECT count(*)::int AS reviews FROM reviews WHERE employee_id = $1', [id]);
+      if (reviews > 0) {
+        throw conflict(`${e.name} has ${reviews} review(s) and stays on record; deactivate instead (PATCH with "active": false)`, { reviews });
+      }
+      const reports = await m.countBy(Employee, { managerId: id });
+      if (reports > 0) throw conflict(`${reports} employee(s) report to ${e.name}; give them another manager first`, { reports });
+      await m.delete(Employee, { id });
+      await this.audit.record(m, actor, { action: 'delete', entity: 'employee', entityId: id, before: snapshot(e) });
+    });
+  }
+
+  /** Ids of everyone below a manager (reports, their reports, …), not the manager. */
+  async subtreeIds(managerId: string, m: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows = await m.query<{ id: string }[]>(
+      `WITH RECURSIVE tree AS (
+         SELECT id FROM employees WHERE manager_id = $1
+         UNION
+         SELECT e.id FROM employees e JOIN tree t ON e.manager_id = t.id
+       ) SELECT id FROM tree`,
+      [managerId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async checkRole(roleId: string): Promise<void> {
+    if (!(await this.templates.roleExists(roleId))) {
+      throw badRequest(`Role ${roleId} does not exist`, [{ field: 'roleId', message: 'must be an existing role' }]);
+    }
+  }
+
+  /** A manager must exist and must not sit below the employee: a reporting chain never loops. */
+  private async checkManager(m: EntityManager, employeeId: string | null, managerId: string): Promise<void> {
+    if (employeeId === managerId) throw badRequest('An employee cannot be their own manager', [{ field: 'managerId', message: 'must not be the employee' }]);
+    if (!(await m.existsBy(Employee, { id: managerId }))) {
+      throw badRequest(`Manager ${managerId} does not exist`, [{ field: 'managerId', message: 'must be an existing employee' }]);
+    }
+    if (employeeId && (await this.subtreeIds(employeeId, m)).includes(managerId)) {
+      throw badRequest('That manager reports (directly or indirectly) to this employee; the reporting chain would loop', [
+        { field: 'managerId', message: 'must not be one of the employee\'s own reports' },
+      ]);
+    }
+  }
+
+  toDto(e: Employee): EmployeeDto {
+    return {
+      id: e.id,
+      employeeNo: e.employeeNo,
+      name: e.name,
+      email: e.email,
+      role: { id: e.role.id, code: e.role.code, nameZh: e.role.nameZh, nameEn: e.role.nameEn },
+      department: e.department,
+      manager: e.manager ? { id: e.manager.id, employeeNo: e.manager.employeeNo, name: e.manager.name } : null,
+      hireDate: e.hireDate,
+      active: e.active,
+      version: e.version,
+      createdAt: e.createdAt.toISOString(),
+      updatedAt: new Date(e.updatedAt).toISOString(),
+    };
+  }
+}

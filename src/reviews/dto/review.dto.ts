@@ -1,0 +1,206 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
+import { KpiDto, RatingBandDto } from '../../kpi-templates/dto/kpi.dto.js';
+
+export class CreateReviewDto {
+  @ApiProperty() @IsUUID('4') employeeId: string;
+  @ApiProperty() @IsUUID('4') cycleId: string;
+}
+
+export class KpiEntryDto {
+  @ApiProperty({ example: 'sales_attainment' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'kpiKey must be a KPI key of this review' })
+  kpiKey: string;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Target KPIs: the actual result' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
+  @Min(-1e12)
+  @Max(1e12)
+  actual?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: "Target KPIs: this person's own target, replacing the template's" })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
+  @Min(0)
+  @Max(1e12)
+  target?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Rating KPIs: a point of the scale' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  rating?: number | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  comment?: string | null;
+}
+
+export class PutScoresDto {
+  @ApiProperty({ type: [KpiEntryDto], description: 'The full set of KPI inputs; a KPI left out has no input' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => KpiEntryDto)
+  entries: KpiEntryDto[];
+
+  @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class UpdateReviewDto {
+  @ApiPropertyOptional({ description: 'Strengths shown this period' }) @IsOptional() @IsString() @MaxLength(10000) strengths?: string;
+  @ApiPropertyOptional({ description: 'Challenges faced (工作挑战)' }) @IsOptional() @IsString() @MaxLength(10000) challenges?: string;
+  @ApiPropertyOptional({ description: 'Development plan for the next period (职业发展)' }) @IsOptional() @IsString() @MaxLength(10000) developmentPlan?: string;
+  @ApiPropertyOptional({ description: 'Notes for HR only' }) @IsOptional() @IsString() @MaxLength(10000) hrNotes?: string;
+
+  @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class TransitionDto {
+  @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class ReopenDto extends TransitionDto {
+  @ApiProperty({ description: 'Why the review is reopened; kept in the audit log' })
+  @IsString()
+  @Length(3, 2000, { message: 'reason must be 3 to 2000 characters' })
+  reason: string;
+}
+
+export const REVIEW_STATUSES = ['draft', 'submitted', 'finalized'] as const;
+
+export class ReviewQueryDto extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID('4') cycleId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID('4') employeeId?: string;
+  @ApiPropertyOptional({ enum: REVIEW_STATUSES }) @IsOptional() @IsIn(REVIEW_STATUSES) status?: (typeof REVIEW_STATUSES)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) department?: string;
+  @ApiPropertyOptional({ description: "Reviews of this manager's direct reports" }) @IsOptional() @IsUUID('4') managerId?: string;
+  @ApiPropertyOptional({ description: 'Part of the employee name or the start of the number' }) @IsOptional() @IsString() @Length(1, 100) q?: string;
+}
+
+export class ReviewEmployeeDto {
+  @ApiProperty() id: string;
+  @ApiProperty() employeeNo: string;
+  @ApiProperty() name: string;
+  @ApiProperty() department: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) managerId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) managerName: string | null;
+}
+
+export class ReviewCycleDto {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() periodStart: string;
+  @ApiProperty() periodEnd: string;
+  @ApiProperty() status: string;
+}
+
+export class PinnedTemplateDto {
+  @ApiProperty() templateId: string;
+  @ApiProperty() templateVersionId: string;
+  @ApiProperty() versionNumber: number;
+  @ApiProperty() roleCode: string;
+  @ApiProperty() roleNameZh: string;
+  @ApiProperty() roleNameEn: string;
+}
+
+export class KpiInputDto {
+  @ApiPropertyOptional({ type: Number, nullable: true }) actual: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) target: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) rating: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) comment: string | null;
+}
+
+export class ReviewKpiDto extends KpiDto {
+  @ApiProperty({ type: KpiInputDto }) input: KpiInputDto;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Score from the rule; null while the input is missing' }) score: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'score × weight / 100' }) points: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Target KPIs: % of target reached' }) attainment: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Target KPIs: the target used' }) targetUsed: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Rating KPIs: label of the chosen point (en)' }) ratingLabelEn: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Rating KPIs: label of the chosen point (zh-CN)' }) ratingLabelZh: string | null;
+  @ApiProperty({ description: 'How the score came about' }) explanation: string;
+}
+
+export class ReviewDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ type: ReviewEmployeeDto }) employee: ReviewEmployeeDto;
+  @ApiProperty({ type: ReviewCycleDto }) cycle: ReviewCycleDto;
+  @ApiProperty({ enum: REVIEW_STATUSES }) status: string;
+  @ApiProperty({ type: PinnedTemplateDto }) template: PinnedTemplateDto;
+  @ApiProperty({ type: [ReviewKpiDto] }) kpis: ReviewKpiDto[];
+  @ApiProperty({ description: 'Sum of points' }) total: number;
+  @ApiProperty() complete: boolean;
+  @ApiProperty({ type: [String], description: 'Keys of KPIs without input' }) missing: string[];
+  @ApiPropertyOptional({ type: RatingBandDto, nullable: true, description: 'Band of the total; null while incomplete' }) band: RatingBandDto | null;
+  @ApiProperty({ type: [RatingBandDto] }) bands: RatingBandDto[];
+  @ApiProperty() strengths: string;
+  @ApiProperty() challenges: string;
+  @ApiProperty() developmentPlan: string;
+  @ApiProperty() managerComment: string;
+  @ApiPropertyOptional({ description: 'HR only' }) hrNotes?: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) submittedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) finalizedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) finalizedBy: string | null;
+  @ApiProperty() reopenCount: number;
+  @ApiPropertyOptional({ type: String, nullable: true }) lastReopenReason: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) acknowledgedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) acknowledgedBy: string | null;
+  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes' }) version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class ReviewSummaryDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ type: ReviewEmployeeDto }) employee: ReviewEmployeeDto;
+  @ApiProperty() cycleId: string;
+  @ApiProperty() cycleName: string;
+  @ApiProperty({ enum: REVIEW_STATUSES }) status: string;
+  @ApiProperty() roleCode: string;
+  @ApiProperty() templateVersionNumber: number;
+  @ApiProperty() total: number;
+  @ApiProperty() complete: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true }) bandKey: string | null;
+  @ApiProperty() version: number;
+  @ApiProperty() updatedAt: string;
+}
+
+export class ReviewPageDto {
+  @ApiProperty({ type: [ReviewSummaryDto] }) items: ReviewSummaryDto[];
+  @ApiProperty({ type: PageMetaDto }) meta: PageMetaDto;
+}

@@ -1,0 +1,119 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  Unique,
+} from 'typeorm';
+import { Cycle } from '../cycles/cycle.entity.js';
+import { Employee } from '../employees/employee.entity.js';
+import type { KpiDefinition, KpiInput, RatingBand } from '../scoring/types.js';
+
+export type ReviewStatus = 'draft' | 'submitted' | 'finalized';
+
+/** The template version a review was created with, copied so later template edits never change it. */
+export interface PinnedTemplate {
+  templateId: string;
+  templateVersionId: string;
+  versionNumber: number;
+  roleCode: string;
+  roleNameZh: string;
+  roleNameEn: string;
+  kpis: KpiDefinition[];
+  bands: RatingBand[];
+}
+
+/** numeric comes back from pg as a string; totals are two-decimal numbers in the API. */
+const numeric = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
+
+@Entity('reviews')
+@Unique('uq_reviews_employee_cycle', ['employeeId', 'cycleId'])
+@Index('ix_reviews_cycle_status', ['cycleId', 'status'])
+export class Review {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'employee_id', type: 'uuid' })
+  employeeId: string;
+
+  @ManyToOne(() => Employee, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'employee_id' })
+  employee: Relation<Employee>;
+
+  @Column({ name: 'cycle_id', type: 'uuid' })
+  cycleId: string;
+
+  @ManyToOne(() => Cycle, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'cycle_id' })
+  cycle: Relation<Cycle>;
+
+  @Column({ name: 'template_version_id', type: 'uuid' })
+  templateVersionId: string;
+
+  @Column({ type: 'jsonb' })
+  template: PinnedTemplate;
+
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  inputs: Record<string, KpiInput>;
+
+  @Column({ type: 'numeric', precision: 8, scale: 2, default: 0, transformer: numeric })
+  total: number;
+
+  @Column({ type: 'boolean', default: false })
+  complete: boolean;
+
+  @Column({ name: 'band_key', type: 'varchar', length: 64, nullable: true })
+  bandKey: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'draft' })
+  status: ReviewStatus;
+
+  @Column({ type: 'text', default: '' })
+  strengths: string;
+
+  @Column({ type: 'text', default: '' })
+  challenges: string;
+
+  @Column({ name: 'development_plan', type: 'text', default: '' })
+  developmentPlan: string;
+
+  @Column({ name: 'manager_comment', type: 'text', default: '' })
+  managerComment: string;
+
+  @Column({ name: 'hr_notes', type: 'text', default: '' })
+  hrNotes: string;
+
+  @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true })
+  submittedAt: Date | null;
+
+  @Column({ name: 'finalized_at', type: 'timestamptz', nullable: true })
+  finalizedAt: Date | null;
+
+  @Column({ name: 'finalized_by', type: 'varchar', length: 200, nullable: true })
+  finalizedBy: string | null;
+
+  @Column({ name: 'reopen_count', type: 'integer', default: 0 })
+  reopenCount: number;
+
+  @Column({ name: 'last_reopen_reason', type: 'text', nullable: true })
+  lastReopenReason: string | null;
+
+  @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
+  acknowledgedAt: Date | null;
+
+  @Column({ name: 'acknowledged_by', type: 'varchar', length: 200, nullable: true })
+  acknowledgedBy: string | null;
+
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+}

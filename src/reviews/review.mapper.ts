@@ -1,0 +1,94 @@
+import { scoreReview } from '../scoring/index.js';
+import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
+import type { ReviewDto, ReviewEmployeeDto, ReviewKpiDto, ReviewSummaryDto } from './dto/review.dto.js';
+import type { Review } from './review.entity.js';
+
+/** Who is looking: HR sees HR-only fields, everyone else does not. */
+export type ReviewView = 'hr' | 'restricted';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function employeeRef(r: Review): ReviewEmployeeDto {
+  return {
+    id: r.employee.id,
+    employeeNo: r.employee.employeeNo,
+    name: r.employee.name,
+    department: r.employee.department,
+    managerId: r.employee.managerId,
+    managerName: r.employee.manager?.name ?? null,
+  };
+}
+
+/** Scores are recomputed from the pinned template on every read, so they are always explainable. */
+export function toReviewDto(r: Review, view: ReviewView): ReviewDto {
+  const s = scoreReview(r.template.kpis, r.inputs, r.template.bands);
+  const kpis: ReviewKpiDto[] = r.template.kpis.map((k, i) => {
+    const input = r.inputs[k.key] ?? {};
+    const score = s.kpis[i];
+    const point = k.rule.type === 'rating' && input.rating != null ? k.rule.points.find((p) => p.value === input.rating) : undefined;
+    return {
+      ...(k as KpiDto),
+      input: { actual: input.actual ?? null, target: input.target ?? null, rating: input.rating ?? null, comment: input.comment ?? null },
+      score: score.score,
+      points: score.points,
+      attainment: score.attainment,
+      targetUsed: score.target,
+      ratingLabelEn: point?.labelEn ?? null,
+      ratingLabelZh: point?.labelZh ?? null,
+      explanation: score.explanation,
+    };
+  });
+  const dto: ReviewDto = {
+    id: r.id,
+    employee: employeeRef(r),
+    cycle: { id: r.cycle.id, name: r.cycle.name, periodStart: r.cycle.periodStart, periodEnd: r.cycle.periodEnd, status: r.cycle.status },
+    status: r.status,
+    template: {
+      templateId: r.template.templateId,
+      templateVersionId: r.template.templateVersionId,
+      versionNumber: r.template.versionNumber,
+      roleCode: r.template.roleCode,
+      roleNameZh: r.template.roleNameZh,
+      roleNameEn: r.template.roleNameEn,
+    },
+    kpis,
+    total: s.total,
+    complete: s.complete,
+    missing: s.missing,
+    band: s.band,
+    bands: r.template.bands,
+    strengths: r.strengths,
+    challenges: r.challenges,
+    developmentPlan: r.developmentPlan,
+    managerComment: r.managerComment,
+    submittedAt: iso(r.submittedAt),
+    finalizedAt: iso(r.finalizedAt),
+    finalizedBy: r.finalizedBy,
+    reopenCount: r.reopenCount,
+    lastReopenReason: r.lastReopenReason,
+    acknowledgedAt: iso(r.acknowledgedAt),
+    acknowledgedBy: r.acknowledgedBy,
+    version: r.version,
+    createdAt: iso(r.createdAt) ?? '',
+    updatedAt: iso(r.updatedAt) ?? '',
+  };
+  if (view === 'hr') dto.hrNotes = r.hrNotes;
+  return dto;
+}
+
+export function toReviewSummary(r: Review): ReviewSummaryDto {
+  return {
+    id: r.id,
+    employee: employeeRef(r),
+    cycleId: r.cycle.id,
+    cycleName: r.cycle.name,
+    status: r.status,
+    roleCode: r.template.roleCode,
+    templateVersionNumber: r.template.versionNumber,
+    total: r.total,
+    complete: r.complete,
+    bandKey: r.bandKey,
+    version: r.version,
+    updatedAt: iso(r.updatedAt) ?? '',
+  };
+}

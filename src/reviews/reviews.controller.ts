@@ -1,0 +1,88 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Actor, CurrentActor } from '../common/actor.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { expectedVersion } from '../common/versioning.js';
+import { CreateReviewDto, PutScoresDto, ReopenDto, ReviewDto, ReviewPageDto, ReviewQueryDto, TransitionDto, UpdateReviewDto } from './dto/review.dto.js';
+import { ReviewsService } from './reviews.service.js';
+
+const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' });
+
+@ApiTags('reviews')
+@Controller('reviews')
+export class ReviewsController {
+  constructor(private readonly service: ReviewsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Reviews, filtered and a page at a time' })
+  @ApiOkResponse({ type: ReviewPageDto })
+  @ApiErrors(400)
+  list(@Query() q: ReviewQueryDto): Promise<ReviewPageDto> {
+    return this.service.list(q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A review with its pinned KPIs, inputs, scores, total and band' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 404)
+  get(@Param('id', ParseIdPipe) id: string): Promise<ReviewDto> {
+    return this.service.get(id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: "Start a review; it pins the role's current published template version" })
+  @ApiCreatedResponse({ type: ReviewDto })
+  @ApiErrors(400, 409)
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateReviewDto): Promise<ReviewDto> {
+    return this.service.create(actor, dto);
+  }
+
+  @Put(':id/scores')
+  @IfMatch()
+  @ApiOperation({ summary: 'Replace the KPI inputs (actuals, ratings, comments) of a draft review' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 404, 409, 428)
+  putScores(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: PutScoresDto): Promise<ReviewDto> {
+    return this.service.putScores(actor, id, expectedVersion(ifMatch, dto.version), dto.entries);
+  }
+
+  @Patch(':id')
+  @IfMatch()
+  @ApiOperation({ summary: 'Strengths, challenges, development plan, HR notes of a draft review' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 404, 409, 428)
+  update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateReviewDto): Promise<ReviewDto> {
+    return this.service.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @IfMatch()
+  @ApiOperation({ summary: 'draft → submitted; every KPI needs its input (409 lists the missing)' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 404, 409, 428)
+  submit(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
+    return this.service.submit(actor, id, expectedVersion(ifMatch, dto.version));
+  }
+
+  @Post(':id/finalize')
+  @HttpCode(200)
+  @IfMatch()
+  @ApiOperation({ summary: 'submitted → finalized; the review becomes immutable' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 404, 409, 428)
+  finalize(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
+    return this.service.finalize(actor, id, expectedVersion(ifMatch, dto.version));
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @IfMatch()
+  @ApiOperation({ summary: 'submitted or finalized → draft, with a reason kept in the audit log' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 404, 409, 428)
+  reopen(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ReopenDto): Promise<ReviewDto> {
+    return this.service.reopen(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
+  }
+}

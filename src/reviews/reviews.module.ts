@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
+import { CyclesModule } from '../cycles/cycles.module.js';
+import { EmployeesModule } from '../employees/employees.module.js';
+import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
+import { Review } from './review.entity.js';
+import { ReviewsController } from './reviews.controller.js';
+import { ReviewsService } from './reviews.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Review]), EmployeesModule, CyclesModule, KpiTemplatesModule, AuditModule],
+  controllers: [ReviewsController],
+  providers: [ReviewsService],
+  exports: [ReviewsService],
+})
+export class ReviewsModule {}

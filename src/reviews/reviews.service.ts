@@ -1,0 +1,269 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Brackets, DataSource, type EntityManager, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import type { FieldErrorDto } from '../common/error-response.dto.js';
+import type { Page } from '../common/pagination.js';
+import { lockVersioned, saveVersioned } from '../common/versioning.js';
+import { CyclesService } from '../cycles/cycles.service.js';
+import { EmployeesService } from '../employees/employees.service.js';
+import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
+import { scoreReview } from '../scoring/index.js';
+import type { KpiInput } from '../scoring/types.js';
+import type { CreateReviewDto, KpiEntryDto, ReviewQueryDto, ReviewSummaryDto, UpdateReviewDto } from './dto/review.dto.js';
+import { type PinnedTemplate, Review, type ReviewStatus } from './review.entity.js';
+import { type ReviewView, toReviewDto, toReviewSummary } from './review.mapper.js';
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The audit's view of a review: what HR entered and what it scored. */
+function snapshot(r: Review): Record<string, unknown> {
+  return {
+    status: r.status,
+    inputs: r.inputs,
+    total: r.total,
+    complete: r.complete,
+    bandKey: r.bandKey,
+    strengths: r.strengths,
+    challenges: r.challenges,
+    developmentPlan: r.developmentPlan,
+    hrNotes: r.hrNotes,
+    version: r.version,
+  };
+}
+
+/** Checks entries against the review's own pinned KPIs and turns them into stored inputs. */
+export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]): Record<string, KpiInput> {
+  const errors: FieldErrorDto[] = [];
+  const inputs: Record<string, KpiInput> = {};
+  entries.forEach((e, i) => {
+    const at = `entries[${i}]`;
+    const kpi = template.kpis.find((k) => k.key === e.kpiKey);
+    if (!kpi) {
+      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" is not a KPI of this review (${template.kpis.map((k) => k.key).join(', ')})` });
+      return;
+    }
+    if (inputs[e.kpiKey]) {
+      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once` });
+      return;
+    }
+    const comment = e.comment?.trim() ? e.comment : null;
+    if (kpi.rule.type === 'rating') {
+      const { min, max } = kpi.rule;
+      if (e.actual != null) errors.push({ field: `${at}.actual`, message: `${kpi.key} is rated on a ${min}-${max} scale; send rating, not actual` });
+      if (e.target != null) errors.push({ field: `${at}.target`, message: `${kpi.key} is rated; it has no target` });
+      if (e.rating != null && (e.rating < min || e.rating > max)) errors.push({ field: `${at}.rating`, message: `rating must be from ${min} to ${max}` });
+      inputs[e.kpiKey] = { rating: e.rating ?? null, comment };
+    } else {
+      if (e.rating != null) errors.push({ field: `${at}.rating`, message: `${kpi.key} is measured against a target; send actual, not rating` });
+      inputs[e.kpiKey] = { actual: e.actual ?? null, target: e.target ?? null, comment };
+    }
+  });
+  if (errors.length > 0) throw badRequest(`Invalid scores: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+  return inputs;
+}
+
+/** Score columns kept beside the inputs so lists and dashboards need not re-score. */
+function scoreColumns(template: PinnedTemplate, inputs: Record<string, KpiInput>): Pick<Review, 'total' | 'complete' | 'bandKey'> {
+  const s = scoreReview(template.kpis, inputs, template.bands);
+  return { total: s.total, complete: s.complete, bandKey: s.band?.key ?? null };
+}
+
+@Injectable()
+export class ReviewsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Review) private readonly reviews: Repository<Review>,
+    private readonly employees: EmployeesService,
+    private readonly cycles: CyclesService,
+    private readonly templates: KpiTemplatesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(q: ReviewQueryDto): Promise<Page<ReviewSummaryDto>> {
+    const qb = this.reviews
+      .createQueryBuilder('r')
+      .innerJoinAndSelect('r.employee', 'e')
+      .leftJoinAndSelect('e.manager', 'm')
+      .innerJoinAndSelect('r.cycle', 'c');
+    if (q.cycleId) qb.andWhere('r.cycle_id = :cycleId', { cycleId: q.cycleId });
+    if (q.employeeId) qb.andWhere('r.employee_id = :employeeId', { employeeId: q.employeeId });
+    if (q.status) qb.andWhere('r.status = :status', { status: q.status });
+    if (q.department) qb.andWhere('e.department = :department', { department: q.department });
+    if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
+    if (q.q) {
+      const term = escapeLike(q.q.trim());
+      qb.andWhere(new Brackets((w) => w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('e.employee_no ILIKE :prefix', { prefix: `${term}%` })));
+    }
+    qb.orderBy('c.period_start', 'DESC').addOrderBy('e.employee_no', 'ASC').addOrderBy('r.id', 'ASC');
+    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(toReviewSummary), meta: { page: q.page, pageSize: q.pageSize, total } };
+  }
+
+  async get(id: string, view: ReviewView = 'hr'): Promise<ReturnType<typeof toReviewDto>> {
+    return toReviewDto(await this.load(id), view);
+  }
+
+  /** The review with employee, manager and cycle, or 404. */
+  async load(id: string, m: EntityManager = this.dataSource.manager): Promise<Review> {
+    const r = await m.findOne(Review, { where: { id }, relations: { employee: { manager: true }, cycle: true } });
+    if (!r) throw notFound('Review', id);
+    return r;
+  }
+
+  /** Creating a review pins the role's current published template: later edits never change it. */
+  async create(actor: Actor, dto: CreateReviewDto): Promise<ReturnType<typeof toReviewDto>> {
+    const id = await this.dataSource.transaction(async (m) => {
+      const cycle = await this.cycles.lockOpen(m, dto.cycleId).catch((err: unknown) => {
+        throw remapNotFound(err, 'cycleId');
+      });
+      const employee = await this.employees.findById(dto.employeeId, m).catch((err: unknown) => {
+        throw remapNotFound(err, 'employeeId');
+      });
+      if (!employee.active) throw conflict(`${employee.name} is deactivated and cannot get a new review`);
+      const existing = await m.findOneBy(Review, { employeeId: employee.id, cycleId: cycle.id });
+      if (existing) {
+        throw conflict(`${employee.name} already has a review in cycle "${cycle.name}"`, { reviewId: existing.id }, [{ field: 'employeeId', message: 'already has a review in this cycle' }]);
+      }
+      const published = await this.templates.currentPublished(employee.roleId, m);
+      if (!published) throw conflict(`Role ${employee.role.code} has no published KPI template yet; publish one first`);
+      const template: PinnedTemplate = {
+        templateId: published.template.id,
+        templateVersionId: published.version.id,
+        versionNumber: published.version.number,
+        roleCode: published.role.code,
+        roleNameZh: published.role.nameZh,
+        roleNameEn: published.role.nameEn,
+        kpis: published.version.kpis,
+        bands: published.version.bands,
+      };
+      const review = await m.save(
+        m.create(Review, {
+          employeeId: employee.id,
+          cycleId: cycle.id,
+          templateVersionId: published.version.id,
+          template,
+          inputs: {},
+          status: 'draft',
+          ...scoreColumns(template, {}),
+        }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'create',
+        entity: 'review',
+        entityId: review.id,
+        after: { employeeId: employee.id, cycleId: cycle.id, templateVersionId: published.version.id, templateVersion: published.version.number },
+      });
+      return review.id;
+    });
+    return this.get(id);
+  }
+
+  async putScores(actor: Actor, id: string, expected: number, entries: KpiEntryDto[]) {
+    return this.edit(actor, id, expected, 'scores', (r) => {
+      const inputs = entriesToInputs(r.template, entries);
+      return { inputs, ...scoreColumns(r.template, inputs) };
+    });
+  }
+
+  async update(actor: Actor, id: string, expected: number, dto: UpdateReviewDto) {
+    return this.edit(actor, id, expected, 'update', () => {
+      const patch: Partial<Review> = {};
+      if (dto.strengths !== undefined) patch.strengths = dto.strengths;
+      if (dto.challenges !== undefined) patch.challenges = dto.challenges;
+      if (dto.developmentPlan !== undefined) patch.developmentPlan = dto.developmentPlan;
+      if (dto.hrNotes !== undefined) patch.hrNotes = dto.hrNotes;
+      return patch;
+    });
+  }
+
+  /** draft → submitted, once every KPI has its input. */
+  async submit(actor: Actor, id: string, expected: number) {
+    return this.transition(actor, id, expected, 'submit', ['draft'], 'submitted', (r) => {
+      const s = scoreReview(r.template.kpis, r.inputs, r.template.bands);
+      if (!s.complete) {
+        throw conflict(
+          `The review cannot be submitted: ${s.missing.length} KPI(s) have no input: ${s.missing.join(', ')}`,
+          { missing: s.missing },
+          s.missing.map((k) => ({ field: `entries.${k}`, message: 'has no input' })),
+        );
+      }
+      return { submittedAt: new Date() };
+    });
+  }
+
+  /** submitted → finalized: from now on the review is immutable until reopened. */
+  async finalize(actor: Actor, id: string, expected: number) {
+    return this.transition(actor, id, expected, 'finalize', ['submitted'], 'finalized', () => ({ finalizedAt: new Date(), finalizedBy: actor.name }));
+  }
+
+  /** submitted or finalized → draft, with a reason that the audit keeps. */
+  async reopen(actor: Actor, id: string, expected: number, reason: string) {
+    return this.transition(actor, id, expected, 'reopen', ['submitted', 'finalized'], 'draft', (r) => ({
+      submittedAt: null,
+      finalizedAt: null,
+      finalizedBy: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      reopenCount: r.reopenCount + 1,
+      lastReopenReason: reason,
+    }), { reason });
+  }
+
+  private async edit(actor: Actor, id: string, expected: number, action: string, change: (r: Review) => Partial<Review>) {
+    await this.dataSource.transaction(async (m) => {
+      const r = await this.lockForWrite(m, id, expected);
+      if (r.status !== 'draft') {
+        throw conflict(
+          r.status === 'finalized'
+            ? 'This review is finalized and cannot change; reopen it (with a reason) to edit'
+            : 'This review is submitted and awaits finalization; reopen it (with a reason) to edit',
+          { status: r.status },
+        );
+      }
+      const saved = await saveVersioned(m, Review, 'Review', r, change(r));
+      await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: snapshot(saved) });
+    });
+    return this.get(id);
+  }
+
+  private async transition(
+    actor: Actor,
+    id: string,
+    expected: number,
+    action: string,
+    from: ReviewStatus[],
+    to: ReviewStatus,
+    change: (r: Review) => Partial<Review>,
+    extra: Record<string, unknown> = {},
+  ) {
+    await this.dataSource.transaction(async (m) => {
+      const r = await this.lockForWrite(m, id, expected);
+      if (!from.includes(r.status)) {
+        throw conflict(`A ${r.status} review cannot be ${action === 'submit' ? 'submitted' : action === 'finalize' ? 'finalized' : 'reopened'}; it must be ${from.join(' or ')}`, { status: r.status });
+      }
+      const saved = await saveVersioned(m, Review, 'Review', r, { ...change(r), status: to });
+      await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: { ...snapshot(saved), ...extra } });
+    });
+    return this.get(id);
+  }
+
+  /** Holds the cycle open (shared lock) and the review (row lock) for the rest of the transaction. */
+  private async lockForWrite(m: EntityManager, id: string, expected: number): Promise<Review> {
+    const head = await m.findOne(Review, { where: { id }, select: { id: true, cycleId: true } });
+    if (!head) throw notFound('Review', id);
+    await this.cycles.lockOpen(m, head.cycleId);
+    return lockVersioned(m, Review, 'Review', id, expected);
+  }
+}
+
+/** An unknown id in a request body is the body's fault: 400 naming the field, not 404. */
+function remapNotFound(err: unknown, field: string): unknown {
+  if (err instanceof Error && 'getStatus' in err && (err as { getStatus(): number }).getStatus() === 404) {
+    return badRequest(`${field}: ${err.message}`, [{ field, message: err.message }]);
+  }
+  return err;
+}

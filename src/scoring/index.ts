@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './round.js';
+export * from './scoring.js';
