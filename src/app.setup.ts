@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
@@ -9,6 +10,19 @@ import { KpiTemplatesService } from './kpi-templates/kpi-templates.service.js';
 /** HTTP set-up shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
+  // A body the parsers do not read would otherwise arrive as {} and "succeed" as an empty edit.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
+      res.status(415).json({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: `Send the body as application/json (got ${req.headers['content-type'] ?? 'no Content-Type'})`,
+      });
+      return;
+    }
+    next();
+  });
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.disable('x-powered-by');

@@ -179,9 +179,9 @@ export function expectError(res: Response, status: number): ErrorResponseDto {
   return body;
 }
 
-/** The fields named in an error response's `errors`. */
+/** The fields named in an error response's `errors`, each once (a field may break several rules). */
 export function errorFields(body: ErrorResponseDto): string[] {
-  return (body.errors ?? []).map((e) => e.field);
+  return [...new Set((body.errors ?? []).map((e) => e.field))];
 }
 
 /**

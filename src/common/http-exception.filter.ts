@@ -33,12 +33,23 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
   const driverError = err.driverError as { code?: string; detail?: string; constraint?: string; column?: string };
   switch (driverError.code) {
     case '23505': {
-      const field = /Key \(([^)]+)\)/.exec(driverError.detail ?? '')?.[1];
+      // A composite key reads "Key (employee_id, cycle_id)=(…)": name each column as its own field.
+      const columns = /Key \(([^)]+)\)/.exec(driverError.detail ?? '')?.[1]?.split(',').map((c) => c.trim().replace(/_(\w)/g, (_m, ch: string) => ch.toUpperCase()));
       return {
         statusCode: 409,
         error: REASONS[409],
         message: `Already exists: ${driverError.detail ?? driverError.constraint ?? 'duplicate value'}`,
-        errors: field ? [{ field: field.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase()), message: 'must be unique' }] : undefined,
+        errors: columns?.map((field) => ({ field, message: columns.length > 1 ? `must be unique together with ${columns.filter((c) => c !== field).join(', ')}` : 'must be unique' })),
+      };
+    }
+    case '23502': {
+      // NOT NULL: a client sent null for something that must have a value.
+      const field = driverError.column?.replace(/_(\w)/g, (_m, ch: string) => ch.toUpperCase());
+      return {
+        statusCode: 400,
+        error: REASONS[400],
+        message: field ? `${field} must not be null` : 'A required value is null',
+        ...(field ? { errors: [{ field, message: 'must not be null' }] } : {}),
       };
     }
     case '23503':

@@ -30,3 +30,14 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/**
+ * `@IsOptional()` lets null through as "not sent"; for fields that cannot be empty a PATCH must
+ * leave them out instead of nulling them.
+ */
+export function rejectNulls<T extends object>(dto: T, fields: (keyof T & string)[]): void {
+  const nulled = fields.filter((f) => dto[f] === null);
+  if (nulled.length > 0) {
+    throw badRequest(`Validation failed: ${nulled.map((f) => `${f} cannot be null`).join('; ')}`, nulled.map((f) => ({ field: f, message: 'cannot be null; leave it out to keep the current value' })));
+  }
+}
