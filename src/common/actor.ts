@@ -1,20 +1,30 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 
-/** Who performs a request, as recorded in the audit log. */
+export type ActorRole = 'admin' | 'hr' | 'manager' | 'employee' | 'system';
+
+/** Who performs a request: recorded in the audit log and used to decide what they may see. */
 export interface Actor {
+  /** Shown in the audit log: the user's email, or `system` / `demo-data`. */
   name: string;
   userId: string | null;
+  role: ActorRole;
+  /** The employee record the user is linked to (managers and employees always are). */
+  employeeId: string | null;
 }
 
-export const ACTOR_HEADER = 'x-actor';
+export const systemActor = (name = 'system'): Actor => ({ name, userId: null, role: 'system', employeeId: null });
 
-export function actorFromRequest(req: Request): Actor {
-  const header = req.header(ACTOR_HEADER)?.trim().slice(0, 200);
-  return { name: header || 'anonymous', userId: null };
+export interface RequestWithActor extends Request {
+  actor?: Actor;
 }
 
-/** Until sign-in exists, "who" is taken from the X-Actor header. */
-export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor =>
-  actorFromRequest(ctx.switchToHttp().getRequest<Request>()),
-);
+/** The signed-in user, set by the global guard. */
+export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor => {
+  const req = ctx.switchToHttp().getRequest<RequestWithActor>();
+  if (req.actor) return req.actor;
+  // Until sign-in is wired in, "who" comes from the X-Actor header.
+  const header = req.header('x-actor')?.trim().slice(0, 200);
+  if (header) return { name: header, userId: null, role: 'system', employeeId: null };
+  throw new UnauthorizedException('Sign in first');
+});

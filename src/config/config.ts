@@ -12,6 +12,22 @@ export interface AppConfig {
   demoData: boolean;
   bodyLimit: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  auth: {
+    /** First admin, created on a database without users. */
+    adminEmail: string | null;
+    adminPassword: string | null;
+    sessionHours: number;
+    cookieSecure: boolean;
+    /** Failed sign-ins per account (and ×4 per address) within the window before 429. */
+    maxFailures: number;
+    failureWindowSeconds: number;
+  };
+  http: {
+    /** Origins allowed by CORS; empty means CORS stays off. */
+    corsOrigins: string[];
+    /** Requests per minute per client address, for the API as a whole. */
+    rateLimitPerMinute: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -78,6 +94,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = (env.LOG_LEVEL?.trim() || 'log') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const adminEmail = env.ADMIN_EMAIL?.trim().toLowerCase() || null;
+  const adminPassword = env.ADMIN_PASSWORD || null;
+  if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) problems.push(`ADMIN_EMAIL="${adminEmail}" is not an email address`);
+  if ((adminEmail === null) !== (adminPassword === null)) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
+  if (adminPassword !== null && adminPassword.length < 10) problems.push('ADMIN_PASSWORD must be at least 10 characters');
+  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must look like https://example.com`);
+  }
+
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -89,6 +115,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData: bool('DEMO_DATA', true),
     bodyLimit,
     logLevel,
+    auth: {
+      adminEmail,
+      adminPassword,
+      sessionHours: int('SESSION_HOURS', 8, 1, 24 * 30),
+      cookieSecure: bool('COOKIE_SECURE', false),
+      maxFailures: int('LOGIN_MAX_FAILURES', 5, 1, 1000),
+      failureWindowSeconds: int('LOGIN_WINDOW_SECONDS', 60, 1, 86400),
+    },
+    http: {
+      corsOrigins,
+      rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
+import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { Cycle, type CycleStatus } from './cycle.entity.js';
 import type { CreateCycleDto, CycleDto, CycleQueryDto, UpdateCycleDto } from './dto/cycle.dto.js';
@@ -69,6 +70,7 @@ export class CyclesService {
   }
 
   async update(actor: Actor, id: string, expected: number, dto: UpdateCycleDto): Promise<CycleDto> {
+    rejectNulls(dto, ['name', 'periodStart', 'periodEnd']);
     await this.dataSource.transaction(async (m) => {
       const c = await lockVersioned(m, Cycle, 'Cycle', id, expected);
       if (c.status === 'closed') throw conflict(`Cycle "${c.name}" is closed and can no longer change`);

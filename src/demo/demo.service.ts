@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../common/actor.js';
+import { type Actor, systemActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
@@ -10,7 +10,7 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 import type { ReviewKpiDto } from '../reviews/dto/review.dto.js';
 import { CHALLENGES, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
 
-const DEMO: Actor = { name: 'demo-data', userId: null };
+const DEMO: Actor = systemActor('demo-data');
 
 /**
  * Demo data goes through the same services as the API, so it obeys every rule the API does and

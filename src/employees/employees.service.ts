@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
+import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import type { CreateEmployeeDto, EmployeeDto, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto.js';
@@ -104,6 +105,7 @@ export class EmployeesService {
   }
 
   async update(actor: Actor, id: string, expected: number, dto: UpdateEmployeeDto): Promise<EmployeeDto> {
+    rejectNulls(dto, ['employeeNo', 'name', 'email', 'roleId', 'department', 'hireDate', 'active']);
     await this.dataSource.transaction(async (m) => {
       if (dto.managerId !== undefined) await m.query('SELECT pg_advisory_xact_lock($1)', [REPORTING_TREE_LOCK]);
       const e = await lockVersioned(m, Employee, 'Employee', id, expected);

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import type { Actor } from '../common/actor.js';
+import { type Actor, systemActor } from '../common/actor.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
+import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { validateTemplate, weightSum } from '../scoring/index.js';
 import type { KpiDefinition, RatingBand, ScoringRule } from '../scoring/types.js';
@@ -119,6 +120,7 @@ export class KpiTemplatesService {
   }
 
   async updateRole(actor: Actor, id: string, expected: number, dto: UpdateRoleDto): Promise<RoleDto> {
+    rejectNulls(dto, ['nameZh', 'nameEn']);
     await this.dataSource.transaction(async (m) => {
       const role = await lockVersioned(m, Role, 'Role', id, expected);
       const patch: Partial<Role> = {};
@@ -244,7 +246,7 @@ export class KpiTemplatesService {
   /** The roles every installation starts with (idempotent: existing roles are left alone). */
   async ensureDefaults(): Promise<number> {
     let created = 0;
-    const system: Actor = { name: 'system', userId: null };
+    const system = systemActor();
     for (const def of DEFAULT_ROLES) {
       await this.dataSource.transaction(async (m) => {
         if (await m.existsBy(Role, { code: def.code })) return;

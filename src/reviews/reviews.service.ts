@@ -6,6 +6,7 @@ import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import type { FieldErrorDto } from '../common/error-response.dto.js';
 import type { Page } from '../common/pagination.js';
+import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
@@ -170,6 +171,7 @@ export class ReviewsService {
   }
 
   async update(actor: Actor, id: string, expected: number, dto: UpdateReviewDto) {
+    rejectNulls(dto, ['strengths', 'challenges', 'developmentPlan', 'hrNotes']);
     return this.edit(actor, id, expected, 'update', () => {
       const patch: Partial<Review> = {};
       if (dto.strengths !== undefined) patch.strengths = dto.strengths;
