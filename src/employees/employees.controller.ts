@@ -16,15 +16,15 @@ export class EmployeesController {
   @ApiOperation({ summary: 'Search and filter employees, a page at a time' })
   @ApiOkResponse({ type: EmployeePageDto })
   @ApiErrors(400)
-  list(@Query() q: EmployeeQueryDto): Promise<EmployeePageDto> {
-    return this.service.list(q);
+  list(@CurrentActor() actor: Actor, @Query() q: EmployeeQueryDto): Promise<EmployeePageDto> {
+    return this.service.list(actor, q);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: EmployeeDto })
   @ApiErrors(400, 404)
-  get(@Param('id', ParseIdPipe) id: string): Promise<EmployeeDto> {
-    return this.service.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<EmployeeDto> {
+    return this.service.get(actor, id);
   }
 
   @Post()

@@ -49,7 +49,27 @@ export class EmployeesService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(q: EmployeeQueryDto): Promise<Page<EmployeeDto>> {
+  /**
+   * Whose records the actor may read: null means everyone (HR, admins). Managers see their
+   * reporting subtree and themselves; employees only themselves. Read from the database on every
+   * request, so a re-organisation takes effect at once.
+   */
+  async visibleIds(actor: Actor, m: EntityManager = this.dataSource.manager): Promise<string[] | null> {
+    if (actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system') return null;
+    if (!actor.employeeId) return [];
+    if (actor.role === 'employee') return [actor.employeeId];
+    return [actor.employeeId, ...(await this.subtreeIds(actor.employeeId, m))];
+  }
+
+  /** Out of scope looks exactly like not found. */
+  async assertVisible(actor: Actor, employeeId: string, m: EntityManager = this.dataSource.manager): Promise<void> {
+    const visible = await this.visibleIds(actor, m);
+    if (visible && !visible.includes(employeeId)) throw notFound('Employee', employeeId);
+  }
+
+  async list(actor: Actor, q: EmployeeQueryDto): Promise<Page<EmployeeDto>> {
+    const visible = await this.visibleIds(actor);
+    if (visible && q.managerId && !visible.includes(q.managerId)) throw notFound('Employee', q.managerId);
     const qb = this.employees
       .createQueryBuilder('e')
       .leftJoinAndSelect('e.role', 'role')
@@ -62,13 +82,15 @@ export class EmployeesService {
     if (q.department) qb.andWhere('e.department = :department', { department: q.department });
     if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
     if (q.active !== 'all') qb.andWhere('e.active = :active', { active: q.active === 'true' });
+    if (visible) qb.andWhere('e.id = ANY(:visible)', { visible });
     qb.orderBy(SORT_COLUMNS[q.sort], q.order === 'desc' ? 'DESC' : 'ASC').addOrderBy('e.id', 'ASC');
     qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map((e) => this.toDto(e)), meta: { page: q.page, pageSize: q.pageSize, total } };
   }
 
-  async get(id: string): Promise<EmployeeDto> {
+  async get(actor: Actor, id: string): Promise<EmployeeDto> {
+    await this.assertVisible(actor, id);
     return this.toDto(await this.findById(id));
   }
 
@@ -101,7 +123,7 @@ export class EmployeesService {
       await this.audit.record(m, actor, { action: 'create', entity: 'employee', entityId: saved.id, after: snapshot(saved) });
       return saved.id;
     });
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   async update(actor: Actor, id: string, expected: number, dto: UpdateEmployeeDto): Promise<EmployeeDto> {
@@ -132,7 +154,7 @@ export class EmployeesService {
       const saved = await saveVersioned(m, Employee, 'Employee', e, patch);
       await this.audit.record(m, actor, { action: 'update', entity: 'employee', entityId: id, before: snapshot(e), after: snapshot(saved) });
     });
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   /**

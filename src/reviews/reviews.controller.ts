@@ -4,7 +4,7 @@ import { type Actor, CurrentActor } from '../common/actor.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
-import { CreateReviewDto, PutScoresDto, ReopenDto, ReviewDto, ReviewPageDto, ReviewQueryDto, TransitionDto, UpdateReviewDto } from './dto/review.dto.js';
+import { CreateReviewDto, ManagerCommentDto, PutScoresDto, ReopenDto, ReviewDto, ReviewPageDto, ReviewQueryDto, TransitionDto, UpdateReviewDto } from './dto/review.dto.js';
 import { ReviewsService } from './reviews.service.js';
 
 const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' });
@@ -18,16 +18,16 @@ export class ReviewsController {
   @ApiOperation({ summary: 'Reviews, filtered and a page at a time' })
   @ApiOkResponse({ type: ReviewPageDto })
   @ApiErrors(400)
-  list(@Query() q: ReviewQueryDto): Promise<ReviewPageDto> {
-    return this.service.list(q);
+  list(@CurrentActor() actor: Actor, @Query() q: ReviewQueryDto): Promise<ReviewPageDto> {
+    return this.service.list(actor, q);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A review with its pinned KPIs, inputs, scores, total and band' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404)
-  get(@Param('id', ParseIdPipe) id: string): Promise<ReviewDto> {
-    return this.service.get(id);
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<ReviewDto> {
+    return this.service.get(actor, id);
   }
 
   @Post()
@@ -74,6 +74,26 @@ export class ReviewsController {
   @ApiErrors(400, 404, 409, 428)
   finalize(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
     return this.service.finalize(actor, id, expectedVersion(ifMatch, dto.version));
+  }
+
+  @Post(':id/manager-comment')
+  @HttpCode(200)
+  @IfMatch()
+  @ApiOperation({ summary: "A manager's comment on a submitted review of someone in their team" })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 401, 403, 404, 409, 428)
+  managerComment(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ManagerCommentDto): Promise<ReviewDto> {
+    return this.service.managerComment(actor, id, expectedVersion(ifMatch, dto.version), dto.comment);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @IfMatch()
+  @ApiOperation({ summary: 'The employee acknowledges their finalized review (recorded with time)' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 401, 403, 404, 409, 428)
+  acknowledge(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
+    return this.service.acknowledge(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
   @Post(':id/reopen')

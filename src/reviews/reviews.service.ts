@@ -83,7 +83,28 @@ export class ReviewsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(q: ReviewQueryDto): Promise<Page<ReviewSummaryDto>> {
+  /**
+   * HR and admins see every review; a manager the reviews of their reporting subtree and their own
+   * finalized ones; an employee only their own finalized ones. Anything else is "not found".
+   */
+  private async scopeOf(actor: Actor): Promise<{ team: string[]; self: string | null } | null> {
+    if (actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system') return null;
+    const self = actor.employeeId;
+    const team = actor.role === 'manager' && self ? await this.employees.subtreeIds(self) : [];
+    return { team, self };
+  }
+
+  private canSee(scope: { team: string[]; self: string | null } | null, r: Pick<Review, 'employeeId' | 'status'>): boolean {
+    return scope === null || scope.team.includes(r.employeeId) || (r.employeeId === scope.self && r.status === 'finalized');
+  }
+
+  async list(actor: Actor, q: ReviewQueryDto): Promise<Page<ReviewSummaryDto>> {
+    const scope = await this.scopeOf(actor);
+    if (scope) {
+      const people = [...scope.team, ...(scope.self ? [scope.self] : [])];
+      if (q.employeeId && !people.includes(q.employeeId)) throw notFound('Employee', q.employeeId);
+      if (q.managerId && !people.includes(q.managerId)) throw notFound('Employee', q.managerId);
+    }
     const qb = this.reviews
       .createQueryBuilder('r')
       .innerJoinAndSelect('r.employee', 'e')
@@ -98,14 +119,23 @@ export class ReviewsService {
       const term = escapeLike(q.q.trim());
       qb.andWhere(new Brackets((w) => w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('e.employee_no ILIKE :prefix', { prefix: `${term}%` })));
     }
+    if (scope) {
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('r.employee_id = ANY(:team)', { team: scope.team }).orWhere(`(r.employee_id = :self AND r.status = 'finalized')`, { self: scope.self }),
+        ),
+      );
+    }
     qb.orderBy('c.period_start', 'DESC').addOrderBy('e.employee_no', 'ASC').addOrderBy('r.id', 'ASC');
     qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map(toReviewSummary), meta: { page: q.page, pageSize: q.pageSize, total } };
   }
 
-  async get(id: string, view: ReviewView = 'hr'): Promise<ReturnType<typeof toReviewDto>> {
-    return toReviewDto(await this.load(id), view);
+  async get(actor: Actor, id: string): Promise<ReturnType<typeof toReviewDto>> {
+    const r = await this.load(id);
+    if (!this.canSee(await this.scopeOf(actor), r)) throw notFound('Review', id);
+    return toReviewDto(r, viewOf(actor));
   }
 
   /** The review with employee, manager and cycle, or 404. */
@@ -160,7 +190,7 @@ export class ReviewsService {
       });
       return review.id;
     });
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   async putScores(actor: Actor, id: string, expected: number, entries: KpiEntryDto[]) {
@@ -215,6 +245,35 @@ export class ReviewsService {
     }), { reason });
   }
 
+  /** A manager's comment on a submitted review of someone in their team. */
+  async managerComment(actor: Actor, id: string, expected: number, comment: string) {
+    await this.dataSource.transaction(async (m) => {
+      const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
+      const scope = await this.scopeOf(actor);
+      if (!head || (scope && !scope.team.includes(head.employeeId))) throw notFound('Review', id);
+      const r = await this.lockForWrite(m, id, expected);
+      if (r.status !== 'submitted') throw conflict(`Managers comment on submitted reviews; this one is ${r.status}`, { status: r.status });
+      const saved = await saveVersioned(m, Review, 'Review', r, { managerComment: comment });
+      await this.audit.record(m, actor, { action: 'manager_comment', entity: 'review', entityId: id, before: { managerComment: r.managerComment, version: r.version }, after: { managerComment: saved.managerComment, version: saved.version } });
+    });
+    return this.get(actor, id);
+  }
+
+  /** The employee confirms they have seen their finalized review (also after the cycle closed). */
+  async acknowledge(actor: Actor, id: string, expected: number) {
+    await this.dataSource.transaction(async (m) => {
+      // Someone else's review, or one not finalized yet, looks like nothing is there.
+      const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
+      if (!head || head.employeeId !== actor.employeeId || head.status !== 'finalized') throw notFound('Review', id);
+      const r = await lockVersioned(m, Review, 'Review', id, expected);
+      if (r.status !== 'finalized') throw conflict(`This review is ${r.status} again; it can be acknowledged once finalized`);
+      if (r.acknowledgedAt) throw conflict(`You acknowledged this review on ${r.acknowledgedAt.toISOString()}`);
+      const saved = await saveVersioned(m, Review, 'Review', r, { acknowledgedAt: new Date(), acknowledgedBy: actor.name });
+      await this.audit.record(m, actor, { action: 'acknowledge', entity: 'review', entityId: id, after: { acknowledgedAt: saved.acknowledgedAt, version: saved.version } });
+    });
+    return this.get(actor, id);
+  }
+
   private async edit(actor: Actor, id: string, expected: number, action: string, change: (r: Review) => Partial<Review>) {
     await this.dataSource.transaction(async (m) => {
       const r = await this.lockForWrite(m, id, expected);
@@ -229,7 +288,7 @@ export class ReviewsService {
       const saved = await saveVersioned(m, Review, 'Review', r, change(r));
       await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: snapshot(saved) });
     });
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   private async transition(
@@ -250,7 +309,7 @@ export class ReviewsService {
       const saved = await saveVersioned(m, Review, 'Review', r, { ...change(r), status: to });
       await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: { ...snapshot(saved), ...extra } });
     });
-    return this.get(id);
+    return this.get(actor, id);
   }
 
   /** Holds the cycle open (shared lock) and the review (row lock) for the rest of the transaction. */
@@ -260,6 +319,11 @@ export class ReviewsService {
     await this.cycles.lockOpen(m, head.cycleId);
     return lockVersioned(m, Review, 'Review', id, expected);
   }
+}
+
+/** Managers and employees never receive HR-only fields. */
+function viewOf(actor: Actor): ReviewView {
+  return actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system' ? 'hr' : 'restricted';
 }
 
 /** An unknown id in a request body is the body's fault: 400 naming the field, not 404. */

@@ -101,6 +101,13 @@ export class ReopenDto extends TransitionDto {
   reason: string;
 }
 
+export class ManagerCommentDto extends TransitionDto {
+  @ApiProperty({ description: "The manager's comment, shown on the scorecard" })
+  @IsString()
+  @Length(1, 10000)
+  comment: string;
+}
+
 export const REVIEW_STATUSES = ['draft', 'submitted', 'finalized'] as const;
 
 export class ReviewQueryDto extends PageQueryDto {
