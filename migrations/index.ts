@@ -1,3 +1,4 @@
 // Every migration, in order. `npm run migration:generate` appends new ones here.
 import { Initial1795870243738 } from './1795870243738-Initial.js';
-export const migrations = [Initial1795870243738];
+import { Auth1795872521189 } from './1795872521189-Auth.js';
+export const migrations = [Initial1795870243738, Auth1795872521189];

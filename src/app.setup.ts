@@ -2,9 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { rateLimit } from './common/rate-limit.js';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from './config/config.js';
 import { ErrorResponseDto } from './common/error-response.dto.js';
+import { AuthService } from './auth/auth.service.js';
 import { KpiTemplatesService } from './kpi-templates/kpi-templates.service.js';
 
 /** HTTP set-up shared by main.ts and the e2e tests. */
@@ -26,6 +29,22 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.disable('x-powered-by');
+  app.use(helmet());
+  const perMinute = config.http.rateLimitPerMinute;
+  app.use(
+    rateLimit([
+      { name: 'api', perMinute, match: (req) => req.path.startsWith('/api/') },
+      // Stricter where each request is expensive (argon2, Chromium) or an attack surface.
+      { name: 'sign-in', perMinute: Math.max(1, Math.ceil(perMinute / 20)), match: (req) => req.path === '/api/auth/login' },
+      { name: 'pdf', perMinute: Math.max(1, Math.ceil(perMinute / 10)), match: (req) => /scorecard|exports|\/scorecards$/.test(req.path) },
+    ]),
+  );
+  if (config.http.corsOrigins.length > 0) app.enableCors({ origin: config.http.corsOrigins, credentials: true });
+  // Reviews are personal data: no browser or proxy may keep a copy.
+  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   const doc = SwaggerModule.createDocument(
     app,
@@ -36,6 +55,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
           '(If-Match header or `version` field); a stale version gets 409. Errors share one shape (ErrorResponse).',
       )
       .setVersion('1')
+      .addBearerAuth()
+      .addCookieAuth('scorecard_session')
       .build(),
     { extraModels: [ErrorResponseDto] },
   );
@@ -47,4 +68,5 @@ export async function prepareDatabase(app: INestApplication): Promise<void> {
   const dataSource = app.get(DataSource);
   await dataSource.runMigrations({ transaction: 'each' });
   await app.get(KpiTemplatesService).ensureDefaults();
+  await app.get(AuthService).bootstrapAdmin();
 }

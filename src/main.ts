@@ -47,7 +47,11 @@ async function bootstrap(): Promise<void> {
 
   try {
     await prepareDatabase(app);
-    if (config.demoData && (await app.get(DemoService).seedIfEmpty())) logger.log('Loaded demo data into the empty database');
+    if (config.demoData) {
+      const demo = app.get(DemoService);
+      if (await demo.seedIfEmpty()) logger.log('Loaded demo data into the empty database');
+      await demo.printDemoUsers();
+    }
     await app.listen(config.port, config.host);
   } catch (err) {
     logger.error(err instanceof Error ? err.message : String(err));

@@ -125,7 +125,7 @@ describe('optimistic concurrency', () => {
 
     const trail = await auditOf(t, 'employee', employee.id);
     expect(trail.map((a) => a.action)).toEqual(['update', 'create']);
-    expect(trail[0].actor).toBe('hr@test');
+    expect(trail[0].actor).toBe('hr@test.example');
     expect(trail[0].before).toMatchObject({ name: employee.name, department: employee.department, version: 1 });
     expect(trail[0].after).toMatchObject({ name: `并发写者 ${winner}`, department: `Dept ${winner}`, version: 2 });
   });

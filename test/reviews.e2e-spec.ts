@@ -118,12 +118,12 @@ describe('reviews API', () => {
       const kpis = v1.kpis.map((k) => (k.key === 'strategic_goals' ? { ...k, rule: { ...k.rule, target: 5 } } : k));
       const draft = await t.http
         .post(`/api/kpi-templates/${role.templateId}/versions`)
-        .set(t.as('hr'))
+        .set(t.as('admin'))
         .send({ content: { kpis, bands: v1.bands, notes: 'five milestones' } });
       expect(draft.status).toBe(201);
       const d = draft.body as TemplateVersionDto;
       expect(d.number).toBe(2);
-      await t.http.post(`/api/kpi-templates/${role.templateId}/versions/${d.id}/publish`).set(t.as('hr')).set('If-Match', String(d.version)).send({}).expect(200);
+      await t.http.post(`/api/kpi-templates/${role.templateId}/versions/${d.id}/publish`).set(t.as('admin')).set('If-Match', String(d.version)).send({}).expect(200);
 
       const old = await getReview(t, before.review.id);
       expect(old.template.versionNumber).toBe(1);
@@ -398,7 +398,7 @@ describe('reviews API', () => {
       const res = await t.http.post(`/api/reviews/${review.id}/finalize`).set(t.as('hr')).send({ version: 6 });
       expect(res.status).toBe(200);
       review = res.body as ReviewDto;
-      expect(review).toMatchObject({ status: 'finalized', version: 7, finalizedBy: 'hr@test' });
+      expect(review).toMatchObject({ status: 'finalized', version: 7, finalizedBy: 'hr@test.example' });
       expect(review.finalizedAt).not.toBeNull();
     });
 
@@ -451,7 +451,7 @@ describe('reviews API', () => {
       // Newest first; refused requests left no trace.
       expect(entries.map((e) => e.action)).toEqual(['scores', 'reopen', 'finalize', 'submit', 'update', 'update', 'scores', 'scores', 'create']);
       for (const e of entries) {
-        expect(e.actor).toBe('hr@test');
+        expect(e.actor).toBe('hr@test.example');
         expect(e.entity).toBe('review');
         expect(e.entityId).toBe(review.id);
       }

@@ -1,11 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../auth/access.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { AuditService } from './audit.service.js';
 import { AuditEntryDto, AuditQueryDto } from './dto/audit.dto.js';
 
 @ApiTags('audit')
 @Controller('audit')
+@Allow('admin', 'hr')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

@@ -21,10 +21,7 @@ export interface RequestWithActor extends Request {
 
 /** The signed-in user, set by the global guard. */
 export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor => {
-  const req = ctx.switchToHttp().getRequest<RequestWithActor>();
-  if (req.actor) return req.actor;
-  // Until sign-in is wired in, "who" comes from the X-Actor header.
-  const header = req.header('x-actor')?.trim().slice(0, 200);
-  if (header) return { name: header, userId: null, role: 'system', employeeId: null };
-  throw new UnauthorizedException('Sign in first');
+  const actor = ctx.switchToHttp().getRequest<RequestWithActor>().actor;
+  if (!actor) throw new UnauthorizedException('Sign in first');
+  return actor;
 });

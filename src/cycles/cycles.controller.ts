@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
+import { Allow } from '../auth/access.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
@@ -14,6 +15,7 @@ const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description
 export class CyclesController {
   constructor(private readonly service: CyclesService) {}
 
+  @Allow('admin', 'hr', 'manager')
   @Get()
   @ApiOkResponse({ type: [CycleDto] })
   @ApiErrors(400)
@@ -21,6 +23,7 @@ export class CyclesController {
     return this.service.list(q);
   }
 
+  @Allow('admin', 'hr', 'manager')
   @Get(':id')
   @ApiOkResponse({ type: CycleDto })
   @ApiErrors(400, 404)
@@ -28,6 +31,7 @@ export class CyclesController {
     return this.service.get(id);
   }
 
+  @Allow('hr')
   @Post()
   @ApiOperation({ summary: 'Plan a review cycle' })
   @ApiCreatedResponse({ type: CycleDto })
@@ -36,6 +40,7 @@ export class CyclesController {
     return this.service.create(actor, dto);
   }
 
+  @Allow('hr')
   @Patch(':id')
   @IfMatch()
   @ApiOkResponse({ type: CycleDto })
@@ -44,6 +49,7 @@ export class CyclesController {
     return this.service.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
+  @Allow('hr')
   @Post(':id/open')
   @HttpCode(200)
   @IfMatch()
@@ -54,6 +60,7 @@ export class CyclesController {
     return this.service.open(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
+  @Allow('hr')
   @Post(':id/close')
   @HttpCode(200)
   @IfMatch()
@@ -64,6 +71,7 @@ export class CyclesController {
     return this.service.close(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
+  @Allow('hr')
   @Delete(':id')
   @HttpCode(204)
   @ApiHeader({ name: 'If-Match', required: true, description: 'The version you read' })

@@ -1,4 +1,7 @@
 import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { LoginAttempt } from '../auth/login-attempt.entity.js';
+import { Session } from '../auth/session.entity.js';
+import { User } from '../auth/user.entity.js';
 import { Cycle } from '../cycles/cycle.entity.js';
 import { Employee } from '../employees/employee.entity.js';
 import { KpiTemplate, KpiTemplateVersion } from '../kpi-templates/kpi-template.entity.js';
@@ -6,4 +9,4 @@ import { Role } from '../kpi-templates/role.entity.js';
 import { Review } from '../reviews/review.entity.js';
 
 /** Listed, not globbed, so the same list works compiled (dist) and under Jest (TypeScript sources). */
-export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry];
+export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry, User, Session, LoginAttempt];

@@ -51,7 +51,7 @@ ${toTs([...sql.downQueries].reverse())}
     const indexPath = join(migrationsDir, 'index.ts');
     const index = await readFile(indexPath, 'utf8');
     const importLine = `import { ${className} } from './${file}.js';\n`;
-    const withImport = index.replace(/(\/\/[^\n]*\n)/, `$1${importLine}`);
+    const withImport = index.replace(/(export const migrations)/, `${importLine}$1`);
     const updated = withImport.replace(/export const migrations = \[([^\]]*)\];/, (_m, list: string) => {
       const items = list.split(',').map((s) => s.trim()).filter(Boolean);
       return `export const migrations = [${[...items, className].join(', ')}];`;

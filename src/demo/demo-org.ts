@@ -112,3 +112,11 @@ export const PLANS = [
   'Shadow a senior key-account manager for one quarter; take over two strategic accounts.',
   '制定个人职业发展计划，目标下一年度晋升为高级客户经理。Career plan: aim for senior account manager next year.',
 ];
+
+/** One demo user per role; the passwords are public on purpose and exist only in demo mode. */
+export const DEMO_USERS: { email: string; role: 'admin' | 'hr' | 'manager' | 'employee'; password: string; employeeNo: string | null; note?: string }[] = [
+  { email: 'admin@scorecard.demo', role: 'admin', password: 'demo-admin-2026', employeeNo: null },
+  { email: 'hr@scorecard.demo', role: 'hr', password: 'demo-hr-2026', employeeNo: null },
+  { email: 'manager@scorecard.demo', role: 'manager', password: 'demo-manager-2026', employeeNo: 'M002', note: '李娜, East China Sales' },
+  { email: 'employee@scorecard.demo', role: 'employee', password: 'demo-employee-2026', employeeNo: 'A001', note: '王伟' },
+];

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { CyclesModule } from '../cycles/cycles.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
 import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
@@ -6,7 +7,7 @@ import { ReviewsModule } from '../reviews/reviews.module.js';
 import { DemoService } from './demo.service.js';
 
 @Module({
-  imports: [KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule],
+  imports: [AuthModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule],
   providers: [DemoService],
   exports: [DemoService],
 })

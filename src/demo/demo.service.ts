@@ -2,13 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Actor, systemActor } from '../common/actor.js';
+import { UsersService } from '../auth/users.service.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import type { KpiEntryDto } from '../reviews/dto/review.dto.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { ReviewKpiDto } from '../reviews/dto/review.dto.js';
-import { CHALLENGES, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
+import { CHALLENGES, DEMO_USERS, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
 
 const DEMO: Actor = systemActor('demo-data');
 
@@ -26,6 +27,7 @@ export class DemoService {
     private readonly employees: EmployeesService,
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewsService,
+    private readonly users: UsersService,
   ) {}
 
   /** Seeds only a database without employees, cycles or reviews: real data is never touched. */
@@ -85,7 +87,17 @@ export class DemoService {
       r = await this.reviews.submit(DEMO, r.id, r.version);
       if (stage === 5) await this.reviews.finalize(DEMO, r.id, r.version);
     }
-    this.logger.log(`Demo data: ${everyone.length} employees, 3 cycles, reviews in every state (${Date.now() - started} ms)`);
+    for (const u of DEMO_USERS) {
+      await this.users.create(DEMO, { email: u.email, role: u.role, employeeId: u.employeeNo ? (ids.get(u.employeeNo) ?? null) : null, password: u.password }, { mustChangePassword: false });
+    }
+    this.logger.log(`Demo data: ${everyone.length} employees, 3 cycles, reviews in every state, ${DEMO_USERS.length} users (${Date.now() - started} ms)`);
+  }
+
+  /** Demo mode only: the known sign-ins, so a newcomer can try every role. */
+  async printDemoUsers(): Promise<void> {
+    const existing = new Set((await this.users.list()).filter((u) => !u.disabled).map((u) => u.email));
+    const lines = DEMO_USERS.filter((u) => existing.has(u.email)).map((u) => `  ${u.role.padEnd(8)} ${u.email.padEnd(28)} ${u.password}${u.note ? `  (${u.note})` : ''}`);
+    if (lines.length) this.logger.log(`Demo sign-ins (DEMO_DATA=true):\n${lines.join('\n')}`);
   }
 
   private async fill(id: string, version: number, kpis: ReviewKpiDto[], rnd: () => number, share: number) {

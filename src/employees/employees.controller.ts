@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
+import { Allow } from '../auth/access.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
@@ -12,6 +13,7 @@ import { EmployeesService } from './employees.service.js';
 export class EmployeesController {
   constructor(private readonly service: EmployeesService) {}
 
+  @Allow('admin', 'hr', 'manager')
   @Get()
   @ApiOperation({ summary: 'Search and filter employees, a page at a time' })
   @ApiOkResponse({ type: EmployeePageDto })
@@ -20,6 +22,7 @@ export class EmployeesController {
     return this.service.list(actor, q);
   }
 
+  @Allow('admin', 'hr', 'manager')
   @Get(':id')
   @ApiOkResponse({ type: EmployeeDto })
   @ApiErrors(400, 404)
@@ -27,6 +30,7 @@ export class EmployeesController {
     return this.service.get(actor, id);
   }
 
+  @Allow('hr')
   @Post()
   @ApiCreatedResponse({ type: EmployeeDto })
   @ApiErrors(400, 409)
@@ -34,6 +38,7 @@ export class EmployeesController {
     return this.service.create(actor, dto);
   }
 
+  @Allow('hr')
   @Patch(':id')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' })
   @ApiOperation({ summary: 'Change an employee; deactivate with "active": false' })
@@ -48,6 +53,7 @@ export class EmployeesController {
     return this.service.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
+  @Allow('hr')
   @Delete(':id')
   @HttpCode(204)
   @ApiHeader({ name: 'If-Match', required: true, description: 'The version you read' })

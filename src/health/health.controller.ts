@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/access.decorator.js';
 
 export class HealthDto {
   @ApiProperty({ example: 'ok' }) status: 'ok' | 'degraded';
@@ -10,6 +11,7 @@ export class HealthDto {
 
 @ApiTags('health')
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 

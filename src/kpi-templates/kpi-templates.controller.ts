@@ -16,6 +16,7 @@ import {
   VersionOnlyDto,
 } from './dto/template.dto.js';
 import { KpiTemplatesService } from './kpi-templates.service.js';
+import { Allow } from '../auth/access.decorator.js';
 
 const uuid = ParseIdPipe;
 const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' });
@@ -25,6 +26,7 @@ const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description
 export class RolesController {
   constructor(private readonly service: KpiTemplatesService) {}
 
+  @Allow('admin', 'hr')
   @Get()
   @ApiOperation({ summary: 'All roles with their current template version' })
   @ApiOkResponse({ type: [RoleDto] })
@@ -32,6 +34,7 @@ export class RolesController {
     return this.service.listRoles();
   }
 
+  @Allow('admin', 'hr')
   @Get(':id')
   @ApiOkResponse({ type: RoleDto })
   @ApiErrors(400, 404)
@@ -39,6 +42,7 @@ export class RolesController {
     return this.service.getRole(id);
   }
 
+  @Allow('admin')
   @Post()
   @ApiOperation({ summary: 'Add a role; it starts with an empty KPI template' })
   @ApiCreatedResponse({ type: RoleDto })
@@ -47,6 +51,7 @@ export class RolesController {
     return this.service.createRole(actor, dto);
   }
 
+  @Allow('admin')
   @Patch(':id')
   @IfMatch()
   @ApiOkResponse({ type: RoleDto })
@@ -61,6 +66,7 @@ export class RolesController {
 export class KpiTemplatesController {
   constructor(private readonly service: KpiTemplatesService) {}
 
+  @Allow('admin', 'hr')
   @Get()
   @ApiOperation({ summary: 'Every role\'s template with its current version and history' })
   @ApiOkResponse({ type: [TemplateDto] })
@@ -68,6 +74,7 @@ export class KpiTemplatesController {
     return this.service.listTemplates();
   }
 
+  @Allow('admin', 'hr')
   @Get(':id')
   @ApiOkResponse({ type: TemplateDto })
   @ApiErrors(400, 404)
@@ -75,6 +82,7 @@ export class KpiTemplatesController {
     return this.service.getTemplate(id);
   }
 
+  @Allow('admin', 'hr')
   @Get(':id/versions')
   @ApiOkResponse({ type: [TemplateVersionSummaryDto] })
   @ApiErrors(400, 404)
@@ -82,6 +90,7 @@ export class KpiTemplatesController {
     return this.service.listVersions(id);
   }
 
+  @Allow('admin', 'hr')
   @Get(':id/versions/:versionId')
   @ApiOkResponse({ type: TemplateVersionDto })
   @ApiErrors(400, 404)
@@ -89,6 +98,7 @@ export class KpiTemplatesController {
     return this.service.getVersion(id, versionId);
   }
 
+  @Allow('admin')
   @Post(':id/versions')
   @ApiOperation({ summary: 'Start a draft version (a copy of the current one unless content is given)' })
   @ApiCreatedResponse({ type: TemplateVersionDto })
@@ -97,6 +107,7 @@ export class KpiTemplatesController {
     return this.service.createDraft(actor, id, dto.content);
   }
 
+  @Allow('admin')
   @Put(':id/versions/:versionId')
   @IfMatch()
   @ApiOperation({ summary: 'Replace the KPIs and bands of a draft; weights must sum to exactly 100' })
@@ -112,6 +123,7 @@ export class KpiTemplatesController {
     return this.service.updateDraft(actor, id, versionId, expectedVersion(ifMatch, dto.version), dto);
   }
 
+  @Allow('admin')
   @Delete(':id/versions/:versionId')
   @HttpCode(204)
   @IfMatch()
@@ -127,6 +139,7 @@ export class KpiTemplatesController {
     await this.service.discardDraft(actor, id, versionId, expectedVersion(ifMatch, undefined));
   }
 
+  @Allow('admin')
   @Post(':id/versions/:versionId/publish')
   @HttpCode(200)
   @IfMatch()

@@ -57,7 +57,7 @@ export class Review {
   @Column({ type: 'jsonb' })
   template: PinnedTemplate;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'{}'` })
   inputs: Record<string, KpiInput>;
 
   @Column({ type: 'numeric', precision: 8, scale: 2, default: 0, transformer: numeric })

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
+import { Allow } from '../auth/access.decorator.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
@@ -14,6 +15,7 @@ const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description
 export class ReviewsController {
   constructor(private readonly service: ReviewsService) {}
 
+  @Allow('admin', 'hr', 'manager', 'employee')
   @Get()
   @ApiOperation({ summary: 'Reviews, filtered and a page at a time' })
   @ApiOkResponse({ type: ReviewPageDto })
@@ -22,6 +24,7 @@ export class ReviewsController {
     return this.service.list(actor, q);
   }
 
+  @Allow('admin', 'hr', 'manager', 'employee')
   @Get(':id')
   @ApiOperation({ summary: 'A review with its pinned KPIs, inputs, scores, total and band' })
   @ApiOkResponse({ type: ReviewDto })
@@ -30,6 +33,7 @@ export class ReviewsController {
     return this.service.get(actor, id);
   }
 
+  @Allow('hr')
   @Post()
   @ApiOperation({ summary: "Start a review; it pins the role's current published template version" })
   @ApiCreatedResponse({ type: ReviewDto })
@@ -38,6 +42,7 @@ export class ReviewsController {
     return this.service.create(actor, dto);
   }
 
+  @Allow('hr')
   @Put(':id/scores')
   @IfMatch()
   @ApiOperation({ summary: 'Replace the KPI inputs (actuals, ratings, comments) of a draft review' })
@@ -47,6 +52,7 @@ export class ReviewsController {
     return this.service.putScores(actor, id, expectedVersion(ifMatch, dto.version), dto.entries);
   }
 
+  @Allow('hr')
   @Patch(':id')
   @IfMatch()
   @ApiOperation({ summary: 'Strengths, challenges, development plan, HR notes of a draft review' })
@@ -56,6 +62,7 @@ export class ReviewsController {
     return this.service.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
+  @Allow('hr')
   @Post(':id/submit')
   @HttpCode(200)
   @IfMatch()
@@ -66,6 +73,7 @@ export class ReviewsController {
     return this.service.submit(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
+  @Allow('hr')
   @Post(':id/finalize')
   @HttpCode(200)
   @IfMatch()
@@ -76,6 +84,7 @@ export class ReviewsController {
     return this.service.finalize(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
+  @Allow('manager')
   @Post(':id/manager-comment')
   @HttpCode(200)
   @IfMatch()
@@ -86,6 +95,7 @@ export class ReviewsController {
     return this.service.managerComment(actor, id, expectedVersion(ifMatch, dto.version), dto.comment);
   }
 
+  @Allow('employee', 'manager')
   @Post(':id/acknowledge')
   @HttpCode(200)
   @IfMatch()
@@ -96,6 +106,7 @@ export class ReviewsController {
     return this.service.acknowledge(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
+  @Allow('hr')
   @Post(':id/reopen')
   @HttpCode(200)
   @IfMatch()

@@ -15,13 +15,17 @@ export interface TestApp {
   db: DataSource;
   /** The HTTP address, for clients that need a real socket (autocannon, Chromium). */
   url: string;
-  /**
-   * Request headers that make a request come from someone in the given role. Every test request
-   * goes through this, so that when sign-in arrives only this function changes.
-   */
+  /** Authorization headers of a signed-in admin or HR user (made at start), or of a user made by `userFor`. */
   as(role: TestRole): Record<string, string>;
+  /** Creates a signed-in user of the role, linked to the employee; `as(role)` then returns their headers. */
+  userFor(role: TestRole, employeeId: string | null, email?: string): Promise<Record<string, string>>;
+  /** Signs in and returns the bearer headers (fails the test if sign-in fails). */
+  signIn(email: string, password: string): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
+
+export const TEST_ADMIN = { email: 'admin@test.example', password: 'admin-password-1' };
+export const TEST_PASSWORD = 'user-password-1';
 
 export type TestRole = 'admin' | 'hr' | 'manager' | 'employee';
 
@@ -31,7 +35,16 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   if (!serverUrl) throw new Error('The e2e global setup did not run');
   const name = `scorecard_e2e_${randomBytes(6).toString('hex')}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const config = loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'error', ...env, DATABASE_URL: withDatabase(serverUrl, name) });
+  const config = loadConfig({
+    DEMO_DATA: 'false',
+    LOG_LEVEL: 'error',
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    // Suites fire hundreds of requests a second from one address; the rate-limit test lowers this.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    ...env,
+    DATABASE_URL: withDatabase(serverUrl, name),
+  });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: withDatabase(serverUrl, name) }), {
     bodyParser: false,
     logger: ['error'],
@@ -40,12 +53,38 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await prepareDatabase(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
+  const http = request(app.getHttpServer());
+  const headers = new Map<TestRole, Record<string, string>>();
+
+  const signIn = async (email: string, password: string): Promise<Record<string, string>> => {
+    const res = await http.post('/api/auth/login').send({ email, password });
+    if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { authorization: `Bearer ${(res.body as { token: string }).token}` };
+  };
+  const userFor = async (role: TestRole, employeeId: string | null, email = `${role}-${randomBytes(3).toString('hex')}@test.example`) => {
+    const created = await http.post('/api/users').set(headers.get('admin') ?? {}).send({ email, role, employeeId, password: 'temporary-pass-1' });
+    if (created.status !== 201) throw new Error(`creating ${role} user failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const first = await signIn(email, 'temporary-pass-1');
+    const changed = await http.post('/api/auth/change-password').set(first).send({ currentPassword: 'temporary-pass-1', newPassword: TEST_PASSWORD });
+    if (changed.status !== 204) throw new Error(`password change failed: ${changed.status} ${JSON.stringify(changed.body)}`);
+    headers.set(role, first);
+    return first;
+  };
+  headers.set('admin', await signIn(TEST_ADMIN.email, TEST_ADMIN.password));
+  await userFor('hr', null, 'hr@test.example');
+
   return {
     app,
-    http: request(app.getHttpServer()),
+    http,
     db: app.get(DataSource),
     url: `http://127.0.0.1:${address.port}`,
-    as: (role) => ({ 'x-actor': `${role}@test` }),
+    as: (role) => {
+      const h = headers.get(role);
+      if (!h) throw new Error(`no ${role} user yet: call userFor('${role}', employeeId) first`);
+      return h;
+    },
+    userFor,
+    signIn,
     close: async () => {
       await app.close();
       await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { type Actor, CurrentActor, type RequestWithActor } from '../common/actor.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { Public, SignedIn } from './access.decorator.js';
+import { SESSION_COOKIE, tokenOf } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { ChangePasswordDto, LoginDto, LoginResponseDto, UserDto } from './dto/auth.dto.js';
+import { toUserDto } from './users.service.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in: returns a bearer token and sets it as an httpOnly cookie' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiErrors(400, 401, 429)
+  async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
+    const s = await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown');
+    res.cookie(SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.auth.cookieSecure,
+      expires: s.expiresAt,
+      path: '/',
+    });
+    return { token: s.token, expiresAt: s.expiresAt.toISOString(), user: toUserDto(s.user) };
+  }
+
+  @Post('logout')
+  @SignedIn()
+  @HttpCode(204)
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'End this session' })
+  async logout(@Req() req: RequestWithActor, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const token = tokenOf(req);
+    if (token) await this.auth.logout(token);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @SignedIn()
+  @ApiOkResponse({ type: UserDto })
+  @ApiErrors(401)
+  async me(@CurrentActor() actor: Actor): Promise<UserDto> {
+    return toUserDto(await this.auth.me(actor.userId ?? ''));
+  }
+
+  @Post('change-password')
+  @SignedIn()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Change your password; your other sessions end' })
+  @ApiErrors(400, 401)
+  async changePassword(@CurrentActor() actor: Actor, @Req() req: RequestWithActor, @Body() dto: ChangePasswordDto): Promise<void> {
+    await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword, tokenOf(req) ?? '');
+  }
+}

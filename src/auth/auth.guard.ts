@@ -1,0 +1,59 @@
+import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { RequestWithActor } from '../common/actor.js';
+import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
+import { AuthService } from './auth.service.js';
+
+export const SESSION_COOKIE = 'scorecard_session';
+
+/** The token from `Authorization: Bearer …` (API clients) or the session cookie (browsers). */
+export function tokenOf(req: RequestWithActor): string | null {
+  const auth = req.header('authorization');
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const cookies = req.header('cookie');
+  if (!cookies) return null;
+  for (const part of cookies.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+/**
+ * Closed by default: a route without an access rule is refused for everyone, so a forgotten
+ * decorator fails safe (and the access-matrix test names the route).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('AuthGuard');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const req = ctx.switchToHttp().getRequest<RequestWithActor>();
+    if (!rule) {
+      this.logger.error(`${req.method} ${req.path} declares no access rule; refused`);
+      throw new ForbiddenException('This route is not open to anyone');
+    }
+    const token = tokenOf(req);
+    const actor = token ? await this.auth.actorForToken(token) : null;
+    if (rule.kind === 'public') {
+      if (actor) req.actor = actor;
+      return true;
+    }
+    if (!actor) throw new UnauthorizedException(token ? 'Your session has ended; sign in again' : 'Sign in first');
+    if (actor.mustChangePassword && !rule.allowWithExpiredPassword) {
+      throw new ForbiddenException('Change your password first (POST /api/auth/change-password)');
+    }
+    if (!rule.roles.includes(actor.role as (typeof rule.roles)[number])) {
+      throw new ForbiddenException(`This needs one of the roles: ${rule.roles.join(', ')}`);
+    }
+    req.actor = actor;
+    return true;
+  }
+}
