@@ -1,0 +1,214 @@
+// Every registered route × every kind of caller, with the exact status each must get. The route
+// list comes from the running app, so a new route without a row here fails the suite.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import { createEmployee, createReview, fullAccountManagerEntries, putScores, seedOpenCycle } from './fixtures.js';
+import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
+
+type Persona = 'anonymous' | 'employee' | 'managerIn' | 'managerOut' | 'hr' | 'admin';
+const PERSONAS: Persona[] = ['anonymous', 'employee', 'managerIn', 'managerOut', 'hr', 'admin'];
+
+interface Ids {
+  employee: string; // X: reports to manager A; the "employee" persona
+  teammate: string; // Y: reports to manager A, has a submitted review
+  managerA: string;
+  cycle: string;
+  finalReview: string; // X's finalized review
+  submittedReview: string; // Y's submitted review
+  template: string;
+  templateVersion: string;
+  role: string;
+  user: string;
+}
+
+interface Cell {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The registered route, as Express lists it. */
+  route: string;
+  /** The concrete request. */
+  path: (ids: Ids) => string;
+  body?: Record<string, unknown>;
+  /** Writes send a stale version so an allowed caller gets 409 and nothing changes. */
+  stale?: boolean;
+  /** Needs a throw-away session (logout ends the session it is called with). */
+  fresh?: boolean;
+  expect: Record<Persona, number>;
+}
+
+const all = (status: number): Record<Persona, number> => ({ anonymous: status, employee: status, managerIn: status, managerOut: status, hr: status, admin: status });
+const signedIn = (status: number): Record<Persona, number> => ({ ...all(status), anonymous: 401 });
+const only = (allowed: Partial<Record<Persona, number>>): Record<Persona, number> => ({ ...signedIn(403), ...allowed });
+
+const MATRIX: Cell[] = [
+  { method: 'GET', route: '/api/health', path: () => '/api/health', expect: all(200) },
+  // API documentation is public on purpose: it describes routes, never data.
+  ...['/api/docs', '/api/docs/', '/api/docs-json', '/api/docs-yaml', '/api/docs/index.html', '/api/docs/swagger-ui-init.js', '/api/docs/docs/swagger-ui-init.js'].map(
+    (route): Cell => ({ method: 'GET', route, path: () => route, expect: all(200) }),
+  ),
+  // Registered by swagger-ui for a file its npm package does not ship.
+  { method: 'GET', route: '/api/docs/LICENSE', path: () => '/api/docs/LICENSE', expect: all(404) },
+  { method: 'POST', route: '/api/auth/login', path: () => '/api/auth/login', body: {}, expect: all(400) },
+  { method: 'POST', route: '/api/auth/logout', path: () => '/api/auth/logout', fresh: true, expect: signedIn(204) },
+  { method: 'GET', route: '/api/auth/me', path: () => '/api/auth/me', expect: signedIn(200) },
+  { method: 'POST', route: '/api/auth/change-password', path: () => '/api/auth/change-password', body: {}, expect: signedIn(400) },
+
+  { method: 'GET', route: '/api/users', path: () => '/api/users', expect: only({ admin: 200 }) },
+  { method: 'GET', route: '/api/users/:id', path: (i) => `/api/users/${i.user}`, expect: only({ admin: 200 }) },
+  { method: 'POST', route: '/api/users', path: () => '/api/users', body: {}, expect: only({ admin: 400 }) },
+  { method: 'PATCH', route: '/api/users/:id', path: (i) => `/api/users/${i.user}`, body: { disabled: false }, stale: true, expect: only({ admin: 409 }) },
+  { method: 'POST', route: '/api/users/:id/reset-password', path: (i) => `/api/users/${i.user}/reset-password`, body: { password: 'short' }, expect: only({ admin: 400 }) },
+
+  { method: 'GET', route: '/api/roles', path: () => '/api/roles', expect: only({ hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/roles/:id', path: (i) => `/api/roles/${i.role}`, expect: only({ hr: 200, admin: 200 }) },
+  { method: 'POST', route: '/api/roles', path: () => '/api/roles', body: {}, expect: only({ admin: 400 }) },
+  { method: 'PATCH', route: '/api/roles/:id', path: (i) => `/api/roles/${i.role}`, body: { nameEn: 'x' }, stale: true, expect: only({ admin: 409 }) },
+  { method: 'GET', route: '/api/kpi-templates', path: () => '/api/kpi-templates', expect: only({ hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/kpi-templates/:id', path: (i) => `/api/kpi-templates/${i.template}`, expect: only({ hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/kpi-templates/:id/versions', path: (i) => `/api/kpi-templates/${i.template}/versions`, expect: only({ hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/kpi-templates/:id/versions/:versionId', path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`, expect: only({ hr: 200, admin: 200 }) },
+  { method: 'POST', route: '/api/kpi-templates/:id/versions', path: (i) => `/api/kpi-templates/${i.template}/versions`, body: { content: {} }, expect: only({ admin: 400 }) },
+  { method: 'PUT', route: '/api/kpi-templates/:id/versions/:versionId', path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`, body: {}, expect: only({ admin: 400 }) },
+  { method: 'DELETE', route: '/api/kpi-templates/:id/versions/:versionId', path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`, stale: true, expect: only({ admin: 409 }) },
+  { method: 'POST', route: '/api/kpi-templates/:id/versions/:versionId/publish', path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}/publish`, body: {}, stale: true, expect: only({ admin: 409 }) },
+
+  { method: 'GET', route: '/api/employees', path: () => '/api/employees', expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/employees', path: (i) => `/api/employees?managerId=${i.managerA}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
+  { method: 'POST', route: '/api/employees', path: () => '/api/employees', body: {}, expect: only({ hr: 400 }) },
+  { method: 'PATCH', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, body: { department: 'x' }, stale: true, expect: only({ hr: 409 }) },
+  { method: 'DELETE', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, stale: true, expect: only({ hr: 409 }) },
+
+  { method: 'GET', route: '/api/cycles', path: () => '/api/cycles', expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/cycles/:id', path: (i) => `/api/cycles/${i.cycle}`, expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) },
+  { method: 'POST', route: '/api/cycles', path: () => '/api/cycles', body: {}, expect: only({ hr: 400 }) },
+  { method: 'PATCH', route: '/api/cycles/:id', path: (i) => `/api/cycles/${i.cycle}`, body: { name: 'x' }, stale: true, expect: only({ hr: 409 }) },
+  { method: 'POST', route: '/api/cycles/:id/open', path: (i) => `/api/cycles/${i.cycle}/open`, body: {}, stale: true, expect: only({ hr: 409 }) },
+  { method: 'POST', route: '/api/cycles/:id/close', path: (i) => `/api/cycles/${i.cycle}/close`, body: {}, stale: true, expect: only({ hr: 409 }) },
+  { method: 'DELETE', route: '/api/cycles/:id', path: (i) => `/api/cycles/${i.cycle}`, stale: true, expect: only({ hr: 409 }) },
+
+  { method: 'GET', route: '/api/reviews', path: () => '/api/reviews', expect: signedIn(200) },
+  { method: 'GET', route: '/api/reviews', path: (i) => `/api/reviews?employeeId=${i.employee}`, expect: { ...signedIn(200), managerOut: 404 } },
+  { method: 'GET', route: '/api/reviews', path: (i) => `/api/reviews?managerId=${i.managerA}`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
+  { method: 'GET', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.finalReview}`, expect: { ...signedIn(200), managerOut: 404 } },
+  { method: 'GET', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
+  { method: 'POST', route: '/api/reviews', path: () => '/api/reviews', body: {}, expect: only({ hr: 400 }) },
+  { method: 'PUT', route: '/api/reviews/:id/scores', path: (i) => `/api/reviews/${i.submittedReview}/scores`, body: { entries: [] }, stale: true, expect: only({ hr: 409 }) },
+  { method: 'PATCH', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, body: { strengths: 'x' }, stale: true, expect: only({ hr: 409 }) },
+  { method: 'POST', route: '/api/reviews/:id/submit', path: (i) => `/api/reviews/${i.submittedReview}/submit`, body: {}, stale: true, expect: only({ hr: 409 }) },
+  { method: 'POST', route: '/api/reviews/:id/finalize', path: (i) => `/api/reviews/${i.submittedReview}/finalize`, body: {}, stale: true, expect: only({ hr: 409 }) },
+  { method: 'POST', route: '/api/reviews/:id/reopen', path: (i) => `/api/reviews/${i.submittedReview}/reopen`, body: { reason: 'matrix check' }, stale: true, expect: only({ hr: 409 }) },
+  { method: 'POST', route: '/api/reviews/:id/manager-comment', path: (i) => `/api/reviews/${i.submittedReview}/manager-comment`, body: { comment: 'x' }, stale: true, expect: only({ managerIn: 409, managerOut: 404 }) },
+  { method: 'POST', route: '/api/reviews/:id/acknowledge', path: (i) => `/api/reviews/${i.finalReview}/acknowledge`, body: {}, stale: true, expect: only({ employee: 409, managerIn: 404, managerOut: 404 }) },
+
+  { method: 'GET', route: '/api/audit', path: (i) => `/api/audit?entity=review&id=${i.finalReview}`, expect: only({ hr: 200, admin: 200 }) },
+];
+
+/** "METHOD /path" of every route the app registered, read from Express's router. */
+function registeredRoutes(t: TestApp): string[] {
+  interface Layer {
+    route?: { path: string; methods: Record<string, boolean> };
+  }
+  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
+  const out = new Set<string>();
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    for (const [method, on] of Object.entries(layer.route.methods)) {
+      if (on && method !== '_all') out.add(`${method.toUpperCase()} ${layer.route.path}`);
+    }
+  }
+  return [...out].sort();
+}
+
+describe('access matrix', () => {
+  let t: TestApp;
+  let ids: Ids;
+  const headers = new Map<Persona, Record<string, string>>();
+  const emails = new Map<Persona, string>();
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const cycle = await seedOpenCycle(t);
+    const managerA = await createEmployee(t, 'manager');
+    const managerB = await createEmployee(t, 'manager');
+    const x = await createEmployee(t, 'account_manager', { managerId: managerA.id });
+    const y = await createEmployee(t, 'account_manager', { managerId: managerA.id });
+    await createEmployee(t, 'account_manager', { managerId: managerB.id });
+
+    let final = await createReview(t, x.id, cycle.id);
+    final = await putScores(t, final, fullAccountManagerEntries());
+    final = (await t.http.post(`/api/reviews/${final.id}/submit`).set(t.as('hr')).send({ version: final.version }).expect(200)).body as ReviewDto;
+    final = (await t.http.post(`/api/reviews/${final.id}/finalize`).set(t.as('hr')).send({ version: final.version }).expect(200)).body as ReviewDto;
+    let submitted = await createReview(t, y.id, cycle.id);
+    submitted = await putScores(t, submitted, fullAccountManagerEntries());
+    submitted = (await t.http.post(`/api/reviews/${submitted.id}/submit`).set(t.as('hr')).send({ version: submitted.version }).expect(200)).body as ReviewDto;
+
+    for (const [persona, role, employeeId] of [
+      ['employee', 'employee', x.id],
+      ['managerIn', 'manager', managerA.id],
+      ['managerOut', 'manager', managerB.id],
+    ] as const) {
+      const email = `${persona.toLowerCase()}@matrix.example`;
+      headers.set(persona, await t.userFor(role, employeeId, email));
+      emails.set(persona, email);
+    }
+    headers.set('hr', t.as('hr'));
+    emails.set('hr', 'hr@test.example');
+    headers.set('admin', t.as('admin'));
+    emails.set('admin', 'admin@test.example');
+    headers.set('anonymous', {});
+
+    const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as { id: string; role: { id: string }; current: { id: string } }[];
+    const users = (await t.http.get('/api/users').set(t.as('admin')).expect(200)).body as { id: string; email: string }[];
+    ids = {
+      employee: x.id,
+      teammate: y.id,
+      managerA: managerA.id,
+      cycle: cycle.id,
+      finalReview: final.id,
+      submittedReview: submitted.id,
+      template: templates[0].id,
+      templateVersion: templates[0].current.id,
+      role: templates[0].role.id,
+      user: users.find((u) => u.email === 'employee@matrix.example')?.id ?? '',
+    };
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has a row for every registered route, and no row for a route that does not exist', () => {
+    const registered = registeredRoutes(t);
+    const covered = new Set(MATRIX.map((c) => `${c.method} ${c.route}`));
+    expect(registered.filter((r) => !covered.has(r))).toEqual([]);
+    expect([...covered].filter((r) => !registered.includes(r))).toEqual([]);
+  });
+
+  it('gives every caller exactly the expected status on every route', async () => {
+    const mismatches: string[] = [];
+    for (const cell of MATRIX) {
+      for (const persona of PERSONAS) {
+        let auth = headers.get(persona) ?? {};
+        if (cell.fresh && persona !== 'anonymous') {
+          const password = persona === 'admin' ? 'admin-password-1' : TEST_PASSWORD;
+          auth = await t.signIn(emails.get(persona) ?? '', password);
+        }
+        let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids)).set(auth);
+        if (cell.stale) req = req.set('If-Match', '999');
+        const res = cell.body !== undefined ? await req.send(cell.body) : await req;
+        if (res.status !== cell.expect[persona]) {
+          mismatches.push(`${cell.method} ${cell.path(ids)} as ${persona}: expected ${cell.expect[persona]}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('left the data as it was (every write in the matrix was refused)', async () => {
+    const review = (await t.http.get(`/api/reviews/${ids.submittedReview}`).set(t.as('hr')).expect(200)).body as ReviewDto;
+    expect(review.status).toBe('submitted');
+    expect(review.managerComment).toBe('');
+    const final = (await t.http.get(`/api/reviews/${ids.finalReview}`).set(t.as('hr')).expect(200)).body as ReviewDto;
+    expect(final.acknowledgedAt).toBeNull();
+  });
+});
