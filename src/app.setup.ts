@@ -10,9 +10,40 @@ import { ErrorResponseDto } from './common/error-response.dto.js';
 import { AuthService } from './auth/auth.service.js';
 import { KpiTemplatesService } from './kpi-templates/kpi-templates.service.js';
 
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function findPrototypeKey(value: unknown, path = '', depth = 0): string | null {
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (PROTOTYPE_KEYS.has(key)) return here;
+    const found = findPrototypeKey((value as Record<string, unknown>)[key], here, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** HTTP set-up shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.setGlobalPrefix('api');
+  app.disable('x-powered-by');
+  // Order matters: headers first, so that every answer (errors from later steps too) carries them.
+  app.use(helmet());
+  // Reviews are personal data: no browser or proxy may keep a copy.
+  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  if (config.http.corsOrigins.length > 0) app.enableCors({ origin: config.http.corsOrigins, credentials: true });
+  const perMinute = config.http.rateLimitPerMinute;
+  app.use(
+    rateLimit([
+      { name: 'api', perMinute, match: (req) => req.path.startsWith('/api/') },
+      // Stricter where each request is expensive (argon2, Chromium) or an attack surface.
+      { name: 'sign-in', perMinute: Math.max(1, Math.ceil(perMinute / 20)), match: (req) => req.path === '/api/auth/login' },
+      { name: 'pdf', perMinute: Math.max(1, Math.ceil(perMinute / 10)), match: (req) => /scorecard|exports|\/scorecards$/.test(req.path) },
+    ]),
+  );
   // A body the parsers do not read would otherwise arrive as {} and "succeed" as an empty edit.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -28,21 +59,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
-  app.disable('x-powered-by');
-  app.use(helmet());
-  const perMinute = config.http.rateLimitPerMinute;
-  app.use(
-    rateLimit([
-      { name: 'api', perMinute, match: (req) => req.path.startsWith('/api/') },
-      // Stricter where each request is expensive (argon2, Chromium) or an attack surface.
-      { name: 'sign-in', perMinute: Math.max(1, Math.ceil(perMinute / 20)), match: (req) => req.path === '/api/auth/login' },
-      { name: 'pdf', perMinute: Math.max(1, Math.ceil(perMinute / 10)), match: (req) => /scorecard|exports|\/scorecards$/.test(req.path) },
-    ]),
-  );
-  if (config.http.corsOrigins.length > 0) app.enableCors({ origin: config.http.corsOrigins, credentials: true });
-  // Reviews are personal data: no browser or proxy may keep a copy.
-  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Cache-Control', 'no-store');
+  // Prototype keys never belong in our bodies; refusing them outright closes prototype pollution.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const bad = findPrototypeKey(req.body);
+    if (bad) {
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${bad} is not a known field`, errors: [{ field: bad, message: 'is not allowed' }] });
+      return;
+    }
     next();
   });
 

@@ -48,7 +48,8 @@ function normalizeRule(rule: ScoringRuleDto): ScoringRule {
   };
 }
 
-function normalizeContent(content: VersionContentDto): { kpis: KpiDefinition[]; bands: RatingBand[] } {
+/** `prefix` is where the content sits in the request body (`content.` for a new draft), so field paths name what was sent. */
+function normalizeContent(content: VersionContentDto, prefix = ''): { kpis: KpiDefinition[]; bands: RatingBand[] } {
   const kpis = content.kpis.map((k: KpiDto) => ({
     key: k.key,
     nameZh: k.nameZh,
@@ -62,7 +63,10 @@ function normalizeContent(content: VersionContentDto): { kpis: KpiDefinition[]; 
   const bands = content.bands.map((b: RatingBandDto) => ({ key: b.key, min: b.min, labelZh: b.labelZh, labelEn: b.labelEn }));
   const problems = validateTemplate(kpis, bands);
   if (problems.length > 0) {
-    throw badRequest(`The template is not valid: ${problems.map((p) => p.message).join('; ')}`, problems);
+    throw badRequest(
+      `The template is not valid: ${problems.map((p) => p.message).join('; ')}`,
+      problems.map((p) => ({ field: `${prefix}${p.field}`, message: p.message })),
+    );
   }
   return { kpis, bands };
 }
@@ -177,7 +181,7 @@ export class KpiTemplatesService {
       const latest = await m.findOne(KpiTemplateVersion, { where: { templateId }, order: { number: 'DESC' } });
       const current = await m.findOne(KpiTemplateVersion, { where: { templateId, status: 'published' }, order: { number: 'DESC' } });
       let body: { kpis: KpiDefinition[]; bands: RatingBand[] };
-      if (content) body = normalizeContent(content);
+      if (content) body = normalizeContent(content, 'content.');
       else if (current) body = { kpis: current.kpis, bands: current.bands };
       else throw badRequest('This template has no published version to copy; send the draft content', [{ field: 'content', message: 'is required' }]);
       const draft = await m.save(

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -135,6 +136,8 @@ export class KpiDto {
   weight: number;
 
   @ApiProperty({ type: ScoringRuleDto })
+  // ValidateNested skips undefined, so without this a KPI with no rule would reach the service.
+  @IsDefined()
   @ValidateNested()
   @Type(() => ScoringRuleDto)
   rule: ScoringRuleDto;

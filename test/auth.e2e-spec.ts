@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AuditEntryDto } from '../src/audit/dto/audit.dto.js';
+import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
+import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import { createEmployee, createReview, fullAccountManagerEntries, putScores, seedOpenCycle } from './fixtures.js';
+import { createTestApp, TEST_ADMIN, TEST_PASSWORD, type TestApp } from './support/app.js';
+
+const submitAndFinalize = async (t: TestApp, r: ReviewDto): Promise<ReviewDto> => {
+  const s = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
+  return (await t.http.post(`/api/reviews/${r.id}/finalize`).set(t.as('hr')).send({ version: s.version }).expect(200)).body as ReviewDto;
+};
+
+describe('sign-in, sessions and scope', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  describe('sessions', () => {
+    it('signs in with a token and an httpOnly SameSite=Lax cookie, either of which works, until logout', async () => {
+      const res = await t.http.post('/api/auth/login').send({ email: 'HR@Test.Example', password: TEST_PASSWORD }).expect(200);
+      const token = (res.body as { token: string }).token;
+      expect(token.length).toBeGreaterThanOrEqual(40);
+      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0] ?? '';
+      expect(cookie).toMatch(/^scorecard_session=/);
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Lax/i);
+      expect(cookie).not.toMatch(/Secure/i);
+
+      const viaCookie = await t.http.get('/api/auth/me').set('Cookie', cookie.split(';')[0]).expect(200);
+      expect(viaCookie.body).toMatchObject({ email: 'hr@test.example', role: 'hr' });
+      await t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
+
+      await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${token}`).expect(204);
+      const after = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+      expect(after.body.message).toMatch(/session has ended/);
+    });
+
+    it('stores only an argon2id hash and never logs the password in the audit', async () => {
+      const rows = await t.db.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE email = $1', ['hr@test.example']);
+      expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect(rows[0].password_hash).not.toContain(TEST_PASSWORD);
+      const [{ n }] = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log WHERE before::text LIKE $1 OR after::text LIKE $1`, [`%${TEST_PASSWORD}%`]);
+      expect(n).toBe(0);
+    });
+
+    it('makes a user with a reset password change it before anything else, and ends their sessions', async () => {
+      const employee = await createEmployee(t);
+      const headers = await t.userFor('employee', employee.id, 'reset-me@test.example');
+      const users = (await t.http.get('/api/users').set(t.as('admin')).expect(200)).body as { id: string; email: string; version: number }[];
+      const user = users.find((u) => u.email === 'reset-me@test.example');
+      if (!user) throw new Error('user missing');
+      await t.http.post(`/api/users/${user.id}/reset-password`).set(t.as('admin')).set('If-Match', String(user.version)).send({ password: 'temporary-two-2' }).expect(200);
+      await t.http.get('/api/auth/me').set(headers).expect(401);
+
+      const fresh = await t.signIn('reset-me@test.example', 'temporary-two-2');
+      const blocked = await t.http.get('/api/reviews').set(fresh).expect(403);
+      expect(blocked.body.message).toMatch(/Change your password first/);
+      await t.http.get('/api/auth/me').set(fresh).expect(200);
+      await t.http.post('/api/auth/change-password').set(fresh).send({ currentPassword: 'wrong-password', newPassword: 'brand-new-pass-3' }).expect(400);
+      await t.http.post('/api/auth/change-password').set(fresh).send({ currentPassword: 'temporary-two-2', newPassword: 'brand-new-pass-3' }).expect(204);
+      await t.http.get('/api/reviews').set(fresh).expect(200);
+    });
+
+    it("ends a disabled user's sessions at once and refuses their sign-in", async () => {
+      const employee = await createEmployee(t);
+      const headers = await t.userFor('employee', employee.id, 'disable-me@test.example');
+      await t.http.get('/api/reviews').set(headers).expect(200);
+      const users = (await t.http.get('/api/users').set(t.as('admin')).expect(200)).body as { id: string; email: string; version: number }[];
+      const user = users.find((u) => u.email === 'disable-me@test.example');
+      if (!user) throw new Error('user missing');
+      await t.http.patch(`/api/users/${user.id}`).set(t.as('admin')).send({ disabled: true, version: user.version }).expect(200);
+      await t.http.get('/api/reviews').set(headers).expect(401);
+      await t.http.post('/api/auth/login').send({ email: 'disable-me@test.example', password: TEST_PASSWORD }).expect(401);
+    });
+
+    it('requires managers and employees to be linked to an employee record', async () => {
+      const res = await t.http.post('/api/users').set(t.as('admin')).send({ email: 'unlinked@test.example', role: 'manager', password: 'long-enough-1' }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'employeeId', message: 'is required for the manager role' }]);
+    });
+  });
+
+  describe('scope', () => {
+    let managerA: EmployeeDto;
+    let managerB: EmployeeDto;
+    let report: EmployeeDto;
+    let grandReport: EmployeeDto;
+    let review: ReviewDto;
+    let asA: Record<string, string>;
+    let asB: Record<string, string>;
+
+    beforeAll(async () => {
+      const cycle = await seedOpenCycle(t);
+      managerA = await createEmployee(t, 'manager');
+      managerB = await createEmployee(t, 'manager');
+      report = await createEmployee(t, 'manager', { managerId: managerA.id });
+      grandReport = await createEmployee(t, 'account_manager', { managerId: report.id });
+      review = await createReview(t, grandReport.id, cycle.id);
+      review = await putScores(t, review, fullAccountManagerEntries());
+      await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ hrNotes: 'salary band under discussion', version: review.version }).expect(200);
+      asA = await t.userFor('manager', managerA.id, 'manager-a@test.example');
+      asB = await t.userFor('manager', managerB.id, 'manager-b@test.example');
+    });
+
+    it("lets a manager read their reports' reports, and hides HR-only fields", async () => {
+      const res = await t.http.get(`/api/reviews/${review.id}`).set(asA).expect(200);
+      expect(res.body.employee.id).toBe(grandReport.id);
+      expect(res.body).not.toHaveProperty('hrNotes');
+      const hr = await t.http.get(`/api/reviews/${review.id}`).set(t.as('hr')).expect(200);
+      expect(hr.body.hrNotes).toBe('salary band under discussion');
+      const list = await t.http.get('/api/employees').set(asA).expect(200);
+      expect((list.body.items as EmployeeDto[]).map((e) => e.id).sort()).toEqual([managerA.id, report.id, grandReport.id].sort());
+    });
+
+    it('answers 404 to a manager outside the scope on every route kind', async () => {
+      const json = await t.http.get(`/api/reviews/${review.id}`).set(asB).expect(404);
+      expect(json.body.message).toBe(`Review ${review.id} was not found`);
+      await t.http.get(`/api/employees/${grandReport.id}`).set(asB).expect(404);
+      await t.http.get('/api/reviews').query({ employeeId: grandReport.id }).set(asB).expect(404);
+      await t.http.get('/api/employees').query({ managerId: report.id }).set(asB).expect(404);
+      const list = await t.http.get('/api/reviews').set(asB).expect(200);
+      expect(list.body.meta.total).toBe(0);
+      // The same ids that do not exist at all give the same answer.
+      await t.http.get('/api/reviews/7d3f6a52-0c1e-4b7a-9a55-2f0b1c9d8e77').set(asB).expect(404);
+    });
+
+    it('applies a re-organisation at the next request, without a new sign-in', async () => {
+      const moved = (await t.http.get(`/api/employees/${report.id}`).set(t.as('hr')).expect(200)).body as EmployeeDto;
+      await t.http.patch(`/api/employees/${report.id}`).set(t.as('hr')).send({ managerId: managerB.id, version: moved.version }).expect(200);
+      await t.http.get(`/api/reviews/${review.id}`).set(asA).expect(404);
+      await t.http.get(`/api/reviews/${review.id}`).set(asB).expect(200);
+      const back = (await t.http.get(`/api/employees/${report.id}`).set(t.as('hr')).expect(200)).body as EmployeeDto;
+      await t.http.patch(`/api/employees/${report.id}`).set(t.as('hr')).send({ managerId: managerA.id, version: back.version }).expect(200);
+      await t.http.get(`/api/reviews/${review.id}`).set(asA).expect(200);
+    });
+
+    it('lets a manager comment on a submitted review in scope; the audit names them', async () => {
+      const current = (await t.http.get(`/api/reviews/${review.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
+      const submitted = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: current.version }).expect(200)).body as ReviewDto;
+      await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asB).send({ comment: 'not mine', version: submitted.version }).expect(404);
+      const res = await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asA).send({ comment: '继续保持 Keep it up', version: submitted.version }).expect(200);
+      expect(res.body.managerComment).toBe('继续保持 Keep it up');
+      const audit = (await t.http.get('/api/audit').query({ entity: 'review', id: review.id }).set(t.as('hr')).expect(200)).body as AuditEntryDto[];
+      expect(audit[0]).toMatchObject({ action: 'manager_comment', actor: 'manager-a@test.example', after: { managerComment: '继续保持 Keep it up' } });
+      expect(audit[0].actorUserId).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('shows an employee only their own finalized reviews, and records their acknowledgement with time', async () => {
+      const cycle = await seedOpenCycle(t);
+      const me = await createEmployee(t);
+      let mine = await createReview(t, me.id, cycle.id);
+      const asMe = await t.userFor('employee', me.id, 'me@test.example');
+      await t.http.get(`/api/reviews/${mine.id}`).set(asMe).expect(404); // a draft is not theirs to see yet
+      mine = await submitAndFinalize(t, await putScores(t, mine, fullAccountManagerEntries()));
+      const seen = await t.http.get(`/api/reviews/${mine.id}`).set(asMe).expect(200);
+      expect(seen.body).not.toHaveProperty('hrNotes');
+      await t.http.get(`/api/reviews/${review.id}`).set(asMe).expect(404);
+      const list = await t.http.get('/api/reviews').set(asMe).expect(200);
+      expect((list.body.items as { id: string }[]).map((r) => r.id)).toEqual([mine.id]);
+
+      const ack = await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: mine.version }).expect(200);
+      expect(Date.parse(ack.body.acknowledgedAt)).toBeGreaterThan(Date.now() - 60_000);
+      expect(ack.body.acknowledgedBy).toBe('me@test.example');
+      await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: ack.body.version }).expect(409);
+    });
+  });
+
+  describe('mass assignment', () => {
+    it('rejects fields a caller may not set, anywhere, and changes nothing', async () => {
+      const cycle = await seedOpenCycle(t);
+      const e = await createEmployee(t);
+      const r = await createReview(t, e.id, cycle.id);
+      const attempts: [string, string, Record<string, unknown>][] = [
+        ['patch', `/api/reviews/${r.id}`, { status: 'finalized', version: r.version }],
+        ['patch', `/api/reviews/${r.id}`, { managerId: e.id, version: r.version }],
+        ['patch', `/api/reviews/${r.id}`, { total: 100, version: r.version }],
+        ['patch', `/api/employees/${e.id}`, { role: 'admin', version: e.version }],
+        ['post', '/api/auth/change-password', { currentPassword: TEST_PASSWORD, newPassword: 'another-pass-9', role: 'admin' }],
+        ['post', '/api/users', { email: 'sneaky@test.example', role: 'hr', password: 'long-enough-1', disabled: false, mustChangePassword: false }],
+      ];
+      for (const [method, url, body] of attempts) {
+        const who = url.startsWith('/api/users') ? t.as('admin') : t.as('hr');
+        const res = await t.http[method as 'patch' | 'post'](url).set(who).send(body);
+        expect([url, res.status]).toEqual([url, 400]);
+        expect(res.body.message).toMatch(/is not a known field/);
+      }
+      const proto = await t.http
+        .patch(`/api/reviews/${r.id}`)
+        .set(t.as('hr'))
+        .set('Content-Type', 'application/json')
+        .send(`{"__proto__": {"status": "finalized"}, "strengths": "x", "version": ${r.version}}`);
+      expect(proto.status).toBe(400);
+      const after = (await t.http.get(`/api/reviews/${r.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
+      expect(after).toMatchObject({ status: 'draft', version: r.version, strengths: '' });
+      const users = (await t.http.get('/api/users').set(t.as('admin')).expect(200)).body as { email: string }[];
+      expect(users.map((u) => u.email)).not.toContain('sneaky@test.example');
+      await t.http.post('/api/auth/login').send({ email: 'hr@test.example', password: 'another-pass-9' }).expect(401);
+    });
+  });
+
+  describe('HTTP hardening', () => {
+    it('sends helmet headers and no-store on answers, errors included; CORS stays off', async () => {
+      const malformed = await t.http.post('/api/employees').set(t.as('hr')).set('Content-Type', 'application/json').send('{"oops');
+      expect(malformed.status).toBe(400);
+      for (const res of [await t.http.get('/api/health'), await t.http.get('/api/nothing-here'), await t.http.get('/api/reviews'), malformed]) {
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      }
+      const preflight = await t.http.options('/api/reviews').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+});
+
+describe('brute force and rate limits', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses the 6th wrong password within a minute with 429 + Retry-After, refuses the right one during lock-out, and audits each attempt', async () => {
+    for (let i = 1; i <= 5; i++) {
+      const res = await t.http.post('/api/auth/login').send({ email: TEST_ADMIN.email, password: `wrong-${i}` });
+      expect([i, res.status]).toEqual([i, 401]);
+      expect(res.body.message).toBe('Wrong email or password');
+    }
+    const sixth = await t.http.post('/api/auth/login').send({ email: TEST_ADMIN.email, password: 'wrong-6' }).expect(429);
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(sixth.headers['retry-after'])).toBeLessThanOrEqual(60);
+    const right = await t.http.post('/api/auth/login').send({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }).expect(429);
+    expect(right.body).not.toHaveProperty('token');
+
+    const rows = await t.db.query<{ action: string }[]>(
+      `SELECT action FROM audit_log WHERE action LIKE 'login%' AND (after->>'email') = $1 ORDER BY id`,
+      [TEST_ADMIN.email],
+    );
+    expect(rows.map((r) => r.action)).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_throttled', 'login_throttled']);
+    // Another account from the same address is not locked by one account's failures.
+    await t.http.post('/api/auth/login').send({ email: 'hr@test.example', password: TEST_PASSWORD }).expect(200);
+  });
+
+  it('locks an address that guesses across many accounts', async () => {
+    const t2 = await createTestApp({ LOGIN_MAX_FAILURES: '2' });
+    try {
+      for (let i = 0; i < 8; i++) await t2.http.post('/api/auth/login').send({ email: `nobody-${i}@test.example`, password: 'x' }).expect(401);
+      const res = await t2.http.post('/api/auth/login').send({ email: 'hr@test.example', password: TEST_PASSWORD }).expect(429);
+      expect(res.headers['retry-after']).toBeDefined();
+    } finally {
+      await t2.close();
+    }
+  });
+
+  it('answers 429 with Retry-After past the global per-address limit', async () => {
+    const t3 = await createTestApp({ RATE_LIMIT_PER_MINUTE: '40' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 45; i++) statuses.push((await t3.http.get('/api/health')).status);
+      // The harness itself made a few requests while signing users in.
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(5);
+      const res = await t3.http.get('/api/health').expect(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(res.body.statusCode).toBe(429);
+    } finally {
+      await t3.close();
+    }
+  });
+});
