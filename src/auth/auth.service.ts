@@ -106,7 +106,11 @@ export class AuthService {
   /** The actor behind a token, or null when it is unknown, expired, or its user is disabled. */
   async actorForToken(token: string): Promise<(Actor & { mustChangePassword: boolean }) | null> {
     if (!token || token.length > 200) return null;
-    const session = await this.sessions.findOne({ where: { tokenHash: sha256(token) }, relations: { user: true } });
+    const session = await this.sessions
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.user', 'u')
+      .where('s.token_hash = :hash', { hash: sha256(token) })
+      .getOne();
     if (!session || session.expiresAt.getTime() <= Date.now() || session.user.disabled) return null;
     return { ...actorOf(session.user), mustChangePassword: session.user.mustChangePassword };
   }

@@ -11,6 +11,10 @@ import {
 import { Role } from '../kpi-templates/role.entity.js';
 
 @Entity('employees')
+// Search indexes (trigram on name, prefix on the number) are written by hand in their migration;
+// TypeORM cannot express them and must leave them alone.
+@Index('ix_employees_name_trgm', { synchronize: false })
+@Index('ix_employees_no_prefix', { synchronize: false })
 export class Employee {
   @PrimaryGeneratedColumn('uuid')
   id: string;

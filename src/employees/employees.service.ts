@@ -70,22 +70,37 @@ export class EmployeesService {
   async list(actor: Actor, q: EmployeeQueryDto): Promise<Page<EmployeeDto>> {
     const visible = await this.visibleIds(actor);
     if (visible && q.managerId && !visible.includes(q.managerId)) throw notFound('Employee', q.managerId);
-    const qb = this.employees
-      .createQueryBuilder('e')
-      .leftJoinAndSelect('e.role', 'role')
-      .leftJoinAndSelect('e.manager', 'manager');
-    if (q.q) {
-      const term = escapeLike(q.q.trim());
-      qb.andWhere(new Brackets((w) => w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('e.employee_no ILIKE :prefix', { prefix: `${term}%` })));
-    }
-    if (q.roleId) qb.andWhere('e.role_id = :roleId', { roleId: q.roleId });
-    if (q.department) qb.andWhere('e.department = :department', { department: q.department });
-    if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
-    if (q.active !== 'all') qb.andWhere('e.active = :active', { active: q.active === 'true' });
-    if (visible) qb.andWhere('e.id = ANY(:visible)', { visible });
-    qb.orderBy(SORT_COLUMNS[q.sort], q.order === 'desc' ? 'DESC' : 'ASC').addOrderBy('e.id', 'ASC');
-    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
-    const [rows, total] = await qb.getManyAndCount();
+    const filtered = () => {
+      const qb = this.employees.createQueryBuilder('e');
+      if (q.q) {
+        const term = escapeLike(q.q.trim());
+        // Both halves can use an index: trigrams for the name, text_pattern_ops for the number.
+        qb.andWhere(
+          new Brackets((w) =>
+            w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('lower(e.employee_no) LIKE :prefix', { prefix: `${term.toLowerCase()}%` }),
+          ),
+        );
+      }
+      if (q.roleId) qb.andWhere('e.role_id = :roleId', { roleId: q.roleId });
+      if (q.department) qb.andWhere('e.department = :department', { department: q.department });
+      if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
+      if (q.active !== 'all') qb.andWhere('e.active = :active', { active: q.active === 'true' });
+      if (visible) qb.andWhere('e.id = ANY(:visible)', { visible });
+      return qb;
+    };
+    // Role and manager are many-to-one, so plain OFFSET/LIMIT is exact; TypeORM's skip/take would
+    // add a DISTINCT pre-query that sorts every matching row.
+    const [rows, total] = await Promise.all([
+      filtered()
+        .leftJoinAndSelect('e.role', 'role')
+        .leftJoinAndSelect('e.manager', 'manager')
+        .orderBy(SORT_COLUMNS[q.sort], q.order === 'desc' ? 'DESC' : 'ASC')
+        .addOrderBy('e.id', 'ASC')
+        .offset((q.page - 1) * q.pageSize)
+        .limit(q.pageSize)
+        .getMany(),
+      filtered().getCount(),
+    ]);
     return { items: rows.map((e) => this.toDto(e)), meta: { page: q.page, pageSize: q.pageSize, total } };
   }
 
@@ -96,7 +111,13 @@ export class EmployeesService {
 
   /** For other modules: the employee row, or 404. */
   async findById(id: string, m: EntityManager = this.dataSource.manager): Promise<Employee> {
-    const e = await m.findOne(Employee, { where: { id }, relations: { role: true, manager: true } });
+    // A query builder with getOne() is one round trip; findOne with relations makes two.
+    const e = await m
+      .createQueryBuilder(Employee, 'e')
+      .leftJoinAndSelect('e.role', 'role')
+      .leftJoinAndSelect('e.manager', 'manager')
+      .where('e.id = :id', { id })
+      .getOne();
     if (!e) throw notFound('Employee', id);
     return e;
   }

@@ -1,6 +1,6 @@
 import { scoreReview } from '../scoring/index.js';
 import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
-import type { ReviewDto, ReviewEmployeeDto, ReviewKpiDto, ReviewSummaryDto } from './dto/review.dto.js';
+import type { ReviewDto, ReviewEmployeeDto, ReviewKpiDto } from './dto/review.dto.js';
 import type { Review } from './review.entity.js';
 
 /** Who is looking: HR sees HR-only fields, everyone else does not. */
@@ -74,21 +74,4 @@ export function toReviewDto(r: Review, view: ReviewView): ReviewDto {
   };
   if (view === 'hr') dto.hrNotes = r.hrNotes;
   return dto;
-}
-
-export function toReviewSummary(r: Review): ReviewSummaryDto {
-  return {
-    id: r.id,
-    employee: employeeRef(r),
-    cycleId: r.cycle.id,
-    cycleName: r.cycle.name,
-    status: r.status,
-    roleCode: r.template.roleCode,
-    templateVersionNumber: r.template.versionNumber,
-    total: r.total,
-    complete: r.complete,
-    bandKey: r.bandKey,
-    version: r.version,
-    updatedAt: iso(r.updatedAt) ?? '',
-  };
 }

@@ -15,7 +15,7 @@ import { scoreReview } from '../scoring/index.js';
 import type { KpiInput } from '../scoring/types.js';
 import type { CreateReviewDto, KpiEntryDto, ReviewQueryDto, ReviewSummaryDto, UpdateReviewDto } from './dto/review.dto.js';
 import { type PinnedTemplate, Review, type ReviewStatus } from './review.entity.js';
-import { type ReviewView, toReviewDto, toReviewSummary } from './review.mapper.js';
+import { type ReviewView, toReviewDto } from './review.mapper.js';
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -105,31 +105,57 @@ export class ReviewsService {
       if (q.employeeId && !people.includes(q.employeeId)) throw notFound('Employee', q.employeeId);
       if (q.managerId && !people.includes(q.managerId)) throw notFound('Employee', q.managerId);
     }
-    const qb = this.reviews
-      .createQueryBuilder('r')
-      .innerJoinAndSelect('r.employee', 'e')
-      .leftJoinAndSelect('e.manager', 'm')
-      .innerJoinAndSelect('r.cycle', 'c');
-    if (q.cycleId) qb.andWhere('r.cycle_id = :cycleId', { cycleId: q.cycleId });
-    if (q.employeeId) qb.andWhere('r.employee_id = :employeeId', { employeeId: q.employeeId });
-    if (q.status) qb.andWhere('r.status = :status', { status: q.status });
-    if (q.department) qb.andWhere('e.department = :department', { department: q.department });
-    if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
-    if (q.q) {
-      const term = escapeLike(q.q.trim());
-      qb.andWhere(new Brackets((w) => w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('e.employee_no ILIKE :prefix', { prefix: `${term}%` })));
-    }
-    if (scope) {
-      qb.andWhere(
-        new Brackets((w) =>
-          w.where('r.employee_id = ANY(:team)', { team: scope.team }).orWhere(`(r.employee_id = :self AND r.status = 'finalized')`, { self: scope.self }),
-        ),
-      );
-    }
-    qb.orderBy('c.period_start', 'DESC').addOrderBy('e.employee_no', 'ASC').addOrderBy('r.id', 'ASC');
-    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
-    const [rows, total] = await qb.getManyAndCount();
-    return { items: rows.map(toReviewSummary), meta: { page: q.page, pageSize: q.pageSize, total } };
+    const filtered = () => {
+      const qb = this.reviews.createQueryBuilder('r').innerJoin('r.employee', 'e');
+      if (q.cycleId) qb.andWhere('r.cycle_id = :cycleId', { cycleId: q.cycleId });
+      if (q.employeeId) qb.andWhere('r.employee_id = :employeeId', { employeeId: q.employeeId });
+      if (q.status) qb.andWhere('r.status = :status', { status: q.status });
+      if (q.department) qb.andWhere('e.department = :department', { department: q.department });
+      if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
+      if (q.q) {
+        const term = escapeLike(q.q.trim());
+        qb.andWhere(
+          new Brackets((w) =>
+            w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('lower(e.employee_no) LIKE :prefix', { prefix: `${term.toLowerCase()}%` }),
+          ),
+        );
+      }
+      if (scope) {
+        qb.andWhere(
+          new Brackets((w) =>
+            w.where('r.employee_id = ANY(:team)', { team: scope.team }).orWhere(`(r.employee_id = :self AND r.status = 'finalized')`, { self: scope.self }),
+          ),
+        );
+      }
+      return qb;
+    };
+    // First the page of ids (small rows, index-friendly order), then only those rows' details:
+    // the pinned template is large jsonb and must not be read for rows that are not shown.
+    const pageQb = filtered().select('r.id', 'id');
+    if (!q.cycleId) pageQb.innerJoin('r.cycle', 'c').addSelect('c.period_start', 'period_start').orderBy('c.period_start', 'DESC');
+    pageQb.addSelect('e.employee_no', 'employee_no').addOrderBy('e.employee_no', 'ASC').addOrderBy('r.id', 'ASC');
+    const [page, total] = await Promise.all([
+      pageQb.offset((q.page - 1) * q.pageSize).limit(q.pageSize).getRawMany<{ id: string }>(),
+      filtered().getCount(),
+    ]);
+    const ids = page.map((p) => p.id);
+    const details = ids.length
+      ? await this.dataSource.query<SummaryRow[]>(
+          `SELECT r.id, r.status, r.total, r.complete, r.band_key, r.version, r.updated_at, r.cycle_id, c.name AS cycle_name,
+                  r.template->>'roleCode' AS role_code, (r.template->>'versionNumber')::int AS version_number,
+                  e.id AS employee_id, e.employee_no, e.name, e.department, e.manager_id, m.name AS manager_name
+             FROM reviews r JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
+             LEFT JOIN employees m ON m.id = e.manager_id
+            WHERE r.id = ANY($1)`,
+          [ids],
+        )
+      : [];
+    const byId = new Map(details.map((d) => [d.id, d]));
+    const items = ids.flatMap((id) => {
+      const d = byId.get(id);
+      return d ? [summaryFromRow(d)] : [];
+    });
+    return { items, meta: { page: q.page, pageSize: q.pageSize, total } };
   }
 
   async get(actor: Actor, id: string): Promise<ReturnType<typeof toReviewDto>> {
@@ -140,7 +166,14 @@ export class ReviewsService {
 
   /** The review with employee, manager and cycle, or 404. */
   async load(id: string, m: EntityManager = this.dataSource.manager): Promise<Review> {
-    const r = await m.findOne(Review, { where: { id }, relations: { employee: { manager: true }, cycle: true } });
+    // A query builder with getOne() is one round trip; findOne with relations makes two.
+    const r = await m
+      .createQueryBuilder(Review, 'r')
+      .innerJoinAndSelect('r.employee', 'e')
+      .leftJoinAndSelect('e.manager', 'm')
+      .innerJoinAndSelect('r.cycle', 'c')
+      .where('r.id = :id', { id })
+      .getOne();
     if (!r) throw notFound('Review', id);
     return r;
   }
@@ -319,6 +352,43 @@ export class ReviewsService {
     await this.cycles.lockOpen(m, head.cycleId);
     return lockVersioned(m, Review, 'Review', id, expected);
   }
+}
+
+interface SummaryRow {
+  id: string;
+  status: string;
+  total: string;
+  complete: boolean;
+  band_key: string | null;
+  version: number;
+  updated_at: Date;
+  cycle_id: string;
+  cycle_name: string;
+  role_code: string;
+  version_number: number;
+  employee_id: string;
+  employee_no: string;
+  name: string;
+  department: string;
+  manager_id: string | null;
+  manager_name: string | null;
+}
+
+function summaryFromRow(d: SummaryRow): ReviewSummaryDto {
+  return {
+    id: d.id,
+    employee: { id: d.employee_id, employeeNo: d.employee_no, name: d.name, department: d.department, managerId: d.manager_id, managerName: d.manager_name },
+    cycleId: d.cycle_id,
+    cycleName: d.cycle_name,
+    status: d.status,
+    roleCode: d.role_code,
+    templateVersionNumber: d.version_number,
+    total: Number(d.total),
+    complete: d.complete,
+    bandKey: d.band_key,
+    version: d.version,
+    updatedAt: new Date(d.updated_at).toISOString(),
+  };
 }
 
 /** Managers and employees never receive HR-only fields. */
