@@ -4,6 +4,9 @@ import { IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUI
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+// PostgreSQL reads a UUID in any case, but ids are compared as strings in code (self-manager and
+// reporting-loop checks, "did it change"): one spelling, lower case, everywhere.
+const lowerId = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
 
 export class CreateEmployeeDto {
   @ApiProperty({ example: 'E0042' })
@@ -25,6 +28,7 @@ export class CreateEmployeeDto {
   email: string;
 
   @ApiProperty({ description: 'Role id (see /api/roles)' })
+  @Transform(lowerId)
   @IsUUID('4')
   roleId: string;
 
@@ -36,6 +40,7 @@ export class CreateEmployeeDto {
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Employee id of the manager this person reports to' })
   @IsOptional()
+  @Transform(lowerId)
   @IsUUID('4')
   managerId?: string | null;
 
@@ -67,12 +72,13 @@ export class EmployeeQueryDto extends PageQueryDto {
   @Length(1, 100)
   q?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID('4') roleId?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(lowerId) @IsUUID('4') roleId?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) department?: string;
 
   @ApiPropertyOptional({ description: 'Direct reports of this employee' })
   @IsOptional()
+  @Transform(lowerId)
   @IsUUID('4')
   managerId?: string;
 
