@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
+import { lowerId } from '../../common/transforms.js';
 import { USER_ROLES, type UserRole } from '../user.entity.js';
 
 export class LoginDto {
@@ -17,6 +19,7 @@ export class CreateUserDto {
   @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES) role: UserRole;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Employee record; required for managers and employees' })
   @IsOptional()
+  @Transform(lowerId)
   @IsUUID('4')
   employeeId?: string | null;
   @ApiProperty({ minLength: 10, description: 'Initial password; the user must change it at first sign-in' })
@@ -27,7 +30,7 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsIn(USER_ROLES) role?: UserRole;
-  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsUUID('4') employeeId?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @Transform(lowerId) @IsUUID('4') employeeId?: string | null;
   @ApiPropertyOptional({ description: 'Disabling ends the user\'s sessions' }) @IsOptional() @IsBoolean() disabled?: boolean;
   @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' }) @IsOptional() @IsInt() @Min(1) version?: number;
 }

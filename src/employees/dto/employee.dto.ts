@@ -2,11 +2,9 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
+import { lowerId } from '../../common/transforms.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-// PostgreSQL reads a UUID in any case, but ids are compared as strings in code (self-manager and
-// reporting-loop checks, "did it change"): one spelling, lower case, everywhere.
-const lowerId = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
 
 export class CreateEmployeeDto {
   @ApiProperty({ example: 'E0042' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -17,11 +17,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
+import { lowerId } from '../../common/transforms.js';
 import { KpiDto, RatingBandDto } from '../../kpi-templates/dto/kpi.dto.js';
 
 export class CreateReviewDto {
-  @ApiProperty() @IsUUID('4') employeeId: string;
-  @ApiProperty() @IsUUID('4') cycleId: string;
+  @ApiProperty() @Transform(lowerId) @IsUUID('4') employeeId: string;
+  @ApiProperty() @Transform(lowerId) @IsUUID('4') cycleId: string;
 }
 
 export class KpiEntryDto {
@@ -111,11 +112,11 @@ export class ManagerCommentDto extends TransitionDto {
 export const REVIEW_STATUSES = ['draft', 'submitted', 'finalized'] as const;
 
 export class ReviewQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID('4') cycleId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID('4') employeeId?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(lowerId) @IsUUID('4') cycleId?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(lowerId) @IsUUID('4') employeeId?: string;
   @ApiPropertyOptional({ enum: REVIEW_STATUSES }) @IsOptional() @IsIn(REVIEW_STATUSES) status?: (typeof REVIEW_STATUSES)[number];
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) department?: string;
-  @ApiPropertyOptional({ description: "Reviews of this manager's direct reports" }) @IsOptional() @IsUUID('4') managerId?: string;
+  @ApiPropertyOptional({ description: "Reviews of this manager's direct reports" }) @IsOptional() @Transform(lowerId) @IsUUID('4') managerId?: string;
   @ApiPropertyOptional({ description: 'Part of the employee name or the start of the number' }) @IsOptional() @IsString() @Length(1, 100) q?: string;
 }
 
