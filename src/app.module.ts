@@ -15,6 +15,7 @@ import { EmployeesModule } from './employees/employees.module.js';
 import { HealthController } from './health/health.controller.js';
 import { KpiTemplatesModule } from './kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
+import { ScorecardsModule } from './scorecards/scorecards.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -37,6 +38,7 @@ export class AppModule {
         EmployeesModule,
         CyclesModule,
         ReviewsModule,
+        ScorecardsModule,
         DemoModule,
       ],
       controllers: [HealthController],

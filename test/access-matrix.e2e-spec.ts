@@ -100,6 +100,8 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/api/reviews/:id/manager-comment', path: (i) => `/api/reviews/${i.submittedReview}/manager-comment`, body: { comment: 'x' }, stale: true, expect: only({ managerIn: 409, managerOut: 404 }) },
   { method: 'POST', route: '/api/reviews/:id/acknowledge', path: (i) => `/api/reviews/${i.finalReview}/acknowledge`, body: {}, stale: true, expect: only({ employee: 409, managerIn: 404, managerOut: 404 }) },
 
+  { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.finalReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), managerOut: 404 } },
+  { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.submittedReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
   { method: 'GET', route: '/api/audit', path: (i) => `/api/audit?entity=review&id=${i.finalReview}`, expect: only({ hr: 200, admin: 200 }) },
 ];
 

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { PdfRendererError } from '../scorecards/pdf-renderer.errors.js';
 import { ApiError } from './errors.js';
 import type { ErrorResponseDto, FieldErrorDto } from './error-response.dto.js';
 
@@ -106,6 +107,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
       // Express's body parser errors arrive wrapped with the parser's own wording.
       if (status === 400 && /JSON|Unexpected token|Unexpected end/i.test(message)) message = `Malformed JSON body: ${message}`;
       return { statusCode: status, error: REASONS[status] ?? 'Error', message, ...(errors ? { errors } : {}) };
+    }
+    if (exception instanceof PdfRendererError) {
+      // The browser is missing, busy, crashed mid-print or too slow: the request can be retried.
+      return {
+        statusCode: 503,
+        error: REASONS[503],
+        message: exception.message,
+        details: { code: exception.code, ...(exception.retryAfterSeconds !== undefined ? { retryAfterSeconds: exception.retryAfterSeconds } : {}) },
+      };
     }
     if (exception instanceof QueryFailedError) {
       const mapped = fromDatabase(exception);

@@ -1,4 +1,5 @@
-import { homedir, tmpdir, userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
+import { cpus, homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** Every setting the app reads, parsed and validated once at start-up. */
@@ -21,6 +22,21 @@ export interface AppConfig {
     /** Failed sign-ins per account (and ×4 per address) within the window before 429. */
     maxFailures: number;
     failureWindowSeconds: number;
+  };
+  scorecards: {
+    companyName: string;
+    /** A PNG/JPEG/SVG file printed in the scorecard header; null for none. */
+    companyLogoPath: string | null;
+    defaultLang: 'zh-CN' | 'en';
+    /** IANA time zone for printed times. */
+    timeZone: string;
+    /** Chromium pages printing at once (default: CPU cores). */
+    pdfPoolSize: number;
+    /** Start Chromium at boot instead of at the first print. */
+    pdfLaunchAtBoot: boolean;
+    pdfTimeoutMs: number;
+    /** Run bulk-export workers inside the app process. */
+    runWorkers: boolean;
   };
   http: {
     /** Origins allowed by CORS; empty means CORS stays off. */
@@ -104,6 +120,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must look like https://example.com`);
   }
 
+  const defaultLang = (env.DEFAULT_LANG?.trim() || 'zh-CN') as 'zh-CN' | 'en';
+  if (defaultLang !== 'zh-CN' && defaultLang !== 'en') problems.push(`DEFAULT_LANG="${defaultLang}" must be zh-CN or en`);
+  const timeZone = env.TIME_ZONE?.trim() || 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    problems.push(`TIME_ZONE="${timeZone}" is not an IANA time zone such as Asia/Shanghai`);
+  }
+  if (env.COMPANY_LOGO?.trim() && !existsSync(env.COMPANY_LOGO.trim())) problems.push(`COMPANY_LOGO="${env.COMPANY_LOGO}" does not exist`);
+
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -122,6 +148,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       cookieSecure: bool('COOKIE_SECURE', false),
       maxFailures: int('LOGIN_MAX_FAILURES', 5, 1, 1000),
       failureWindowSeconds: int('LOGIN_WINDOW_SECONDS', 60, 1, 86400),
+    },
+    scorecards: {
+      companyName: env.COMPANY_NAME?.trim() || 'Scorecard Demo Co. 示例公司',
+      companyLogoPath: env.COMPANY_LOGO?.trim() || null,
+      defaultLang,
+      timeZone,
+      pdfPoolSize: int('PDF_POOL_SIZE', Math.max(1, cpus().length), 1, 32),
+      pdfLaunchAtBoot: bool('PDF_LAUNCH_AT_BOOT', false),
+      pdfTimeoutMs: int('PDF_TIMEOUT_MS', 15000, 1000, 300000),
+      runWorkers: bool('RUN_WORKERS', true),
     },
     http: {
       corsOrigins,

@@ -7,6 +7,7 @@ import { Employee } from '../employees/employee.entity.js';
 import { KpiTemplate, KpiTemplateVersion } from '../kpi-templates/kpi-template.entity.js';
 import { Role } from '../kpi-templates/role.entity.js';
 import { Review } from '../reviews/review.entity.js';
+import { IssuedScorecard } from '../scorecards/issued-scorecard.entity.js';
 
 /** Listed, not globbed, so the same list works compiled (dist) and under Jest (TypeScript sources). */
-export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry, User, Session, LoginAttempt];
+export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry, User, Session, LoginAttempt, IssuedScorecard];

@@ -164,6 +164,27 @@ export class ReviewsService {
     return toReviewDto(r, viewOf(actor));
   }
 
+  /** The employee's other reviews up to this cycle, oldest first: the scorecard's trend. */
+  async historyFor(employeeId: string, upToPeriodEnd: string): Promise<{ cycleName: string; periodEnd: string; total: number; templateVersionNumber: number; complete: boolean }[]> {
+    const rows = await this.dataSource.query<{ cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }[]>(
+      `SELECT c.name AS cycle_name, to_char(c.period_end, 'YYYY-MM-DD') AS period_end, r.total, (r.template->>'versionNumber')::int AS version_number, r.complete
+         FROM reviews r JOIN cycles c ON c.id = r.cycle_id
+        WHERE r.employee_id = $1 AND c.period_end <= $2
+        ORDER BY c.period_end`,
+      [employeeId, upToPeriodEnd],
+    );
+    return rows.map((r) => ({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete }));
+  }
+
+  /** Totals (never names) of the other complete reviews of the same role in the same cycle. */
+  async peerTotals(cycleId: string, roleCode: string, excludeReviewId: string): Promise<{ total: number }[]> {
+    const rows = await this.dataSource.query<{ total: string }[]>(
+      `SELECT total FROM reviews WHERE cycle_id = $1 AND complete AND template->>'roleCode' = $2 AND id <> $3`,
+      [cycleId, roleCode, excludeReviewId],
+    );
+    return rows.map((r) => ({ total: Number(r.total) }));
+  }
+
   /** The review with employee, manager and cycle, or 404. */
   async load(id: string, m: EntityManager = this.dataSource.manager): Promise<Review> {
     // A query builder with getOne() is one round trip; findOne with relations makes two.

@@ -1,0 +1,284 @@
+import { describe, it, expect } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ACCOUNT_MANAGER, DEFAULT_BANDS } from '../kpi-templates/default-templates.js';
+import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
+import type { ReviewDto, ReviewKpiDto } from '../reviews/dto/review.dto.js';
+import { scoreReview, type KpiDefinition, type KpiInput } from '../scoring/index.js';
+import { renderScorecardHtml } from './scorecard-html.js';
+import { buildScorecardView, findTemplatesDir, type ScorecardLang, type ScorecardPeer } from './scorecard-view.js';
+
+// The same construction as review.mapper.ts: scores come from the template and the inputs.
+function makeReview(opts: { kpis?: KpiDefinition[]; inputs?: Record<string, KpiInput>; status?: string; extra?: Partial<ReviewDto> } = {}): ReviewDto {
+  const kpis = opts.kpis ?? ACCOUNT_MANAGER.kpis;
+  const inputs = opts.inputs ?? {
+    sales_attainment: { actual: 2150000 },
+    customer_satisfaction: { actual: 92 },
+    customer_retention: { actual: 88 },
+    relationship_upkeep: { actual: 50 },
+    communication: { rating: 4 },
+    selling: { rating: 5 },
+    customer_service: { rating: 3 },
+    problem_solving: { rating: 4 },
+  };
+  const s = scoreReview(kpis, inputs, DEFAULT_BANDS);
+  const rows: ReviewKpiDto[] = kpis.map((k, i) => {
+    const input = Object.hasOwn(inputs, k.key) ? inputs[k.key] : {};
+    const point = k.rule.type === 'rating' && input.rating != null ? k.rule.points.find((p) => p.value === input.rating) : undefined;
+    return {
+      ...(k as KpiDto),
+      input: { actual: input.actual ?? null, target: input.target ?? null, rating: input.rating ?? null, comment: input.comment ?? null },
+      score: s.kpis[i].score,
+      points: s.kpis[i].points,
+      attainment: s.kpis[i].attainment,
+      targetUsed: s.kpis[i].target,
+      ratingLabelEn: point?.labelEn ?? null,
+      ratingLabelZh: point?.labelZh ?? null,
+      explanation: s.kpis[i].explanation,
+    };
+  });
+  return {
+    id: 'r1',
+    employee: { id: 'e1', employeeNo: 'E0042', name: '张三', department: '华东销售部', managerId: 'm1', managerName: '李四' },
+    cycle: { id: 'c1', name: '2025 H1', periodStart: '2025-01-01', periodEnd: '2025-06-30', status: 'closed' },
+    status: opts.status ?? 'finalized',
+    template: { templateId: 't1', templateVersionId: 'tv1', versionNumber: 3, roleCode: 'account_manager', roleNameZh: '客户经理', roleNameEn: 'Account manager' },
+    kpis: rows,
+    total: s.total,
+    complete: s.complete,
+    missing: s.missing,
+    band: s.band,
+    bands: DEFAULT_BANDS,
+    strengths: 'Closed three new key accounts.',
+    challenges: 'Pipeline in Q2 was thin.',
+    developmentPlan: 'Negotiation course.',
+    managerComment: 'Strong half year.',
+    submittedAt: null,
+    finalizedAt: null,
+    finalizedBy: null,
+    reopenCount: 0,
+    lastReopenReason: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    version: 1,
+    createdAt: '2025-06-01T00:00:00.000Z',
+    updatedAt: '2025-06-01T00:00:00.000Z',
+    ...opts.extra,
+  };
+}
+
+function render(review: ReviewDto, lang: ScorecardLang = 'zh-CN', more: { peers?: ScorecardPeer[]; logo?: string | null; contentHash?: string } = {}) {
+  const view = buildScorecardView({
+    review,
+    history: [
+      { cycleName: '2024 H1', periodEnd: '2024-06-30', total: 70, templateVersionNumber: 2, complete: true },
+      { cycleName: '2024 H2', periodEnd: '2024-12-31', total: 75, templateVersionNumber: 2, complete: true },
+    ],
+    peers: more.peers ?? [],
+    company: { name: 'Acme', logoDataUrl: more.logo ?? null },
+    lang,
+    generatedAt: new Date('2025-07-10T01:30:00.000Z'),
+  });
+  return { view, out: renderScorecardHtml(view, { contentHash: more.contentHash }) };
+}
+
+const count = (s: string, needle: string) => s.split(needle).length - 1;
+const XSS = '<img src=x onerror=alert(1)>';
+const XSS_ESCAPED = '&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;';
+
+describe('renderScorecardHtml', () => {
+  it('renders a body fragment with the scorecard in Chinese', () => {
+    const { out } = render(makeReview());
+    expect(out.html.startsWith('<div class="scorecard"')).toBe(true);
+    expect(out.html).not.toMatch(/<html[\s>]|<head[\s>]|<body[\s>]|<!doctype/i);
+    expect(out.html).toContain('lang="zh-CN"');
+    for (const text of ['绩效评估表', '张三', 'E0042', '客户经理', '华东销售部', '李四', '销售业绩完成情况', '2,000,000 元', '4 · 超出期望', '37.63', '已定稿']) {
+      expect(out.html).toContain(text);
+    }
+    expect(out.html).toContain('本周期同岗位暂无其他已完成的评估');
+    expect(out.html).not.toContain('draft-watermark');
+    expect(out.html).not.toContain('草稿');
+    // Both charts are inline SVG.
+    expect(count(out.html, '<svg ')).toBe(2);
+    expect(count(out.html, '<rect class="bar"')).toBe(8);
+    expect(count(out.html, 'class="version-change"')).toBe(1);
+  });
+
+  it('renders in English with every label from the dictionary', () => {
+    const { out } = render(makeReview(), 'en');
+    for (const text of ['Performance scorecard', 'Key performance indicators', 'Sales attainment', '4 · Exceeds expectations', 'Points', 'Skills', 'Development plan']) {
+      expect(out.html).toContain(text);
+    }
+    for (const zh of ['绩效评估表', '客户经理', '销售业绩完成情况', '超出期望', '能力评估']) expect(out.html).not.toContain(zh);
+  });
+
+  it('carries a DRAFT mark for draft and submitted reviews only', () => {
+    for (const status of ['draft', 'submitted']) {
+      const { out } = render(makeReview({ status }), 'en');
+      expect(out.html).toContain('<div class="draft-watermark" aria-hidden="true">DRAFT</div>');
+      expect(out.headerHtml).toContain('DRAFT');
+    }
+    const { out } = render(makeReview({ status: 'finalized' }), 'en');
+    expect(out.html).not.toContain('DRAFT');
+    expect(out.headerHtml).not.toContain('DRAFT');
+  });
+
+  it('escapes every value, including markup and Handlebars syntax in comments', () => {
+    const evil = `${XSS} {{constructor}} {{{raw.trend}}} "quoted" 'single'`;
+    const review = makeReview({
+      inputs: {
+        sales_attainment: { actual: 2150000, comment: evil },
+        customer_satisfaction: { actual: 92 },
+        customer_retention: { actual: 88 },
+        relationship_upkeep: { actual: 50 },
+        communication: { rating: 4 },
+        selling: { rating: 5 },
+        customer_service: { rating: 3 },
+        problem_solving: { rating: 4 },
+      },
+      extra: {
+        strengths: evil,
+        challenges: evil,
+        developmentPlan: evil,
+        managerComment: evil,
+        acknowledgedAt: '2025-07-03T06:05:00.000Z',
+        acknowledgedBy: evil,
+        employee: { id: 'e1', employeeNo: '<b>E1</b>', name: evil, department: evil, managerId: null, managerName: evil },
+        cycle: { id: 'c1', name: evil, periodStart: '2025-01-01', periodEnd: '2025-06-30', status: 'closed' },
+      },
+    });
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const { out } = render(review, lang, { contentHash: evil });
+      for (const piece of [out.html, out.headerHtml, out.footerHtml]) {
+        expect(piece).not.toContain('<img src=x');
+        expect(piece).not.toContain('<b>E1');
+        expect(piece).toContain(XSS_ESCAPED);
+        expect(piece).toContain('{{constructor}}');
+      }
+      // Strengths, challenges, plan, manager comment, KPI comment, name, department, manager,
+      // cycle (facts table), acknowledgement: all there as text.
+      expect(count(out.html, XSS_ESCAPED)).toBeGreaterThanOrEqual(10);
+      // The literal "{{{raw.trend}}}" in the text did not pull in a chart.
+      expect(count(out.html, '<svg ')).toBe(2);
+      expect(out.html).toContain('&quot;quoted&quot; &#x27;single&#x27;');
+    }
+  });
+
+  it('prints a long comment in full', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `第${i + 1}段：客户拜访与需求分析的记录，line ${i + 1}.`).join('\n');
+    expect(long.length).toBeGreaterThan(8000);
+    const { out } = render(makeReview({ extra: { developmentPlan: long, managerComment: long } }));
+    expect(count(out.html, long)).toBe(2);
+    expect(out.html).toContain('第400段');
+  });
+
+  it('renders all of 30 KPIs', () => {
+    const kpis: KpiDefinition[] = Array.from({ length: 30 }, (_, i) => ({
+      key: `kpi_${i + 1}`,
+      nameZh: `指标${i + 1}`,
+      nameEn: `Indicator ${i + 1}`,
+      descriptionZh: '',
+      descriptionEn: '',
+      category: i % 2 === 0 ? 'sales_results' : 'skill',
+      weight: i < 20 ? 3 : 4,
+      rule:
+        i % 2 === 0
+          ? { type: 'target', target: 1000, unit: 'CNY', direction: 'higher', cap: 150, threshold: null }
+          : ACCOUNT_MANAGER.kpis[4].rule,
+    }));
+    const inputs: Record<string, KpiInput> = {};
+    kpis.forEach((k, i) => {
+      inputs[k.key] = i % 2 === 0 ? { actual: 500 + i * 50 } : { rating: (i % 5) + 1 };
+    });
+    const { out } = render(makeReview({ kpis, inputs }));
+    expect(count(out.html, '<tr class="kpi-row')).toBe(30);
+    for (let i = 1; i <= 30; i++) expect(out.html).toContain(`<div class="kpi-name">指标${i}</div>`);
+    expect(count(out.html, '<rect class="bar"')).toBe(30);
+    expect(count(out.html, '<tr class="skill-row')).toBe(15);
+  });
+
+  it('marks missing KPIs and the incomplete total', () => {
+    const review = makeReview({ inputs: { sales_attainment: { actual: 1 } }, status: 'draft' });
+    const { out } = render(review, 'en');
+    expect(count(out.html, 'is-missing"')).toBeGreaterThanOrEqual(7);
+    expect(out.html).toContain('Incomplete: no input yet for Customer satisfaction, Customer retention');
+    expect(count(out.html, 'class="bar-missing"')).toBe(7);
+  });
+
+  it('never prints a peer name', () => {
+    const rows = [{ total: 10, name: 'PEER-NAME-王五' }, { total: 99, name: 'PEER-NAME-赵六' }];
+    const { out } = render(makeReview(), 'en', { peers: rows });
+    expect(out.html).toContain('Rank 2 of 3 · top 67%');
+    for (const piece of [out.html, out.headerHtml, out.footerHtml]) expect(piece).not.toContain('PEER-NAME');
+  });
+
+  it('shows a valid logo and drops one that is not an image data: URL', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const ok = render(makeReview(), 'en', { logo: png }).out.html;
+    // Handlebars escapes "=" as &#x3D;, which the HTML parser turns back into "=" in the attribute.
+    expect(ok).toContain(`<img class="sc-logo" src="${png.replace(/=/g, '&#x3D;')}"`);
+    expect(render(makeReview(), 'en', { logo: 'javascript:alert(1)' }).out.html).not.toContain('sc-logo');
+
+    // Even a view built by hand cannot smuggle a bad URL through.
+    const { view } = render(makeReview(), 'en');
+    const forged = { ...view, header: { ...view.header, logoDataUrl: 'data:text/html;base64,PHNjcmlwdD4=' } };
+    expect(renderScorecardHtml(forged).html).not.toContain('sc-logo');
+  });
+
+  it('returns the stylesheet with the font, repeating table headers and A4 pages', () => {
+    const { out } = render(makeReview());
+    expect(out.css).toContain("font-family: 'Noto Sans SC', sans-serif");
+    expect(out.css).toMatch(/thead\s*\{\s*display:\s*table-header-group;?\s*\}/);
+    expect(out.css).toMatch(/tr\s*\{[^}]*break-inside:\s*avoid/);
+    expect(out.css).toMatch(/@page\s*\{[^}]*size:\s*A4/);
+    expect(out.html).toContain('<thead>');
+  });
+
+  it('builds Chromium header and footer templates with inline styles and page numbers', () => {
+    const zh = render(makeReview(), 'zh-CN', { contentHash: 'sha256:9f86d081884c7d65' }).out;
+    expect(zh.footerHtml).toContain('第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页');
+    expect(zh.footerHtml).toContain('2025年7月10日 09:30（UTC+8）');
+    expect(zh.footerHtml).toContain('模板版本: v3');
+    expect(zh.footerHtml).toContain('sha256:9f86d081884c7d65');
+    expect(zh.footerHtml).toMatch(/font-size:\s*8px/);
+    expect(zh.headerHtml).toMatch(/font-size:\s*8px/);
+    for (const piece of [zh.footerHtml, zh.headerHtml]) {
+      expect(piece).not.toMatch(/<style|<link|class="(?!pageNumber|totalPages)/);
+    }
+
+    const en = render(makeReview(), 'en').out;
+    expect(en.footerHtml).toContain('Page <span class="pageNumber"></span> of <span class="totalPages"></span>');
+    expect(en.footerHtml).toContain('Template version: v3');
+    expect(en.footerHtml).not.toContain('Content hash');
+  });
+
+  it('gives the same output for the same view (templates compiled once, no hidden state)', () => {
+    const { view } = render(makeReview());
+    expect(renderScorecardHtml(view)).toEqual(renderScorecardHtml(view));
+  });
+});
+
+describe('templates', () => {
+  const dir = findTemplatesDir();
+  const files = [join(dir, 'scorecard.hbs'), ...readdirSync(join(dir, 'partials')).map((f) => join(dir, 'partials', f))];
+
+  it('use raw output only for the charts the renderer draws', () => {
+    for (const file of files) {
+      const source = readFileSync(file, 'utf8').replace(/\{\{!--[\s\S]*?--\}\}/g, '');
+      const raws = [...source.matchAll(/\{\{\{\s*([^}]*?)\s*\}\}\}|\{\{&\s*([^}]*?)\s*\}\}/g)].map((m) => m[1] ?? m[2]);
+      for (const r of raws) expect(['raw.kpiBars', 'raw.trend']).toContain(r);
+    }
+  });
+
+  it('hold no UI text of their own: every visible word comes from the dictionary', () => {
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8')
+        .replace(/\{\{!--[\s\S]*?--\}\}/g, '')
+        .replace(/\{\{\{[\s\S]*?\}\}\}/g, '')
+        .replace(/\{\{[\s\S]*?\}\}/g, '')
+        .replace(/<[^>]*>/g, '')
+        .replace(/[·:\s]/g, '');
+      expect(text).toBe('');
+    }
+  });
+});

@@ -1,0 +1,429 @@
+import { describe, it, expect } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ACCOUNT_MANAGER, DEFAULT_BANDS, MANAGER } from '../kpi-templates/default-templates.js';
+import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
+import type { ReviewDto, ReviewKpiDto } from '../reviews/dto/review.dto.js';
+import { scoreReview, type KpiDefinition, type KpiInput, type RatingBand } from '../scoring/index.js';
+import {
+  buildScorecardView,
+  computeStanding,
+  findTemplatesDir,
+  FORMAT_KEYS,
+  interpolate,
+  parseDictionary,
+  safeImageDataUrl,
+  UI_KEYS,
+  type ScorecardHistoryEntry,
+  type ScorecardPeer,
+  type ScorecardViewInput,
+} from './scorecard-view.js';
+
+// A ReviewDto built the way review.mapper.ts builds it: scores from the pinned template.
+interface Fixture {
+  kpis?: KpiDefinition[];
+  bands?: RatingBand[];
+  inputs?: Record<string, KpiInput>;
+  status?: string;
+  roleNameZh?: string;
+  roleNameEn?: string;
+  versionNumber?: number;
+  extra?: Partial<ReviewDto>;
+}
+
+const AM_INPUTS: Record<string, KpiInput> = {
+  sales_attainment: { actual: 2150000 },
+  customer_satisfaction: { actual: 92 },
+  customer_retention: { actual: 88 },
+  relationship_upkeep: { actual: 50 },
+  communication: { rating: 4 },
+  selling: { rating: 5 },
+  customer_service: { rating: 3 },
+  problem_solving: { rating: 4, comment: 'Fixed the billing escalation in two days' },
+};
+
+function makeReview(f: Fixture = {}): ReviewDto {
+  const kpis = f.kpis ?? ACCOUNT_MANAGER.kpis;
+  const bands = f.bands ?? DEFAULT_BANDS;
+  const inputs = f.inputs ?? AM_INPUTS;
+  const s = scoreReview(kpis, inputs, bands);
+  const rows: ReviewKpiDto[] = kpis.map((k, i) => {
+    const input = Object.hasOwn(inputs, k.key) ? inputs[k.key] : {};
+    const point = k.rule.type === 'rating' && input.rating != null ? k.rule.points.find((p) => p.value === input.rating) : undefined;
+    return {
+      ...(k as KpiDto),
+      input: { actual: input.actual ?? null, target: input.target ?? null, rating: input.rating ?? null, comment: input.comment ?? null },
+      score: s.kpis[i].score,
+      points: s.kpis[i].points,
+      attainment: s.kpis[i].attainment,
+      targetUsed: s.kpis[i].target,
+      ratingLabelEn: point?.labelEn ?? null,
+      ratingLabelZh: point?.labelZh ?? null,
+      explanation: s.kpis[i].explanation,
+    };
+  });
+  return {
+    id: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c001',
+    employee: {
+      id: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c002',
+      employeeNo: 'E0042',
+      name: '张三',
+      department: '华东销售部',
+      managerId: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c003',
+      managerName: '李四',
+    },
+    cycle: { id: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c004', name: '2025 H1', periodStart: '2025-01-01', periodEnd: '2025-06-30', status: 'closed' },
+    status: f.status ?? 'finalized',
+    template: {
+      templateId: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c005',
+      templateVersionId: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c006',
+      versionNumber: f.versionNumber ?? 3,
+      roleCode: 'account_manager',
+      roleNameZh: f.roleNameZh ?? ACCOUNT_MANAGER.nameZh,
+      roleNameEn: f.roleNameEn ?? ACCOUNT_MANAGER.nameEn,
+    },
+    kpis: rows,
+    total: s.total,
+    complete: s.complete,
+    missing: s.missing,
+    band: s.band,
+    bands,
+    strengths: 'Closed three new key accounts.',
+    challenges: 'Pipeline in Q2 was thin.',
+    developmentPlan: 'Negotiation course; shadow a key-account manager.',
+    managerComment: 'Strong half year.',
+    submittedAt: '2025-07-01T02:00:00.000Z',
+    finalizedAt: '2025-07-02T02:00:00.000Z',
+    finalizedBy: 'HR Wang',
+    reopenCount: 0,
+    lastReopenReason: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    version: 5,
+    createdAt: '2025-06-01T00:00:00.000Z',
+    updatedAt: '2025-07-02T02:00:00.000Z',
+    ...f.extra,
+  };
+}
+
+function input(review: ReviewDto, over: Partial<ScorecardViewInput> = {}): ScorecardViewInput {
+  return {
+    review,
+    history: [],
+    peers: [],
+    company: { name: 'Acme 示例公司', logoDataUrl: null },
+    lang: 'zh-CN',
+    generatedAt: new Date('2025-07-10T01:30:00.000Z'),
+    ...over,
+  };
+}
+
+describe('buildScorecardView: account manager', () => {
+  it('formats a finalized review in Chinese', () => {
+    const review = makeReview();
+    const v = buildScorecardView(input(review));
+
+    expect(v.lang).toBe('zh-CN');
+    expect(v.header).toMatchObject({
+      companyName: 'Acme 示例公司',
+      title: '绩效评估表',
+      employeeName: '张三',
+      employeeNo: 'E0042',
+      roleName: '客户经理',
+      department: '华东销售部',
+      managerName: '李四',
+      cycleName: '2025 H1',
+      period: '2025年1月1日 至 2025年6月30日',
+      statusKey: 'finalized',
+      statusLabel: '已定稿',
+      draft: false,
+    });
+
+    expect(v.kpis).toHaveLength(8);
+    const sales = v.kpis[0];
+    expect(sales).toMatchObject({
+      key: 'sales_attainment',
+      kind: 'target',
+      name: '销售业绩完成情况',
+      category: '销售业绩',
+      weight: '35%',
+      target: '2,000,000 元',
+      actual: '2,150,000 元',
+      attainment: '107.5%',
+      score: '107.5',
+      points: '37.63',
+      missing: false,
+      rating: null,
+      personalTarget: false,
+    });
+    expect(v.kpis[2]).toMatchObject({ name: '客户保留率', category: '客户保留', target: '90%', actual: '88%' });
+    expect(v.kpis[3]).toMatchObject({ category: '客户关系维护', target: '48 次', actual: '50 次' });
+
+    const communication = v.kpis[4];
+    expect(communication).toMatchObject({
+      kind: 'rating',
+      name: '沟通能力',
+      category: '能力',
+      weight: '6.25%',
+      target: '1–5 分制',
+      rating: '4 · 超出期望',
+      actual: '4 · 超出期望',
+      score: '80',
+      points: '5.00',
+    });
+    expect(v.kpis[7].comment).toBe('Fixed the billing escalation in two days');
+
+    expect(v.skills.map((s) => s.name)).toEqual(['沟通能力', '销售技巧', '客户服务能力', '问题解决能力']);
+    expect(v.skills[1]).toMatchObject({ rating: '5 · 卓越', value: '5 / 5', missing: false });
+    expect(v.skills[2].dots.map((d) => d.filled)).toEqual([true, true, true, false, false]);
+
+    expect(review.complete).toBe(true);
+    expect(v.total).toMatchObject({ value: review.total.toFixed(2), complete: true, incompleteText: null });
+    expect(v.total.bandLabel).toBe(review.band?.labelZh);
+    expect(v.bands.map((b) => b.min)).toEqual(['≥ 90', '≥ 80', '≥ 65', '≥ 50', '≥ 0']);
+    expect(v.bands.filter((b) => b.current)).toHaveLength(1);
+
+    expect(v.sections.map((s) => s.title)).toEqual(['优势', '工作挑战', '下期职业发展计划', '上级评语']);
+    expect(v.sections[3]).toMatchObject({ text: 'Strong half year.', empty: false });
+    expect(v.acknowledgement).toEqual({ acknowledged: false, by: null, at: null, text: '员工尚未确认。' });
+    expect(v.footer).toMatchObject({
+      generatedAt: '2025年7月10日 09:30（UTC+8）',
+      generatedAtIso: '2025-07-10T01:30:00.000Z',
+      templateVersion: 3,
+      templateVersionText: 'v3',
+      pageOf: { before: '第 ', between: ' 页 / 共 ', after: ' 页' },
+    });
+  });
+
+  it('formats the same review in English', () => {
+    const v = buildScorecardView(input(makeReview(), { lang: 'en' }));
+    expect(v.header).toMatchObject({
+      title: 'Performance scorecard',
+      roleName: 'Account manager',
+      period: 'Jan 1, 2025 – Jun 30, 2025',
+      statusLabel: 'Finalized',
+    });
+    expect(v.kpis[0]).toMatchObject({ name: 'Sales attainment', category: 'Sales results', target: '2,000,000 CNY', actual: '2,150,000 CNY' });
+    expect(v.kpis[1]).toMatchObject({ category: 'Customer satisfaction', target: '90 CSAT' });
+    expect(v.kpis[3]).toMatchObject({ category: 'Relationship upkeep', target: '48 visits' });
+    expect(v.kpis[4]).toMatchObject({ rating: '4 · Exceeds expectations', category: 'Skill', target: 'scale 1–5' });
+    expect(v.total.bandLabel).toBe(makeReview().band?.labelEn);
+    expect(v.footer.generatedAt).toBe('Jul 10, 2025, 09:30 (UTC+8)');
+    expect(v.footer.pageOf).toEqual({ before: 'Page ', between: ' of ', after: '' });
+    expect(v.labels.colPoints).toBe('Points');
+  });
+
+  it('honours another time zone for printed moments', () => {
+    const v = buildScorecardView(input(makeReview(), { lang: 'en', timeZone: 'UTC' }));
+    expect(v.footer.generatedAt).toBe('Jul 10, 2025, 01:30 (UTC)');
+  });
+
+  it('labels every category of both default roles, in both languages', () => {
+    const manager = makeReview({
+      kpis: MANAGER.kpis,
+      inputs: {},
+      roleNameZh: MANAGER.nameZh,
+      roleNameEn: MANAGER.nameEn,
+    });
+    expect(buildScorecardView(input(manager)).kpis.map((k) => k.category)).toEqual(['公司整体绩效', '团队绩效', '战略目标实现情况', '能力', '能力', '能力', '能力']);
+    expect(buildScorecardView(input(manager, { lang: 'en' })).kpis.slice(0, 3).map((k) => k.category)).toEqual([
+      'Company performance',
+      'Team performance',
+      'Strategic-goal achievement',
+    ]);
+    expect(buildScorecardView(input(manager)).kpis[2].target).toBe('4 个里程碑');
+  });
+
+  it('falls back to the key for an unknown category, also for keys on Object.prototype', () => {
+    const odd = ACCOUNT_MANAGER.kpis.map((k, i) => (i === 0 ? { ...k, category: 'market_share' } : i === 1 ? { ...k, category: 'constructor' } : k));
+    const v = buildScorecardView(input(makeReview({ kpis: odd })));
+    expect(v.kpis[0].category).toBe('market_share');
+    expect(v.kpis[1].category).toBe('constructor');
+  });
+
+  it('shows a personal target when the review sets its own', () => {
+    const v = buildScorecardView(input(makeReview({ inputs: { ...AM_INPUTS, sales_attainment: { actual: 2150000, target: 2500000 } } }), { lang: 'en' }));
+    expect(v.kpis[0]).toMatchObject({ target: '2,500,000 CNY', personalTarget: true, attainment: '86%' });
+  });
+});
+
+describe('buildScorecardView: draft mark', () => {
+  it.each([
+    ['draft', true],
+    ['submitted', true],
+    ['finalized', false],
+  ])('status %s → draft %s', (status, draft) => {
+    const v = buildScorecardView(input(makeReview({ status })));
+    expect(v.header.draft).toBe(draft);
+    expect(v.header.draftMark).toBe('草稿');
+  });
+
+  it('labels each status in the language', () => {
+    expect(buildScorecardView(input(makeReview({ status: 'submitted' }))).header.statusLabel).toBe('已提交');
+    expect(buildScorecardView(input(makeReview({ status: 'draft' }), { lang: 'en' })).header.statusLabel).toBe('Draft');
+  });
+});
+
+describe('buildScorecardView: missing input', () => {
+  const partial = { ...AM_INPUTS };
+  delete partial.customer_satisfaction;
+  delete partial.selling;
+
+  it('flags missing KPIs and lists them instead of a band', () => {
+    const v = buildScorecardView(input(makeReview({ inputs: partial, status: 'draft' })));
+    const missing = v.kpis.filter((k) => k.missing);
+    expect(missing.map((k) => k.key)).toEqual(['customer_satisfaction', 'selling']);
+    expect(missing[0]).toMatchObject({ actual: '—', score: '—', points: '—', attainment: null });
+    expect(missing[1]).toMatchObject({ rating: null, actual: '—' });
+    expect(v.total).toMatchObject({ complete: false, bandKey: null, bandLabel: null, incompleteText: '未完成：尚缺 客户满意度、销售技巧' });
+    expect(v.bands.some((b) => b.current)).toBe(false);
+    expect(v.skills[1]).toMatchObject({ missing: true, rating: null, value: '—' });
+    expect(v.skills[1].dots.every((d) => !d.filled)).toBe(true);
+    expect(v.charts.bars[1]).toEqual({ label: '客户满意度', score: null });
+  });
+
+  it('does not rank an incomplete review', () => {
+    const v = buildScorecardView(input(makeReview({ inputs: partial }), { lang: 'en', peers: [{ total: 50 }] }));
+    expect(v.total.incompleteText).toBe('Incomplete: no input yet for Customer satisfaction, Selling');
+    expect(v.standing).toMatchObject({ ranked: false, rank: null, text: 'Ranked once every KPI has a result.' });
+  });
+
+  it('prints an empty text section as empty', () => {
+    const v = buildScorecardView(input(makeReview({ extra: { strengths: '   ', managerComment: '' } }), { lang: 'en' }));
+    expect(v.sections[0]).toEqual({ key: 'strengths', title: 'Strengths', text: '(none)', empty: true });
+    expect(v.sections[3]).toMatchObject({ key: 'managerComment', empty: true });
+  });
+});
+
+describe('standing among peers', () => {
+  it('ranks by total: rank 3 of 12 is the top 25%', () => {
+    const peers = [95, 90, 79, 75, 70, 68, 66, 60, 55, 50, 40];
+    expect(computeStanding(80, peers)).toEqual({ rank: 3, of: 12, tied: false, topPercent: 25 });
+  });
+
+  it('shares a rank on ties (competition ranking) and compares in hundredths', () => {
+    expect(computeStanding(80, [90, 80, 80, 70])).toEqual({ rank: 2, of: 5, tied: true, topPercent: 40 });
+    expect(computeStanding(80, [90, 90, 70])).toEqual({ rank: 3, of: 4, tied: false, topPercent: 75 });
+    expect(computeStanding(0.1 + 0.2, [0.3])).toEqual({ rank: 1, of: 2, tied: true, topPercent: 50 });
+    expect(computeStanding(100, [])).toEqual({ rank: 1, of: 1, tied: false, topPercent: 100 });
+  });
+
+  it('rounds the percentile up, so it never claims more than earned', () => {
+    expect(computeStanding(99, [50, 40]).topPercent).toBe(34);
+  });
+
+  it('ignores totals that are not numbers', () => {
+    expect(computeStanding(80, [Number.NaN, 90, Number.POSITIVE_INFINITY])).toEqual({ rank: 2, of: 2, tied: false, topPercent: 100 });
+  });
+
+  it('words the standing in both languages', () => {
+    const review = makeReview();
+    const above = (n: number) => Array.from({ length: n }, () => ({ total: review.total + 1 }));
+    const below = (n: number) => Array.from({ length: n }, () => ({ total: review.total - 1 }));
+    const peers = [...above(2), ...below(9)];
+    expect(buildScorecardView(input(review, { peers })).standing).toMatchObject({
+      ranked: true,
+      rank: 3,
+      of: 12,
+      topPercent: 25,
+      peerCount: 11,
+      text: '第 3 名 / 共 12 人 · 前 25%',
+    });
+    expect(buildScorecardView(input(review, { peers, lang: 'en' })).standing.text).toBe('Rank 3 of 12 · top 25%');
+    const tiedPeers = [{ total: review.total }, ...below(2)];
+    expect(buildScorecardView(input(review, { peers: tiedPeers })).standing.text).toBe('并列第 1 名 / 共 4 人 · 前 25%');
+    expect(buildScorecardView(input(review, { peers: tiedPeers, lang: 'en' })).standing.text).toBe('Rank 1 (tied) of 4 · top 25%');
+  });
+
+  it('says so when there are no peers', () => {
+    expect(buildScorecardView(input(makeReview())).standing).toMatchObject({ ranked: false, peerCount: 0, text: '本周期同岗位暂无其他已完成的评估，无法排名。' });
+    expect(buildScorecardView(input(makeReview(), { lang: 'en' })).standing.text).toMatch(/^No other complete reviews/);
+  });
+
+  it('never carries anything about a peer but the count', () => {
+    // Callers might pass whole rows; only `total` may be read.
+    const rows = [
+      { total: 70, name: '王五-SECRET', employeeNo: 'E9999' },
+      { total: 99, name: '赵六-SECRET', employeeNo: 'E9998' },
+    ];
+    const peers: ScorecardPeer[] = rows;
+    const v = buildScorecardView(input(makeReview(), { peers }));
+    const json = JSON.stringify(v);
+    expect(json).not.toContain('SECRET');
+    expect(json).not.toContain('E999');
+    expect(v.standing.rank).toBe(2);
+  });
+});
+
+describe('buildScorecardView: acknowledgement, logo, history', () => {
+  it('formats the acknowledgement in the language', () => {
+    const review = makeReview({ extra: { acknowledgedAt: '2025-07-03T06:05:00.000Z', acknowledgedBy: 'Zhang San' } });
+    expect(buildScorecardView(input(review)).acknowledgement).toEqual({
+      acknowledged: true,
+      by: 'Zhang San',
+      at: '2025年7月3日 14:05（UTC+8）',
+      text: 'Zhang San 已于 2025年7月3日 14:05（UTC+8） 确认',
+    });
+    expect(buildScorecardView(input(review, { lang: 'en' })).acknowledgement.text).toBe('Acknowledged by Zhang San on Jul 3, 2025, 14:05 (UTC+8)');
+  });
+
+  it('keeps a valid logo and drops anything else', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    expect(buildScorecardView(input(makeReview(), { company: { name: 'A', logoDataUrl: png } })).header.logoDataUrl).toBe(png);
+    expect(buildScorecardView(input(makeReview(), { company: { name: 'A', logoDataUrl: 'javascript:alert(1)' } })).header.logoDataUrl).toBeNull();
+    expect(safeImageDataUrl('data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=')).not.toBeNull();
+    expect(safeImageDataUrl('data:image/jpeg;base64,/9j/4AAQ')).not.toBeNull();
+    expect(safeImageDataUrl('data:text/html;base64,PHNjcmlwdD4=')).toBeNull();
+    expect(safeImageDataUrl('data:image/png;base64,AAA" onerror="alert(1)')).toBeNull();
+    expect(safeImageDataUrl('data:image/svg+xml,<svg onload=alert(1)>')).toBeNull();
+    expect(safeImageDataUrl('https://example.com/logo.png')).toBeNull();
+    expect(safeImageDataUrl(null)).toBeNull();
+  });
+
+  it('builds the trend from history and the current review, oldest first, up to this cycle', () => {
+    const history: ScorecardHistoryEntry[] = [
+      { cycleName: '2024 H2', periodEnd: '2024-12-31', total: 78.5, templateVersionNumber: 2, complete: true },
+      { cycleName: '2024 H1', periodEnd: '2024-06-30', total: 71, templateVersionNumber: 2, complete: false },
+      { cycleName: '2025 H1', periodEnd: '2025-06-30', total: 1, templateVersionNumber: 3, complete: true },
+      { cycleName: '2025 H2', periodEnd: '2025-12-31', total: 90, templateVersionNumber: 3, complete: true },
+    ];
+    const review = makeReview();
+    const v = buildScorecardView(input(review, { history }));
+    expect(v.charts.trend.map((p) => [p.label, p.total, p.version, p.complete, p.current])).toEqual([
+      ['2024 H1', 71, 2, false, false],
+      ['2024 H2', 78.5, 2, true, false],
+      ['2025 H1', review.total, 3, true, true],
+    ]);
+    expect(v.charts.trend[2].versionLabel).toBe('v3');
+    expect(v.charts.versionChanged).toBe(true);
+    expect(buildScorecardView(input(review)).charts.versionChanged).toBe(false);
+  });
+});
+
+describe('dictionaries', () => {
+  const dir = join(findTemplatesDir(), 'i18n');
+  const read = (lang: string): unknown => JSON.parse(readFileSync(join(dir, `${lang}.json`), 'utf8'));
+  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+  it('have the same keys in both languages and pass validation', () => {
+    const en = parseDictionary(read('en'), 'en');
+    const zh = parseDictionary(read('zh-CN'), 'zh-CN');
+    for (const section of ['ui', 'format', 'status', 'category', 'unit'] as const) {
+      expect(Object.keys(zh[section]).sort()).toEqual(Object.keys(en[section]).sort());
+    }
+    expect(Object.keys(en.ui).sort()).toEqual([...UI_KEYS].sort());
+    expect(Object.keys(en.format).sort()).toEqual([...FORMAT_KEYS].sort());
+    for (const key of FORMAT_KEYS) expect(placeholders(zh.format[key])).toEqual(placeholders(en.format[key]));
+  });
+
+  it('rejects a dictionary that lacks a key or has a non-string value', () => {
+    const en = read('en') as { ui: Record<string, unknown> };
+    expect(() => parseDictionary({ ...en, ui: { ...en.ui, title: 1 } }, 'x')).toThrow('x: ui.title must be a string');
+    const { title: _t, ...rest } = en.ui;
+    expect(() => parseDictionary({ ...en, ui: rest }, 'x')).toThrow('x: ui lacks title');
+  });
+
+  it('fills placeholders in one pass', () => {
+    expect(interpolate('{a} and {b} and {c}', { a: '{b}', b: 2 })).toBe('{b} and 2 and {c}');
+  });
+});

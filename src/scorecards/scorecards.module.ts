@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { ReviewsModule } from '../reviews/reviews.module.js';
+import { IssuedScorecard } from './issued-scorecard.entity.js';
+import { PDF_RENDERER_OPTIONS, PdfRenderer, type PdfRendererOptions } from './pdf-renderer.js';
+import { ScorecardsController } from './scorecards.controller.js';
+import { ScorecardsService } from './scorecards.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([IssuedScorecard]), ReviewsModule, AuditModule],
+  controllers: [ScorecardsController],
+  providers: [
+    {
+      provide: PDF_RENDERER_OPTIONS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): PdfRendererOptions => ({
+        launch: config.scorecards.pdfLaunchAtBoot ? 'boot' : 'lazy',
+        poolSize: config.scorecards.pdfPoolSize,
+        renderTimeoutMs: config.scorecards.pdfTimeoutMs,
+      }),
+    },
+    PdfRenderer,
+    ScorecardsService,
+  ],
+  exports: [ScorecardsService, PdfRenderer],
+})
+export class ScorecardsModule {}
