@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from './error-response.dto.js';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -13,3 +13,6 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Documents the error responses of a route in the one error shape. */
 export const ApiErrors = (...statuses: number[]) =>
   applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorResponseDto })));
+
+/** Documents the optimistic-lock header every write accepts. */
+export const ApiIfMatch = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' });

@@ -2,13 +2,12 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { Allow } from '../auth/access.decorator.js';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
 import { CyclesService } from './cycles.service.js';
 import { CreateCycleDto, CycleDto, CycleQueryDto, CycleTransitionDto, UpdateCycleDto } from './dto/cycle.dto.js';
 
-const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' });
 
 @ApiTags('cycles')
 @Controller('cycles')
@@ -42,7 +41,7 @@ export class CyclesController {
 
   @Allow('hr')
   @Patch(':id')
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOkResponse({ type: CycleDto })
   @ApiErrors(400, 404, 409, 428)
   update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateCycleDto): Promise<CycleDto> {
@@ -52,7 +51,7 @@ export class CyclesController {
   @Allow('hr')
   @Post(':id/open')
   @HttpCode(200)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'planned → open: reviews can now be created' })
   @ApiOkResponse({ type: CycleDto })
   @ApiErrors(400, 404, 409, 428)
@@ -63,7 +62,7 @@ export class CyclesController {
   @Allow('hr')
   @Post(':id/close')
   @HttpCode(200)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'open → closed, once every review is finalized (409 lists those that are not)' })
   @ApiOkResponse({ type: CycleDto })
   @ApiErrors(400, 404, 409, 428)

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { Allow } from '../auth/access.decorator.js';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
 import { CreateEmployeeDto, EmployeeDto, EmployeePageDto, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto.js';
@@ -40,7 +40,7 @@ export class EmployeesController {
 
   @Allow('hr')
   @Patch(':id')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Change an employee; deactivate with "active": false' })
   @ApiOkResponse({ type: EmployeeDto })
   @ApiErrors(400, 404, 409, 428)

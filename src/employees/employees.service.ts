@@ -73,6 +73,17 @@ function fromRow(r: EmployeeRow): EmployeeDto {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * "Part of the name, or the start of the employee number" on employees aliased `e`. Both halves
+ * can use an index: trigrams for the name, text_pattern_ops for the number.
+ */
+export function nameOrNumberMatches(text: string): Brackets {
+  const term = escapeLike(text.trim());
+  return new Brackets((w) =>
+    w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('lower(e.employee_no) LIKE :prefix', { prefix: `${term.toLowerCase()}%` }),
+  );
+}
+
 // Any reporting-line change takes this lock, so two concurrent re-orgs cannot together build a loop
 // that neither would build alone.
 const REPORTING_TREE_LOCK = 4_242_001;
@@ -109,15 +120,7 @@ export class EmployeesService {
     if (visible && q.managerId && !visible.includes(q.managerId)) throw notFound('Employee', q.managerId);
     const filtered = () => {
       const qb = this.employees.createQueryBuilder('e');
-      if (q.q) {
-        const term = escapeLike(q.q.trim());
-        // Both halves can use an index: trigrams for the name, text_pattern_ops for the number.
-        qb.andWhere(
-          new Brackets((w) =>
-            w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('lower(e.employee_no) LIKE :prefix', { prefix: `${term.toLowerCase()}%` }),
-          ),
-        );
-      }
+      if (q.q) qb.andWhere(nameOrNumberMatches(q.q));
       if (q.roleId) qb.andWhere('e.role_id = :roleId', { roleId: q.roleId });
       if (q.department) qb.andWhere('e.department = :department', { department: q.department });
       if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
 import {
@@ -19,7 +19,6 @@ import { KpiTemplatesService } from './kpi-templates.service.js';
 import { Allow } from '../auth/access.decorator.js';
 
 const uuid = ParseIdPipe;
-const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' });
 
 @ApiTags('roles')
 @Controller('roles')
@@ -53,7 +52,7 @@ export class RolesController {
 
   @Allow('admin')
   @Patch(':id')
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOkResponse({ type: RoleDto })
   @ApiErrors(400, 404, 409, 428)
   update(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateRoleDto): Promise<RoleDto> {
@@ -109,7 +108,7 @@ export class KpiTemplatesController {
 
   @Allow('admin')
   @Put(':id/versions/:versionId')
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Replace the KPIs and bands of a draft; weights must sum to exactly 100' })
   @ApiOkResponse({ type: TemplateVersionDto })
   @ApiErrors(400, 404, 409, 428)
@@ -126,7 +125,7 @@ export class KpiTemplatesController {
   @Allow('admin')
   @Delete(':id/versions/:versionId')
   @HttpCode(204)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Discard a draft (published versions stay forever)' })
   @ApiNoContentResponse()
   @ApiErrors(400, 404, 409, 428)
@@ -142,7 +141,7 @@ export class KpiTemplatesController {
   @Allow('admin')
   @Post(':id/versions/:versionId/publish')
   @HttpCode(200)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Publish a draft: it freezes and becomes the version new reviews pin' })
   @ApiOkResponse({ type: TemplateVersionDto })
   @ApiErrors(400, 404, 409, 428)

@@ -1,14 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { Allow } from '../auth/access.decorator.js';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
 import { CreateReviewDto, ManagerCommentDto, PutScoresDto, ReopenDto, ReviewDto, ReviewPageDto, ReviewQueryDto, TransitionDto, UpdateReviewDto } from './dto/review.dto.js';
 import { ReviewsService } from './reviews.service.js';
 
-const IfMatch = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version you read (alternative to the `version` field)' });
 
 @ApiTags('reviews')
 @Controller('reviews')
@@ -44,7 +43,7 @@ export class ReviewsController {
 
   @Allow('hr')
   @Put(':id/scores')
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Replace the KPI inputs (actuals, ratings, comments) of a draft review' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
@@ -54,7 +53,7 @@ export class ReviewsController {
 
   @Allow('hr')
   @Patch(':id')
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Strengths, challenges, development plan, HR notes of a draft review' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
@@ -65,7 +64,7 @@ export class ReviewsController {
   @Allow('hr')
   @Post(':id/submit')
   @HttpCode(200)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'draft → submitted; every KPI needs its input (409 lists the missing)' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
@@ -76,7 +75,7 @@ export class ReviewsController {
   @Allow('hr')
   @Post(':id/finalize')
   @HttpCode(200)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'submitted → finalized; the review becomes immutable' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
@@ -87,7 +86,7 @@ export class ReviewsController {
   @Allow('manager')
   @Post(':id/manager-comment')
   @HttpCode(200)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: "A manager's comment on a submitted review of someone in their team" })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
@@ -98,7 +97,7 @@ export class ReviewsController {
   @Allow('employee', 'manager')
   @Post(':id/acknowledge')
   @HttpCode(200)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'The employee acknowledges their finalized review (recorded with time)' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
@@ -109,7 +108,7 @@ export class ReviewsController {
   @Allow('hr')
   @Post(':id/reopen')
   @HttpCode(200)
-  @IfMatch()
+  @ApiIfMatch()
   @ApiOperation({ summary: 'submitted or finalized → draft, with a reason kept in the audit log' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)

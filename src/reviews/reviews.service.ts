@@ -9,7 +9,7 @@ import type { Page } from '../common/pagination.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { CyclesService } from '../cycles/cycles.service.js';
-import { EmployeesService } from '../employees/employees.service.js';
+import { EmployeesService, nameOrNumberMatches } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { scoreReview } from '../scoring/index.js';
 import type { KpiInput } from '../scoring/types.js';
@@ -17,7 +17,6 @@ import type { CreateReviewDto, KpiEntryDto, ReviewQueryDto, ReviewSummaryDto, Up
 import { type PinnedTemplate, Review, type ReviewStatus } from './review.entity.js';
 import { type ReviewView, toReviewDto } from './review.mapper.js';
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The audit's view of a review: what HR entered and what it scored. */
 function snapshot(r: Review): Record<string, unknown> {
@@ -112,14 +111,7 @@ export class ReviewsService {
       if (q.status) qb.andWhere('r.status = :status', { status: q.status });
       if (q.department) qb.andWhere('e.department = :department', { department: q.department });
       if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
-      if (q.q) {
-        const term = escapeLike(q.q.trim());
-        qb.andWhere(
-          new Brackets((w) =>
-            w.where('e.name ILIKE :contains', { contains: `%${term}%` }).orWhere('lower(e.employee_no) LIKE :prefix', { prefix: `${term.toLowerCase()}%` }),
-          ),
-        );
-      }
+      if (q.q) qb.andWhere(nameOrNumberMatches(q.q));
       if (scope) {
         qb.andWhere(
           new Brackets((w) =>
