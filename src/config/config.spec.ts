@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+};
+
+describe('loadConfig', () => {
+  it('starts with sensible defaults and the embedded database', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBeNull();
+    expect(c.demoData).toBe(true);
+    expect(c.auth.sessionHours).toBe(8);
+    expect(c.auth.maxFailures).toBe(5);
+    expect(c.http.corsOrigins).toEqual([]);
+    expect(c.scorecards.defaultLang).toBe('zh-CN');
+  });
+
+  it('reads typed values', () => {
+    const c = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u:p@db:5432/x', DEMO_DATA: 'off', CORS_ORIGINS: 'https://a.example, https://b.example', DEFAULT_LANG: 'en' });
+    expect(c).toMatchObject({ port: 8080, databaseUrl: 'postgres://u:p@db:5432/x', demoData: false, http: { corsOrigins: ['https://a.example', 'https://b.example'] }, scorecards: { defaultLang: 'en' } });
+  });
+
+  it('names every wrong setting at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      DEMO_DATA: 'maybe',
+      LOG_LEVEL: 'loud',
+      ADMIN_EMAIL: 'admin@example.com',
+      BODY_LIMIT: 'huge',
+      DEFAULT_LANG: 'fr',
+      TIME_ZONE: 'Mars/Olympus',
+      CORS_ORIGINS: 'not-a-url',
+    });
+    const text = problems.join('\n');
+    for (const name of ['PORT="eighty"', 'DATABASE_URL', 'DEMO_DATA="maybe"', 'LOG_LEVEL="loud"', 'ADMIN_EMAIL and ADMIN_PASSWORD go together', 'BODY_LIMIT="huge"', 'DEFAULT_LANG="fr"', 'TIME_ZONE="Mars/Olympus"', 'CORS_ORIGINS entry "not-a-url"']) {
+      expect(text).toContain(name);
+    }
+    expect(problems).toHaveLength(9);
+  });
+
+  it('refuses a short first-admin password', () => {
+    expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' })).toEqual(['ADMIN_PASSWORD must be at least 10 characters']);
+  });
+});
