@@ -3,4 +3,5 @@ import { Initial1795870243738 } from './1795870243738-Initial.js';
 import { Auth1795872521189 } from './1795872521189-Auth.js';
 import { SearchIndexes1795873800000 } from './1795873800000-SearchIndexes.js';
 import { IssuedScorecards1795874125090 } from './1795874125090-IssuedScorecards.js';
-export const migrations = [Initial1795870243738, Auth1795872521189, SearchIndexes1795873800000, IssuedScorecards1795874125090];
+import { Exports1795874630344 } from './1795874630344-Exports.js';
+export const migrations = [Initial1795870243738, Auth1795872521189, SearchIndexes1795873800000, IssuedScorecards1795874125090, Exports1795874630344];

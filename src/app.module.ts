@@ -12,6 +12,7 @@ import { CyclesModule } from './cycles/cycles.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { DemoModule } from './demo/demo.module.js';
 import { EmployeesModule } from './employees/employees.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
 import { KpiTemplatesModule } from './kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         CyclesModule,
         ReviewsModule,
         ScorecardsModule,
+        ExportsModule,
         DemoModule,
       ],
       controllers: [HealthController],

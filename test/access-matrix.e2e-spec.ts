@@ -19,6 +19,7 @@ interface Ids {
   templateVersion: string;
   role: string;
   user: string;
+  exportJob: string; // an export made by managerIn (of nobody: done at once)
 }
 
 interface Cell {
@@ -27,7 +28,7 @@ interface Cell {
   route: string;
   /** The concrete request. */
   path: (ids: Ids) => string;
-  body?: Record<string, unknown>;
+  body?: Record<string, unknown> | ((ids: Ids) => Record<string, unknown>);
   /** Writes send a stale version so an allowed caller gets 409 and nothing changes. */
   stale?: boolean;
   /** Needs a throw-away session (logout ends the session it is called with). */
@@ -102,6 +103,13 @@ const MATRIX: Cell[] = [
 
   { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.finalReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), managerOut: 404 } },
   { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.submittedReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
+  // Bulk export: an invalid body (400 for whoever may export), then a cheap real one (no review
+  // matches, so nothing is printed); reading and downloading: only the creator, HR and admins.
+  { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: { lang: 'xx' }, expect: only({ managerIn: 400, managerOut: 400, hr: 400, admin: 400 }) },
+  { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: { department: 'matrix: nobody' }, expect: only({ managerIn: 202, managerOut: 202, hr: 202, admin: 202 }) },
+  { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: (i) => ({ managerId: i.managerA, department: 'matrix: nobody' }), expect: only({ managerIn: 202, managerOut: 404, hr: 202, admin: 202 }) },
+  { method: 'GET', route: '/api/exports/:id', path: (i) => `/api/exports/${i.exportJob}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/exports/:id/download', path: (i) => `/api/exports/${i.exportJob}/download`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
   { method: 'GET', route: '/api/audit', path: (i) => `/api/audit?entity=review&id=${i.finalReview}`, expect: only({ hr: 200, admin: 200 }) },
 ];
 
@@ -172,7 +180,10 @@ describe('access matrix', () => {
       templateVersion: templates[0].current.id,
       role: templates[0].role.id,
       user: users.find((u) => u.email === 'employee@matrix.example')?.id ?? '',
+      exportJob: '',
     };
+    const exported = await t.http.post(`/api/cycles/${cycle.id}/scorecards`).set(headers.get('managerIn') ?? {}).send({ department: 'matrix: nobody' }).expect(202);
+    ids.exportJob = (exported.body as { id: string }).id;
   });
 
   afterAll(async () => {
@@ -197,7 +208,8 @@ describe('access matrix', () => {
         }
         let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids)).set(auth);
         if (cell.stale) req = req.set('If-Match', '999');
-        const res = cell.body !== undefined ? await req.send(cell.body) : await req;
+        const body = typeof cell.body === 'function' ? cell.body(ids) : cell.body;
+        const res = body !== undefined ? await req.send(body) : await req;
         if (res.status !== cell.expect[persona]) {
           mismatches.push(`${cell.method} ${cell.path(ids)} as ${persona}: expected ${cell.expect[persona]}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
         }

@@ -30,6 +30,8 @@ export interface AppConfig {
     defaultLang: 'zh-CN' | 'en';
     /** IANA time zone for printed times. */
     timeZone: string;
+    /** The browser that prints PDFs; null: the usual system locations. */
+    chromiumPath: string | null;
     /** Chromium pages printing at once (default: CPU cores). */
     pdfPoolSize: number;
     /** Start Chromium at boot instead of at the first print. */
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       companyLogoPath: env.COMPANY_LOGO?.trim() || null,
       defaultLang,
       timeZone,
+      chromiumPath: env.CHROMIUM_PATH?.trim() || null,
       pdfPoolSize: int('PDF_POOL_SIZE', Math.max(1, cpus().length), 1, 32),
       pdfLaunchAtBoot: bool('PDF_LAUNCH_AT_BOOT', false),
       pdfTimeoutMs: int('PDF_TIMEOUT_MS', 15000, 1000, 300000),

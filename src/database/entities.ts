@@ -4,10 +4,12 @@ import { Session } from '../auth/session.entity.js';
 import { User } from '../auth/user.entity.js';
 import { Cycle } from '../cycles/cycle.entity.js';
 import { Employee } from '../employees/employee.entity.js';
+import { ExportItem } from '../exports/export-item.entity.js';
+import { ExportJob } from '../exports/export-job.entity.js';
 import { KpiTemplate, KpiTemplateVersion } from '../kpi-templates/kpi-template.entity.js';
 import { Role } from '../kpi-templates/role.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { IssuedScorecard } from '../scorecards/issued-scorecard.entity.js';
 
 /** Listed, not globbed, so the same list works compiled (dist) and under Jest (TypeScript sources). */
-export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry, User, Session, LoginAttempt, IssuedScorecard];
+export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry, User, Session, LoginAttempt, IssuedScorecard, ExportJob, ExportItem];

@@ -19,6 +19,8 @@ import { ScorecardsService } from './scorecards.service.js';
         launch: config.scorecards.pdfLaunchAtBoot ? 'boot' : 'lazy',
         poolSize: config.scorecards.pdfPoolSize,
         renderTimeoutMs: config.scorecards.pdfTimeoutMs,
+        // The validated setting wins over the process environment, so tests and callers can set it.
+        env: config.scorecards.chromiumPath ? { ...process.env, CHROMIUM_PATH: config.scorecards.chromiumPath } : process.env,
       }),
     },
     PdfRenderer,

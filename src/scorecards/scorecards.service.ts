@@ -105,7 +105,9 @@ export class ScorecardsService {
     ]);
     const pastCycles = history.filter((h) => h.cycleName !== review.cycle.name);
     // The hash covers what the scorecard says, not when it was printed, so a reader can compare two prints.
-    const contentHash = sha256(JSON.stringify({ review, history: pastCycles, peers, lang })).slice(0, 16);
+    // Not who printed it either: HR's copy of the review carries hrNotes, which is never printed.
+    const { hrNotes: _hrNotes, ...printed } = review;
+    const contentHash = sha256(JSON.stringify({ review: printed, history: pastCycles, peers, lang })).slice(0, 16);
     const view = buildScorecardView({
       review,
       history: pastCycles,

@@ -15,6 +15,8 @@ export interface TestApp {
   db: DataSource;
   /** The HTTP address, for clients that need a real socket (autocannon, Chromium). */
   url: string;
+  /** Name of its database (on the e2e server), for another app on the same data: `createTestApp(env, { database })`. */
+  database: string;
   /** Authorization headers of a signed-in admin or HR user (made at start), or of a user made by `userFor`. */
   as(role: TestRole): Record<string, string>;
   /** Creates a signed-in user of the role, linked to the employee; `as(role)` then returns their headers. */
@@ -29,12 +31,21 @@ export const TEST_PASSWORD = 'user-password-1';
 
 export type TestRole = 'admin' | 'hr' | 'manager' | 'employee';
 
-/** The real app on its own fresh database, migrated exactly as on a real start. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Start on this existing database (left by an app closed with keepDatabase) instead of a fresh one: a restart. */
+  database?: string;
+  /** close() leaves the database in place, for a later app with `database`. */
+  keepDatabase?: boolean;
+}
+
+/** The real app on its own fresh database (or, with `database`, an earlier app's), migrated exactly as on a real start. */
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const serverUrl = process.env.E2E_SERVER_URL;
   if (!serverUrl) throw new Error('The e2e global setup did not run');
-  const name = `scorecard_e2e_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const reused = options.database !== undefined;
+  if (reused && !/^scorecard_e2e_[0-9a-f]+$/.test(options.database ?? '')) throw new Error(`Not a test database: ${options.database}`);
+  const name = options.database ?? `scorecard_e2e_${randomBytes(6).toString('hex')}`;
+  if (!reused) await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const config = loadConfig({
     DEMO_DATA: 'false',
     LOG_LEVEL: 'error',
@@ -71,13 +82,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     return first;
   };
   headers.set('admin', await signIn(TEST_ADMIN.email, TEST_ADMIN.password));
-  await userFor('hr', null, 'hr@test.example');
+  if (reused) headers.set('hr', await signIn('hr@test.example', TEST_PASSWORD));
+  else await userFor('hr', null, 'hr@test.example');
 
   return {
     app,
     http,
     db: app.get(DataSource),
     url: `http://127.0.0.1:${address.port}`,
+    database: name,
     as: (role) => {
       const h = headers.get(role);
       if (!h) throw new Error(`no ${role} user yet: call userFor('${role}', employeeId) first`);
@@ -87,7 +100,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     signIn,
     close: async () => {
       await app.close();
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (!options.keepDatabase) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }

@@ -1,0 +1,767 @@
+// PDF bench: what our PDF paths cost against what Chromium itself needs, on one scorecard, in one run.
+//
+//   npm run bench:pdf                                              embedded PostgreSQL in /tmp
+//   DATABASE_URL=postgres://user@host:5432/db npm run bench:pdf   a throw-away database on that server
+//
+//   (a) naive: a new browser per PDF (launch, load the document, print, close)
+//   (b) our single download: GET /api/reviews/:id/scorecard.pdf of a draft review (printed every
+//       time), sequential, warm, against the app running in a child process
+//   (c) our bulk export of 1,000 reviews: wall time from POST /api/cycles/:id/scorecards to done
+//   (d) the floor: Chromium printing the same finished HTML from warm pages, nothing else (no
+//       database, no template, no zip): (d1) one at a time, (d2) at the bulk path's concurrency
+//   and the RSS of the app's Chromium (its process tree, as PdfRenderer.stats().browserRssMb reads
+//   it) after ~100 renders and after ~2,100.
+//
+// The scorecard of (a), (b) and (d) is the same: (a) and (d) print the very HTML the app builds for
+// the review of (b) (same view, templates, fonts and print parameters). BENCH_N (default 100) PDFs per
+// warm measurement, BENCH_NAIVE (default 10) naive runs, BENCH_POOL (default: cores) the app's PDF
+// pool, BENCH_KEEP=1 keeps the app and database afterwards (until Ctrl-C), BENCH_APP_NODE_ARGS
+// passes flags to the app's node (e.g. --cpu-prof). The exit code is non-zero only when something broke, never because a target was missed.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import puppeteer, { type Browser, type CDPSession, type Protocol } from 'puppeteer';
+import { loadConfig } from '../src/config/config.js';
+import { ensureDatabase } from '../src/database/database-url.js';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import type { PinnedTemplate } from '../src/reviews/review.entity.js';
+import { findChromium } from '../src/scorecards/chromium.js';
+import { type CjkFonts, loadCjkFonts } from '../src/scorecards/fonts.js';
+import { CHROMIUM_ARGS, toInches } from '../src/scorecards/pdf-renderer.js';
+import { processTreeSync, treeRssBytesSync } from '../src/scorecards/process-tree.js';
+import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
+import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
+import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function envInt(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name}="${raw}" must be a whole number of at least ${min}`);
+  return n;
+}
+const N = envInt('BENCH_N', 100, 10);
+const NAIVE_RUNS = envInt('BENCH_NAIVE', 10, 1);
+const POOL = envInt('BENCH_POOL', availableParallelism(), 1);
+const EXPORT_REVIEWS = 1_000;
+
+const ADMIN_EMAIL = 'bench-admin@bench.example.com';
+const BENCH_USER = 'bench-hr@bench.example.com';
+const PASSWORD = randomBytes(18).toString('base64url');
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Clean-up in reverse order of set-up, on success, failure and Ctrl-C alike.
+
+const cleanups: { what: string; run: () => Promise<void> }[] = [];
+
+async function cleanUp(): Promise<boolean> {
+  let ok = true;
+  for (let c = cleanups.pop(); c; c = cleanups.pop()) {
+    try {
+      await c.run();
+    } catch (err) {
+      ok = false;
+      console.error(`Clean-up failed (${c.what}): ${message(err)}`);
+    }
+  }
+  return ok;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function provideDatabase(): Promise<{ url: string; where: string }> {
+  const name = `scorecard_pdfbench_${randomBytes(4).toString('hex')}`;
+  const serverUrl = process.env.DATABASE_URL?.trim();
+  if (serverUrl) {
+    const url = await ensureDatabase(serverUrl, name);
+    cleanups.push({
+      what: `drop database ${name}`,
+      run: async () => {
+        const client = new pg.Client({ connectionString: serverUrl });
+        await client.connect();
+        try {
+          await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+        } finally {
+          await client.end();
+        }
+      },
+    });
+    return { url, where: `database ${name} on ${new URL(serverUrl).host} (DATABASE_URL)` };
+  }
+  const parent = await mkdtemp('/tmp/scorecard-pdfbench-');
+  cleanups.push({ what: `remove ${parent}`, run: () => rm(parent, { recursive: true, force: true }) });
+  await chmod(parent, 0o755);
+  const port = await freePort();
+  const server = await startEmbeddedPostgres({ dataDir: join(parent, 'pg'), port, log: (line) => console.log(`  ${line}`) });
+  cleanups.push({ what: 'stop the embedded PostgreSQL', run: () => server.stop() });
+  return { url: await ensureDatabase(server.url, name), where: `embedded PostgreSQL on port ${port}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The app, as a child process (so that the bench's own work never counts as the server's)
+
+interface RunningApp {
+  base: string;
+  child: ChildProcess;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  if (!(await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]))) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function startApp(databaseUrl: string): Promise<RunningApp> {
+  const port = await freePort();
+  // BENCH_APP_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the app.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD: PASSWORD,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      PDF_POOL_SIZE: String(POOL),
+      RUN_WORKERS: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push({ what: 'stop the app', run: () => stopChild(child) });
+  const tail: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) {
+        if (!line.trim()) continue;
+        process.stderr.write(`  [app] ${line}\n`);
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+      }
+    });
+  }
+  let exit: string | null = null;
+  child.on('exit', (code, signal) => {
+    exit = signal ? `signal ${signal}` : `code ${code}`;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (exit !== null) throw new Error(`The app exited (${exit}) before it answered:\n${tail.join('\n')}`);
+    try {
+      const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return { base, child };
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`The app did not answer within 120 s:\n${tail.join('\n')}`);
+}
+
+/** An HR user with the first admin's password hash (no hashing here), signed in like any client. */
+async function signIn(base: string, databaseUrl: string): Promise<Record<string, string>> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const made = await db.query(`INSERT INTO users (email, password_hash, role, must_change_password) SELECT $1, password_hash, 'hr', false FROM users WHERE email = $2`, [
+      BENCH_USER,
+      ADMIN_EMAIL,
+    ]);
+    if (made.rowCount !== 1) throw new Error(`The app did not create the first admin ${ADMIN_EMAIL}`);
+  } finally {
+    await db.end();
+  }
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: BENCH_USER, password: PASSWORD }) });
+  const body = (await res.json()) as { token?: string };
+  if (res.status !== 200 || !body.token) throw new Error(`sign-in answered ${res.status}`);
+  return { authorization: `Bearer ${body.token}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding, straight into the tables: 1,000 employees; cycle "2025 H2" with a submitted review each
+// (the trend's earlier point; exported for the memory run) and cycle "2026 H1" with 999 finalized
+// reviews and one draft (the review of (a), (b) and (d)).
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜'.split('');
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红鹏飞辉宇欣婷浩然子涵梓晨博文轩思雨佳怡嘉琪俊凯悦雪琳'.split('');
+const DEPARTMENTS = ['华东销售部 East China Sales', '华北销售部 North China Sales', '华南销售部 South China Sales', '大客户部 Key Accounts'];
+const TEXT = {
+  strengths: '客户关系稳固，复购率高；两个重点客户提前签约。Strong relationships and repeat business; two key accounts closed ahead of plan.',
+  challenges: '新客户开拓偏慢，CRM 商机记录需要更及时。New-logo acquisition was slow; pipeline hygiene in the CRM needs work.',
+  plan: '参加谈判技巧培训；Q3 前带教一名新人；年底前完成两项产品认证。Negotiation training; mentor a new hire by Q3; two certifications by year end.',
+  comment: '同意评估结果，继续保持。Agreed with the assessment.',
+};
+
+interface Seeded {
+  cycleA: string;
+  cycleB: string;
+  draftReview: string;
+}
+
+function inputsFor(kpis: KpiDefinition[], rnd: () => number): Record<string, KpiInput> {
+  const inputs: Record<string, KpiInput> = {};
+  for (const k of kpis) {
+    const comment = rnd() < 0.3 ? '见季度复盘 / see the quarterly review' : null;
+    if (k.rule.type === 'rating') {
+      const { min, max } = k.rule;
+      inputs[k.key] = { rating: Math.min(max, min + 1 + Math.floor(rnd() * (max - min))), comment };
+    } else {
+      const attainment = 0.6 + rnd() * 0.7;
+      const raw = k.rule.direction === 'higher' ? k.rule.target * attainment : k.rule.target / attainment;
+      inputs[k.key] = { actual: k.rule.target >= 1000 ? Math.round(raw / 1000) * 1000 : Math.round(raw), target: null, comment };
+    }
+  }
+  return inputs;
+}
+
+async function seed(databaseUrl: string): Promise<Seeded> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query('SET synchronous_commit = off');
+    const { rows: templateRows } = await db.query<{
+      role_id: string;
+      code: string;
+      name_zh: string;
+      name_en: string;
+      template_id: string;
+      version_id: string;
+      number: number;
+      kpis: KpiDefinition[];
+      bands: RatingBand[];
+    }>(
+      `SELECT DISTINCT ON (t.id) r.id AS role_id, r.code, r.name_zh, r.name_en, t.id AS template_id, v.id AS version_id, v.number, v.kpis, v.bands
+         FROM roles r JOIN kpi_templates t ON t.role_id = r.id JOIN kpi_template_versions v ON v.template_id = t.id AND v.status = 'published'
+        ORDER BY t.id, v.number DESC`,
+    );
+    const templates = new Map<string, { roleId: string; pinned: PinnedTemplate }>(
+      templateRows.map((r) => [
+        r.code,
+        {
+          roleId: r.role_id,
+          pinned: { templateId: r.template_id, templateVersionId: r.version_id, versionNumber: r.number, roleCode: r.code, roleNameZh: r.name_zh, roleNameEn: r.name_en, kpis: r.kpis, bands: r.bands },
+        },
+      ]),
+    );
+    const am = templates.get('account_manager');
+    const mgr = templates.get('manager');
+    if (!am || !mgr) throw new Error('The default roles are missing');
+    const rnd = prng(20_260_601);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+
+    await db.query('BEGIN');
+    const people: { id: string; no: string; name: string; role: 'manager' | 'account_manager'; department: string; managerId: string | null }[] = [];
+    const gm = { id: randomUUID(), no: 'M0001', name: '周建国', role: 'manager' as const, department: '总经理办公室 General Management', managerId: null };
+    people.push(gm);
+    const heads = DEPARTMENTS.map((department, i) => ({ id: randomUUID(), no: `M${String(i + 2).padStart(4, '0')}`, name: pick(SURNAMES) + pick(GIVEN) + pick(GIVEN), role: 'manager' as const, department, managerId: gm.id }));
+    people.push(...heads);
+    for (let i = 1; people.length < EXPORT_REVIEWS; i++) {
+      const head = heads[i % heads.length];
+      people.push({ id: randomUUID(), no: `E${String(i).padStart(5, '0')}`, name: pick(SURNAMES) + pick(GIVEN) + (rnd() < 0.6 ? pick(GIVEN) : ''), role: 'account_manager', department: head.department, managerId: head.id });
+    }
+    await db.query(
+      `INSERT INTO employees (id, employee_no, name, email, role_id, department, manager_id, hire_date)
+       SELECT u.id, u.no, u.name, lower(u.no) || '@bench.example.com', u.role_id, u.department, u.manager_id, DATE '2019-04-01'
+         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::uuid[], $5::varchar[], $6::uuid[]) AS u(id, no, name, role_id, department, manager_id)`,
+      [people.map((p) => p.id), people.map((p) => p.no), people.map((p) => p.name), people.map((p) => (p.role === 'manager' ? mgr.roleId : am.roleId)), people.map((p) => p.department), people.map((p) => p.managerId)],
+    );
+    const cycle = async (name: string, start: string, end: string) =>
+      (await db.query<{ id: string }>(`INSERT INTO cycles (name, period_start, period_end, status) VALUES ($1, $2, $3, 'open') RETURNING id`, [name, start, end])).rows[0].id;
+    const cycleB = await cycle('2025 下半年 / 2025 H2', '2025-07-01', '2025-12-31');
+    const cycleA = await cycle('2026 上半年 / 2026 H1', '2026-01-01', '2026-06-30');
+    const draftEmployee = people.find((p) => p.role === 'account_manager')?.id;
+    let draftReview = '';
+    for (const [cycleId, finalized] of [
+      [cycleB, false],
+      [cycleA, true],
+    ] as const) {
+      const rows = people.map((p) => {
+        const t = p.role === 'manager' ? mgr.pinned : am.pinned;
+        const inputs = inputsFor(t.kpis, rnd);
+        const s = scoreReview(t.kpis, inputs, t.bands);
+        const status = !finalized ? 'submitted' : p.id === draftEmployee ? 'draft' : 'finalized';
+        const id = randomUUID();
+        if (status === 'draft') draftReview = id;
+        return { id, employeeId: p.id, template: t, inputs, total: s.total, complete: s.complete, bandKey: s.band?.key ?? null, status };
+      });
+      await db.query(
+        `INSERT INTO reviews (id, employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status,
+                              strengths, challenges, development_plan, manager_comment, submitted_at, finalized_at, finalized_by, version)
+         SELECT u.id, u.employee_id, $1, u.version_id, u.template, u.inputs, u.total, u.complete, u.band_key, u.status, $2, $3, $4,
+                CASE WHEN u.status = 'draft' THEN '' ELSE $5 END,
+                CASE WHEN u.status = 'draft' THEN NULL ELSE now() - interval '3 days' END,
+                CASE WHEN u.status = 'finalized' THEN now() - interval '1 day' END,
+                CASE WHEN u.status = 'finalized' THEN 'hr@bench.example.com' END, 3
+           FROM unnest($6::uuid[], $7::uuid[], $8::uuid[], $9::jsonb[], $10::jsonb[], $11::numeric[], $12::boolean[], $13::varchar[], $14::varchar[])
+             AS u(id, employee_id, version_id, template, inputs, total, complete, band_key, status)`,
+        [
+          cycleId,
+          TEXT.strengths,
+          TEXT.challenges,
+          TEXT.plan,
+          TEXT.comment,
+          rows.map((r) => r.id),
+          rows.map((r) => r.employeeId),
+          rows.map((r) => r.template.templateVersionId),
+          rows.map((r) => JSON.stringify(r.template)),
+          rows.map((r) => JSON.stringify(r.inputs)),
+          rows.map((r) => r.total),
+          rows.map((r) => r.complete),
+          rows.map((r) => r.bandKey),
+          rows.map((r) => r.status),
+        ],
+      );
+    }
+    await db.query('COMMIT');
+    await db.query('ANALYZE');
+    return { cycleA, cycleB, draftReview };
+  } catch (err) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await db.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The finished document of one review, built exactly as ScorecardsService and PdfRenderer build it:
+// same review DTO, history and peers, view, templates, shell head (fonts), margin templates and
+// print parameters.
+
+interface FinishedScorecard {
+  document: string;
+  print: Protocol.Page.PrintToPDFRequest;
+}
+
+const MARGIN = { top: '16mm', right: '14mm', bottom: '16mm', left: '14mm' };
+
+async function finishedScorecard(base: string, auth: Record<string, string>, databaseUrl: string, reviewId: string, fonts: CjkFonts): Promise<FinishedScorecard> {
+  const res = await fetch(`${base}/api/reviews/${reviewId}`, { headers: auth });
+  if (res.status !== 200) throw new Error(`GET review answered ${res.status}`);
+  const review = (await res.json()) as ReviewDto;
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  let history: { cycleName: string; periodEnd: string; total: number; templateVersionNumber: number; complete: boolean }[];
+  let peers: { total: number }[];
+  try {
+    // The queries of ReviewsService.historyFor and peerTotals.
+    const h = await db.query<{ cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }>(
+      `SELECT c.name AS cycle_name, to_char(c.period_end, 'YYYY-MM-DD') AS period_end, r.total, (r.template->>'versionNumber')::int AS version_number, r.complete
+         FROM reviews r JOIN cycles c ON c.id = r.cycle_id WHERE r.employee_id = $1 AND c.period_end <= $2 ORDER BY c.period_end`,
+      [review.employee.id, review.cycle.periodEnd],
+    );
+    history = h.rows
+      .map((r) => ({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete }))
+      .filter((x) => x.cycleName !== review.cycle.name);
+    const p = await db.query<{ total: string }>(`SELECT total FROM reviews WHERE cycle_id = $1 AND complete AND template->>'roleCode' = $2 AND id <> $3`, [
+      review.cycle.id,
+      review.template.roleCode,
+      review.id,
+    ]);
+    peers = p.rows.map((r) => ({ total: Number(r.total) }));
+  } finally {
+    await db.end();
+  }
+  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl });
+  const lang = config.scorecards.defaultLang;
+  const { hrNotes: _hrNotes, ...printed } = review;
+  const contentHash = createHash('sha256').update(JSON.stringify({ review: printed, history, peers, lang })).digest('hex').slice(0, 16);
+  const view = buildScorecardView({
+    review,
+    history,
+    peers,
+    company: { name: config.scorecards.companyName, logoDataUrl: null },
+    lang,
+    generatedAt: new Date(),
+    timeZone: config.scorecards.timeZone,
+  });
+  const r = renderScorecardHtml(view, { contentHash });
+  const document = [
+    '<!DOCTYPE html>',
+    '<html><head><meta charset="utf-8">',
+    `<style>${fonts.pageCss}\nhtml{-webkit-print-color-adjust:exact;print-color-adjust:exact}body{margin:0;font-family:${fonts.fontStack}}</style>`,
+    `<style>${r.css}</style>`,
+    `</head><body>${r.html}</body></html>`,
+  ].join('');
+  const margin = (html: string, where: 'header' | 'footer') => {
+    const style = [
+      'width:100%',
+      'box-sizing:border-box',
+      `padding:0 ${MARGIN.right} 0 ${MARGIN.left}`,
+      `font-family:${fonts.fontStack}`,
+      'font-size:8pt',
+      'line-height:1.3',
+      'color:#444',
+      '-webkit-print-color-adjust:exact',
+      'print-color-adjust:exact',
+    ].join(';');
+    return `<div class="pdf-${where}" style="${style}">${html}</div>`;
+  };
+  return {
+    document,
+    print: {
+      paperWidth: 8.2677,
+      paperHeight: 11.6929,
+      marginTop: toInches(MARGIN.top),
+      marginRight: toInches(MARGIN.right),
+      marginBottom: toInches(MARGIN.bottom),
+      marginLeft: toInches(MARGIN.left),
+      printBackground: true,
+      generateTaggedPDF: false,
+      generateDocumentOutline: false,
+      displayHeaderFooter: true,
+      headerTemplate: margin(r.headerHtml, 'header'),
+      footerTemplate: margin(r.footerHtml, 'footer'),
+      preferCSSPageSize: false,
+      transferMode: 'ReturnAsBase64',
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+interface Result {
+  label: string;
+  pdfs: number;
+  ms: number;
+}
+
+const msPer = (r: Result) => r.ms / r.pdfs;
+const perSecond = (r: Result) => (r.pdfs * 1000) / r.ms;
+
+function report(label: string, pdfs: number, ms: number, note = ''): Result {
+  const r = { label, pdfs, ms };
+  console.log(`${label.padEnd(60)} ${msPer(r).toFixed(1).padStart(8)} ms/PDF ${perSecond(r).toFixed(1).padStart(7)} PDFs/s   (${pdfs} PDFs${note})`);
+  return r;
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+async function pool(count: number, concurrency: number, job: (i: number, worker: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < count) {
+        const i = next++;
+        await job(i, worker);
+      }
+    }),
+  );
+}
+
+async function downloadPdf(base: string, auth: Record<string, string>, reviewId: string): Promise<number> {
+  const res = await fetch(`${base}/api/reviews/${reviewId}/scorecard.pdf`, { headers: auth });
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200 || body.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error(`scorecard.pdf answered ${res.status}: ${body.toString('utf8').slice(0, 200)}`);
+  return body.length;
+}
+
+interface ExportState {
+  state: string;
+  total: number;
+  done: number;
+  failed: number;
+  error: string | null;
+}
+
+/** POST → poll until done; the wall time from just before the POST to the poll that saw done. */
+async function bulkExport(base: string, auth: Record<string, string>, cycleId: string): Promise<{ id: string; ms: number; final: ExportState }> {
+  const started = performance.now();
+  const res = await fetch(`${base}/api/cycles/${cycleId}/scorecards`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+  const created = (await res.json()) as { id: string; total: number };
+  if (res.status !== 202) throw new Error(`POST export answered ${res.status}: ${JSON.stringify(created)}`);
+  for (;;) {
+    const poll = await fetch(`${base}/api/exports/${created.id}`, { headers: auth });
+    const state = (await poll.json()) as ExportState;
+    if (state.state === 'done' || state.state === 'failed') return { id: created.id, ms: performance.now() - started, final: state };
+    if (performance.now() - started > 15 * 60_000) throw new Error(`export not done after 15 min: ${JSON.stringify(state)}`);
+    await sleep(100);
+  }
+}
+
+/** The app's Chromium: the child of the app's process running the browser's executable. */
+function appBrowserPid(appPid: number, executablePath: string): number | null {
+  for (const pid of processTreeSync(appPid)) {
+    if (pid === appPid) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === appPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(executablePath)) return pid;
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
+
+function browserRssMb(appPid: number, executablePath: string): { pid: number | null; mb: number } {
+  const pid = appBrowserPid(appPid, executablePath);
+  return { pid, mb: pid ? treeRssBytesSync(pid) / 1024 / 1024 : 0 };
+}
+
+/** CPU seconds (user + system, with reaped children) of the processes, from /proc. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, cutime, cstime: fields 14-17, here 11-14 after the command.
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100;
+}
+
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+interface CpuSnapshot {
+  app: number;
+  chromium: number;
+  postgres: number | null;
+}
+
+/** CPU used so far by the app's Node process, its Chromium and (embedded only) PostgreSQL. */
+function cpuNow(appPid: number, executablePath: string): CpuSnapshot {
+  const browser = appBrowserPid(appPid, executablePath);
+  const postmaster = processTreeSync(process.pid).find((pid) => comm(pid) === 'postgres' && comm(Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1])) !== 'postgres');
+  const app = (() => {
+    try {
+      const f = readFileSync(`/proc/${appPid}/stat`, 'utf8');
+      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  })();
+  return { app, chromium: browser ? cpuSeconds(processTreeSync(browser)) : 0, postgres: postmaster ? cpuSeconds(processTreeSync(postmaster)) : null };
+}
+
+function cpuReport(label: string, before: CpuSnapshot, after: CpuSnapshot, pdfs: number): void {
+  const per = (a: number, b: number) => `${(((a - b) * 1000) / pdfs).toFixed(1)} ms`;
+  const pgPart = after.postgres !== null && before.postgres !== null ? `, PostgreSQL ${per(after.postgres, before.postgres)}` : '';
+  console.log(`     CPU per PDF during ${label}: app (Node) ${per(after.app, before.app)}, its Chromium ${per(after.chromium, before.chromium)}${pgPart}`);
+}
+
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+async function main(): Promise<number> {
+  const chromium = findChromium();
+  if (!chromium) throw new Error('No Chromium found: apt-get install chromium-headless-shell, or set CHROMIUM_PATH');
+  console.log(`PDF bench: Chromium ${chromium.executablePath} (headless: ${String(chromium.headless)}), ${availableParallelism()} cores, app PDF pool ${POOL}`);
+  const db = await provideDatabase();
+  console.log(`Database: ${db.where}`);
+  const app = await startApp(db.url);
+  const appPid = app.child.pid ?? 0;
+  console.log(`App: ${app.base} (child process ${appPid})`);
+  const auth = await signIn(app.base, db.url);
+  const seedStarted = performance.now();
+  const seeded = await seed(db.url);
+  console.log(`Seeded 1,000 employees and 2,000 reviews in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s\n`);
+
+  const fonts = await loadCjkFonts();
+  const card = await finishedScorecard(app.base, auth, db.url, seeded.draftReview, fonts);
+  let renders = 0;
+
+  // Warm-up: JIT, the pg pool, and every page of the app's pool printed once.
+  await pool(4 * POOL, POOL, async () => void (await downloadPdf(app.base, auth, seeded.draftReview)));
+  renders += 4 * POOL;
+
+  // (b) our single download path, warm, sequential.
+  let pdfBytes = 0;
+  const cpuB0 = cpuNow(appPid, chromium.executablePath);
+  const b = report('(b)  single download GET scorecard.pdf, warm, sequential', N, await timed(() => pool(N, 1, async () => void (pdfBytes = await downloadPdf(app.base, auth, seeded.draftReview)))));
+  cpuReport('(b)', cpuB0, cpuNow(appPid, chromium.executablePath), N);
+  renders += N;
+  await sleep(500);
+  const rssEarly = browserRssMb(appPid, chromium.executablePath);
+  const rendersEarly = renders;
+
+  // (d) the floor, and (a) naive, in this process, on the same finished document.
+  const tmp = await mkdtemp('/tmp/pdf-bench-fonts-');
+  cleanups.push({ what: `remove ${tmp}`, run: () => rm(tmp, { recursive: true, force: true }) });
+  const fontEnv = await fonts.writeSystemFonts(tmp);
+  const launch = (): Promise<Browser> =>
+    puppeteer.launch({
+      executablePath: chromium.executablePath,
+      headless: chromium.headless,
+      pipe: true,
+      args: [...CHROMIUM_ARGS],
+      env: { ...process.env, ...fontEnv },
+      defaultViewport: { width: 794, height: 1123 },
+    });
+  const browser = await launch();
+  const warm: CDPSession[] = [];
+  let floorBytes = 0;
+  let d1: Result;
+  let d2: Result;
+  try {
+    for (let i = 0; i < POOL; i++) {
+      const page = await browser.newPage();
+      await page.setJavaScriptEnabled(false);
+      await page.setContent(card.document, { waitUntil: 'load' });
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      const cdp = await page.createCDPSession();
+      for (let w = 0; w < 3; w++) floorBytes = Buffer.from((await cdp.send('Page.printToPDF', card.print)).data, 'base64').length;
+      warm.push(cdp);
+    }
+    const print = async (cdp: CDPSession): Promise<void> => void (await cdp.send('Page.printToPDF', card.print));
+    d1 = report('(d1) floor: Chromium prints the finished HTML, warm page, sequential', N, await timed(() => pool(N, 1, () => print(warm[0]))));
+    d2 = report(`(d2) floor: same, ${POOL} warm pages, concurrency ${POOL}`, 2 * N, await timed(() => pool(2 * N, POOL, (_, w) => print(warm[w]))));
+  } finally {
+    await browser.close();
+  }
+  const naiveMs = await timed(async () => {
+    for (let i = 0; i < NAIVE_RUNS; i++) {
+      const naive = await launch();
+      try {
+        const page = await naive.newPage();
+        await page.setContent(card.document, { waitUntil: 'load' });
+        await page.evaluate(() => document.fonts.ready.then(() => undefined));
+        const cdp = await page.createCDPSession();
+        await cdp.send('Page.printToPDF', card.print);
+      } finally {
+        await naive.close();
+      }
+    }
+  });
+  const a = report('(a)  naive: new browser per PDF', NAIVE_RUNS, naiveMs);
+
+  // (c) our bulk export of 1,000 reviews (999 finalized: printed and issued; 1 draft).
+  const cpu0 = cpuNow(appPid, chromium.executablePath);
+  const c = await bulkExport(app.base, auth, seeded.cycleA);
+  const cpu1 = cpuNow(appPid, chromium.executablePath);
+  if (c.final.state !== 'done' || c.final.done !== EXPORT_REVIEWS) throw new Error(`export of cycle A: ${JSON.stringify(c.final)}`);
+  const cr = report(`(c)  bulk export, POST → done (workers in the app, pool ${POOL})`, c.final.done, c.ms);
+  cpuReport('(c)', cpu0, cpu1, c.final.done);
+  renders += c.final.done;
+  const zipStarted = performance.now();
+  const zip = await fetch(`${app.base}/api/exports/${c.id}/download`, { headers: auth });
+  const zipBytes = Buffer.from(await zip.arrayBuffer());
+  const zipMs = performance.now() - zipStarted;
+  const entries = zipBytes.readUInt16LE(zipBytes.length - 22 + 10);
+  console.log(`     download of its zip: ${(zipBytes.length / 1e6).toFixed(1)} MB, ${entries} entries, ${zipMs.toFixed(0)} ms (${((zipBytes.length / 1e6 / zipMs) * 1000).toFixed(0)} MB/s)`);
+  if (zip.status !== 200 || entries !== EXPORT_REVIEWS) throw new Error(`zip: ${zip.status}, ${entries} entries`);
+
+  // Memory: another 1,000 renders (cycle B: submitted reviews, nothing issued), then the RSS again.
+  const cpu2 = cpuNow(appPid, chromium.executablePath);
+  const c2 = await bulkExport(app.base, auth, seeded.cycleB);
+  cpuReport('(c2)', cpu2, cpuNow(appPid, chromium.executablePath), c2.final.done);
+  if (c2.final.state !== 'done' || c2.final.done !== EXPORT_REVIEWS) throw new Error(`export of cycle B: ${JSON.stringify(c2.final)}`);
+  report('(c2) bulk export, another 1,000 (not finalized: nothing issued)', c2.final.done, c2.ms);
+  renders += c2.final.done;
+  await sleep(500);
+  const rssLate = browserRssMb(appPid, chromium.executablePath);
+
+  console.log(`\nScorecard PDF: ${(pdfBytes / 1024).toFixed(0)} kB from the app, ${(floorBytes / 1024).toFixed(0)} kB from the floor page`);
+  console.log('Ratios:');
+  const bd = msPer(b) / msPer(d1);
+  const cd = perSecond(cr) / perSecond(d2);
+  const ab = msPer(a) / msPer(b);
+  const growth = rssLate.mb / rssEarly.mb;
+  console.log(`  b/d1  single download vs floor, ms per PDF            ${bd.toFixed(2)}x`);
+  console.log(`  c/d2  bulk export vs floor at concurrency ${POOL}, PDFs/s   ${cd.toFixed(2)}x`);
+  console.log(`  a/b   naive vs single download, ms per PDF            ${ab.toFixed(1)}x`);
+  console.log(
+    `  Chromium RSS (app's browser process tree): ${rssEarly.mb.toFixed(0)} MB after ${rendersEarly} renders, ${rssLate.mb.toFixed(0)} MB after ${renders}: ${growth.toFixed(2)}x` +
+      (rssEarly.pid !== rssLate.pid ? ` (NOTE: the browser was replaced in between: pid ${rssEarly.pid} → ${rssLate.pid})` : ''),
+  );
+  console.log('\nTargets:');
+  console.log(`  ${verdict(bd <= 1.3)}  (b) within 1.3x of (d1): ${bd.toFixed(2)}x`);
+  console.log(`  ${verdict(cd >= 0.8)}  (c) at least 0.8x of (d2)'s throughput: ${cd.toFixed(2)}x (${perSecond(cr).toFixed(1)} vs ${perSecond(d2).toFixed(1)} PDFs/s)`);
+  console.log(`  ${verdict(perSecond(cr) >= 40)}  (c) at least 40 PDFs/s: ${perSecond(cr).toFixed(1)}`);
+  console.log(`  ${verdict(ab >= 15)}  (a)/(b) at least 15x: ${ab.toFixed(1)}x`);
+  console.log(`  ${verdict(growth < 1.2)}  Chromium RSS after ~2,000 renders below 1.2x of after ~100: ${growth.toFixed(2)}x`);
+  if (process.env.BENCH_KEEP) {
+    console.log(`\nBENCH_KEEP: the app stays at ${app.base} (${auth.authorization}) and the database at ${db.url}; Ctrl-C cleans up.`);
+    await new Promise<void>((resolve) => {
+      releaseKeep = resolve;
+    });
+  }
+  return 0;
+}
+
+let interrupted = false;
+let releaseKeep: (() => void) | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => {
+    if (releaseKeep) {
+      releaseKeep();
+      releaseKeep = null;
+      return;
+    }
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: cleaning up`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+let code: number;
+try {
+  code = await main();
+} catch (err) {
+  console.error(`\nBench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  code = 1;
+}
+if (!interrupted) {
+  if (!(await cleanUp())) code = 1;
+  process.exit(code);
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Allow } from '../auth/access.decorator.js';
+import { type Actor, CurrentActor } from '../common/actor.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { CreateExportDto, ExportCreatedDto, ExportDto } from './dto/export.dto.js';
+import { ExportsService } from './exports.service.js';
+
+@ApiTags('exports')
+@Controller()
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Post('cycles/:id/scorecards')
+  @HttpCode(202)
+  @Allow('admin', 'hr', 'manager')
+  @ApiOperation({
+    summary: "Start a bulk export of the cycle's scorecards (HR, admins: all reviews; managers: their subtree), printed in the background",
+  })
+  @ApiAcceptedResponse({ type: ExportCreatedDto, description: 'Queued; follow it at GET /api/exports/:id (also in Location)' })
+  @ApiErrors(400, 404)
+  async create(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) cycleId: string,
+    @Body() dto: CreateExportDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ExportCreatedDto> {
+    const created = await this.exports.create(actor, cycleId, dto);
+    res.setHeader('Location', `/api/exports/${created.id}`);
+    return created;
+  }
+
+  @Get('exports/:id')
+  @Allow('admin', 'hr', 'manager')
+  @ApiOperation({ summary: 'State and progress of an export (its creator, HR and admins)' })
+  @ApiOkResponse({ type: ExportDto })
+  @ApiErrors(400, 404)
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<ExportDto> {
+    return this.exports.get(actor, id);
+  }
+
+  @Get('exports/:id/download')
+  @Allow('admin', 'hr', 'manager')
+  @ApiOperation({ summary: 'The finished export as a zip: one PDF per review, `<employee number>-<name>-<cycle>.pdf`' })
+  @ApiProduces('application/zip')
+  @ApiResponse({ status: 200, description: 'The zip (FAILED.txt inside lists scorecards that could not be printed, if any)' })
+  @ApiErrors(400, 404, 409)
+  async download(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const file = await this.exports.download(actor, id);
+    return new StreamableFile(file.stream, {
+      type: 'application/zip',
+      disposition: `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      ...(file.length >= 0 ? { length: file.length } : {}),
+    });
+  }
+}

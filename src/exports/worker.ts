@@ -1,0 +1,74 @@
+// `npm run worker`: a process that only prints export chunks. The same modules and settings as the
+// app (a Nest application context, no HTTP server), with workers always on. Start one per machine
+// that should share the work; they find it in the pg-boss queue of the shared database.
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module.js';
+import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
+import { createDataSource } from '../database/data-source.js';
+import { resolveDatabase } from '../database/database-url.js';
+import { PdfRenderer } from '../scorecards/pdf-renderer.js';
+
+const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+async function migrate(url: string, logger: Logger): Promise<void> {
+  const ds = createDataSource(url);
+  await ds.initialize();
+  try {
+    // The app migrates at start too; a worker started first must not wait for it.
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    if (ran.length > 0) logger.log(`Ran migrations: ${ran.map((m) => m.name).join(', ')}`);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const logger = new Logger('ExportWorker');
+  let config: AppConfig;
+  try {
+    config = loadConfig({ ...process.env, RUN_WORKERS: 'true' });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const db = await resolveDatabase(config, (line) => logger.log(line));
+  let closing = false;
+  let stop: () => Promise<void> = async () => {
+    await db.embedded?.stop();
+  };
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal}: finishing the scorecards in progress, then stopping`);
+    await stop().catch((err: unknown) => logger.error(err));
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
+
+  try {
+    await migrate(db.url, logger);
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl: db.url }), {
+      logger: [...LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1)],
+    });
+    stop = async () => {
+      await app.close();
+      await db.embedded?.stop();
+    };
+    const poolSize = app.get(PdfRenderer).stats().poolSize;
+    logger.log(`Export worker running: up to ${poolSize} scorecards at once (PDF_POOL_SIZE); Ctrl-C stops it after the scorecards in progress`);
+  } catch (err) {
+    logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    await stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+void main();
