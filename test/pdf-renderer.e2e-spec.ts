@@ -413,6 +413,11 @@ describe('resilience', () => {
 
     await app.close(); // onApplicationShutdown
 
+    // Helpers outside the browser's executable (crashpad) exit on their own once it is gone; on a
+    // loaded machine that can take a moment, so allow a few seconds before calling them left behind.
+    for (let i = 0; i < 100 && (processesMentioning(profile).length > 0 || tree.some(isAlive)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(processesMentioning(profile)).toEqual([]);
     expect(tree.filter(isAlive)).toEqual([]);
     expect(existsSync(dirname(profile))).toBe(false);
