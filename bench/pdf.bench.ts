@@ -6,23 +6,31 @@
 //   (a) naive: a new browser per PDF (launch, load the document, print, close)
 //   (b) our single download: GET /api/reviews/:id/scorecard.pdf of a draft review (printed every
 //       time), sequential, warm, against the app running in a child process
-//   (c) our bulk export of 1,000 reviews: wall time from POST /api/cycles/:id/scorecards to done
+//   (c) our bulk export of 1,000 reviews (999 finalized, so printed and issued): wall time from
+//       POST /api/cycles/:id/scorecards to the poll that sees it done
 //   (d) the floor: Chromium printing the same finished HTML from warm pages, nothing else (no
 //       database, no template, no zip): (d1) one at a time, (d2) at the bulk path's concurrency
+//   (d3) not a target: the body set into a warm shell page, then printed (PdfRenderer's way), to
+//       show how much of the gap is Chromium's own work per new document
 //   and the RSS of the app's Chromium (its process tree, as PdfRenderer.stats().browserRssMb reads
-//   it) after ~100 renders and after ~2,100.
+//   it) after ~100 renders and after ~2,100 (a second export of 1,000 unissued reviews).
 //
 // The scorecard of (a), (b) and (d) is the same: (a) and (d) print the very HTML the app builds for
-// the review of (b) (same view, templates, fonts and print parameters). BENCH_N (default 100) PDFs per
-// warm measurement, BENCH_NAIVE (default 10) naive runs, BENCH_POOL (default: cores) the app's PDF
-// pool, BENCH_KEEP=1 keeps the app and database afterwards (until Ctrl-C), BENCH_APP_NODE_ARGS
-// passes flags to the app's node (e.g. --cpu-prof). The exit code is non-zero only when something broke, never because a target was missed.
+// the review of (b) (same view, templates, fonts and print parameters). The sequential paths run in
+// interleaved rounds and (d2) right before and after (c), so other work on the machine hits them
+// alike; CPU per PDF (from /proc: the app's Node, its Chromium, the embedded PostgreSQL) is printed
+// beside wall times, being much less sensitive to such load.
+//
+// BENCH_N (default 100) PDFs per warm measurement, BENCH_NAIVE (default 10) naive runs, BENCH_POOL
+// (default: cores) the app's PDF pool, BENCH_KEEP=1 keeps the app and database afterwards (until
+// Ctrl-C), BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof). The exit code is
+// non-zero only when something broke, never because a target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -372,7 +380,12 @@ async function seed(databaseUrl: string): Promise<Seeded> {
 // print parameters.
 
 interface FinishedScorecard {
+  /** The whole document: shell head (fonts) + the scorecard's CSS + its body. */
   document: string;
+  /** The shell alone, and the pieces PdfRenderer puts into it per PDF. */
+  shell: string;
+  body: string;
+  css: string;
   print: Protocol.Page.PrintToPDFRequest;
 }
 
@@ -419,13 +432,9 @@ async function finishedScorecard(base: string, auth: Record<string, string>, dat
     timeZone: config.scorecards.timeZone,
   });
   const r = renderScorecardHtml(view, { contentHash });
-  const document = [
-    '<!DOCTYPE html>',
-    '<html><head><meta charset="utf-8">',
-    `<style>${fonts.pageCss}\nhtml{-webkit-print-color-adjust:exact;print-color-adjust:exact}body{margin:0;font-family:${fonts.fontStack}}</style>`,
-    `<style>${r.css}</style>`,
-    `</head><body>${r.html}</body></html>`,
-  ].join('');
+  const head = `<style>${fonts.pageCss}\nhtml{-webkit-print-color-adjust:exact;print-color-adjust:exact}body{margin:0;font-family:${fonts.fontStack}}</style>`;
+  const document = `<!DOCTYPE html><html><head><meta charset="utf-8">${head}<style>${r.css}</style></head><body>${r.html}</body></html>`;
+  const shell = `<!DOCTYPE html><html><head><meta charset="utf-8">${head}<style id="render-style"></style></head><body></body></html>`;
   const margin = (html: string, where: 'header' | 'footer') => {
     const style = [
       'width:100%',
@@ -442,6 +451,9 @@ async function finishedScorecard(base: string, auth: Record<string, string>, dat
   };
   return {
     document,
+    shell,
+    body: r.html,
+    css: r.css,
     print: {
       paperWidth: 8.2677,
       paperHeight: 11.6929,
@@ -547,23 +559,27 @@ function browserRssMb(appPid: number, executablePath: string): { pid: number | n
   return { pid, mb: pid ? treeRssBytesSync(pid) / 1024 / 1024 : 0 };
 }
 
-/** CPU seconds (user + system, with reaped children) of the processes, from /proc. */
-function cpuSeconds(pids: number[]): number {
+/** Fields after the command in /proc/PID/stat (the command may hold spaces), or null when gone. */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of the processes: user + system, plus their reaped children's (utime..cstime). */
+function cpuSeconds(pids: number[], withChildren = true): number {
   let ticks = 0;
   for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime, stime, cutime, cstime: fields 14-17, here 11-14 after the command.
-      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    } catch {
-      // gone
-    }
+    const f = statFields(pid);
+    if (f) ticks += Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
   }
   return ticks / 100;
 }
 
-function comm(pid: number): string {
+function commOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {
@@ -574,37 +590,61 @@ function comm(pid: number): string {
 interface CpuSnapshot {
   app: number;
   chromium: number;
+  /** Only for the embedded PostgreSQL (a child of this process); null with DATABASE_URL. */
   postgres: number | null;
 }
 
-/** CPU used so far by the app's Node process, its Chromium and (embedded only) PostgreSQL. */
+/** CPU used so far by the app's Node process (alone), its Chromium and the embedded PostgreSQL. */
 function cpuNow(appPid: number, executablePath: string): CpuSnapshot {
   const browser = appBrowserPid(appPid, executablePath);
-  const postmaster = processTreeSync(process.pid).find((pid) => comm(pid) === 'postgres' && comm(Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1])) !== 'postgres');
-  const app = (() => {
-    try {
-      const f = readFileSync(`/proc/${appPid}/stat`, 'utf8');
-      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return 0;
-    }
-  })();
-  return { app, chromium: browser ? cpuSeconds(processTreeSync(browser)) : 0, postgres: postmaster ? cpuSeconds(processTreeSync(postmaster)) : null };
-}
-
-function cpuReport(label: string, before: CpuSnapshot, after: CpuSnapshot, pdfs: number): void {
-  const per = (a: number, b: number) => `${(((a - b) * 1000) / pdfs).toFixed(1)} ms`;
-  const pgPart = after.postgres !== null && before.postgres !== null ? `, PostgreSQL ${per(after.postgres, before.postgres)}` : '';
-  console.log(`     CPU per PDF during ${label}: app (Node) ${per(after.app, before.app)}, its Chromium ${per(after.chromium, before.chromium)}${pgPart}`);
+  const postmaster = processTreeSync(process.pid).find((pid) => commOf(pid) === 'postgres' && commOf(Number(statFields(pid)?.[1])) !== 'postgres');
+  return {
+    app: cpuSeconds([appPid], false),
+    chromium: browser ? cpuSeconds(processTreeSync(browser)) : 0,
+    postgres: postmaster ? cpuSeconds(processTreeSync(postmaster)) : null,
+  };
 }
 
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
+/** Wall time and CPU of one measured path, accumulated over rounds. */
+class Meter {
+  ms = 0;
+  pdfs = 0;
+  cpu = new Map<string, number>();
+
+  constructor(readonly label: string) {}
+
+  async measure(pdfs: number, cpuOf: () => Record<string, number>, fn: () => Promise<void>): Promise<void> {
+    const before = cpuOf();
+    this.ms += await timed(fn);
+    const after = cpuOf();
+    for (const [k, v] of Object.entries(after)) this.cpu.set(k, (this.cpu.get(k) ?? 0) + v - (before[k] ?? 0));
+    this.pdfs += pdfs;
+  }
+
+  report(): Result {
+    const r = report(this.label, this.pdfs, this.ms);
+    if (this.cpu.size > 0) {
+      const parts = [...this.cpu].map(([k, v]) => `${k} ${((v * 1000) / this.pdfs).toFixed(1)} ms`);
+      const sum = [...this.cpu.values()].reduce((a, v) => a + v, 0);
+      console.log(`     CPU per PDF: ${parts.join(', ')}${this.cpu.size > 1 ? ` (sum ${((sum * 1000) / this.pdfs).toFixed(1)} ms)` : ''}`);
+    }
+    return r;
+  }
+
+  cpuPerPdfMs(): number {
+    return ([...this.cpu.values()].reduce((a, v) => a + v, 0) * 1000) / this.pdfs;
+  }
+}
+
 async function main(): Promise<number> {
   const chromium = findChromium();
   if (!chromium) throw new Error('No Chromium found: apt-get install chromium-headless-shell, or set CHROMIUM_PATH');
-  console.log(`PDF bench: Chromium ${chromium.executablePath} (headless: ${String(chromium.headless)}), ${availableParallelism()} cores, app PDF pool ${POOL}`);
+  const cores = availableParallelism();
+  console.log(`PDF bench: Chromium ${chromium.executablePath} (headless: ${String(chromium.headless)}), ${cores} cores, app PDF pool ${POOL}`);
+  const load = loadavg()[0];
+  if (load > cores / 2) console.log(`NOTE: load average ${load.toFixed(1)} at the start: other work on this machine skews wall times (CPU per PDF much less)`);
   const db = await provideDatabase();
   console.log(`Database: ${db.where}`);
   const app = await startApp(db.url);
@@ -613,27 +653,25 @@ async function main(): Promise<number> {
   const auth = await signIn(app.base, db.url);
   const seedStarted = performance.now();
   const seeded = await seed(db.url);
-  console.log(`Seeded 1,000 employees and 2,000 reviews in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s\n`);
+  console.log(`Seeded 1,000 employees and 2,000 reviews in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 
   const fonts = await loadCjkFonts();
   const card = await finishedScorecard(app.base, auth, db.url, seeded.draftReview, fonts);
+  const appCpu = (): Record<string, number> => {
+    const c = cpuNow(appPid, chromium.executablePath);
+    return { 'app (Node)': c.app, 'its Chromium': c.chromium, ...(c.postgres !== null ? { PostgreSQL: c.postgres } : {}) };
+  };
   let renders = 0;
-
-  // Warm-up: JIT, the pg pool, and every page of the app's pool printed once.
-  await pool(4 * POOL, POOL, async () => void (await downloadPdf(app.base, auth, seeded.draftReview)));
-  renders += 4 * POOL;
-
-  // (b) our single download path, warm, sequential.
   let pdfBytes = 0;
-  const cpuB0 = cpuNow(appPid, chromium.executablePath);
-  const b = report('(b)  single download GET scorecard.pdf, warm, sequential', N, await timed(() => pool(N, 1, async () => void (pdfBytes = await downloadPdf(app.base, auth, seeded.draftReview)))));
-  cpuReport('(b)', cpuB0, cpuNow(appPid, chromium.executablePath), N);
-  renders += N;
-  await sleep(500);
-  const rssEarly = browserRssMb(appPid, chromium.executablePath);
-  const rendersEarly = renders;
+  const download = async (): Promise<void> => {
+    pdfBytes = await downloadPdf(app.base, auth, seeded.draftReview);
+    renders += 1;
+  };
+  // Warm-up: JIT, the pg pool, and every page of the app's pool printed a few times.
+  await pool(4 * POOL, POOL, download);
 
-  // (d) the floor, and (a) naive, in this process, on the same finished document.
+  // The floor's browser and pages, in this process: the finished document loaded once per page
+  // (d), and shell pages that get the body per PDF as PdfRenderer does it (d3).
   const tmp = await mkdtemp('/tmp/pdf-bench-fonts-');
   cleanups.push({ what: `remove ${tmp}`, run: () => rm(tmp, { recursive: true, force: true }) });
   const fontEnv = await fonts.writeSystemFonts(tmp);
@@ -647,85 +685,150 @@ async function main(): Promise<number> {
       defaultViewport: { width: 794, height: 1123 },
     });
   const browser = await launch();
+  cleanups.push({ what: 'close the floor browser', run: () => browser.close().catch(() => undefined) });
+  const floorPid = browser.process()?.pid ?? 0;
+  const floorCpu = (): Record<string, number> => ({ Chromium: cpuSeconds(processTreeSync(floorPid)) });
   const warm: CDPSession[] = [];
+  const shells: { cdp: CDPSession; set: () => Promise<unknown> }[] = [];
   let floorBytes = 0;
-  let d1: Result;
-  let d2: Result;
-  try {
-    for (let i = 0; i < POOL; i++) {
-      const page = await browser.newPage();
-      await page.setJavaScriptEnabled(false);
+  for (let i = 0; i < POOL; i++) {
+    const page = await browser.newPage();
+    await page.setJavaScriptEnabled(false);
+    await page.setContent(card.document, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const cdp = await page.createCDPSession();
+    for (let w = 0; w < 3; w++) floorBytes = Buffer.from((await cdp.send('Page.printToPDF', card.print)).data, 'base64').length;
+    warm.push(cdp);
+
+    const shellPage = await browser.newPage();
+    await shellPage.setJavaScriptEnabled(false);
+    await shellPage.setContent(card.shell, { waitUntil: 'load' });
+    const set = () =>
+      shellPage.evaluate(
+        (html: string, css: string) => {
+          const template = document.createElement('template');
+          template.innerHTML = html;
+          const style = document.getElementById('render-style');
+          if (style) style.textContent = css;
+          document.body.replaceChildren(template.content);
+          void document.body.offsetHeight;
+          return document.fonts.ready.then(() => 'ok');
+        },
+        card.body,
+        card.css,
+      );
+    const shellCdp = await shellPage.createCDPSession();
+    for (let w = 0; w < 3; w++) {
+      await set();
+      await shellCdp.send('Page.printToPDF', card.print);
+    }
+    shells.push({ cdp: shellCdp, set });
+  }
+  const print = async (w: number): Promise<void> => void (await warm[w].send('Page.printToPDF', card.print));
+  const setAndPrint = async (w: number): Promise<void> => {
+    await shells[w].set();
+    await shells[w].cdp.send('Page.printToPDF', card.print);
+  };
+  const naiveOnce = async (): Promise<void> => {
+    const naive = await launch();
+    try {
+      const page = await naive.newPage();
       await page.setContent(card.document, { waitUntil: 'load' });
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
       const cdp = await page.createCDPSession();
-      for (let w = 0; w < 3; w++) floorBytes = Buffer.from((await cdp.send('Page.printToPDF', card.print)).data, 'base64').length;
-      warm.push(cdp);
+      await cdp.send('Page.printToPDF', card.print);
+    } finally {
+      await naive.close();
     }
-    const print = async (cdp: CDPSession): Promise<void> => void (await cdp.send('Page.printToPDF', card.print));
-    d1 = report('(d1) floor: Chromium prints the finished HTML, warm page, sequential', N, await timed(() => pool(N, 1, () => print(warm[0]))));
-    d2 = report(`(d2) floor: same, ${POOL} warm pages, concurrency ${POOL}`, 2 * N, await timed(() => pool(2 * N, POOL, (_, w) => print(warm[w]))));
-  } finally {
-    await browser.close();
+  };
+
+  // Sequential paths in interleaved rounds, so that each sees the same machine (other work here
+  // comes and goes): 10 downloads, 10 floor prints, 10 body-and-print, 1 naive, and again.
+  const mb = new Meter('(b)  single download GET scorecard.pdf, warm, sequential');
+  const md1 = new Meter('(d1) floor: Chromium prints the finished HTML, warm page, sequential');
+  const md3 = new Meter('(d3) [why] the body set into a warm shell page + print, sequential');
+  const ma = new Meter('(a)  naive: new browser per PDF');
+  const rounds = Math.ceil(N / 10);
+  for (let r = 0; r < rounds; r++) {
+    await mb.measure(10, appCpu, () => pool(10, 1, download));
+    await md1.measure(10, floorCpu, () => pool(10, 1, () => print(0)));
+    await md3.measure(10, floorCpu, () => pool(10, 1, () => setAndPrint(0)));
+    if (r < NAIVE_RUNS) await ma.measure(1, () => ({}), naiveOnce);
   }
-  const naiveMs = await timed(async () => {
-    for (let i = 0; i < NAIVE_RUNS; i++) {
-      const naive = await launch();
-      try {
-        const page = await naive.newPage();
-        await page.setContent(card.document, { waitUntil: 'load' });
-        await page.evaluate(() => document.fonts.ready.then(() => undefined));
-        const cdp = await page.createCDPSession();
-        await cdp.send('Page.printToPDF', card.print);
-      } finally {
-        await naive.close();
-      }
-    }
-  });
-  const a = report('(a)  naive: new browser per PDF', NAIVE_RUNS, naiveMs);
+  for (let r = rounds; r < NAIVE_RUNS; r++) await ma.measure(1, () => ({}), naiveOnce);
+  console.log(`\nSequential, ${rounds} interleaved rounds:`);
+  const b = mb.report();
+  const d1 = md1.report();
+  md3.report();
+  const a = ma.report();
+  await sleep(500);
+  const rssEarly = browserRssMb(appPid, chromium.executablePath);
+  const rendersEarly = renders;
+
+  // Concurrent: the floor at the bulk path's concurrency just before and just after the export.
+  const md2 = new Meter(`(d2) floor: ${POOL} warm pages, concurrency ${POOL} (before and after (c))`);
+  const md3c = new Meter(`(d3) [why] body + print, concurrency ${POOL}`);
+  await md2.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => print(w)));
+  await md3c.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => setAndPrint(w)));
 
   // (c) our bulk export of 1,000 reviews (999 finalized: printed and issued; 1 draft).
-  const cpu0 = cpuNow(appPid, chromium.executablePath);
-  const c = await bulkExport(app.base, auth, seeded.cycleA);
-  const cpu1 = cpuNow(appPid, chromium.executablePath);
-  if (c.final.state !== 'done' || c.final.done !== EXPORT_REVIEWS) throw new Error(`export of cycle A: ${JSON.stringify(c.final)}`);
-  const cr = report(`(c)  bulk export, POST → done (workers in the app, pool ${POOL})`, c.final.done, c.ms);
-  cpuReport('(c)', cpu0, cpu1, c.final.done);
-  renders += c.final.done;
+  const mc = new Meter(`(c)  bulk export of 1,000, POST → done (workers in the app, pool ${POOL})`);
+  let exported: { id: string; final: ExportState } | null = null;
+  await mc.measure(EXPORT_REVIEWS, appCpu, async () => {
+    exported = await bulkExport(app.base, auth, seeded.cycleA);
+  });
+  const c1 = exported as { id: string; final: ExportState } | null;
+  if (!c1 || c1.final.state !== 'done' || c1.final.done !== EXPORT_REVIEWS) throw new Error(`export of cycle A: ${JSON.stringify(c1?.final)}`);
+  renders += EXPORT_REVIEWS;
+  await md2.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => print(w)));
+  await browser.close();
+
+  console.log(`\nConcurrent:`);
+  const d2 = md2.report();
+  md3c.report();
+  const c = mc.report();
   const zipStarted = performance.now();
-  const zip = await fetch(`${app.base}/api/exports/${c.id}/download`, { headers: auth });
+  const zip = await fetch(`${app.base}/api/exports/${c1.id}/download`, { headers: auth });
   const zipBytes = Buffer.from(await zip.arrayBuffer());
   const zipMs = performance.now() - zipStarted;
   const entries = zipBytes.readUInt16LE(zipBytes.length - 22 + 10);
-  console.log(`     download of its zip: ${(zipBytes.length / 1e6).toFixed(1)} MB, ${entries} entries, ${zipMs.toFixed(0)} ms (${((zipBytes.length / 1e6 / zipMs) * 1000).toFixed(0)} MB/s)`);
-  if (zip.status !== 200 || entries !== EXPORT_REVIEWS) throw new Error(`zip: ${zip.status}, ${entries} entries`);
+  console.log(`     its zip: ${(zipBytes.length / 1e6).toFixed(1)} MB, ${entries} PDFs, downloaded in ${zipMs.toFixed(0)} ms (${((zipBytes.length / 1e6 / zipMs) * 1000).toFixed(0)} MB/s)`);
+  if (zip.status !== 200 || entries !== EXPORT_REVIEWS || Number(zip.headers.get('content-length')) !== zipBytes.length) {
+    throw new Error(`zip: ${zip.status}, ${entries} entries, ${zipBytes.length} bytes, Content-Length ${zip.headers.get('content-length')}`);
+  }
 
   // Memory: another 1,000 renders (cycle B: submitted reviews, nothing issued), then the RSS again.
-  const cpu2 = cpuNow(appPid, chromium.executablePath);
-  const c2 = await bulkExport(app.base, auth, seeded.cycleB);
-  cpuReport('(c2)', cpu2, cpuNow(appPid, chromium.executablePath), c2.final.done);
-  if (c2.final.state !== 'done' || c2.final.done !== EXPORT_REVIEWS) throw new Error(`export of cycle B: ${JSON.stringify(c2.final)}`);
-  report('(c2) bulk export, another 1,000 (not finalized: nothing issued)', c2.final.done, c2.ms);
-  renders += c2.final.done;
+  const mc2 = new Meter('(c2) bulk export of another 1,000 (not finalized: nothing issued)');
+  let second: ExportState | null = null;
+  await mc2.measure(EXPORT_REVIEWS, appCpu, async () => {
+    second = (await bulkExport(app.base, auth, seeded.cycleB)).final;
+  });
+  const c2 = second as ExportState | null;
+  if (!c2 || c2.state !== 'done' || c2.done !== EXPORT_REVIEWS) throw new Error(`export of cycle B: ${JSON.stringify(c2)}`);
+  mc2.report();
+  renders += EXPORT_REVIEWS;
   await sleep(500);
   const rssLate = browserRssMb(appPid, chromium.executablePath);
 
-  console.log(`\nScorecard PDF: ${(pdfBytes / 1024).toFixed(0)} kB from the app, ${(floorBytes / 1024).toFixed(0)} kB from the floor page`);
-  console.log('Ratios:');
+  console.log(`\nLoad average (1 min) at the end: ${loadavg()[0].toFixed(1)} on ${cores} cores`);
+  console.log(`Scorecard PDF: ${(pdfBytes / 1024).toFixed(0)} kB from the app, ${(floorBytes / 1024).toFixed(0)} kB from the floor page`);
   const bd = msPer(b) / msPer(d1);
-  const cd = perSecond(cr) / perSecond(d2);
+  const cd = perSecond(c) / perSecond(d2);
   const ab = msPer(a) / msPer(b);
   const growth = rssLate.mb / rssEarly.mb;
-  console.log(`  b/d1  single download vs floor, ms per PDF            ${bd.toFixed(2)}x`);
-  console.log(`  c/d2  bulk export vs floor at concurrency ${POOL}, PDFs/s   ${cd.toFixed(2)}x`);
-  console.log(`  a/b   naive vs single download, ms per PDF            ${ab.toFixed(1)}x`);
+  console.log('Ratios:');
+  console.log(`  b/d1  single download vs floor, ms per PDF              ${bd.toFixed(2)}x`);
+  console.log(`  c/d2  bulk export vs floor at concurrency ${POOL}, PDFs/s     ${cd.toFixed(2)}x`);
+  console.log(`        by CPU per PDF (less sensitive to other load)     ${(md2.cpuPerPdfMs() / mc.cpuPerPdfMs()).toFixed(2)}x  (floor ${md2.cpuPerPdfMs().toFixed(0)} ms, export ${mc.cpuPerPdfMs().toFixed(0)} ms on ${cores} cores)`);
+  console.log(`  a/b   naive vs single download, ms per PDF              ${ab.toFixed(1)}x`);
   console.log(
-    `  Chromium RSS (app's browser process tree): ${rssEarly.mb.toFixed(0)} MB after ${rendersEarly} renders, ${rssLate.mb.toFixed(0)} MB after ${renders}: ${growth.toFixed(2)}x` +
+    `  Chromium RSS (the app's browser process tree): ${rssEarly.mb.toFixed(0)} MB after ${rendersEarly} renders, ${rssLate.mb.toFixed(0)} MB after ${renders}: ${growth.toFixed(2)}x` +
       (rssEarly.pid !== rssLate.pid ? ` (NOTE: the browser was replaced in between: pid ${rssEarly.pid} → ${rssLate.pid})` : ''),
   );
   console.log('\nTargets:');
   console.log(`  ${verdict(bd <= 1.3)}  (b) within 1.3x of (d1): ${bd.toFixed(2)}x`);
-  console.log(`  ${verdict(cd >= 0.8)}  (c) at least 0.8x of (d2)'s throughput: ${cd.toFixed(2)}x (${perSecond(cr).toFixed(1)} vs ${perSecond(d2).toFixed(1)} PDFs/s)`);
-  console.log(`  ${verdict(perSecond(cr) >= 40)}  (c) at least 40 PDFs/s: ${perSecond(cr).toFixed(1)}`);
+  console.log(`  ${verdict(cd >= 0.8)}  (c) at least 0.8x of (d2)'s throughput: ${cd.toFixed(2)}x (${perSecond(c).toFixed(1)} vs ${perSecond(d2).toFixed(1)} PDFs/s)`);
+  console.log(`  ${verdict(perSecond(c) >= 40)}  (c) at least 40 PDFs/s: ${perSecond(c).toFixed(1)}`);
   console.log(`  ${verdict(ab >= 15)}  (a)/(b) at least 15x: ${ab.toFixed(1)}x`);
   console.log(`  ${verdict(growth < 1.2)}  Chromium RSS after ~2,000 renders below 1.2x of after ~100: ${growth.toFixed(2)}x`);
   if (process.env.BENCH_KEEP) {

@@ -41,7 +41,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       { name: 'api', perMinute, match: (req) => req.path.startsWith('/api/') },
       // Stricter where each request is expensive (argon2, Chromium) or an attack surface.
       { name: 'sign-in', perMinute: Math.max(1, Math.ceil(perMinute / 20)), match: (req) => req.path === '/api/auth/login' },
-      { name: 'pdf', perMinute: Math.max(1, Math.ceil(perMinute / 10)), match: (req) => /scorecard|exports|\/scorecards$/.test(req.path) },
+      // Printing and zipping only; polling an export's progress is ordinary API traffic.
+      {
+        name: 'pdf',
+        perMinute: Math.max(1, Math.ceil(perMinute / 10)),
+        match: (req) => req.path.endsWith('/scorecard.pdf') || req.path.endsWith('/download') || (req.method === 'POST' && req.path.endsWith('/scorecards')),
+      },
     ]),
   );
   // A body the parsers do not read would otherwise arrive as {} and "succeed" as an empty edit.

@@ -68,8 +68,10 @@ export class ExportsService {
       if (filters.managerId) {
         if (visible ? !visible.includes(filters.managerId) : !(await this.employeeExists(m, filters.managerId))) throw notFound('Employee', filters.managerId);
       }
-      const scopeRoot = filters.managerId ?? (visible ? actor.employeeId : null);
-      const people = scopeRoot ? await this.employees.subtreeIds(scopeRoot, m) : null;
+      // null: everyone (HR, admins without managerId); a manager not linked to an employee: nobody.
+      let people: string[] | null = null;
+      if (filters.managerId) people = await this.employees.subtreeIds(filters.managerId, m);
+      else if (visible) people = actor.employeeId ? await this.employees.subtreeIds(actor.employeeId, m) : [];
 
       const params: unknown[] = [cycle.id];
       const where = ['r.cycle_id = $1'];
