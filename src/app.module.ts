@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -12,7 +12,7 @@ import { CyclesModule } from './cycles/cycles.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { DemoModule } from './demo/demo.module.js';
 import { EmployeesModule } from './employees/employees.module.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
 import { KpiTemplatesModule } from './kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { ScorecardsModule } from './scorecards/scorecards.module.js';
@@ -23,6 +23,14 @@ export interface AppModuleOptions {
   databaseUrl: string;
 }
 
+/**
+ * The modules whose controllers make up the JSON API, served under /api. They are mounted with
+ * RouterModule rather than a global prefix so that the server-rendered pages can live at the
+ * same-looking paths (/reviews/:id beside /api/reviews/:id): a global-prefix exclusion matches
+ * route patterns, so excluding the page /reviews/:id would also strip /api from the API's.
+ */
+const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule, ScorecardsModule];
+
 /** Guards, pipe and filter are registered here, not in main.ts, so tests get exactly the same. */
 @Module({})
 export class AppModule {
@@ -32,16 +40,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
-        AuthModule,
-        AuditModule,
-        KpiTemplatesModule,
-        EmployeesModule,
-        CyclesModule,
-        ReviewsModule,
-        ScorecardsModule,
+        ...API_MODULES,
+        RouterModule.register(API_MODULES.map((module) => ({ path: 'api', module }))),
         DemoModule,
       ],
-      controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -25,7 +25,6 @@ function findPrototypeKey(value: unknown, path = '', depth = 0): string | null {
 
 /** HTTP set-up shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
-  app.setGlobalPrefix('api');
   app.disable('x-powered-by');
   // Order matters: headers first, so that every answer (errors from later steps too) carries them.
   app.use(helmet());
