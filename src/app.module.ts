@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { CsrfGuard } from './auth/csrf.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
@@ -16,6 +17,7 @@ import { HealthModule } from './health/health.module.js';
 import { KpiTemplatesModule } from './kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { ScorecardsModule } from './scorecards/scorecards.module.js';
+import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -43,8 +45,10 @@ export class AppModule {
         ...API_MODULES,
         RouterModule.register(API_MODULES.map((module) => ({ path: 'api', module }))),
         DemoModule,
+        WebModule,
       ],
       providers: [
+        { provide: APP_GUARD, useClass: CsrfGuard },
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

@@ -13,6 +13,7 @@ interface Ids {
   teammate: string; // Y: reports to manager A, has a submitted review
   managerA: string;
   cycle: string;
+  plannedCycle: string; // not open: starting reviews in it is refused (409), so the matrix changes nothing
   finalReview: string; // X's finalized review
   submittedReview: string; // Y's submitted review
   template: string;
@@ -38,6 +39,12 @@ interface Cell {
 const all = (status: number): Record<Persona, number> => ({ anonymous: status, employee: status, managerIn: status, managerOut: status, hr: status, admin: status });
 const signedIn = (status: number): Record<Persona, number> => ({ ...all(status), anonymous: 401 });
 const only = (allowed: Partial<Record<Persona, number>>): Record<Persona, number> => ({ ...signedIn(403), ...allowed });
+// Pages answer a caller who is not signed in with a redirect to the sign-in page, not 401.
+const page = (status: number): Record<Persona, number> => ({ ...all(status), anonymous: 303 });
+const onlyPage = (allowed: Partial<Record<Persona, number>>): Record<Persona, number> => ({ ...page(403), ...allowed });
+// Every request carries a CSRF cookie and the same token in the header, so that page writes are
+// judged by their access rule (CSRF itself is tested in web.e2e-spec.ts).
+const CSRF = 'matrix-csrf-token-0123456789abcdefghij';
 
 const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/health', path: () => '/api/health', expect: all(200) },
@@ -85,6 +92,7 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/api/cycles/:id/open', path: (i) => `/api/cycles/${i.cycle}/open`, body: {}, stale: true, expect: only({ hr: 409 }) },
   { method: 'POST', route: '/api/cycles/:id/close', path: (i) => `/api/cycles/${i.cycle}/close`, body: {}, stale: true, expect: only({ hr: 409 }) },
   { method: 'DELETE', route: '/api/cycles/:id', path: (i) => `/api/cycles/${i.cycle}`, stale: true, expect: only({ hr: 409 }) },
+  { method: 'POST', route: '/api/cycles/:id/reviews', path: (i) => `/api/cycles/${i.plannedCycle}/reviews`, body: {}, expect: only({ hr: 409 }) },
 
   { method: 'GET', route: '/api/reviews', path: () => '/api/reviews', expect: signedIn(200) },
   { method: 'GET', route: '/api/reviews', path: (i) => `/api/reviews?employeeId=${i.employee}`, expect: { ...signedIn(200), managerOut: 404 } },
@@ -93,6 +101,7 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
   { method: 'POST', route: '/api/reviews', path: () => '/api/reviews', body: {}, expect: only({ hr: 400 }) },
   { method: 'PUT', route: '/api/reviews/:id/scores', path: (i) => `/api/reviews/${i.submittedReview}/scores`, body: { entries: [] }, stale: true, expect: only({ hr: 409 }) },
+  { method: 'PUT', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, body: { entries: [] }, stale: true, expect: only({ hr: 409 }) },
   { method: 'PATCH', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, body: { strengths: 'x' }, stale: true, expect: only({ hr: 409 }) },
   { method: 'POST', route: '/api/reviews/:id/submit', path: (i) => `/api/reviews/${i.submittedReview}/submit`, body: {}, stale: true, expect: only({ hr: 409 }) },
   { method: 'POST', route: '/api/reviews/:id/finalize', path: (i) => `/api/reviews/${i.submittedReview}/finalize`, body: {}, stale: true, expect: only({ hr: 409 }) },
@@ -103,6 +112,15 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.finalReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), managerOut: 404 } },
   { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.submittedReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
   { method: 'GET', route: '/api/audit', path: (i) => `/api/audit?entity=review&id=${i.finalReview}`, expect: only({ hr: 200, admin: 200 }) },
+
+  // ---- pages ----
+  { method: 'GET', route: '/assets/:name', path: () => '/assets/app.css', expect: all(200) },
+  { method: 'GET', route: '/login', path: () => '/login', expect: { ...all(303), anonymous: 200 } },
+  { method: 'POST', route: '/login', path: () => '/login', body: {}, expect: all(400) },
+  { method: 'POST', route: '/logout', path: () => '/logout', fresh: true, expect: all(303) },
+  { method: 'POST', route: '/lang', path: () => '/lang', body: { lang: 'en', next: '/' }, expect: all(303) },
+  { method: 'GET', route: '/password', path: () => '/password', expect: page(200) },
+  { method: 'POST', route: '/password', path: () => '/password', body: {}, expect: page(400) },
 ];
 
 /** "METHOD /path" of every route the app registered, read from Express's router. */
@@ -130,6 +148,7 @@ describe('access matrix', () => {
   beforeAll(async () => {
     t = await createTestApp();
     const cycle = await seedOpenCycle(t);
+    const planned = (await t.http.post('/api/cycles').set(t.as('hr')).send({ name: 'matrix planned', periodStart: '2027-01-01', periodEnd: '2027-06-30' }).expect(201)).body as { id: string };
     const managerA = await createEmployee(t, 'manager');
     const managerB = await createEmployee(t, 'manager');
     const x = await createEmployee(t, 'account_manager', { managerId: managerA.id });
@@ -166,6 +185,7 @@ describe('access matrix', () => {
       teammate: y.id,
       managerA: managerA.id,
       cycle: cycle.id,
+      plannedCycle: planned.id,
       finalReview: final.id,
       submittedReview: submitted.id,
       template: templates[0].id,
@@ -195,7 +215,7 @@ describe('access matrix', () => {
           const password = persona === 'admin' ? 'admin-password-1' : TEST_PASSWORD;
           auth = await t.signIn(emails.get(persona) ?? '', password);
         }
-        let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids)).set(auth);
+        let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids)).set(auth).set('Cookie', `scorecard_csrf=${CSRF}`).set('X-CSRF-Token', CSRF);
         if (cell.stale) req = req.set('If-Match', '999');
         const res = cell.body !== undefined ? await req.send(cell.body) : await req;
         if (res.status !== cell.expect[persona]) {
