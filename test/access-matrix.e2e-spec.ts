@@ -121,6 +121,21 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/lang', path: () => '/lang', body: { lang: 'en', next: '/' }, expect: all(303) },
   { method: 'GET', route: '/password', path: () => '/password', expect: page(200) },
   { method: 'POST', route: '/password', path: () => '/password', body: {}, expect: page(400) },
+  { method: 'GET', route: '/', path: () => '/', expect: { ...page(200), employee: 303, managerIn: 303, managerOut: 303 } },
+  { method: 'POST', route: '/cycles/:id/start-reviews', path: (i) => `/cycles/${i.plannedCycle}/start-reviews`, body: {}, expect: onlyPage({ hr: 409 }) },
+  { method: 'GET', route: '/reviews', path: () => '/reviews', expect: onlyPage({ hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/reviews', path: (i) => `/reviews?status=not_started&cycleId=${i.cycle}`, expect: onlyPage({ hr: 200, admin: 200 }) },
+  { method: 'POST', route: '/reviews', path: () => '/reviews', body: {}, expect: onlyPage({ hr: 400 }) },
+  { method: 'GET', route: '/reviews/:id', path: (i) => `/reviews/${i.finalReview}`, expect: { ...page(200), managerOut: 404 } },
+  { method: 'GET', route: '/reviews/:id', path: (i) => `/reviews/${i.submittedReview}`, expect: { ...page(200), employee: 404, managerOut: 404 } },
+  { method: 'GET', route: '/reviews/:id', path: () => '/reviews/not-an-id', expect: page(404) },
+  { method: 'POST', route: '/reviews/:id/submit', path: (i) => `/reviews/${i.submittedReview}/submit`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/reviews/:id/finalize', path: (i) => `/reviews/${i.submittedReview}/finalize`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/reviews/:id/reopen', path: (i) => `/reviews/${i.submittedReview}/reopen`, body: { version: '999', reason: 'matrix check' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/reviews/:id/comment', path: (i) => `/reviews/${i.submittedReview}/comment`, body: { version: '999', comment: 'x' }, expect: onlyPage({ managerIn: 409, managerOut: 404 }) },
+  { method: 'POST', route: '/reviews/:id/acknowledge', path: (i) => `/reviews/${i.finalReview}/acknowledge`, body: { version: '999' }, expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }) },
+  { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
+  { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
 ];
 
 /** "METHOD /path" of every route the app registered, read from Express's router. */

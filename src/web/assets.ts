@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import { fontPackageDir } from '../scorecards/fonts.js';
 import { findTemplatesDir } from '../scorecards/scorecard-view.js';
 
 export interface Asset {
@@ -17,6 +18,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
 };
 
 export function webDir(): string {
@@ -33,8 +35,18 @@ export class WebAssets {
       const contentType = TYPES[extname(name)];
       if (!contentType) continue;
       const body = readFileSync(join(dir, name));
-      this.files.set(name, { body, contentType, hash: createHash('sha256').update(body).digest('hex').slice(0, 16) });
+      this.add(name, body, contentType);
     }
+    // Chinese text must not depend on the viewer's fonts: the bundled Noto Sans SC (the PDFs' font)
+    // comes last in the CSS font stack, so browsers with a system CJK font never download it.
+    const fonts = join(fontPackageDir(), 'files');
+    for (const weight of [400, 700]) {
+      this.add(`noto-sans-sc-${weight}.woff2`, readFileSync(join(fonts, `noto-sans-sc-chinese-simplified-${weight}-normal.woff2`)), TYPES['.woff2']);
+    }
+  }
+
+  private add(name: string, body: Buffer, contentType: string): void {
+    this.files.set(name, { body, contentType, hash: createHash('sha256').update(body).digest('hex').slice(0, 16) });
   }
 
   get(name: string): Asset | null {

@@ -88,6 +88,12 @@ export class Pages {
     return translator(this.dictionaries[this.lang(req)]);
   }
 
+  /** The texts under `prefix.` (without it), for a page's script. */
+  section(req: Request, prefix: string): Record<string, string> {
+    const dict = this.dictionaries[this.lang(req)];
+    return Object.fromEntries(Object.keys(dict).filter((k) => k.startsWith(`${prefix}.`)).map((k) => [k.slice(prefix.length + 1), dict[k]]));
+  }
+
   /** A page for the current user, with the layout (navigation, language switch, sign-out). */
   render(req: Request, res: Response, view: string, model: object, options: PageOptions): void {
     const template = this.views.get(view);

@@ -8,8 +8,11 @@ import { ReviewsModule } from '../reviews/reviews.module.js';
 import { AssetsController } from './assets.controller.js';
 import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
+import { HrPagesController } from './hr-pages.controller.js';
 import { PageErrors } from './page-errors.js';
 import { Pages } from './pages.js';
+import { PeoplePagesController } from './people-pages.controller.js';
+import { ReviewPagesController } from './review-pages.controller.js';
 
 /**
  * Server-rendered pages for people in a browser. They call the same services as the API (no rule
@@ -17,7 +20,7 @@ import { Pages } from './pages.js';
  */
 @Module({
   imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, KpiTemplatesModule],
-  controllers: [AssetsController, AuthPagesController],
+  controllers: [AssetsController, AuthPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
   providers: [WebAssets, Pages, PageErrors, { provide: HTML_ERROR_RENDERER, useExisting: PageErrors }],
   exports: [HTML_ERROR_RENDERER],
 })
