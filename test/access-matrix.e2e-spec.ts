@@ -45,6 +45,7 @@ const onlyPage = (allowed: Partial<Record<Persona, number>>): Record<Persona, nu
 // Every request carries a CSRF cookie and the same token in the header, so that page writes are
 // judged by their access rule (CSRF itself is tested in web.e2e-spec.ts).
 const CSRF = 'matrix-csrf-token-0123456789abcdefghij';
+const NOWHERE = '00000000-0000-4000-8000-000000000000';
 
 const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/health', path: () => '/api/health', expect: all(200) },
@@ -136,6 +137,17 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/reviews/:id/acknowledge', path: (i) => `/reviews/${i.finalReview}/acknowledge`, body: { version: '999' }, expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }) },
   { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
   { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
+  { method: 'GET', route: '/admin/templates', path: () => '/admin/templates', expect: onlyPage({ admin: 200 }) },
+  { method: 'GET', route: '/admin/templates/:id', path: (i) => `/admin/templates/${i.template}`, expect: onlyPage({ admin: 200 }) },
+  // Writes aim at a template that does not exist, so an allowed caller changes nothing (404).
+  { method: 'POST', route: '/admin/templates/:id/draft', path: () => `/admin/templates/${NOWHERE}/draft`, body: {}, expect: onlyPage({ admin: 404 }) },
+  { method: 'POST', route: '/admin/templates/:id/draft/:versionId', path: () => `/admin/templates/${NOWHERE}/draft/${NOWHERE}`, body: {}, expect: onlyPage({ admin: 404 }) },
+  { method: 'POST', route: '/admin/templates/:id/draft/:versionId/discard', path: () => `/admin/templates/${NOWHERE}/draft/${NOWHERE}/discard`, body: { version: '1' }, expect: onlyPage({ admin: 404 }) },
+  { method: 'GET', route: '/admin/users', path: () => '/admin/users', expect: onlyPage({ admin: 200 }) },
+  { method: 'GET', route: '/admin/users/:id', path: (i) => `/admin/users/${i.user}`, expect: onlyPage({ admin: 200 }) },
+  { method: 'POST', route: '/admin/users', path: () => '/admin/users', body: {}, expect: onlyPage({ admin: 400 }) },
+  { method: 'POST', route: '/admin/users/:id', path: (i) => `/admin/users/${i.user}`, body: { version: '999', role: 'hr' }, expect: onlyPage({ admin: 409 }) },
+  { method: 'POST', route: '/admin/users/:id/reset-password', path: (i) => `/admin/users/${i.user}/reset-password`, body: { password: 'short' }, expect: onlyPage({ admin: 400 }) },
 ];
 
 /** "METHOD /path" of every route the app registered, read from Express's router. */

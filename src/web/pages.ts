@@ -129,7 +129,8 @@ export class Pages {
 
   /** After a successful form: see-other, so that reload does not post again. */
   redirect(res: Response, url: string, notice?: string): void {
-    const target = notice ? `${url}${url.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}` : url;
+    const [path, hash] = url.split('#');
+    const target = notice ? `${path}${path.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}${hash ? `#${hash}` : ''}` : url;
     res.redirect(303, target);
   }
 

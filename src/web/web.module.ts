@@ -5,6 +5,8 @@ import { CyclesModule } from '../cycles/cycles.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
 import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from '../reviews/reviews.module.js';
+import { AdminTemplatesController } from './admin-templates.controller.js';
+import { AdminUsersController } from './admin-users.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
@@ -20,7 +22,7 @@ import { ReviewPagesController } from './review-pages.controller.js';
  */
 @Module({
   imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, KpiTemplatesModule],
-  controllers: [AssetsController, AuthPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
+  controllers: [AdminTemplatesController, AdminUsersController, AssetsController, AuthPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
   providers: [WebAssets, Pages, PageErrors, { provide: HTML_ERROR_RENDERER, useExisting: PageErrors }],
   exports: [HTML_ERROR_RENDERER],
 })
