@@ -137,6 +137,11 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/reviews/:id/acknowledge', path: (i) => `/reviews/${i.finalReview}/acknowledge`, body: { version: '999' }, expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }) },
   { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
   { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
+  { method: 'GET', route: '/cycles', path: () => '/cycles', expect: onlyPage({ hr: 200, admin: 200 }) },
+  { method: 'POST', route: '/cycles', path: () => '/cycles', body: {}, expect: onlyPage({ hr: 400 }) },
+  { method: 'POST', route: '/cycles/:id/open', path: (i) => `/cycles/${i.plannedCycle}/open`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/cycles/:id/close', path: (i) => `/cycles/${i.cycle}/close`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/cycles/:id/delete', path: (i) => `/cycles/${i.plannedCycle}/delete`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
   { method: 'GET', route: '/admin/templates', path: () => '/admin/templates', expect: onlyPage({ admin: 200 }) },
   { method: 'GET', route: '/admin/templates/:id', path: (i) => `/admin/templates/${i.template}`, expect: onlyPage({ admin: 200 }) },
   // Writes aim at a template that does not exist, so an allowed caller changes nothing (404).

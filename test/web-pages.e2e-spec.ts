@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { ReviewsService } from '../src/reviews/reviews.service.js';
-import { createEmployee, createReview, recordStatuses, seedOpenCycle } from './fixtures.js';
+import { createEmployee, createReview, fullAccountManagerEntries, recordStatuses, seedOpenCycle } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
 
 /** name=value of each Set-Cookie, and the full header lines. */
@@ -283,6 +283,80 @@ describe('pages over HTTP', () => {
       expect((await t.http.get('/assets/app.css').expect(200)).headers['cache-control']).toBe('no-cache');
       await t.http.get('/assets/app.css').set('If-None-Match', `"${hash}"`).expect(304);
       await t.http.get('/assets/nope.js').expect(404);
+    });
+  });
+
+  describe('review actions from plain forms', () => {
+    it('refuses to submit with KPIs missing and marks each of them on the page', async () => {
+      const cycle = await seedOpenCycle(t);
+      const e = await createEmployee(t);
+      const r = await createReview(t, e.id, cycle.id);
+      await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: [{ kpiKey: 'selling', rating: 4 }] }).expect(200);
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      await b.get(`/reviews/${r.id}`);
+      const res = await b.post(`/reviews/${r.id}/submit`, { version: String(r.version + 1) });
+      expect(res.status).toBe(409);
+      expect(res.text).toMatch(/7 KPI\(s\) have no input/);
+      expect(res.text.match(/<tr data-kpi="[a-z_]+" class="has-error">/g)?.length).toBe(7);
+      expect(res.text).not.toContain('<tr data-kpi="selling" class="has-error">');
+    });
+
+    it('reopens with a reason (and asks for one), and lets a manager comment on a submitted review', async () => {
+      const cycle = await seedOpenCycle(t);
+      const boss = await createEmployee(t, 'manager');
+      const e = await createEmployee(t, 'account_manager', { managerId: boss.id });
+      let r = await createReview(t, e.id, cycle.id);
+      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
+
+      await t.userFor('manager', boss.id, 'boss@web.example');
+      const m = new Browser(t);
+      await m.signIn('boss@web.example', TEST_PASSWORD);
+      const page = await m.get(`/reviews/${r.id}`);
+      expect(page.text).toContain('action="/reviews/' + r.id + '/comment"');
+      expect((await m.post(`/reviews/${r.id}/comment`, { version: String(r.version), comment: '  ' })).status).toBe(400);
+      const commented = await m.post(`/reviews/${r.id}/comment`, { version: String(r.version), comment: 'Strong year' });
+      expect(commented.headers.location).toBe(`/reviews/${r.id}?notice=commented`);
+      r = (await t.http.get(`/api/reviews/${r.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
+      expect(r.managerComment).toBe('Strong year');
+
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      await b.get(`/reviews/${r.id}`);
+      const noReason = await b.post(`/reviews/${r.id}/reopen`, { version: String(r.version), reason: 'x' });
+      expect(noReason.status).toBe(400);
+      expect(noReason.text).toContain('Give a reason of at least 3 characters.');
+      const stale = await b.post(`/reviews/${r.id}/reopen`, { version: String(r.version - 1), reason: 'Wrong sales figure' });
+      expect(stale.status).toBe(409);
+      expect(stale.text).toContain('Someone else changed this review');
+      const ok = await b.post(`/reviews/${r.id}/reopen`, { version: String(r.version), reason: 'Wrong sales figure' });
+      expect(ok.headers.location).toBe(`/reviews/${r.id}?notice=reopened`);
+      const reopened = await b.get(`/reviews/${r.id}`);
+      expect(reopened.text).toContain('Reopened: Wrong sales figure');
+      expect(reopened.text).toContain('id="save"');
+    });
+  });
+
+  describe('cycles', () => {
+    it('plans, opens and closes a cycle, saying why one cannot close yet', async () => {
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      await b.get('/cycles');
+      const bad = await b.post('/cycles', { name: '', periodStart: '2027-07-01', periodEnd: '2027-13-01' });
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('periodEnd must be a date like 2026-12-31');
+      const created = await b.post('/cycles', { name: 'Web 2027 H2', periodStart: '2027-07-01', periodEnd: '2027-12-31' });
+      expect(created.headers.location).toBe('/cycles?notice=cycleCreated');
+      const cycle = ((await t.http.get('/api/cycles').set(t.as('hr')).expect(200)).body as { id: string; name: string; version: number }[]).find((c) => c.name === 'Web 2027 H2');
+      if (!cycle) throw new Error('cycle not created');
+      await b.get('/cycles');
+      expect((await b.post(`/cycles/${cycle.id}/open`, { version: String(cycle.version) })).headers.location).toBe('/cycles?notice=cycleOpened');
+      const e = await createEmployee(t);
+      await createReview(t, e.id, cycle.id);
+      const refused = await b.post(`/cycles/${cycle.id}/close`, { version: String(cycle.version + 1) });
+      expect(refused.status).toBe(409);
+      expect(refused.text).toMatch(/cannot close: 1 review\(s\) are not finalized/);
     });
   });
 

@@ -10,6 +10,7 @@ import { AdminUsersController } from './admin-users.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
+import { CyclesPagesController } from './cycles-pages.controller.js';
 import { HrPagesController } from './hr-pages.controller.js';
 import { PageErrors } from './page-errors.js';
 import { Pages } from './pages.js';
@@ -22,7 +23,7 @@ import { ReviewPagesController } from './review-pages.controller.js';
  */
 @Module({
   imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, KpiTemplatesModule],
-  controllers: [AdminTemplatesController, AdminUsersController, AssetsController, AuthPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
+  controllers: [AdminTemplatesController, AdminUsersController, AssetsController, AuthPagesController, CyclesPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
   providers: [WebAssets, Pages, PageErrors, { provide: HTML_ERROR_RENDERER, useExisting: PageErrors }],
   exports: [HTML_ERROR_RENDERER],
 })
