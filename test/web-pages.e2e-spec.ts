@@ -176,6 +176,15 @@ describe('pages over HTTP', () => {
       expect(res.status).toBe(403);
     });
 
+    it('refuses a sign-in posted to the API from another site (login CSRF), not from this one or a plain client', async () => {
+      const form = { email: 'hr@test.example', password: TEST_PASSWORD };
+      const evil = await t.http.post('/api/auth/login').set('Origin', 'https://evil.example').type('form').send(form);
+      expect(evil.status).toBe(403);
+      expect(cookiesOf(evil).pairs.scorecard_session).toBeUndefined();
+      await t.http.post('/api/auth/login').set('Origin', t.url).send(form).expect(200);
+      await t.http.post('/api/auth/login').send(form).expect(200);
+    });
+
     it('makes cookie-authenticated API writes repeat the token in X-CSRF-Token; bearer clients need nothing', async () => {
       const b = new Browser(t);
       await b.signIn('hr@test.example', TEST_PASSWORD);

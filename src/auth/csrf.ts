@@ -4,8 +4,9 @@
 // the cookie, so it cannot repeat the token. SameSite=Lax alone is not enough: it lets top-level
 // GET navigations through and does nothing against a sibling subdomain of the same site.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SESSION_COOKIE } from './auth.guard.js';
 
 export const CSRF_COOKIE = 'scorecard_csrf';
@@ -36,6 +37,17 @@ export function ensureCsrfToken(req: Request, res: Response, secure: boolean): s
   return token;
 }
 
+/** A browser's Origin header naming another host than the one asked ("null" counts as foreign). */
+function foreignOrigin(req: Request): boolean {
+  const origin = req.header('origin');
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== req.header('host');
+  } catch {
+    return true;
+  }
+}
+
 const isApi = (req: Request) => req.path === '/api' || req.path.startsWith('/api/');
 
 function sameToken(a: string, b: string): boolean {
@@ -50,23 +62,18 @@ function sameToken(a: string, b: string): boolean {
  * clients sending `Authorization: Bearer` are not exposed to CSRF (browsers never add that header
  * on their own) and need nothing more.
  */
-export function csrfProblem(req: Request): string | null {
+export function csrfProblem(req: Request, allowedOrigins: readonly string[] = []): string | null {
   if (SAFE_METHODS.has(req.method)) return null;
   if (isApi(req)) {
     if (req.header('authorization')?.startsWith('Bearer ')) return null;
+    // Without a session cookie there is nothing to ride on, except signing the victim in to the
+    // attacker's account (login CSRF): a browser names the page's origin, and a foreign one that
+    // CORS_ORIGINS does not list is refused.
+    if (foreignOrigin(req) && !allowedOrigins.includes(req.header('origin') ?? '')) return 'Requests from another site are refused';
     if (cookie(req, SESSION_COOKIE) === null) return null;
-  } else {
-    // Pages also refuse a foreign Origin outright: no other site has a reason to post here.
-    const origin = req.header('origin');
-    if (origin && origin !== 'null') {
-      let host: string | null = null;
-      try {
-        host = new URL(origin).host;
-      } catch {
-        host = null;
-      }
-      if (host !== req.header('host')) return 'This form was sent from another site';
-    }
+  } else if (foreignOrigin(req)) {
+    // Pages refuse a foreign Origin outright: no other site has a reason to post here.
+    return 'This form was sent from another site';
   }
   const expected = cookie(req, CSRF_COOKIE);
   const body = req.body as Record<string, unknown> | undefined;
@@ -85,10 +92,12 @@ export class CsrfRejected extends ForbiddenException {}
 /** Global, beside the auth guard: runs for every routed request. */
 @Injectable()
 export class CsrfGuard implements CanActivate {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
   canActivate(ctx: ExecutionContext): boolean {
     if (ctx.getType() !== 'http') return true;
     const req = ctx.switchToHttp().getRequest<Request>();
-    const problem = csrfProblem(req);
+    const problem = csrfProblem(req, this.config.http.corsOrigins);
     if (problem) throw new CsrfRejected(problem);
     // Consumed: the field is not part of any form's data, and DTOs refuse unknown fields.
     const body = req.body as Record<string, unknown> | undefined;
