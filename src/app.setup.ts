@@ -25,10 +25,12 @@ function findPrototypeKey(value: unknown, path = '', depth = 0): string | null {
 
 /** HTTP set-up shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
-  app.setGlobalPrefix('api');
   app.disable('x-powered-by');
   // Order matters: headers first, so that every answer (errors from later steps too) carries them.
-  app.use(helmet());
+  // The CSP is helmet's default (scripts only from this site, none inline). It also asks browsers
+  // to upgrade every http:// load to https://, which breaks the pages of an installation served
+  // over plain HTTP on an intranet address; so that part follows COOKIE_SECURE (i.e. "we are on HTTPS").
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.auth.cookieSecure ? [] : null } } }));
   // Reviews are personal data: no browser or proxy may keep a copy.
   app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -39,8 +41,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(
     rateLimit([
       { name: 'api', perMinute, match: (req) => req.path.startsWith('/api/') },
+      { name: 'pages', perMinute, match: (req) => !req.path.startsWith('/api/') && !req.path.startsWith('/assets/') },
       // Stricter where each request is expensive (argon2, Chromium) or an attack surface.
-      { name: 'sign-in', perMinute: Math.max(1, Math.ceil(perMinute / 20)), match: (req) => req.path === '/api/auth/login' },
+      {
+        name: 'sign-in',
+        perMinute: Math.max(1, Math.ceil(perMinute / 20)),
+        match: (req) => req.path === '/api/auth/login' || (req.path === '/login' && req.method === 'POST'),
+      },
       // Printing and zipping only; polling an export's progress is ordinary API traffic.
       {
         name: 'pdf',

@@ -13,6 +13,7 @@ interface Ids {
   teammate: string; // Y: reports to manager A, has a submitted review
   managerA: string;
   cycle: string;
+  plannedCycle: string; // not open: starting reviews in it is refused (409), so the matrix changes nothing
   finalReview: string; // X's finalized review
   submittedReview: string; // Y's submitted review
   template: string;
@@ -39,6 +40,13 @@ interface Cell {
 const all = (status: number): Record<Persona, number> => ({ anonymous: status, employee: status, managerIn: status, managerOut: status, hr: status, admin: status });
 const signedIn = (status: number): Record<Persona, number> => ({ ...all(status), anonymous: 401 });
 const only = (allowed: Partial<Record<Persona, number>>): Record<Persona, number> => ({ ...signedIn(403), ...allowed });
+// Pages answer a caller who is not signed in with a redirect to the sign-in page, not 401.
+const page = (status: number): Record<Persona, number> => ({ ...all(status), anonymous: 303 });
+const onlyPage = (allowed: Partial<Record<Persona, number>>): Record<Persona, number> => ({ ...page(403), ...allowed });
+// Every request carries a CSRF cookie and the same token in the header, so that page writes are
+// judged by their access rule (CSRF itself is tested in web.e2e-spec.ts).
+const CSRF = 'matrix-csrf-token-0123456789abcdefghij';
+const NOWHERE = '00000000-0000-4000-8000-000000000000';
 
 const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/health', path: () => '/api/health', expect: all(200) },
@@ -86,6 +94,7 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/api/cycles/:id/open', path: (i) => `/api/cycles/${i.cycle}/open`, body: {}, stale: true, expect: only({ hr: 409 }) },
   { method: 'POST', route: '/api/cycles/:id/close', path: (i) => `/api/cycles/${i.cycle}/close`, body: {}, stale: true, expect: only({ hr: 409 }) },
   { method: 'DELETE', route: '/api/cycles/:id', path: (i) => `/api/cycles/${i.cycle}`, stale: true, expect: only({ hr: 409 }) },
+  { method: 'POST', route: '/api/cycles/:id/reviews', path: (i) => `/api/cycles/${i.plannedCycle}/reviews`, body: {}, expect: only({ hr: 409 }) },
 
   { method: 'GET', route: '/api/reviews', path: () => '/api/reviews', expect: signedIn(200) },
   { method: 'GET', route: '/api/reviews', path: (i) => `/api/reviews?employeeId=${i.employee}`, expect: { ...signedIn(200), managerOut: 404 } },
@@ -94,6 +103,7 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
   { method: 'POST', route: '/api/reviews', path: () => '/api/reviews', body: {}, expect: only({ hr: 400 }) },
   { method: 'PUT', route: '/api/reviews/:id/scores', path: (i) => `/api/reviews/${i.submittedReview}/scores`, body: { entries: [] }, stale: true, expect: only({ hr: 409 }) },
+  { method: 'PUT', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, body: { entries: [] }, stale: true, expect: only({ hr: 409 }) },
   { method: 'PATCH', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, body: { strengths: 'x' }, stale: true, expect: only({ hr: 409 }) },
   { method: 'POST', route: '/api/reviews/:id/submit', path: (i) => `/api/reviews/${i.submittedReview}/submit`, body: {}, stale: true, expect: only({ hr: 409 }) },
   { method: 'POST', route: '/api/reviews/:id/finalize', path: (i) => `/api/reviews/${i.submittedReview}/finalize`, body: {}, stale: true, expect: only({ hr: 409 }) },
@@ -111,6 +121,46 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/exports/:id', path: (i) => `/api/exports/${i.exportJob}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
   { method: 'GET', route: '/api/exports/:id/download', path: (i) => `/api/exports/${i.exportJob}/download`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
   { method: 'GET', route: '/api/audit', path: (i) => `/api/audit?entity=review&id=${i.finalReview}`, expect: only({ hr: 200, admin: 200 }) },
+
+  // ---- pages ----
+  { method: 'GET', route: '/assets/:name', path: () => '/assets/app.css', expect: all(200) },
+  { method: 'GET', route: '/login', path: () => '/login', expect: { ...all(303), anonymous: 200 } },
+  { method: 'POST', route: '/login', path: () => '/login', body: {}, expect: all(400) },
+  { method: 'POST', route: '/logout', path: () => '/logout', fresh: true, expect: all(303) },
+  { method: 'POST', route: '/lang', path: () => '/lang', body: { lang: 'en', next: '/' }, expect: all(303) },
+  { method: 'GET', route: '/password', path: () => '/password', expect: page(200) },
+  { method: 'POST', route: '/password', path: () => '/password', body: {}, expect: page(400) },
+  { method: 'GET', route: '/', path: () => '/', expect: { ...page(200), employee: 303, managerIn: 303, managerOut: 303 } },
+  { method: 'POST', route: '/cycles/:id/start-reviews', path: (i) => `/cycles/${i.plannedCycle}/start-reviews`, body: {}, expect: onlyPage({ hr: 409 }) },
+  { method: 'GET', route: '/reviews', path: () => '/reviews', expect: onlyPage({ hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/reviews', path: (i) => `/reviews?status=not_started&cycleId=${i.cycle}`, expect: onlyPage({ hr: 200, admin: 200 }) },
+  { method: 'POST', route: '/reviews', path: () => '/reviews', body: {}, expect: onlyPage({ hr: 400 }) },
+  { method: 'GET', route: '/reviews/:id', path: (i) => `/reviews/${i.finalReview}`, expect: { ...page(200), managerOut: 404 } },
+  { method: 'GET', route: '/reviews/:id', path: (i) => `/reviews/${i.submittedReview}`, expect: { ...page(200), employee: 404, managerOut: 404 } },
+  { method: 'GET', route: '/reviews/:id', path: () => '/reviews/not-an-id', expect: page(404) },
+  { method: 'POST', route: '/reviews/:id/submit', path: (i) => `/reviews/${i.submittedReview}/submit`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/reviews/:id/finalize', path: (i) => `/reviews/${i.submittedReview}/finalize`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/reviews/:id/reopen', path: (i) => `/reviews/${i.submittedReview}/reopen`, body: { version: '999', reason: 'matrix check' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/reviews/:id/comment', path: (i) => `/reviews/${i.submittedReview}/comment`, body: { version: '999', comment: 'x' }, expect: onlyPage({ managerIn: 409, managerOut: 404 }) },
+  { method: 'POST', route: '/reviews/:id/acknowledge', path: (i) => `/reviews/${i.finalReview}/acknowledge`, body: { version: '999' }, expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }) },
+  { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
+  { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
+  { method: 'GET', route: '/cycles', path: () => '/cycles', expect: onlyPage({ hr: 200, admin: 200 }) },
+  { method: 'POST', route: '/cycles', path: () => '/cycles', body: {}, expect: onlyPage({ hr: 400 }) },
+  { method: 'POST', route: '/cycles/:id/open', path: (i) => `/cycles/${i.plannedCycle}/open`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/cycles/:id/close', path: (i) => `/cycles/${i.cycle}/close`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'POST', route: '/cycles/:id/delete', path: (i) => `/cycles/${i.plannedCycle}/delete`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
+  { method: 'GET', route: '/admin/templates', path: () => '/admin/templates', expect: onlyPage({ admin: 200 }) },
+  { method: 'GET', route: '/admin/templates/:id', path: (i) => `/admin/templates/${i.template}`, expect: onlyPage({ admin: 200 }) },
+  // Writes aim at a template that does not exist, so an allowed caller changes nothing (404).
+  { method: 'POST', route: '/admin/templates/:id/draft', path: () => `/admin/templates/${NOWHERE}/draft`, body: {}, expect: onlyPage({ admin: 404 }) },
+  { method: 'POST', route: '/admin/templates/:id/draft/:versionId', path: () => `/admin/templates/${NOWHERE}/draft/${NOWHERE}`, body: {}, expect: onlyPage({ admin: 404 }) },
+  { method: 'POST', route: '/admin/templates/:id/draft/:versionId/discard', path: () => `/admin/templates/${NOWHERE}/draft/${NOWHERE}/discard`, body: { version: '1' }, expect: onlyPage({ admin: 404 }) },
+  { method: 'GET', route: '/admin/users', path: () => '/admin/users', expect: onlyPage({ admin: 200 }) },
+  { method: 'GET', route: '/admin/users/:id', path: (i) => `/admin/users/${i.user}`, expect: onlyPage({ admin: 200 }) },
+  { method: 'POST', route: '/admin/users', path: () => '/admin/users', body: {}, expect: onlyPage({ admin: 400 }) },
+  { method: 'POST', route: '/admin/users/:id', path: (i) => `/admin/users/${i.user}`, body: { version: '999', role: 'hr' }, expect: onlyPage({ admin: 409 }) },
+  { method: 'POST', route: '/admin/users/:id/reset-password', path: (i) => `/admin/users/${i.user}/reset-password`, body: { password: 'short' }, expect: onlyPage({ admin: 400 }) },
 ];
 
 /** "METHOD /path" of every route the app registered, read from Express's router. */
@@ -138,6 +188,7 @@ describe('access matrix', () => {
   beforeAll(async () => {
     t = await createTestApp();
     const cycle = await seedOpenCycle(t);
+    const planned = (await t.http.post('/api/cycles').set(t.as('hr')).send({ name: 'matrix planned', periodStart: '2027-01-01', periodEnd: '2027-06-30' }).expect(201)).body as { id: string };
     const managerA = await createEmployee(t, 'manager');
     const managerB = await createEmployee(t, 'manager');
     const x = await createEmployee(t, 'account_manager', { managerId: managerA.id });
@@ -174,6 +225,7 @@ describe('access matrix', () => {
       teammate: y.id,
       managerA: managerA.id,
       cycle: cycle.id,
+      plannedCycle: planned.id,
       finalReview: final.id,
       submittedReview: submitted.id,
       template: templates[0].id,
@@ -206,7 +258,7 @@ describe('access matrix', () => {
           const password = persona === 'admin' ? 'admin-password-1' : TEST_PASSWORD;
           auth = await t.signIn(emails.get(persona) ?? '', password);
         }
-        let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids)).set(auth);
+        let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids)).set(auth).set('Cookie', `scorecard_csrf=${CSRF}`).set('X-CSRF-Token', CSRF);
         if (cell.stale) req = req.set('If-Match', '999');
         const body = typeof cell.body === 'function' ? cell.body(ids) : cell.body;
         const res = body !== undefined ? await req.send(body) : await req;

@@ -5,7 +5,8 @@ import { type Actor, CurrentActor, type RequestWithActor } from '../common/actor
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { Public, SignedIn } from './access.decorator.js';
-import { SESSION_COOKIE, tokenOf } from './auth.guard.js';
+import { tokenOf } from './auth.guard.js';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto, LoginDto, LoginResponseDto, UserDto } from './dto/auth.dto.js';
 import { toUserDto } from './users.service.js';
@@ -26,13 +27,7 @@ export class AuthController {
   @ApiErrors(400, 401, 429)
   async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<LoginResponseDto> {
     const s = await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown');
-    res.cookie(SESSION_COOKIE, s.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.config.auth.cookieSecure,
-      expires: s.expiresAt,
-      path: '/',
-    });
+    setSessionCookie(res, s.token, s.expiresAt, this.config.auth.cookieSecure);
     return { token: s.token, expiresAt: s.expiresAt.toISOString(), user: toUserDto(s.user) };
   }
 
@@ -44,7 +39,7 @@ export class AuthController {
   async logout(@Req() req: RequestWithActor, @Res({ passthrough: true }) res: Response): Promise<void> {
     const token = tokenOf(req);
     if (token) await this.auth.logout(token);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(res);
   }
 
   @Get('me')

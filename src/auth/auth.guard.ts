@@ -6,6 +6,9 @@ import { AuthService } from './auth.service.js';
 
 export const SESSION_COOKIE = 'scorecard_session';
 
+/** A user with a reset (or first) password may do nothing else until they change it; pages send them to the form. */
+export class PasswordChangeRequired extends ForbiddenException {}
+
 /** The token from `Authorization: Bearer …` (API clients) or the session cookie (browsers). */
 export function tokenOf(req: RequestWithActor): string | null {
   const auth = req.header('authorization');
@@ -48,7 +51,7 @@ export class AuthGuard implements CanActivate {
     }
     if (!actor) throw new UnauthorizedException(token ? 'Your session has ended; sign in again' : 'Sign in first');
     if (actor.mustChangePassword && !rule.allowWithExpiredPassword) {
-      throw new ForbiddenException('Change your password first (POST /api/auth/change-password)');
+      throw new PasswordChangeRequired('Change your password first (POST /api/auth/change-password)');
     }
     if (!rule.roles.includes(actor.role as (typeof rule.roles)[number])) {
       throw new ForbiddenException(`This needs one of the roles: ${rule.roles.join(', ')}`);

@@ -48,11 +48,13 @@ export class CyclesService {
   }
 
   /**
-   * Reviews may only be created or changed while their cycle is open. The shared row lock keeps
-   * the cycle from closing until the caller's transaction ends.
+   * Reviews may only be created or changed while their cycle is open. The row lock keeps the
+   * cycle from closing until the caller's transaction ends.
    */
-  async lockOpen(m: EntityManager, id: string): Promise<Cycle> {
-    const c = await m.findOne(Cycle, { where: { id }, lock: { mode: 'pessimistic_read' } });
+  async lockOpen(m: EntityManager, id: string, mode: 'shared' | 'exclusive' = 'shared'): Promise<Cycle> {
+    // Exclusive: for a batch over the whole cycle (starting every missing review), which must not
+    // interleave with single creates or with another batch.
+    const c = await m.findOne(Cycle, { where: { id }, lock: { mode: mode === 'shared' ? 'pessimistic_read' : 'pessimistic_write' } });
     if (!c) throw notFound('Cycle', id);
     if (c.status !== 'open') throw conflict(`Cycle "${c.name}" is ${c.status}; reviews can only change while it is open`, { cycleStatus: c.status });
     return c;

@@ -71,7 +71,7 @@ function fromRow(r: EmployeeRow): EmployeeDto {
   };
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * "Part of the name, or the start of the employee number" on employees aliased `e`. Both halves

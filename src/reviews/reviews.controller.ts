@@ -5,7 +5,19 @@ import { Allow } from '../auth/access.decorator.js';
 import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
-import { CreateReviewDto, ManagerCommentDto, PutScoresDto, ReopenDto, ReviewDto, ReviewPageDto, ReviewQueryDto, TransitionDto, UpdateReviewDto } from './dto/review.dto.js';
+import {
+  CreateReviewDto,
+  ManagerCommentDto,
+  PutScoresDto,
+  ReopenDto,
+  ReviewDto,
+  ReviewPageDto,
+  ReviewQueryDto,
+  SaveReviewDto,
+  StartAllResultDto,
+  TransitionDto,
+  UpdateReviewDto,
+} from './dto/review.dto.js';
 import { ReviewsService } from './reviews.service.js';
 
 
@@ -49,6 +61,16 @@ export class ReviewsController {
   @ApiErrors(400, 404, 409, 428)
   putScores(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: PutScoresDto): Promise<ReviewDto> {
     return this.service.putScores(actor, id, expectedVersion(ifMatch, dto.version), dto.entries);
+  }
+
+  @Allow('hr')
+  @Put(':id')
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Save a draft in one write: every KPI input (as PUT …/scores) and the texts (as PATCH); texts left out keep their value' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 404, 409, 428)
+  save(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: SaveReviewDto): Promise<ReviewDto> {
+    return this.service.saveDraft(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
   @Allow('hr')
@@ -114,5 +136,22 @@ export class ReviewsController {
   @ApiErrors(400, 404, 409, 428)
   reopen(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ReopenDto): Promise<ReviewDto> {
     return this.service.reopen(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
+  }
+}
+
+/** Reviews of a cycle as a whole; here rather than in the cycles module, which reviews depend on. */
+@ApiTags('reviews')
+@Controller('cycles')
+export class CycleReviewsController {
+  constructor(private readonly service: ReviewsService) {}
+
+  @Allow('hr')
+  @Post(':id/reviews')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start a draft review for every active employee without one in this open cycle; reports who was skipped and why' })
+  @ApiOkResponse({ type: StartAllResultDto })
+  @ApiErrors(400, 404, 409)
+  startAll(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<StartAllResultDto> {
+    return this.service.startAll(actor, id);
   }
 }

@@ -5,12 +5,12 @@ import { CyclesModule } from '../cycles/cycles.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
 import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
 import { Review } from './review.entity.js';
-import { ReviewsController } from './reviews.controller.js';
+import { CycleReviewsController, ReviewsController } from './reviews.controller.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Review]), EmployeesModule, CyclesModule, KpiTemplatesModule, AuditModule],
-  controllers: [ReviewsController],
+  controllers: [ReviewsController, CycleReviewsController],
   providers: [ReviewsService],
   exports: [ReviewsService],
 })

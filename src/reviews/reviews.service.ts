@@ -9,11 +9,21 @@ import type { Page } from '../common/pagination.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { CyclesService } from '../cycles/cycles.service.js';
-import { EmployeesService, nameOrNumberMatches } from '../employees/employees.service.js';
+import { EmployeesService, escapeLike, nameOrNumberMatches } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { scoreReview } from '../scoring/index.js';
 import type { KpiInput } from '../scoring/types.js';
-import type { CreateReviewDto, KpiEntryDto, ReviewQueryDto, ReviewSummaryDto, UpdateReviewDto } from './dto/review.dto.js';
+import type {
+  CreateReviewDto,
+  KpiEntryDto,
+  ReviewQueryDto,
+  ReviewSummaryDto,
+  SaveReviewDto,
+  SkippedEmployeeDto,
+  StartAllResultDto,
+  StartedReviewDto,
+  UpdateReviewDto,
+} from './dto/review.dto.js';
 import { type PinnedTemplate, Review, type ReviewStatus } from './review.entity.js';
 import { type ReviewView, toReviewDto } from './review.mapper.js';
 
@@ -63,6 +73,41 @@ export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]
   });
   if (errors.length > 0) throw badRequest(`Invalid scores: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
   return inputs;
+}
+
+/** The text fields of a draft that a write sets; the ones left out keep their value. */
+function textPatch(dto: UpdateReviewDto): Partial<Review> {
+  const patch: Partial<Review> = {};
+  if (dto.strengths !== undefined) patch.strengths = dto.strengths;
+  if (dto.challenges !== undefined) patch.challenges = dto.challenges;
+  if (dto.developmentPlan !== undefined) patch.developmentPlan = dto.developmentPlan;
+  if (dto.hrNotes !== undefined) patch.hrNotes = dto.hrNotes;
+  return patch;
+}
+
+/** Where a cycle stands in one department; "not started" counts active employees without a review. */
+export interface DepartmentProgress {
+  department: string;
+  notStarted: number;
+  draft: number;
+  submitted: number;
+  finalized: number;
+  total: number;
+}
+
+/** One person in a manager's reporting subtree and their review in a cycle, if any. */
+export interface TeamMember {
+  employee: { id: string; employeeNo: string; name: string; department: string; managerName: string | null; active: boolean };
+  review: { id: string; status: string; total: number; complete: boolean; bandKey: string | null; bands: PinnedTemplate['bands'] } | null;
+}
+
+/** Active employees without a review in a cycle, a page at a time. */
+export interface NotStartedQuery {
+  cycleId: string;
+  department?: string;
+  q?: string;
+  page: number;
+  pageSize: number;
 }
 
 /** Score columns kept beside the inputs so lists and dashboards need not re-score. */
@@ -255,14 +300,169 @@ export class ReviewsService {
 
   async update(actor: Actor, id: string, expected: number, dto: UpdateReviewDto) {
     rejectNulls(dto, ['strengths', 'challenges', 'developmentPlan', 'hrNotes']);
-    return this.edit(actor, id, expected, 'update', () => {
-      const patch: Partial<Review> = {};
-      if (dto.strengths !== undefined) patch.strengths = dto.strengths;
-      if (dto.challenges !== undefined) patch.challenges = dto.challenges;
-      if (dto.developmentPlan !== undefined) patch.developmentPlan = dto.developmentPlan;
-      if (dto.hrNotes !== undefined) patch.hrNotes = dto.hrNotes;
-      return patch;
+    return this.edit(actor, id, expected, 'update', () => textPatch(dto));
+  }
+
+  /**
+   * Inputs and texts in one write and one version: what the review page saves. Two separate
+   * writes could leave half a save behind when someone else saves in between.
+   */
+  async saveDraft(actor: Actor, id: string, expected: number, dto: SaveReviewDto) {
+    rejectNulls(dto, ['strengths', 'challenges', 'developmentPlan', 'hrNotes']);
+    return this.edit(actor, id, expected, 'save', (r) => {
+      const inputs = entriesToInputs(r.template, dto.entries);
+      return { inputs, ...scoreColumns(r.template, inputs), ...textPatch(dto) };
     });
+  }
+
+  /**
+   * Starts a draft for every active employee who has no review in the cycle yet, each pinning
+   * their role's current published template, exactly as one create would. Runs under an exclusive
+   * lock on the cycle, so a concurrent batch or single create waits instead of colliding; whoever
+   * cannot get a review is reported with the reason rather than failing the batch.
+   */
+  async startAll(actor: Actor, cycleId: string): Promise<StartAllResultDto> {
+    return this.dataSource.transaction(async (m) => {
+      const cycle = await this.cycles.lockOpen(m, cycleId, 'exclusive');
+      const rows = await m.query<{ id: string; employee_no: string; name: string; role_id: string; role_code: string; active: boolean }[]>(
+        `SELECT e.id, e.employee_no, e.name, e.role_id, ro.code AS role_code, e.active
+           FROM employees e JOIN roles ro ON ro.id = e.role_id
+          WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.employee_id = e.id AND r.cycle_id = $1)
+          ORDER BY e.employee_no`,
+        [cycle.id],
+      );
+      const [{ n: alreadyStarted }] = await m.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reviews WHERE cycle_id = $1', [cycle.id]);
+      const created: StartedReviewDto[] = [];
+      const skipped: SkippedEmployeeDto[] = [];
+      const pinned = new Map<string, PinnedTemplate | null>();
+      for (const e of rows) {
+        const who = { employeeId: e.id, employeeNo: e.employee_no, name: e.name };
+        if (!e.active) {
+          skipped.push({ ...who, reason: 'inactive', message: `${e.name} is deactivated` });
+          continue;
+        }
+        if (!pinned.has(e.role_id)) {
+          const published = await this.templates.currentPublished(e.role_id, m);
+          pinned.set(
+            e.role_id,
+            published && {
+              templateId: published.template.id,
+              templateVersionId: published.version.id,
+              versionNumber: published.version.number,
+              roleCode: published.role.code,
+              roleNameZh: published.role.nameZh,
+              roleNameEn: published.role.nameEn,
+              kpis: published.version.kpis,
+              bands: published.version.bands,
+            },
+          );
+        }
+        const template = pinned.get(e.role_id);
+        if (!template) {
+          skipped.push({ ...who, reason: 'no_published_template', message: `Role ${e.role_code} has no published KPI template yet` });
+          continue;
+        }
+        const review = await m.save(
+          m.create(Review, { employeeId: e.id, cycleId: cycle.id, templateVersionId: template.templateVersionId, template, inputs: {}, status: 'draft', ...scoreColumns(template, {}) }),
+        );
+        await this.audit.record(m, actor, {
+          action: 'create',
+          entity: 'review',
+          entityId: review.id,
+          after: { employeeId: e.id, cycleId: cycle.id, templateVersionId: template.templateVersionId, templateVersion: template.versionNumber, batch: 'start_all' },
+        });
+        created.push({ reviewId: review.id, ...who });
+      }
+      return { created, skipped, alreadyStarted };
+    });
+  }
+
+  /** Review progress of a cycle per department, within what the actor may see. */
+  async progressByDepartment(actor: Actor, cycleId: string): Promise<DepartmentProgress[]> {
+    await this.cycles.findById(cycleId);
+    const visible = await this.employees.visibleIds(actor);
+    const rows = await this.dataSource.query<{ department: string; not_started: number; draft: number; submitted: number; finalized: number }[]>(
+      `SELECT e.department,
+              count(*) FILTER (WHERE r.id IS NULL)::int AS not_started,
+              count(*) FILTER (WHERE r.status = 'draft')::int AS draft,
+              count(*) FILTER (WHERE r.status = 'submitted')::int AS submitted,
+              count(*) FILTER (WHERE r.status = 'finalized')::int AS finalized
+         FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
+        WHERE (e.active OR r.id IS NOT NULL) AND ($2::uuid[] IS NULL OR e.id = ANY($2::uuid[]))
+        GROUP BY e.department ORDER BY e.department`,
+      [cycleId, visible],
+    );
+    return rows.map((r) => ({
+      department: r.department,
+      notStarted: r.not_started,
+      draft: r.draft,
+      submitted: r.submitted,
+      finalized: r.finalized,
+      total: r.not_started + r.draft + r.submitted + r.finalized,
+    }));
+  }
+
+  /** Active employees in scope without a review in the cycle: who still needs one. */
+  async notStarted(actor: Actor, q: NotStartedQuery): Promise<Page<{ id: string; employeeNo: string; name: string; department: string; managerName: string | null; roleCode: string }>> {
+    await this.cycles.findById(q.cycleId);
+    const visible = await this.employees.visibleIds(actor);
+    const where = `WHERE e.active AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.employee_id = e.id AND r.cycle_id = $1)
+        AND ($2::uuid[] IS NULL OR e.id = ANY($2::uuid[])) AND ($3::text IS NULL OR e.department = $3)
+        AND ($4::text IS NULL OR e.name ILIKE '%' || $4 || '%' OR lower(e.employee_no) LIKE lower($4) || '%')`;
+    const params = [q.cycleId, visible, q.department ?? null, q.q?.trim() ? escapeLike(q.q.trim()) : null];
+    const [rows, [{ n }]] = await Promise.all([
+      this.dataSource.query<{ id: string; employee_no: string; name: string; department: string; manager_name: string | null; role_code: string }[]>(
+        `SELECT e.id, e.employee_no, e.name, e.department, m.name AS manager_name, ro.code AS role_code
+           FROM employees e JOIN roles ro ON ro.id = e.role_id LEFT JOIN employees m ON m.id = e.manager_id
+           ${where} ORDER BY e.employee_no LIMIT $5 OFFSET $6`,
+        [...params, q.pageSize, (q.page - 1) * q.pageSize],
+      ),
+      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM employees e ${where}`, params),
+    ]);
+    return {
+      items: rows.map((r) => ({ id: r.id, employeeNo: r.employee_no, name: r.name, department: r.department, managerName: r.manager_name, roleCode: r.role_code })),
+      meta: { page: q.page, pageSize: q.pageSize, total: n },
+    };
+  }
+
+  /**
+   * Everyone in the actor's reporting subtree (not the actor) with their review in the cycle, if
+   * any: a manager's view of their team. Deactivated people appear only when they have a review.
+   */
+  async teamOverview(actor: Actor, cycleId: string): Promise<TeamMember[]> {
+    await this.cycles.findById(cycleId);
+    const team = actor.employeeId ? await this.employees.subtreeIds(actor.employeeId) : [];
+    if (team.length === 0) return [];
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        employee_no: string;
+        name: string;
+        department: string;
+        active: boolean;
+        manager_name: string | null;
+        review_id: string | null;
+        status: string | null;
+        total: string | null;
+        complete: boolean | null;
+        band_key: string | null;
+        bands: PinnedTemplate['bands'] | null;
+      }[]
+    >(
+      `SELECT e.id, e.employee_no, e.name, e.department, e.active, m.name AS manager_name,
+              r.id AS review_id, r.status, r.total, r.complete, r.band_key, r.template->'bands' AS bands
+         FROM employees e LEFT JOIN employees m ON m.id = e.manager_id
+         LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
+        WHERE e.id = ANY($2::uuid[]) AND (e.active OR r.id IS NOT NULL)
+        ORDER BY e.department, e.employee_no`,
+      [cycleId, team],
+    );
+    return rows.map((r) => ({
+      employee: { id: r.id, employeeNo: r.employee_no, name: r.name, department: r.department, managerName: r.manager_name, active: r.active },
+      review: r.review_id
+        ? { id: r.review_id, status: r.status ?? 'draft', total: Number(r.total), complete: Boolean(r.complete), bandKey: r.band_key, bands: r.bands ?? [] }
+        : null,
+    }));
   }
 
   /** draft → submitted, once every KPI has its input. */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -86,6 +86,9 @@ export class UpdateReviewDto {
   @Min(1)
   version?: number;
 }
+
+/** One write for everything HR edits on a draft: every KPI input and the texts, under one version. */
+export class SaveReviewDto extends IntersectionType(PutScoresDto, UpdateReviewDto) {}
 
 export class TransitionDto {
   @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' })
@@ -211,4 +214,31 @@ export class ReviewSummaryDto {
 export class ReviewPageDto {
   @ApiProperty({ type: [ReviewSummaryDto] }) items: ReviewSummaryDto[];
   @ApiProperty({ type: PageMetaDto }) meta: PageMetaDto;
+}
+
+export class StartedReviewDto {
+  @ApiProperty() reviewId: string;
+  @ApiProperty() employeeId: string;
+  @ApiProperty() employeeNo: string;
+  @ApiProperty() name: string;
+}
+
+export const START_SKIP_REASONS = ['inactive', 'no_published_template'] as const;
+export type StartSkipReason = (typeof START_SKIP_REASONS)[number];
+
+export class SkippedEmployeeDto {
+  @ApiProperty() employeeId: string;
+  @ApiProperty() employeeNo: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: START_SKIP_REASONS }) reason: StartSkipReason;
+  @ApiProperty({ description: 'The reason, in words' }) message: string;
+}
+
+export class StartAllResultDto {
+  @ApiProperty({ type: [StartedReviewDto], description: 'Reviews created now (drafts pinning the current template of each role)' })
+  created: StartedReviewDto[];
+  @ApiProperty({ type: [SkippedEmployeeDto], description: 'Employees without a review who did not get one, and why' })
+  skipped: SkippedEmployeeDto[];
+  @ApiProperty({ description: 'Employees who already had a review in this cycle' })
+  alreadyStarted: number;
 }

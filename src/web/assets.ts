@@ -1,0 +1,62 @@
+// The pages' own CSS and JavaScript, read from templates/web/assets once at start and served from
+// memory. URLs carry a content hash (?v=…) so browsers may keep a file for a year and still never
+// run an old script against a new page.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { fontPackageDir } from '../scorecards/fonts.js';
+import { findTemplatesDir } from '../scorecards/scorecard-view.js';
+
+export interface Asset {
+  body: Buffer;
+  contentType: string;
+  hash: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+};
+
+export function webDir(): string {
+  return join(findTemplatesDir(), 'web');
+}
+
+@Injectable()
+export class WebAssets {
+  private readonly files = new Map<string, Asset>();
+
+  constructor() {
+    const dir = join(webDir(), 'assets');
+    for (const name of readdirSync(dir).sort()) {
+      const contentType = TYPES[extname(name)];
+      if (!contentType) continue;
+      const body = readFileSync(join(dir, name));
+      this.add(name, body, contentType);
+    }
+    // Chinese text must not depend on the viewer's fonts: the bundled Noto Sans SC (the PDFs' font)
+    // comes last in the CSS font stack, so browsers with a system CJK font never download it.
+    const fonts = join(fontPackageDir(), 'files');
+    for (const weight of [400, 700]) {
+      this.add(`noto-sans-sc-${weight}.woff2`, readFileSync(join(fonts, `noto-sans-sc-chinese-simplified-${weight}-normal.woff2`)), TYPES['.woff2']);
+    }
+  }
+
+  private add(name: string, body: Buffer, contentType: string): void {
+    this.files.set(name, { body, contentType, hash: createHash('sha256').update(body).digest('hex').slice(0, 16) });
+  }
+
+  get(name: string): Asset | null {
+    return this.files.get(name) ?? null;
+  }
+
+  /** The versioned URL of an asset; an unknown name is a template mistake. */
+  url(name: string): string {
+    const a = this.files.get(name);
+    if (!a) throw new Error(`No web asset ${name}`);
+    return `/assets/${name}?v=${a.hash}`;
+  }
+}

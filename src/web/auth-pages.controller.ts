@@ -1,0 +1,104 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public, SignedIn } from '../auth/access.decorator.js';
+import { tokenOf } from '../auth/auth.guard.js';
+import { AuthService } from '../auth/auth.service.js';
+import { ChangePasswordDto, LoginDto } from '../auth/dto/auth.dto.js';
+import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.js';
+import { type Actor, CurrentActor, type RequestWithActor } from '../common/actor.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { checkForm, formRefusal, str } from './forms.js';
+import { isLang, LANG_COOKIE } from './i18n.js';
+import { Pages, safeNext } from './pages.js';
+
+/** Where each role starts. */
+export function homeOf(role: string): string {
+  return role === 'manager' ? '/team' : role === 'employee' ? '/my' : '/';
+}
+
+/** Sign-in, sign-out, language and password: the pages every user meets. */
+@ApiExcludeController()
+@Controller()
+export class AuthPagesController {
+  constructor(
+    private readonly pages: Pages,
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('login')
+  @Public()
+  login(@Req() req: RequestWithActor, @Res() res: Response, @Query('next') next: unknown): void {
+    if (req.actor) return res.redirect(303, safeNext(next, homeOf(req.actor.role)));
+    this.pages.render(req, res, 'login', { email: '', next: safeNext(next, ''), errors: {}, message: null }, { title: 'login.title' });
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  async signIn(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
+    const next = safeNext(str(body, 'next'), '');
+    const { dto, errors } = await checkForm(LoginDto, { email: str(body, 'email'), password: str(body, 'password') });
+    const again = (status: number, message: string | null, fieldErrors: Record<string, string>) =>
+      this.pages.render(req, res, 'login', { email: dto.email ?? '', next, errors: fieldErrors, message }, { title: 'login.title', status });
+    if (Object.keys(errors).length > 0) return again(400, null, errors);
+    try {
+      const s = await this.auth.login(dto.email, dto.password, req.ip ?? 'unknown');
+      setSessionCookie(res, s.token, s.expiresAt, this.config.auth.cookieSecure);
+      res.redirect(303, s.user.mustChangePassword ? '/password' : safeNext(next, homeOf(s.user.role)));
+    } catch (err) {
+      const refusal = formRefusal(err);
+      const t = this.pages.t(req);
+      if (refusal.status === 429) res.setHeader('Retry-After', String(/(\d+) s/.exec(refusal.message)?.[1] ?? 60));
+      again(refusal.status, refusal.status === 401 ? t('login.wrong') : refusal.status === 429 ? t('login.throttled') : refusal.message, refusal.errors);
+    }
+  }
+
+  @Post('logout')
+  @Public()
+  async logout(@Req() req: RequestWithActor, @Res() res: Response): Promise<void> {
+    const token = tokenOf(req);
+    if (token) await this.auth.logout(token);
+    clearSessionCookie(res);
+    this.pages.redirect(res, '/login', 'signedOut');
+  }
+
+  /** Remembered for a year in a cookie; not personal, so not tied to the account. */
+  @Post('lang')
+  @Public()
+  setLang(@Res() res: Response, @Body() body: Record<string, unknown>): void {
+    const lang = str(body, 'lang');
+    if (isLang(lang)) res.cookie(LANG_COOKIE, lang, { sameSite: 'lax', secure: this.config.auth.cookieSecure, path: '/', maxAge: 365 * 24 * 3600_000, httpOnly: true });
+    res.redirect(303, safeNext(str(body, 'next')));
+  }
+
+  @Get('password')
+  @SignedIn()
+  password(@Req() req: RequestWithActor, @Res() res: Response): void {
+    this.pages.render(req, res, 'password', { errors: {}, message: null, forced: this.mustChange(req) }, { title: 'password.title' });
+  }
+
+  @Post('password')
+  @SignedIn()
+  @HttpCode(200)
+  async changePassword(@CurrentActor() actor: Actor, @Req() req: RequestWithActor, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
+    const { dto, errors } = await checkForm(ChangePasswordDto, { currentPassword: str(body, 'currentPassword'), newPassword: str(body, 'newPassword') });
+    const t = this.pages.t(req);
+    if (!errors.newPassword && dto.newPassword !== str(body, 'confirmPassword')) errors.confirmPassword = t('password.mismatch');
+    const again = (status: number, message: string | null, fieldErrors: Record<string, string>) =>
+      this.pages.render(req, res, 'password', { errors: fieldErrors, message, forced: this.mustChange(req) }, { title: 'password.title', status });
+    if (Object.keys(errors).length > 0) return again(400, null, errors);
+    try {
+      await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword, tokenOf(req) ?? '');
+      this.pages.redirect(res, homeOf(actor.role), 'passwordChanged');
+    } catch (err) {
+      const refusal = formRefusal(err);
+      again(refusal.status, refusal.message, refusal.errors);
+    }
+  }
+
+  private mustChange(req: RequestWithActor): boolean {
+    return Boolean((req.actor as (Actor & { mustChangePassword?: boolean }) | undefined)?.mustChangePassword);
+  }
+}

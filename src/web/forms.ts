@@ -1,0 +1,48 @@
+// Page forms are checked with the API's own DTO classes, so a rule lives in one place; the
+// difference is only what happens on a mistake: the form comes back with messages beside the
+// fields and everything typed still in it, instead of a JSON error.
+import { HttpException } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { ApiError } from '../common/errors.js';
+import type { FieldErrorDto } from '../common/error-response.dto.js';
+import { flattenValidationErrors } from '../common/validation.js';
+
+export type FieldErrors = Record<string, string>;
+
+export interface FormResult<T> {
+  dto: T;
+  /** field → first message; empty when the form is valid. */
+  errors: FieldErrors;
+}
+
+export function toFieldErrors(list: FieldErrorDto[] | undefined): FieldErrors {
+  const out: FieldErrors = {};
+  for (const e of list ?? []) if (!Object.hasOwn(out, e.field)) out[e.field] = e.message;
+  return out;
+}
+
+/** Validates a form body against a DTO class with the same options as the API's pipe. */
+export async function checkForm<T extends object>(cls: new () => T, body: unknown): Promise<FormResult<T>> {
+  const dto = plainToInstance(cls, body ?? {});
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  return { dto, errors: toFieldErrors(flattenValidationErrors(errors)) };
+}
+
+/**
+ * A service refusal a form can show (400 with field messages, 409, 429); anything else is
+ * rethrown to the error page.
+ */
+export function formRefusal(err: unknown): { status: number; message: string; errors: FieldErrors } {
+  if (err instanceof ApiError && [400, 401, 409, 429].includes(err.getStatus())) {
+    return { status: err.getStatus(), message: err.message, errors: toFieldErrors(err.fieldErrors) };
+  }
+  if (err instanceof HttpException && err.getStatus() === 400) return { status: 400, message: err.message, errors: {} };
+  throw err;
+}
+
+/** Form fields arrive as strings; empty means "not given". */
+export function str(body: unknown, key: string): string {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v : '';
+}

@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PasswordChangeRequired } from '../auth/auth.guard.js';
+import { CsrfRejected } from '../auth/csrf.js';
+import type { ErrorResponseDto } from '../common/error-response.dto.js';
+import type { HtmlErrorRenderer } from '../common/html-errors.js';
+import { Pages } from './pages.js';
+
+const KINDS: Record<number, string> = { 400: 'badRequest', 403: 'forbidden', 404: 'notFound', 409: 'conflict', 413: 'badRequest', 415: 'badRequest', 429: 'tooMany' };
+
+/**
+ * Errors of page routes (and of paths no route serves) as pages a person can act on: sign in,
+ * change the password, or a short explanation with a way back. Never a stack trace; a 404 never
+ * says whether the thing exists (out of scope looks the same as missing, as in the API).
+ */
+@Injectable()
+export class PageErrors implements HtmlErrorRenderer {
+  private readonly logger = new Logger('Pages');
+
+  constructor(private readonly pages: Pages) {}
+
+  render(req: Request, res: Response, error: ErrorResponseDto, exception: unknown): void {
+    const status = error.statusCode;
+    if (status === 401) {
+      // Come back to the page after signing in; after a failed post, to where the form was.
+      const next = req.method === 'GET' ? req.originalUrl : (req.get('referer') ? new URL(req.get('referer') ?? '/', 'http://x').pathname : '/');
+      res.redirect(303, `/login?next=${encodeURIComponent(next)}`);
+      return;
+    }
+    if (exception instanceof PasswordChangeRequired) {
+      res.redirect(303, '/password');
+      return;
+    }
+    const kind = status >= 500 ? 'serverError' : (KINDS[status] ?? 'generic');
+    // Only messages written for people: validation and conflict messages from the services.
+    // Not 404 (it would echo ids), not 5xx (internal).
+    const detail = status === 400 || status === 409 || status === 429 ? error.message : null;
+    try {
+      this.pages.render(
+        req,
+        res,
+        'error',
+        { status, kind, detail, csrfExpired: exception instanceof CsrfRejected, fieldErrors: status === 400 ? (error.errors ?? []) : [] },
+        { title: `errors.${kind}.title`, status },
+      );
+    } catch (err) {
+      // The error page itself failed (a template bug): plain text, still no internals.
+      this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      if (!res.headersSent) res.status(status).type('text/plain').send(`${status} ${error.error}`);
+    }
+  }
+}

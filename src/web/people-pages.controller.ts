@@ -1,0 +1,88 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Allow } from '../auth/access.decorator.js';
+import { type Actor, CurrentActor } from '../common/actor.js';
+import { CyclesService } from '../cycles/cycles.service.js';
+import { ReviewQueryDto } from '../reviews/dto/review.dto.js';
+import { ReviewsService } from '../reviews/reviews.service.js';
+import type { RatingBand } from '../scoring/types.js';
+import { bandChartSvg } from './band-chart.js';
+import { checkForm } from './forms.js';
+import { pickCycle } from './hr-pages.controller.js';
+import { Pages } from './pages.js';
+
+/** A manager's team in one cycle, and anyone's own finalized reviews. */
+@ApiExcludeController()
+@Controller()
+export class PeoplePagesController {
+  constructor(
+    private readonly pages: Pages,
+    private readonly cycles: CyclesService,
+    private readonly reviews: ReviewsService,
+  ) {}
+
+  @Get('team')
+  @Allow('manager')
+  async team(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Query('cycleId') cycleId: unknown): Promise<void> {
+    const cycles = await this.cycles.list({});
+    const cycle = pickCycle(cycles, cycleId);
+    const members = cycle ? await this.reviews.teamOverview(actor, cycle.id) : [];
+    const lang = this.pages.lang(req);
+    const t = this.pages.t(req);
+    const label = (b: RatingBand) => (lang === 'zh-CN' ? b.labelZh : b.labelEn);
+    // Bands come from each review's pinned template; the same key means the same band.
+    const bands = new Map<string, RatingBand>();
+    for (const m of members) for (const b of m.review?.bands ?? []) if (!bands.has(b.key)) bands.set(b.key, b);
+    const counts = new Map<string, number>();
+    for (const m of members) if (m.review?.complete && m.review.bandKey) counts.set(m.review.bandKey, (counts.get(m.review.bandKey) ?? 0) + 1);
+    const ordered = [...bands.values()].sort((a, b) => b.min - a.min);
+    const rated = [...counts.values()].reduce((a, b) => a + b, 0);
+    this.pages.render(
+      req,
+      res,
+      'team',
+      {
+        cycle,
+        cycles: cycles.map((c) => ({ id: c.id, name: c.name, status: c.status, selected: c.id === cycle?.id })),
+        members: members.map((m) => ({
+          ...m,
+          bandLabel: m.review?.complete && m.review.bandKey && bands.has(m.review.bandKey) ? label(bands.get(m.review.bandKey) as RatingBand) : null,
+          pdf: m.review ? `/api/reviews/${m.review.id}/scorecard.pdf?lang=${lang}` : null,
+        })),
+        chart: rated > 0 ? bandChartSvg(ordered.map((b) => ({ label: label(b), count: counts.get(b.key) ?? 0 })), { title: t('team.chartTitle') }) : null,
+        summary: {
+          rated,
+          incomplete: members.filter((m) => m.review && !m.review.complete).length,
+          notStarted: members.filter((m) => !m.review).length,
+        },
+      },
+      { title: 'team.title' },
+    );
+  }
+
+  @Get('my')
+  @Allow('employee', 'manager')
+  async mine(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const lang = this.pages.lang(req);
+    let items: unknown[] = [];
+    if (actor.employeeId) {
+      const { dto } = await checkForm(ReviewQueryDto, { employeeId: actor.employeeId, status: 'finalized', pageSize: '200' });
+      const page = await this.reviews.list(actor, dto);
+      // Each needs its acknowledgement and band: a handful of reviews per person, read one by one.
+      const full = await Promise.all(page.items.map((r) => this.reviews.get(actor, r.id)));
+      items = full.map((r) => ({
+        id: r.id,
+        cycleName: r.cycle.name,
+        period: `${r.cycle.periodStart} – ${r.cycle.periodEnd}`,
+        total: r.total,
+        band: r.band,
+        finalizedAt: r.finalizedAt,
+        acknowledgedAt: r.acknowledgedAt,
+        version: r.version,
+        pdf: `/api/reviews/${r.id}/scorecard.pdf?lang=${lang}`,
+      }));
+    }
+    this.pages.render(req, res, 'my', { items }, { title: 'my.title' });
+  }
+}

@@ -1,0 +1,345 @@
+// The review entry page: live scores while typing (ScorecardScoring, from scoring.js), saving
+// through the API with the version that was read, and a conflict view when someone else saved in
+// between that keeps everything typed. No inline handlers: the CSP allows scripts from files only.
+(function () {
+  'use strict';
+  var dataEl = document.getElementById('page-data');
+  var form = document.getElementById('review-form');
+  if (!dataEl || !form || form.getAttribute('data-editable') !== 'true' || !window.ScorecardScoring) return;
+  var data = JSON.parse(dataEl.textContent);
+  var S = data.strings;
+  var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
+  var scoring = window.ScorecardScoring;
+  var state = { version: data.version, read: data.read, dirty: false, busy: false };
+  var TEXTS = ['strengths', 'challenges', 'developmentPlan', 'hrNotes'];
+
+  function fmt(pattern, vars) {
+    return pattern.replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m; });
+  }
+  function $(id) { return document.getElementById(id); }
+  function nameOf(kpi) { return data.lang === 'zh-CN' ? kpi.nameZh : kpi.nameEn; }
+  function fixed2(n) { return typeof n === 'number' && isFinite(n) ? n.toFixed(2) : '—'; }
+
+  // People type numbers as they see them: "2,300,000", "98.5", full-width digits from a Chinese IME.
+  function parseNumber(raw) {
+    var s = String(raw)
+      .replace(/[\uFF10-\uFF19]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); })
+      .replace(/\uFF0E/g, '.')
+      .replace(/[\s,\uFF0C_]/g, '');
+    if (s === '') return { value: null };
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(s)) return { error: S.notANumber };
+    return { value: Number(s) };
+  }
+
+  function field(kind, key) { return $(kind + '-' + key); }
+
+  // What the form holds now: entries in template order (so an API error's index names the KPI).
+  function readForm() {
+    var errors = {};
+    var entries = data.kpis.map(function (k) {
+      var entry = { kpiKey: k.key, comment: field('comment', k.key).value };
+      if (k.rule.type === 'rating') {
+        var r = field('rating', k.key).value;
+        entry.rating = r === '' ? null : Number(r);
+      } else {
+        var a = parseNumber(field('actual', k.key).value);
+        var t = parseNumber(field('target', k.key).value);
+        if (a.error) errors[k.key] = a.error;
+        else if (t.error) errors[k.key] = t.error;
+        else if (t.value !== null && t.value < 0) errors[k.key] = S.negativeTarget;
+        entry.actual = a.error ? null : a.value;
+        entry.target = t.error ? null : t.value;
+      }
+      return entry;
+    });
+    var texts = {};
+    TEXTS.forEach(function (name) {
+      var el = document.querySelector('[data-text="' + name + '"]');
+      if (el) texts[name] = el.value;
+    });
+    return { entries: entries, texts: texts, errors: errors };
+  }
+
+  function showFieldError(key, message) {
+    var row = form.querySelector('tr[data-kpi="' + key + '"]');
+    var err = $('err-' + key);
+    if (!row || !err) return;
+    row.classList.toggle('has-error', Boolean(message));
+    err.textContent = message || '';
+    err.hidden = !message;
+    row.querySelectorAll('input[data-field="actual"], input[data-field="target"], select').forEach(function (el) {
+      if (message) el.setAttribute('aria-invalid', 'true');
+      else el.removeAttribute('aria-invalid');
+    });
+  }
+
+  function showTextError(name, message) {
+    var err = $('err-text-' + name);
+    if (!err) return;
+    err.textContent = message || '';
+    err.hidden = !message;
+  }
+
+  // Live scores: the same rules as the server, recomputed on every keystroke.
+  function recompute(keepErrors) {
+    var current = readForm();
+    var inputs = {};
+    current.entries.forEach(function (e) { inputs[e.kpiKey] = e; });
+    var result = scoring.scoreReview(data.kpis, inputs, data.bands);
+    result.kpis.forEach(function (s) {
+      var row = form.querySelector('tr[data-kpi="' + s.key + '"]');
+      row.querySelector('[data-score]').textContent = fixed2(s.score);
+      row.querySelector('[data-points]').textContent = fixed2(s.points);
+    });
+    // At load the server's messages (e.g. why a submit was refused) stay until the field is edited.
+    if (!keepErrors) data.kpis.forEach(function (k) { showFieldError(k.key, current.errors[k.key]); });
+    $('total').textContent = fixed2(result.total);
+    $('total-cell').textContent = fixed2(result.total);
+    $('band').textContent = result.band ? (data.lang === 'zh-CN' ? result.band.labelZh : result.band.labelEn) : '—';
+    var names = result.missing.map(function (key) { return nameOf(data.kpis.filter(function (k) { return k.key === key; })[0]); });
+    $('missing').textContent = result.complete ? S.complete : fmt(S.missing, { list: names.join(S.listSeparator) });
+    return current;
+  }
+
+  function setState(text) { $('save-state').textContent = text; }
+
+  function markDirty() {
+    state.dirty = true;
+    setState(S.unsaved);
+  }
+
+  form.addEventListener('input', function () { recompute(); markDirty(); });
+  form.addEventListener('change', function () { recompute(); markDirty(); });
+  window.addEventListener('beforeunload', function (event) {
+    if (state.dirty) {
+      event.preventDefault();
+      event.returnValue = '';
+    }
+  });
+
+  function snapshotOf(review) {
+    var entries = {};
+    review.kpis.forEach(function (k) {
+      entries[k.key] = { actual: k.input.actual, target: k.input.target, rating: k.input.rating, comment: k.input.comment || '' };
+    });
+    return { entries: entries, strengths: review.strengths, challenges: review.challenges, developmentPlan: review.developmentPlan, hrNotes: review.hrNotes || '' };
+  }
+
+  function request(method, url, body) {
+    return fetch(url, {
+      method: method,
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (res) {
+      return res.text().then(function (text) {
+        var json = null;
+        try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+        return { status: res.status, body: json };
+      });
+    });
+  }
+
+  function applySaved(review) {
+    state.version = review.version;
+    state.read = snapshotOf(review);
+    state.dirty = false;
+    var submitVersion = document.querySelector('#submit-form input[name="version"]');
+    if (submitVersion) submitVersion.value = String(review.version);
+    // The server's numbers are the record; they match the live ones (same rules), and are shown as saved.
+    review.kpis.forEach(function (k) {
+      var row = form.querySelector('tr[data-kpi="' + k.key + '"]');
+      row.querySelector('[data-score]').textContent = fixed2(k.score);
+      row.querySelector('[data-points]').textContent = fixed2(k.points);
+    });
+    $('total').textContent = fixed2(review.total);
+    $('total-cell').textContent = fixed2(review.total);
+    setState(fmt(S.saved, { time: new Date().toLocaleTimeString(data.lang) }));
+  }
+
+  function showApiErrors(body, sent) {
+    (body && body.errors ? body.errors : []).forEach(function (e) {
+      var m = /^entries\[(\d+)\]/.exec(e.field);
+      if (m && sent.entries[Number(m[1])]) showFieldError(sent.entries[Number(m[1])].kpiKey, e.message);
+      else if (/^entries\.(\w+)$/.test(e.field)) showFieldError(e.field.slice(8), e.message);
+      else if (TEXTS.indexOf(e.field) >= 0) showTextError(e.field, e.message);
+    });
+  }
+
+  function save() {
+    if (state.busy) return Promise.resolve(false);
+    var current = recompute();
+    TEXTS.forEach(function (n) { showTextError(n, ''); });
+    if (Object.keys(current.errors).length > 0) {
+      setState(S.fixFirst);
+      return Promise.resolve(false);
+    }
+    state.busy = true;
+    setState(S.saving);
+    var body = { version: state.version, entries: current.entries };
+    Object.keys(current.texts).forEach(function (k) { body[k] = current.texts[k]; });
+    return request('PUT', '/api/reviews/' + data.id, body)
+      .then(function (res) {
+        if (res.status === 200) {
+          hideConflict();
+          applySaved(res.body);
+          return true;
+        }
+        if (res.status === 409 && res.body && res.body.details && res.body.details.currentVersion !== undefined) {
+          return showConflict().then(function () { return false; });
+        }
+        if (res.status === 401) {
+          setStateLink(S.signedOut, '/login?next=' + encodeURIComponent(location.pathname));
+          return false;
+        }
+        if (res.status === 403 && res.body && /X-CSRF-Token/.test(res.body.message || '')) {
+          setState(S.csrf);
+          return false;
+        }
+        showApiErrors(res.body, body);
+        setState(fmt(S.saveFailed, { message: res.body && res.body.message ? res.body.message : String(res.status) }));
+        return false;
+      })
+      .catch(function () {
+        setState(S.network);
+        return false;
+      })
+      .then(function (ok) {
+        state.busy = false;
+        return ok;
+      });
+  }
+
+  function setStateLink(text, href) {
+    var el = $('save-state');
+    el.textContent = text + ' ';
+    var a = document.createElement('a');
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    a.textContent = S.signIn;
+    el.appendChild(a);
+  }
+
+  // ---- conflicts ----
+  function show(v) { return v === null || v === undefined || v === '' ? S.empty : String(v); }
+  function yoursOf(current) {
+    var entries = {};
+    current.entries.forEach(function (e) {
+      entries[e.kpiKey] = { actual: e.actual, target: e.target, rating: e.rating, comment: e.comment };
+    });
+    return { entries: entries, texts: current.texts };
+  }
+
+  function changes(read, theirs, yours) {
+    var rows = [];
+    data.kpis.forEach(function (k) {
+      var a = read.entries[k.key] || {};
+      var b = theirs.entries[k.key] || {};
+      var y = yours.entries[k.key] || {};
+      var fields = k.rule.type === 'rating' ? ['rating', 'comment'] : ['actual', 'target', 'comment'];
+      fields.forEach(function (f) {
+        if (show(a[f]) !== show(b[f])) {
+          var label = { actual: S.fieldActual, target: S.fieldTarget, rating: S.fieldRating, comment: S.fieldComment }[f];
+          rows.push([fmt(label, { kpi: nameOf(k) }), show(a[f]), show(b[f]), show(y[f])]);
+        }
+      });
+    });
+    TEXTS.forEach(function (name) {
+      if (name in yours.texts && show(read[name]) !== show(theirs[name])) rows.push([S[name], show(read[name]), show(theirs[name]), show(yours.texts[name])]);
+    });
+    return rows;
+  }
+
+  function hideConflict() {
+    var box = $('conflict');
+    box.hidden = true;
+    box.textContent = '';
+  }
+
+  function showConflict() {
+    return request('GET', '/api/reviews/' + data.id).then(function (res) {
+      if (res.status !== 200) {
+        setState(fmt(S.saveFailed, { message: String(res.status) }));
+        return;
+      }
+      var theirs = res.body;
+      var theirSnapshot = snapshotOf(theirs);
+      var current = readForm();
+      var rows = changes(state.read, theirSnapshot, yoursOf(current));
+      var box = $('conflict');
+      box.textContent = '';
+      var h = document.createElement('h2');
+      h.textContent = S.conflictTitle;
+      box.appendChild(h);
+      var p = document.createElement('p');
+      p.textContent = theirs.status !== 'draft' ? fmt(S.notDraft, { status: theirs.status }) : rows.length ? S.conflictText : S.conflictNone;
+      box.appendChild(p);
+      if (rows.length) {
+        var wrap = document.createElement('div');
+        wrap.className = 'table-wrap';
+        var table = document.createElement('table');
+        var head = table.createTHead().insertRow();
+        [S.colField, S.colWhenOpened, S.colTheirs, S.colYours].forEach(function (label) {
+          var th = document.createElement('th');
+          th.textContent = label;
+          head.appendChild(th);
+        });
+        var tbody = table.createTBody();
+        rows.forEach(function (r) {
+          var tr = tbody.insertRow();
+          r.forEach(function (cell) { tr.insertCell().textContent = cell; });
+        });
+        wrap.appendChild(table);
+        box.appendChild(wrap);
+      }
+      var actions = document.createElement('div');
+      actions.className = 'actions';
+      if (theirs.status === 'draft') {
+        var keep = document.createElement('button');
+        keep.type = 'button';
+        keep.className = 'primary';
+        keep.id = 'keep-mine';
+        keep.textContent = S.keepMine;
+        keep.addEventListener('click', function () {
+          // Deliberately writing over theirs: from now on "what I read" is their version.
+          state.version = theirs.version;
+          state.read = theirSnapshot;
+          save();
+        });
+        actions.appendChild(keep);
+      }
+      var take = document.createElement('button');
+      take.type = 'button';
+      take.id = 'take-theirs';
+      take.textContent = S.takeTheirs;
+      take.addEventListener('click', function () {
+        state.dirty = false;
+        location.reload();
+      });
+      actions.appendChild(take);
+      box.appendChild(actions);
+      box.hidden = false;
+      setState(S.conflictTitle);
+      box.scrollIntoView({ block: 'start' });
+    });
+  }
+
+  $('save').addEventListener('click', function () { save(); });
+
+  var submitButton = $('submit-review');
+  var submitForm = $('submit-form');
+  if (submitButton && submitForm) {
+    submitButton.addEventListener('click', function () {
+      var go = function () {
+        if (!window.confirm(submitButton.getAttribute('data-confirm'))) return;
+        state.dirty = false;
+        submitForm.submit();
+      };
+      if (state.dirty) save().then(function (ok) { if (ok) go(); });
+      else go();
+    });
+  }
+
+  recompute(true);
+})();

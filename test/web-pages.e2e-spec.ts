@@ -1,0 +1,389 @@
+// The pages over plain HTTP (no browser): sign-in and the shared session cookie, CSRF, language,
+// error pages, escaping, forced password change and the start-all action.
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Response } from 'supertest';
+import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import { ReviewsService } from '../src/reviews/reviews.service.js';
+import { createEmployee, createReview, fullAccountManagerEntries, recordStatuses, seedOpenCycle } from './fixtures.js';
+import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
+
+/** name=value of each Set-Cookie, and the full header lines. */
+function cookiesOf(res: Response): { pairs: Record<string, string>; lines: string[] } {
+  const lines = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const pairs: Record<string, string> = {};
+  for (const line of lines) {
+    const [pair] = line.split(';');
+    const [name, ...rest] = pair.split('=');
+    pairs[name] = rest.join('=');
+  }
+  return { pairs, lines };
+}
+
+/** A browser-like client: keeps cookies, sends the CSRF token the last page gave it. */
+class Browser {
+  cookies: Record<string, string> = {};
+  csrf = '';
+  constructor(private readonly t: TestApp) {}
+
+  private header(): string {
+    return Object.entries(this.cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+  }
+
+  private keep(res: Response): Response {
+    for (const [k, v] of Object.entries(cookiesOf(res).pairs)) {
+      if (v === '') delete this.cookies[k];
+      else this.cookies[k] = v;
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.text ?? '');
+    if (m) this.csrf = m[1];
+    return res;
+  }
+
+  // English unless a test says otherwise (without a choice or a browser preference, pages are in the default, Chinese).
+  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return this.keep(await this.t.http.get(path).set('Cookie', this.header()).set({ 'Accept-Language': 'en', ...headers }));
+  }
+
+  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+    return this.keep(await this.t.http.post(path).set('Cookie', this.header()).set({ 'Accept-Language': 'en', ...headers }).type('form').send({ _csrf: this.csrf, ...form }));
+  }
+
+  async signIn(email: string, password: string): Promise<Response> {
+    await this.get('/login');
+    return this.post('/login', { email, password });
+  }
+}
+
+describe('pages over HTTP', () => {
+  let t: TestApp;
+  let statuses: { method: string; url: string; status: number }[];
+  let review: ReviewDto;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    statuses = recordStatuses(t);
+    const cycle = await seedOpenCycle(t);
+    const e = await createEmployee(t, 'account_manager', { name: '<img src=x onerror=alert(1)>' });
+    review = await createReview(t, e.id, cycle.id);
+  });
+  afterAll(async () => {
+    // Only the one 500 provoked on purpose below.
+    expect(statuses.filter((s) => s.status >= 500).map((s) => s.url)).toEqual([`/reviews/${review.id}`]);
+    await t.close();
+  });
+
+  describe('signing in', () => {
+    it('gives a fresh browser a CSRF cookie and the same token in the form', async () => {
+      const res = await t.http.get('/login').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      const { pairs, lines } = cookiesOf(res);
+      expect(pairs.scorecard_csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(lines.find((l) => l.startsWith('scorecard_csrf='))).toMatch(/HttpOnly; SameSite=Lax/i);
+      expect(res.text).toContain(`name="_csrf" value="${pairs.scorecard_csrf}"`);
+      expect(res.headers['cache-control']).toBe('no-store');
+    });
+
+    it('sets the same session cookie as the API and goes to the start page', async () => {
+      const b = new Browser(t);
+      const res = await b.signIn('hr@test.example', TEST_PASSWORD);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/');
+      const session = cookiesOf(res).lines.find((l) => l.startsWith('scorecard_session='));
+      expect(session).toMatch(/HttpOnly/i);
+      expect(session).toMatch(/SameSite=Lax/i);
+      expect(session).toMatch(/Path=\//);
+      const me = await t.http.get('/api/auth/me').set('Cookie', `scorecard_session=${b.cookies.scorecard_session}`).expect(200);
+      expect(me.body).toMatchObject({ email: 'hr@test.example', role: 'hr' });
+    });
+
+    it('returns to the page asked for, but never to another site', async () => {
+      const b = new Browser(t);
+      await b.get('/login?next=%2Freviews');
+      expect((await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD, next: '/reviews' })).headers.location).toBe('/reviews');
+      const c = new Browser(t);
+      await c.get('/login');
+      for (const next of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
+        expect((await c.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD, next })).headers.location).toBe('/');
+      }
+    });
+
+    it('says "wrong email or password" beside a kept email, never echoing the password', async () => {
+      const b = new Browser(t);
+      await b.get('/login');
+      const res = await b.post('/login', { email: 'hr@test.example', password: 'not-the-password' });
+      expect(res.status).toBe(401);
+      expect(res.text).toContain('Wrong email or password.');
+      expect(res.text).toContain('value="hr@test.example"');
+      expect(res.text).not.toContain('not-the-password');
+      expect(b.cookies.scorecard_session).toBeUndefined();
+    });
+
+    it('sends someone who is not signed in to the sign-in page, and back afterwards', async () => {
+      const res = await t.http.get(`/reviews/${review.id}`).expect(303);
+      expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(`/reviews/${review.id}`)}`);
+    });
+
+    it('makes a user with a temporary password choose a new one first', async () => {
+      const email = 'fresh@web.example';
+      await t.http.post('/api/users').set(t.as('admin')).send({ email, role: 'hr', password: 'temporary-pass-9' }).expect(201);
+      const b = new Browser(t);
+      const res = await b.signIn(email, 'temporary-pass-9');
+      expect(res.headers.location).toBe('/password');
+      expect((await b.get('/')).headers.location).toBe('/password');
+      const page = await b.get('/password');
+      expect(page.text).toContain('Your password was set by an administrator');
+      const mismatch = await b.post('/password', { currentPassword: 'temporary-pass-9', newPassword: 'brand-new-pass-1', confirmPassword: 'other-pass-123' });
+      expect(mismatch.status).toBe(400);
+      expect(mismatch.text).toContain('The two new passwords differ.');
+      const done = await b.post('/password', { currentPassword: 'temporary-pass-9', newPassword: 'brand-new-pass-1', confirmPassword: 'brand-new-pass-1' });
+      expect(done.status).toBe(303);
+      expect(done.headers.location).toBe('/?notice=passwordChanged');
+      expect((await b.get('/')).status).toBe(200);
+    });
+
+    it('signs out: the session ends and the cookie is cleared', async () => {
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      const token = b.cookies.scorecard_session;
+      await b.get('/');
+      const res = await b.post('/logout', {});
+      expect(res.headers.location).toBe('/login?notice=signedOut');
+      expect(b.cookies.scorecard_session).toBeUndefined();
+      await t.http.get('/api/auth/me').set('Cookie', `scorecard_session=${token}`).expect(401);
+    });
+  });
+
+  describe('CSRF', () => {
+    it('refuses a page form without the token, or with another token, with a page that says what to do', async () => {
+      const b = new Browser(t);
+      await b.get('/login');
+      b.csrf = '';
+      const missing = await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD });
+      expect(missing.status).toBe(403);
+      expect(missing.headers['content-type']).toMatch(/^text\/html/);
+      expect(missing.text).toContain('This form has expired or did not come from this site');
+      b.csrf = 'x'.repeat(43);
+      expect((await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD })).status).toBe(403);
+      expect(b.cookies.scorecard_session).toBeUndefined();
+    });
+
+    it('refuses a page form posted from another origin even with the token', async () => {
+      const b = new Browser(t);
+      await b.get('/login');
+      const res = await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD }, { Origin: 'https://evil.example' });
+      expect(res.status).toBe(403);
+    });
+
+    it('refuses a sign-in posted to the API from another site (login CSRF), not from this one or a plain client', async () => {
+      const form = { email: 'hr@test.example', password: TEST_PASSWORD };
+      const evil = await t.http.post('/api/auth/login').set('Origin', 'https://evil.example').type('form').send(form);
+      expect(evil.status).toBe(403);
+      expect(cookiesOf(evil).pairs.scorecard_session).toBeUndefined();
+      await t.http.post('/api/auth/login').set('Origin', t.url).send(form).expect(200);
+      await t.http.post('/api/auth/login').send(form).expect(200);
+    });
+
+    it('makes cookie-authenticated API writes repeat the token in X-CSRF-Token; bearer clients need nothing', async () => {
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      const cookie = `scorecard_session=${b.cookies.scorecard_session}; scorecard_csrf=${b.cookies.scorecard_csrf}`;
+      const body = { version: 999, entries: [] };
+      const refused = await t.http.put(`/api/reviews/${review.id}`).set('Cookie', cookie).send(body).expect(403);
+      expect(refused.headers['content-type']).toMatch(/^application\/json/);
+      expect(refused.body.message).toMatch(/X-CSRF-Token/);
+      // With the header the request gets through to the service (which finds the version stale).
+      await t.http.put(`/api/reviews/${review.id}`).set('Cookie', cookie).set('X-CSRF-Token', b.cookies.scorecard_csrf).send(body).expect(409);
+      await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send(body).expect(409);
+      // Reading needs no token.
+      await t.http.get(`/api/reviews/${review.id}`).set('Cookie', cookie).expect(200);
+    });
+  });
+
+  describe('language', () => {
+    it('follows the browser until a language is chosen, then remembers the choice in a cookie', async () => {
+      // Neither choice nor preference: the configured default (DEFAULT_LANG, zh-CN).
+      expect((await t.http.get('/login').expect(200)).text).toContain('<h1>登录</h1>');
+      const zh = await t.http.get('/login').set('Accept-Language', 'zh-CN,zh;q=0.9,en;q=0.8').expect(200);
+      expect(zh.text).toContain('<html lang="zh-CN">');
+      expect(zh.text).toContain('<h1>登录</h1>');
+      const en = await t.http.get('/login').set('Accept-Language', 'en-GB,en;q=0.9').expect(200);
+      expect(en.text).toContain('<h1>Sign in</h1>');
+
+      const b = new Browser(t);
+      await b.get('/login', { 'Accept-Language': 'en' });
+      const set = await b.post('/lang', { lang: 'zh-CN', next: '/login' });
+      expect(set.status).toBe(303);
+      expect(set.headers.location).toBe('/login');
+      expect(cookiesOf(set).lines.find((l) => l.startsWith('scorecard_lang='))).toMatch(/Max-Age=31536000/);
+      const after = await b.get('/login', { 'Accept-Language': 'en' });
+      expect(after.text).toContain('<h1>登录</h1>');
+    });
+
+    it('shows every signed-in page in the chosen language, Chinese included', async () => {
+      const b = new Browser(t);
+      b.cookies.scorecard_lang = 'zh-CN';
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      const page = await b.get(`/reviews/${review.id}`);
+      expect(page.text).toContain('保存');
+      expect(page.text).toContain('销售业绩完成情况');
+      expect(page.text).not.toContain('>Save<');
+    });
+  });
+
+  describe('error pages', () => {
+    it('answers an unknown page with a not-found page, and an unknown API path with JSON', async () => {
+      const page = await t.http.get('/no/such/page').set('Accept-Language', 'en').expect(404);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.text).toContain('Page not found');
+      const api = await t.http.get('/api/no/such/thing').expect(404);
+      expect(api.headers['content-type']).toMatch(/^application\/json/);
+    });
+
+    it('turns a failure inside a page into a friendly page without internals', async () => {
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      const spy = jest.spyOn(t.app.get(ReviewsService), 'get').mockRejectedValueOnce(new Error('boom in secret-module.ts:42'));
+      try {
+        const res = await b.get(`/reviews/${review.id}`);
+        expect(res.status).toBe(500);
+        expect(res.text).toContain('Something went wrong on our side');
+        expect(res.text).not.toContain('boom');
+        expect(res.text).not.toContain('secret-module');
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('tells a signed-in user without the role that the page is not for them', async () => {
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      const res = await b.get('/admin/users');
+      expect(res.status).toBe(403);
+      expect(res.text).toContain('Not for your role');
+    });
+  });
+
+  describe('what pages send', () => {
+    it('escapes names from the data, and runs no inline script', async () => {
+      const b = new Browser(t);
+      await b.signIn('admin@test.example', 'admin-password-1');
+      for (const path of ['/', '/reviews', `/reviews/${review.id}`, '/admin/templates', '/admin/users']) {
+        const res = await b.get(path);
+        expect([path, res.status]).toEqual([path, 200]);
+        expect(res.text).not.toContain('<img src=x');
+        for (const tag of res.text.match(/<script\b[^>]*>/g) ?? []) expect([path, tag]).toEqual([path, expect.stringMatching(/ src="\/assets\/|type="application\/json"/)]);
+        expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
+        expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+      }
+      const list = await b.get('/reviews');
+      expect(list.text).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    });
+
+    it('serves its assets with a content hash and a long cache only for the current hash', async () => {
+      const page = await t.http.get('/login').expect(200);
+      const css = /href="(\/assets\/app\.css\?v(?:=|&#x3D;)([0-9a-f]{16}))"/.exec(page.text);
+      expect(css).not.toBeNull();
+      const hash = css?.[2] ?? '';
+      const res = await t.http.get(`/assets/app.css?v=${hash}`).expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/css/);
+      expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect((await t.http.get('/assets/app.css').expect(200)).headers['cache-control']).toBe('no-cache');
+      await t.http.get('/assets/app.css').set('If-None-Match', `"${hash}"`).expect(304);
+      await t.http.get('/assets/nope.js').expect(404);
+    });
+  });
+
+  describe('review actions from plain forms', () => {
+    it('refuses to submit with KPIs missing and marks each of them on the page', async () => {
+      const cycle = await seedOpenCycle(t);
+      const e = await createEmployee(t);
+      const r = await createReview(t, e.id, cycle.id);
+      await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: [{ kpiKey: 'selling', rating: 4 }] }).expect(200);
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      await b.get(`/reviews/${r.id}`);
+      const res = await b.post(`/reviews/${r.id}/submit`, { version: String(r.version + 1) });
+      expect(res.status).toBe(409);
+      expect(res.text).toMatch(/7 KPI\(s\) have no input/);
+      expect(res.text.match(/<tr data-kpi="[a-z_]+" class="has-error">/g)?.length).toBe(7);
+      expect(res.text).not.toContain('<tr data-kpi="selling" class="has-error">');
+    });
+
+    it('reopens with a reason (and asks for one), and lets a manager comment on a submitted review', async () => {
+      const cycle = await seedOpenCycle(t);
+      const boss = await createEmployee(t, 'manager');
+      const e = await createEmployee(t, 'account_manager', { managerId: boss.id });
+      let r = await createReview(t, e.id, cycle.id);
+      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
+
+      await t.userFor('manager', boss.id, 'boss@web.example');
+      const m = new Browser(t);
+      await m.signIn('boss@web.example', TEST_PASSWORD);
+      const page = await m.get(`/reviews/${r.id}`);
+      expect(page.text).toContain('action="/reviews/' + r.id + '/comment"');
+      expect((await m.post(`/reviews/${r.id}/comment`, { version: String(r.version), comment: '  ' })).status).toBe(400);
+      const commented = await m.post(`/reviews/${r.id}/comment`, { version: String(r.version), comment: 'Strong year' });
+      expect(commented.headers.location).toBe(`/reviews/${r.id}?notice=commented`);
+      r = (await t.http.get(`/api/reviews/${r.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
+      expect(r.managerComment).toBe('Strong year');
+
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      await b.get(`/reviews/${r.id}`);
+      const noReason = await b.post(`/reviews/${r.id}/reopen`, { version: String(r.version), reason: 'x' });
+      expect(noReason.status).toBe(400);
+      expect(noReason.text).toContain('Give a reason of at least 3 characters.');
+      const stale = await b.post(`/reviews/${r.id}/reopen`, { version: String(r.version - 1), reason: 'Wrong sales figure' });
+      expect(stale.status).toBe(409);
+      expect(stale.text).toContain('Someone else changed this review');
+      const ok = await b.post(`/reviews/${r.id}/reopen`, { version: String(r.version), reason: 'Wrong sales figure' });
+      expect(ok.headers.location).toBe(`/reviews/${r.id}?notice=reopened`);
+      const reopened = await b.get(`/reviews/${r.id}`);
+      expect(reopened.text).toContain('Reopened: Wrong sales figure');
+      expect(reopened.text).toContain('id="save"');
+    });
+  });
+
+  describe('cycles', () => {
+    it('plans, opens and closes a cycle, saying why one cannot close yet', async () => {
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      await b.get('/cycles');
+      const bad = await b.post('/cycles', { name: '', periodStart: '2027-07-01', periodEnd: '2027-13-01' });
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('periodEnd must be a date like 2026-12-31');
+      const created = await b.post('/cycles', { name: 'Web 2027 H2', periodStart: '2027-07-01', periodEnd: '2027-12-31' });
+      expect(created.headers.location).toBe('/cycles?notice=cycleCreated');
+      const cycle = ((await t.http.get('/api/cycles').set(t.as('hr')).expect(200)).body as { id: string; name: string; version: number }[]).find((c) => c.name === 'Web 2027 H2');
+      if (!cycle) throw new Error('cycle not created');
+      await b.get('/cycles');
+      expect((await b.post(`/cycles/${cycle.id}/open`, { version: String(cycle.version) })).headers.location).toBe('/cycles?notice=cycleOpened');
+      const e = await createEmployee(t);
+      await createReview(t, e.id, cycle.id);
+      const refused = await b.post(`/cycles/${cycle.id}/close`, { version: String(cycle.version + 1) });
+      expect(refused.status).toBe(409);
+      expect(refused.text).toMatch(/cannot close: 1 review\(s\) are not finalized/);
+    });
+  });
+
+  describe('starting reviews from the dashboard', () => {
+    it('starts a draft for everyone without one and says who was skipped', async () => {
+      const cycle = await seedOpenCycle(t);
+      await createEmployee(t);
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      const dash = await b.get(`/?cycleId=${cycle.id}`);
+      expect(dash.text).toContain('id="start-all"');
+      const res = await b.post(`/cycles/${cycle.id}/start-reviews`, {});
+      expect(res.status).toBe(200);
+      expect(res.text).toMatch(/Started \d+ review\(s\)\./);
+      const [{ n }] = await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reviews WHERE cycle_id = $1', [cycle.id]);
+      expect(n).toBeGreaterThan(0);
+      expect(res.text).toContain('id="count-not-started">0<');
+      expect(res.text).not.toContain('id="start-all"');
+    });
+  });
+});

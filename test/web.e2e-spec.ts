@@ -1,0 +1,324 @@
+// The pages in a real browser (Chromium through Puppeteer) against the real app and database:
+// what HR, a manager, an admin and an employee do, click by click. One browser for the file, a
+// fresh incognito context (own cookies) per test; a failing step leaves a screenshot in test-output/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer';
+import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
+import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
+import type { TemplateDto } from '../src/kpi-templates/dto/template.dto.js';
+import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import { createEmployee, createReview, fullAccountManagerEntries, getReview, type KpiEntry, seedOpenCycle } from './fixtures.js';
+import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
+
+const OUTPUT = join(process.cwd(), 'test-output');
+const DESKTOP = { width: 1280, height: 800 };
+const TABLET = { width: 768, height: 1024 };
+
+describe('pages in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let profile: string;
+  let cycle: CycleDto;
+  let manager: EmployeeDto;
+  let member: EmployeeDto; // reports to the manager; the employee persona
+  let outsider: EmployeeDto; // reports to someone else
+  let draft: ReviewDto; // member's review: HR fills it in
+  let outsiderReview: ReviewDto;
+  let contested: ReviewDto; // another draft, for the stale save
+  const people = { hr: 'hr@test.example', manager: 'manager@web.example', employee: 'employee@web.example', admin: 'admin@test.example' };
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    cycle = await seedOpenCycle(t);
+    manager = await createEmployee(t, 'manager', { name: '李经理' });
+    const otherManager = await createEmployee(t, 'manager');
+    member = await createEmployee(t, 'account_manager', { managerId: manager.id, name: '王小明' });
+    outsider = await createEmployee(t, 'account_manager', { managerId: otherManager.id });
+    const third = await createEmployee(t, 'account_manager', { managerId: manager.id });
+    draft = await createReview(t, member.id, cycle.id);
+    outsiderReview = await createReview(t, outsider.id, cycle.id);
+    contested = await createReview(t, third.id, cycle.id);
+    await t.userFor('manager', manager.id, people.manager);
+    await t.userFor('employee', member.id, people.employee);
+    profile = mkdtempSync(join(tmpdir(), 'scorecard-web-e2e-'));
+    browser = await puppeteer.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      userDataDir: profile,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await t?.close();
+  });
+
+  /** A signed-in page in its own context; CSP violations and script errors are collected. */
+  async function signedIn(email: string, password: string, viewport = DESKTOP): Promise<{ page: Page; context: BrowserContext }> {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.setViewport(viewport);
+    page.on('pageerror', (err) => problems.push(`script error: ${err instanceof Error ? err.message : String(err)}`));
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+    });
+    // Confirmations (submit, finalize, publish) are accepted, as a person would.
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${t.url}/login`);
+    await page.type('#f-email', email);
+    await page.type('#f-password', password);
+    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"].primary')]);
+    expect(new URL(page.url()).pathname).not.toBe('/login');
+    return { page, context };
+  }
+
+  /** Runs a step; when it fails, the page as it was goes to test-output/<name>.png. */
+  async function step<T>(page: Page, name: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  const text = (page: Page, selector: string) => page.$eval(selector, (el) => (el.textContent ?? '').trim());
+  const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+  async function clickAndWait(page: Page, selector: string): Promise<void> {
+    await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  }
+
+  it('HR enters every KPI, sees the live total the server then saves, submits and finalizes', async () => {
+    const { page, context } = await signedIn(people.hr, TEST_PASSWORD);
+    try {
+      await step(page, 'hr-enter', async () => {
+        await page.goto(`${t.url}/reviews/${draft.id}`);
+        expect(await text(page, '#total')).toBe('0.00');
+        const entries: KpiEntry[] = fullAccountManagerEntries();
+        for (const e of entries) {
+          if (e.rating != null) {
+            await page.select(`#rating-${e.kpiKey}`, String(e.rating));
+          } else {
+            await page.type(`#actual-${e.kpiKey}`, String(e.actual));
+            if (e.target != null) await page.type(`#target-${e.kpiKey}`, String(e.target));
+          }
+          if (e.comment) await page.type(`#comment-${e.kpiKey}`, e.comment);
+        }
+        // Score and points of a row follow the typing: sales 2,300,000 of 2,000,000 → 115 → 40.25 points.
+        const sales = await page.$eval('tr[data-kpi="sales_attainment"]', (row) => [row.querySelector('[data-score]')?.textContent, row.querySelector('[data-points]')?.textContent]);
+        expect(sales).toEqual(['115.00', '40.25']);
+        expect(await text(page, '#missing')).toBe('Every KPI has its input.');
+      });
+
+      await step(page, 'hr-keyboard', async () => {
+        // Tab follows the table: actual → personal target → comment → the next row's actual.
+        await page.focus('#actual-customer_satisfaction');
+        await page.keyboard.press('Tab');
+        expect(await activeId(page)).toBe('target-customer_satisfaction');
+        await page.keyboard.press('Tab');
+        expect(await activeId(page)).toBe('comment-customer_satisfaction');
+        await page.keyboard.press('Tab');
+        expect(await activeId(page)).toBe('actual-customer_retention');
+        // Enter moves on and never posts anything.
+        const before = page.url();
+        await page.keyboard.press('Enter');
+        expect(await activeId(page)).toBe('target-customer_retention');
+        expect(page.url()).toBe(before);
+        expect((await getReview(t, draft.id)).version).toBe(draft.version);
+      });
+
+      const liveTotal = await step(page, 'hr-save', async () => {
+        await page.type('#text-strengths', 'Closed three key accounts');
+        await page.type('#text-developmentPlan', '带领新人');
+        const live = await text(page, '#total');
+        await page.click('#save');
+        await page.waitForFunction(() => /Saved at/.test(document.getElementById('save-state')?.textContent ?? ''));
+        const saved = await getReview(t, draft.id);
+        expect(saved.version).toBe(draft.version + 1);
+        expect(saved.complete).toBe(true);
+        expect(saved.strengths).toBe('Closed three key accounts');
+        expect(saved.total.toFixed(2)).toBe(live);
+        expect(await text(page, '#total')).toBe(live);
+        return live;
+      });
+      expect(Number(liveTotal)).toBeGreaterThan(0);
+
+      await step(page, 'hr-submit', async () => {
+        await Promise.all([page.waitForNavigation(), page.click('#submit-review')]);
+        expect(await text(page, '.notice')).toMatch(/Submitted/);
+        expect(await text(page, '#status-badge')).toBe('Submitted');
+      });
+
+      await step(page, 'hr-finalize', async () => {
+        await clickAndWait(page, '#finalize');
+        expect(await text(page, '#status-badge')).toBe('Finalized');
+        const final = await getReview(t, draft.id);
+        expect(final.status).toBe('finalized');
+        expect(final.total.toFixed(2)).toBe(liveTotal);
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a manager downloads the scorecard of someone in their team', async () => {
+    const { page, context } = await signedIn(people.manager, TEST_PASSWORD);
+    try {
+      await step(page, 'manager-team', async () => {
+        expect(new URL(page.url()).pathname).toBe('/team');
+        const row = `#team tr[data-employee="${member.employeeNo}"]`;
+        expect(await text(page, `${row} .badge`)).toBe('Finalized');
+        expect(await page.$(`#team tr[data-employee="${outsider.employeeNo}"]`)).toBeNull();
+        expect(await page.$('svg.chart[role="img"]')).not.toBeNull();
+        const href = await page.$eval(`${row} a.scorecard-link`, (a) => a.getAttribute('href'));
+        // The link as the browser follows it: same cookie, a PDF comes back.
+        const got = await page.evaluate(async (url) => {
+          const res = await fetch(url ?? '', { credentials: 'same-origin' });
+          const bytes = new Uint8Array(await res.arrayBuffer());
+          return { status: res.status, type: res.headers.get('content-type'), magic: String.fromCharCode(...bytes.slice(0, 5)), disposition: res.headers.get('content-disposition') };
+        }, href);
+        expect(got).toMatchObject({ status: 200, type: 'application/pdf', magic: '%PDF-' });
+        expect(got.disposition).toMatch(/^attachment/);
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a manager who edits the address to reach a review outside their team gets the not-found page', async () => {
+    const { page, context } = await signedIn(people.manager, TEST_PASSWORD);
+    try {
+      await step(page, 'manager-out-of-scope', async () => {
+        const res = await page.goto(`${t.url}/reviews/${outsiderReview.id}`);
+        expect(res?.status()).toBe(404);
+        expect(await text(page, 'h1')).toBe('Page not found');
+        const body = await page.content();
+        expect(body).not.toContain(outsider.name);
+        expect(body).not.toMatch(/at .*\.(ts|js):\d+/);
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an employee acknowledges their finalized review (tablet width)', async () => {
+    const { page, context } = await signedIn(people.employee, TEST_PASSWORD, TABLET);
+    try {
+      await step(page, 'employee-acknowledge', async () => {
+        expect(new URL(page.url()).pathname).toBe('/my');
+        // Nothing wider than the screen: wide tables scroll inside their own box.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+        await clickAndWait(page, `tr[data-review="${draft.id}"] button.acknowledge`);
+        expect(new URL(page.url()).pathname).toBe('/my');
+        expect(await text(page, '.notice')).toMatch(/acknowledgement is recorded/);
+        expect(await text(page, `tr[data-review="${draft.id}"] .badge`)).toMatch(/^Acknowledged/);
+        const review = await getReview(t, draft.id);
+        expect(review.acknowledgedBy).toBe(people.employee);
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an admin cannot publish weights that do not sum to 100, then publishes once they do', async () => {
+    const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as TemplateDto[];
+    const template = templates.find((x) => x.role.code === 'account_manager');
+    if (!template) throw new Error('no account-manager template');
+    const { page, context } = await signedIn(people.admin, 'admin-password-1');
+    try {
+      await step(page, 'admin-draft', async () => {
+        await page.goto(`${t.url}/admin/templates/${template.id}`);
+        await clickAndWait(page, '#start-draft');
+        expect(await text(page, '#weight-sum')).toBe('100 %');
+      });
+      await step(page, 'admin-blocked', async () => {
+        // Sales 35 → 30: the sum drops to 95 and Publish is disabled while it is off.
+        await page.click('#weight-0', { count: 3 });
+        await page.keyboard.type('30');
+        expect(await text(page, '#weight-sum')).toBe('95 %');
+        expect(await page.$eval('#publish', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+        // The server refuses too, if the button is forced; the typed weight stays in the form.
+        await page.$eval('#publish', (b) => {
+          (b as HTMLButtonElement).disabled = false;
+        });
+        await clickAndWait(page, '#publish');
+        expect(await text(page, '#problem')).toMatch(/sum to 95/);
+        expect(await page.$eval('#weight-0', (i) => (i as HTMLInputElement).value)).toBe('30');
+        const again = (await t.http.get(`/api/kpi-templates/${template.id}`).set(t.as('admin')).expect(200)).body as TemplateDto;
+        expect(again.current?.number).toBe(template.current?.number);
+      });
+      await step(page, 'admin-publish', async () => {
+        // Satisfaction 15 → 20: back to 100, and the published version changes.
+        await page.click('#weight-1', { count: 3 });
+        await page.keyboard.type('20');
+        expect(await text(page, '#weight-sum')).toBe('100 %');
+        expect(await page.$eval('#publish', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+        await clickAndWait(page, '#publish');
+        expect(await text(page, '.notice')).toMatch(/Published/);
+        const after = (await t.http.get(`/api/kpi-templates/${template.id}`).set(t.as('admin')).expect(200)).body as TemplateDto;
+        expect(after.current?.number).toBe((template.current?.number ?? 0) + 1);
+        expect(after.current?.kpis.slice(0, 2).map((k) => k.weight)).toEqual([30, 20]);
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a stale save shows what someone else changed and keeps everything typed', async () => {
+    const { page, context } = await signedIn(people.hr, TEST_PASSWORD);
+    try {
+      await page.goto(`${t.url}/reviews/${contested.id}`);
+      // Someone else saves while this page is open.
+      await t.http
+        .put(`/api/reviews/${contested.id}`)
+        .set(t.as('hr'))
+        .send({ version: contested.version, entries: [{ kpiKey: 'selling', rating: 2 }], strengths: 'Theirs' })
+        .expect(200);
+      await page.type('#actual-sales_attainment', '1,500,000');
+      await page.type('#text-strengths', 'Mine');
+      await step(page, 'stale-save-conflict', async () => {
+        await page.click('#save');
+        await page.waitForSelector('#conflict:not([hidden])');
+        const conflict = await text(page, '#conflict');
+        expect(conflict).toMatch(/Someone else saved this review/);
+        expect(conflict).toMatch(/Selling: rating/);
+        expect(conflict).toMatch(/Theirs/);
+        // Nothing typed is lost.
+        expect(await page.$eval('#actual-sales_attainment', (i) => (i as HTMLInputElement).value)).toBe('1,500,000');
+        expect(await page.$eval('#text-strengths', (i) => (i as HTMLTextAreaElement).value)).toBe('Mine');
+        const server = await getReview(t, contested.id);
+        expect(server.strengths).toBe('Theirs');
+        // Deliberately keeping one's own version writes it over theirs.
+        await page.click('#keep-mine');
+        await page.waitForFunction(() => /Saved at/.test(document.getElementById('save-state')?.textContent ?? ''));
+        const after = await getReview(t, contested.id);
+        expect(after.strengths).toBe('Mine');
+        expect(after.kpis.find((k) => k.key === 'sales_attainment')?.input.actual).toBe(1_500_000);
+        expect(after.version).toBe(contested.version + 2);
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('broke no Content-Security-Policy rule and threw no script error on any page', () => {
+    expect(problems).toEqual([]);
+  });
+});
