@@ -145,6 +145,7 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/reviews/:id/acknowledge', path: (i) => `/reviews/${i.finalReview}/acknowledge`, body: { version: '999' }, expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }) },
   { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
   { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
+  { method: 'GET', route: '/employees', path: () => '/employees?q=E-&active=all', expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'GET', route: '/cycles', path: () => '/cycles', expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'POST', route: '/cycles', path: () => '/cycles', body: {}, expect: onlyPage({ hr: 400 }) },
   { method: 'POST', route: '/cycles/:id/open', path: (i) => `/cycles/${i.plannedCycle}/open`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },

@@ -37,10 +37,16 @@ export function ensureCsrfToken(req: Request, res: Response, secure: boolean): s
   return token;
 }
 
-/** A browser's Origin header naming another host than the one asked ("null" counts as foreign). */
-function foreignOrigin(req: Request): boolean {
+/**
+ * A browser's Origin header naming another host than the one asked. "null" is what browsers send
+ * for form posts under our own `Referrer-Policy: no-referrer`, so it proves nothing for pages
+ * (their token decides); scripts' fetch calls always name their real origin, so for the API it
+ * counts as foreign.
+ */
+function foreignOrigin(req: Request, nullIsForeign: boolean): boolean {
   const origin = req.header('origin');
   if (!origin) return false;
+  if (origin === 'null') return nullIsForeign;
   try {
     return new URL(origin).host !== req.header('host');
   } catch {
@@ -69,9 +75,9 @@ export function csrfProblem(req: Request, allowedOrigins: readonly string[] = []
     // Without a session cookie there is nothing to ride on, except signing the victim in to the
     // attacker's account (login CSRF): a browser names the page's origin, and a foreign one that
     // CORS_ORIGINS does not list is refused.
-    if (foreignOrigin(req) && !allowedOrigins.includes(req.header('origin') ?? '')) return 'Requests from another site are refused';
+    if (foreignOrigin(req, true) && !allowedOrigins.includes(req.header('origin') ?? '')) return 'Requests from another site are refused';
     if (cookie(req, SESSION_COOKIE) === null) return null;
-  } else if (foreignOrigin(req)) {
+  } else if (foreignOrigin(req, false)) {
     // Pages refuse a foreign Origin outright: no other site has a reason to post here.
     return 'This form was sent from another site';
   }

@@ -150,6 +150,16 @@ export class EmployeesService {
     return { items: rows.map(fromRow), meta: { page: q.page, pageSize: q.pageSize, total } };
   }
 
+  /** Department names in use, within what the actor may see (for filters). */
+  async departments(actor: Actor): Promise<string[]> {
+    const visible = await this.visibleIds(actor);
+    const rows = await this.dataSource.query<{ department: string }[]>(
+      'SELECT DISTINCT department FROM employees WHERE ($1::uuid[] IS NULL OR id = ANY($1::uuid[])) ORDER BY department',
+      [visible],
+    );
+    return rows.map((r) => r.department);
+  }
+
   async get(actor: Actor, id: string): Promise<EmployeeDto> {
     await this.assertVisible(actor, id);
     return this.toDto(await this.findById(id));

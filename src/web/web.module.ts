@@ -11,6 +11,7 @@ import { AssetsController } from './assets.controller.js';
 import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
 import { CyclesPagesController } from './cycles-pages.controller.js';
+import { EmployeesPagesController } from './employees-pages.controller.js';
 import { HrPagesController } from './hr-pages.controller.js';
 import { PageErrors } from './page-errors.js';
 import { Pages } from './pages.js';
@@ -23,7 +24,7 @@ import { ReviewPagesController } from './review-pages.controller.js';
  */
 @Module({
   imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, KpiTemplatesModule],
-  controllers: [AdminTemplatesController, AdminUsersController, AssetsController, AuthPagesController, CyclesPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
+  controllers: [AdminTemplatesController, AdminUsersController, AssetsController, AuthPagesController, CyclesPagesController, EmployeesPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
   providers: [WebAssets, Pages, PageErrors, { provide: HTML_ERROR_RENDERER, useExisting: PageErrors }],
   exports: [HTML_ERROR_RENDERER],
 })
