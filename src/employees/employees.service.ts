@@ -145,7 +145,12 @@ export class EmployeesService {
         .offset((q.page - 1) * q.pageSize)
         .limit(q.pageSize)
         .getRawMany<EmployeeRow>(),
-      filtered().getCount(),
+      // count(*), not TypeORM's COUNT(DISTINCT id): every join here is many-to-one, so rows are
+      // already distinct, and the DISTINCT would hash every matching id on each page request.
+      filtered()
+        .select('count(*)::int', 'n')
+        .getRawOne<{ n: number }>()
+        .then((row) => row?.n ?? 0),
     ]);
     return { items: rows.map(fromRow), meta: { page: q.page, pageSize: q.pageSize, total } };
   }

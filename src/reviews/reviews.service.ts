@@ -173,7 +173,12 @@ export class ReviewsService {
     pageQb.addSelect('e.employee_no', 'employee_no').addOrderBy('e.employee_no', 'ASC').addOrderBy('r.id', 'ASC');
     const [page, total] = await Promise.all([
       pageQb.offset((q.page - 1) * q.pageSize).limit(q.pageSize).getRawMany<{ id: string }>(),
-      filtered().getCount(),
+      // count(*), not TypeORM's COUNT(DISTINCT id): every join here is many-to-one, so rows are
+      // already distinct, and the DISTINCT would hash every matching id on each page request.
+      filtered()
+        .select('count(*)::int', 'n')
+        .getRawOne<{ n: number }>()
+        .then((row) => row?.n ?? 0),
     ]);
     const ids = page.map((p) => p.id);
     const details = ids.length
