@@ -105,11 +105,13 @@ export class Pages {
     const actor = (req as RequestWithActor).actor ?? null;
     const csrf = ensureCsrfToken(req, res, this.config.auth.cookieSecure);
     const path = req.originalUrl;
+    // The layout's own fields come last and win; `session` (not `user`) so that a page about a
+    // user (the admin's user page) keeps its own `user`.
     const root = {
       ...model,
       lang,
       csrf,
-      user: actor ? { email: actor.name, role: actor.role } : null,
+      session: actor ? { email: actor.name, role: actor.role } : null,
       nav: actor ? this.nav(actor, req.path) : [],
       here: path,
       notice: this.notice(req, t),
