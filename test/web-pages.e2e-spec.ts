@@ -224,6 +224,15 @@ describe('pages over HTTP', () => {
       expect(after.text).toContain('<h1>登录</h1>');
     });
 
+    it('returns from the switch to the page it was on, without one-time notices or form addresses', async () => {
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      expect((await b.get('/reviews?status=draft&notice=started')).text).toContain('name="next" value="/reviews?status&#x3D;draft"');
+      await b.get(`/reviews/${review.id}`);
+      const refused = await b.post(`/reviews/${review.id}/reopen`, { version: '1', reason: 'x' }, { Referer: `${t.url}/reviews/${review.id}` });
+      expect(refused.text).toContain(`name="next" value="/reviews/${review.id}"`);
+    });
+
     it('shows every signed-in page in the chosen language, Chinese included', async () => {
       const b = new Browser(t);
       b.cookies.scorecard_lang = 'zh-CN';
