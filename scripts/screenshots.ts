@@ -55,6 +55,7 @@ const SHOTS: Shot[] = [
   { file: 'review-entry.png', user: 'hr', lang: 'en', fullPage: true, path: (page, base) => firstReview(page, base, 'status=draft&pageSize=50') },
   { file: 'review-entry-zh.png', user: 'hr', lang: 'zh-CN', fullPage: true, path: (page, base) => firstReview(page, base, 'status=draft&pageSize=50') },
   { file: 'reviews.png', user: 'hr', lang: 'en', path: '/reviews' },
+  { file: 'cycles.png', user: 'hr', lang: 'en', path: '/cycles' },
   { file: 'team.png', user: 'manager', lang: 'en', fullPage: true, path: '/team' },
   { file: 'my-reviews.png', user: 'employee', lang: 'zh-CN', path: '/my' },
   {

@@ -224,6 +224,15 @@ describe('pages over HTTP', () => {
       expect(after.text).toContain('<h1>登录</h1>');
     });
 
+    it('returns from the switch to the page it was on, without one-time notices or form addresses', async () => {
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      expect((await b.get('/reviews?status=draft&notice=started')).text).toContain('name="next" value="/reviews?status&#x3D;draft"');
+      await b.get(`/reviews/${review.id}`);
+      const refused = await b.post(`/reviews/${review.id}/reopen`, { version: '1', reason: 'x' }, { Referer: `${t.url}/reviews/${review.id}` });
+      expect(refused.text).toContain(`name="next" value="/reviews/${review.id}"`);
+    });
+
     it('shows every signed-in page in the chosen language, Chinese included', async () => {
       const b = new Browser(t);
       b.cookies.scorecard_lang = 'zh-CN';
@@ -371,6 +380,68 @@ describe('pages over HTTP', () => {
       const refused = await b.post(`/cycles/${cycle.id}/close`, { version: String(cycle.version + 1) });
       expect(refused.status).toBe(409);
       expect(refused.text).toMatch(/cannot close: 1 review\(s\) are not finalized/);
+    });
+  });
+
+  describe('admin pages', () => {
+    it('creates a user linked by employee number, changes the role, disables and resets the password', async () => {
+      const e = await createEmployee(t, 'account_manager');
+      const b = new Browser(t);
+      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.get('/admin/users');
+      const unknown = await b.post('/admin/users', { email: 'linked@web.example', role: 'employee', employeeNo: 'NOPE-1', password: 'first-pass-123' });
+      expect(unknown.status).toBe(400);
+      expect(unknown.text).toContain('No employee has the number NOPE-1.');
+      expect(unknown.text).toContain('value="linked@web.example"');
+      const created = await b.post('/admin/users', { email: 'linked@web.example', role: 'employee', employeeNo: e.employeeNo.toLowerCase(), password: 'first-pass-123' });
+      expect(created.status).toBe(303);
+      const userPath = (created.headers.location as string).split('?')[0];
+      const u = new Browser(t);
+      await u.signIn('linked@web.example', 'first-pass-123');
+      await u.post('/password', { currentPassword: 'first-pass-123', newPassword: 'second-pass-123', confirmPassword: 'second-pass-123' });
+      expect((await u.get('/my')).status).toBe(200);
+
+      const page = await b.get(userPath);
+      expect(page.text).toContain(`value="${e.employeeNo}"`);
+      const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+
+      const upd = await b.post(userPath, { version, role: "manager", employeeNo: e.employeeNo, disabled: "on" });
+      expect([upd.status, /id="problem">([^<]*)/.exec(upd.text)?.[1]]).toEqual([303, undefined]);
+      const after = await b.get(userPath);
+      expect(after.text).toContain('<option value="manager" selected>');
+      expect(after.text).toMatch(/badge disabled/);
+      // Disabling ended their session: the next page sends them to sign in.
+      expect((await u.get('/my')).headers.location).toBe('/login?next=%2Fmy');
+
+      const v2 = /name="version" value="(\d+)"/.exec(after.text)?.[1] ?? '';
+      expect((await b.post(`${userPath}/reset-password`, { version: v2, password: 'short' })).status).toBe(400);
+      expect((await b.post(`${userPath}/reset-password`, { version: v2, password: 'temporary-pass-77' })).headers.location).toBe(`${userPath}?notice=passwordReset`);
+    });
+
+    it('shows what a template draft changes against the published version', async () => {
+      const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as { id: string; role: { code: string } }[];
+      const id = templates.find((x) => x.role.code === 'manager')?.id ?? '';
+      const b = new Browser(t);
+      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.get(`/admin/templates/${id}`);
+      expect((await b.post(`/admin/templates/${id}/draft`, {})).status).toBe(303);
+      const page = await b.get(`/admin/templates/${id}`);
+      expect(page.text).toContain('The draft is identical to the published version so far.');
+      const draftAction = /action="(\/admin\/templates\/[^"]+\/draft\/[^"/]+)"/.exec(page.text)?.[1] ?? '';
+      const version = /id="draft-form"[\s\S]*?name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+      const form: Record<string, string> = { version, notes: 'Team matters more', action: 'save' };
+      // manager: 25/25/20 on results, 4 × 7.5 on skills; move 5 from company to team.
+      ['20', '30', '20', '7.5', '7.5', '7.5', '7.5'].forEach((w, i) => (form[`weight.${i}`] = w));
+      for (const [i, target, cap, threshold] of [[0, '100', '120', '50'], [1, '100', '120', '50'], [2, '4', '100', '']] as const) {
+        form[`target.${i}`] = target;
+        form[`cap.${i}`] = cap;
+        form[`threshold.${i}`] = threshold;
+      }
+      expect((await b.post(draftAction, form)).status).toBe(303);
+      const diff = await b.get(`/admin/templates/${id}`);
+      expect(diff.text).toMatch(/<tr class="diff-changed"><td>Company performance<\/td><td><code>weight<\/code><\/td><td>25<\/td><td>20<\/td><\/tr>/);
+      expect(diff.text).toMatch(/<tr class="diff-changed"><td>Team performance<\/td><td><code>weight<\/code><\/td><td>25<\/td><td>30<\/td><\/tr>/);
+      expect(diff.text).toContain('Team matters more');
     });
   });
 

@@ -81,4 +81,3 @@ export function domainWord(lang: Lang, kind: 'status' | 'category' | 'unit', key
   return Object.hasOwn(map, key) ? map[key] : key;
 }
 
-export { cookieValue };

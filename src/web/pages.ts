@@ -104,12 +104,14 @@ export class Pages {
     const t = translator(this.dictionaries[lang]);
     const actor = (req as RequestWithActor).actor ?? null;
     const csrf = ensureCsrfToken(req, res, this.config.auth.cookieSecure);
-    const path = req.originalUrl;
+    const path = this.here(req);
+    // The layout's own fields come last and win; `session` (not `user`) so that a page about a
+    // user (the admin's user page) keeps its own `user`.
     const root = {
       ...model,
       lang,
       csrf,
-      user: actor ? { email: actor.name, role: actor.role } : null,
+      session: actor ? { email: actor.name, role: actor.role } : null,
       nav: actor ? this.nav(actor, req.path) : [],
       here: path,
       notice: this.notice(req, t),
@@ -134,6 +136,26 @@ export class Pages {
     const [path, hash] = url.split('#');
     const target = notice ? `${path}${path.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}${hash ? `#${hash}` : ''}` : url;
     res.redirect(303, target);
+  }
+
+  /**
+   * Where the language switch returns to: this page without its one-time notice; after a form post
+   * (a page rendered in answer to a POST), the page the form was on, since the post's own address
+   * has no page to GET.
+   */
+  private here(req: Request): string {
+    let raw = req.originalUrl;
+    if (req.method !== 'GET') {
+      try {
+        const referer = new URL(req.get('referer') ?? '');
+        raw = referer.host === req.get('host') ? `${referer.pathname}${referer.search}` : '/';
+      } catch {
+        raw = '/';
+      }
+    }
+    const url = new URL(raw, 'http://page');
+    url.searchParams.delete('notice');
+    return safeNext(`${url.pathname}${url.search}`);
   }
 
   private notice(req: Request, t: (key: string) => string): string | null {
