@@ -11,7 +11,8 @@
 // requests that failed or were refused), never because a latency target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +109,41 @@ async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// CPU per request, read from /proc: unlike latency it hardly depends on what else the machine
+// runs, so runs on a busy machine can still be compared.
+
+let appPid: number | undefined;
+let embeddedDataDir: string | undefined;
+// /proc reports utime and stime in USER_HZ, which Linux fixes at 100 per second.
+const TICK_MS = 10;
+
+async function processTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Milliseconds of CPU used so far by the app and, when embedded, by every PostgreSQL process. */
+async function cpuMs(): Promise<{ app: number | null; db: number | null }> {
+  if (process.platform !== 'linux') return { app: null, db: null };
+  const app = appPid ? (await processTicks(appPid).catch(() => NaN)) * TICK_MS : null;
+  if (!embeddedDataDir) return { app, db: null };
+  const postmaster = Number((await readFile(join(embeddedDataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  let ticks = await processTicks(postmaster);
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) ticks += await processTicks(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return { app, db: ticks * TICK_MS };
+}
+
 async function provideDatabase(): Promise<{ url: string; where: string }> {
   const name = `scorecard_bench_${randomBytes(4).toString('hex')}`;
   const serverUrl = process.env.DATABASE_URL?.trim();
@@ -122,7 +158,8 @@ async function provideDatabase(): Promise<{ url: string; where: string }> {
   cleanups.push({ what: `remove ${parent}`, run: () => rm(parent, { recursive: true, force: true }) });
   await chmod(parent, 0o755);
   const port = await freePort();
-  const server = await startEmbeddedPostgres({ dataDir: join(parent, 'pg'), port, log: (line) => console.log(`  ${line}`) });
+  embeddedDataDir = join(parent, 'pg');
+  const server = await startEmbeddedPostgres({ dataDir: embeddedDataDir, port, log: (line) => console.log(`  ${line}`) });
   cleanups.push({ what: 'stop the embedded PostgreSQL', run: () => server.stop() });
   // The whole cluster is deleted afterwards, so the database needs no drop of its own.
   return { url: await ensureDatabase(server.url, name), where: `embedded PostgreSQL on port ${port}, data in ${parent}` };
@@ -163,6 +200,7 @@ async function startApp(databaseUrl: string): Promise<string> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  appPid = child.pid;
   cleanups.push({ what: 'stop the app', run: () => stopChild(child) });
 
   // Kept to explain a failed start; everything the app says is also shown as it comes.
@@ -516,8 +554,20 @@ async function seed(databaseUrl: string): Promise<Seeded> {
       );
     }
     await db.query('COMMIT');
-    // Fresh tables have no statistics; without them the planner guesses and the numbers lie.
-    await db.query('ANALYZE');
+    // Fresh tables have no statistics and no visibility map: without them the planner guesses and
+    // counts read every heap page. Autovacuum does both soon after a bulk load in production; the
+    // bench does it at once so that it measures that steady state rather than the first minute.
+    await db.query('VACUUM ANALYZE');
+    // A VACUUM that runs while another transaction (the app's job queue, say) holds an older
+    // snapshot marks nothing all-visible; try again until the two big tables are.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const { rows } = await db.query<{ visible: number }>(
+        "SELECT min(relallvisible::float / greatest(relpages, 1)) AS visible FROM pg_class WHERE relname IN ('employees', 'reviews')",
+      );
+      if (rows[0].visible >= 0.95) break;
+      await sleep(500);
+      await db.query('VACUUM employees, reviews');
+    }
 
     const [{ n }] = (await db.query<{ n: string }>('SELECT count(*) AS n FROM reviews')).rows;
     if (Number(n) !== EMPLOYEES) throw new Error(`Seeded ${n} reviews, expected ${EMPLOYEES}`);
@@ -546,6 +596,9 @@ interface Outcome {
   statuses: Record<string, number>;
   /** Connection errors and timeouts. */
   errors: number;
+  /** CPU per response: the app's, and the embedded PostgreSQL's (null on DATABASE_URL). */
+  appCpuMs: number | null;
+  dbCpuMs: number | null;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -586,7 +639,11 @@ async function cannon(base: string, spec: LoadSpec, seconds: number): Promise<{ 
 async function runScenario(base: string, spec: LoadSpec): Promise<Outcome> {
   // Warm-up: JIT, the pg pool and PostgreSQL's buffer cache all start cold.
   if (WARMUP_S > 0) await cannon(base, spec, WARMUP_S);
+  const cpuBefore = await cpuMs();
   const { result, latencies } = await cannon(base, spec, DURATION_S);
+  const cpuAfter = await cpuMs();
+  const perRequest = (before: number | null, after: number | null) =>
+    before === null || after === null || latencies.length === 0 ? null : (after - before) / latencies.length;
   const statuses: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) {
     if (!code.startsWith('2')) statuses[code] = stat.count ?? 0;
@@ -602,6 +659,8 @@ async function runScenario(base: string, spec: LoadSpec): Promise<Outcome> {
     non2xx: result.non2xx,
     statuses,
     errors: result.errors + result.timeouts,
+    appCpuMs: perRequest(cpuBefore.app, cpuAfter.app),
+    dbCpuMs: perRequest(cpuBefore.db, cpuAfter.db),
   };
   console.log(
     `  ${spec.name}: ${outcome.responses} responses, ${outcome.perSecond.toFixed(0)} req/s, p50 ${outcome.p50.toFixed(1)} ms, p95 ${outcome.p95.toFixed(1)} ms` +
@@ -734,14 +793,26 @@ function shuffled<T>(xs: T[], rnd: () => number): T[] {
 function printTable(outcomes: Outcome[]): void {
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
   const rows = [
-    ['scenario', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors'],
-    ...outcomes.map((o) => [o.name, String(o.responses), o.perSecond.toFixed(0), fmt(o.p50), fmt(o.p95), fmt(o.p99), String(o.non2xx), String(o.errors)]),
+    ['scenario', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', 'app CPU ms/req', 'db CPU ms/req'],
+    ...outcomes.map((o) => [
+      o.name,
+      String(o.responses),
+      o.perSecond.toFixed(0),
+      fmt(o.p50),
+      fmt(o.p95),
+      fmt(o.p99),
+      String(o.non2xx),
+      String(o.errors),
+      o.appCpuMs === null ? '-' : o.appCpuMs.toFixed(2),
+      o.dbCpuMs === null ? '-' : o.dbCpuMs.toFixed(2),
+    ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of rows.slice(1)) console.log(line(r));
-  console.log(`\n(${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; percentiles are exact, from every response's own latency)`);
+  console.log(`\n(${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; percentiles are exact, from every response's own latency;`);
+  console.log(` CPU per request from /proc, user + system, of the app process and of all embedded PostgreSQL processes; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 
   console.log(`\nTarget: p95 < ${TARGET_P95_MS} ms for reads`);
   for (const o of outcomes.filter((x) => x.read)) {
@@ -761,7 +832,7 @@ async function main(): Promise<number> {
 
   console.log('Seeding…');
   const seeded = await seed(db.url);
-  console.log(`Seeded ${EMPLOYEES} employees, 1 open cycle and ${EMPLOYEES} reviews, then ANALYZE, in ${(seeded.ms / 1000).toFixed(1)} s`);
+  console.log(`Seeded ${EMPLOYEES} employees, 1 open cycle and ${EMPLOYEES} reviews, then VACUUM ANALYZE, in ${(seeded.ms / 1000).toFixed(1)} s`);
 
   const rnd = prng(42);
   const pages = Math.ceil(EMPLOYEES / 50);

@@ -297,6 +297,28 @@ describe('employees API', () => {
       expect((await list({ q: `P${u}-002` })).items.map((e) => e.id)).toEqual([b.id]);
     });
 
+    it('matches % and _ literally, and finds a renamed employee by the new name only', async () => {
+      const u = uniq();
+      const dept = `Literal-${u}`;
+      const pct = await createEmployee(t, 'account_manager', { name: `Ann 100%_${u}`, department: dept });
+      await createEmployee(t, 'account_manager', { name: `Ann 1000X${u}`, department: dept });
+      expect((await list({ q: '100%_', department: dept })).items.map((e) => e.id)).toEqual([pct.id]);
+      expect((await list({ q: '_', department: dept })).items.map((e) => e.id)).toEqual([pct.id]);
+
+      const renamed = await t.http
+        .patch(`/api/employees/${pct.id}`)
+        .set(t.as('hr'))
+        .send({ version: pct.version, name: `Zhou Renamed ${u}` })
+        .expect(200);
+      expect(renamed.body.name).toBe(`Zhou Renamed ${u}`);
+      expect((await list({ q: 'ZHOU RENAMED', department: dept })).items.map((e) => e.id)).toEqual([pct.id]);
+      expect((await list({ q: '100%', department: dept })).meta.total).toBe(0);
+      // Past the last page: no rows, and still the total.
+      const past = await list({ department: dept, page: 3, pageSize: 1 });
+      expect(past.items).toEqual([]);
+      expect(past.meta.total).toBe(2);
+    });
+
     it('filters by roleId, department and managerId (direct reports only)', async () => {
       const dept = `Filter-${uniq()}`;
       const boss = await createEmployee(t, 'manager', { department: dept, name: 'Boss' });

@@ -17,6 +17,7 @@ import {
   seedOpenCycle,
   seedReview,
   type KpiEntry,
+  uniq,
 } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
@@ -94,6 +95,26 @@ describe('reviews API', () => {
       const other = await seedOpenCycle(t);
       const second = await createReview(t, employee.id, other.id);
       expect(second.id).not.toBe(review.id);
+    });
+
+    it('lists a cycle in employee-number order, following a changed number, with paging and total', async () => {
+      const cycle = await seedOpenCycle(t);
+      const u = uniq();
+      const [a, b, c] = [await createEmployee(t, 'account_manager', { employeeNo: `S${u}-2` }), await createEmployee(t, 'account_manager', { employeeNo: `S${u}-3` }), await createEmployee(t, 'account_manager', { employeeNo: `S${u}-1` })];
+      for (const e of [a, b, c]) await createReview(t, e.id, cycle.id);
+      const order = async (query: Record<string, string | number> = {}) => {
+        const res = await t.http.get('/api/reviews').query({ cycleId: cycle.id, ...query }).set(t.as('hr')).expect(200);
+        const page = res.body as ReviewPageDto;
+        return { nos: page.items.map((r) => r.employee.employeeNo), total: page.meta.total };
+      };
+      expect(await order()).toEqual({ nos: [`S${u}-1`, `S${u}-2`, `S${u}-3`], total: 3 });
+      expect(await order({ page: 2, pageSize: 2 })).toEqual({ nos: [`S${u}-3`], total: 3 });
+      // Past the last page: no rows, and still the total.
+      expect(await order({ page: 5, pageSize: 2 })).toEqual({ nos: [], total: 3 });
+      // Renumbering the first employee moves their review to the end of the list.
+      await t.http.patch(`/api/employees/${c.id}`).set(t.as('hr')).send({ version: c.version, employeeNo: `S${u}-9` }).expect(200);
+      expect(await order()).toEqual({ nos: [`S${u}-2`, `S${u}-3`, `S${u}-9`], total: 3 });
+      expect(await order({ q: `s${u}-9` })).toEqual({ nos: [`S${u}-9`], total: 1 });
     });
 
     it('refuses a review in a cycle that is not open (409) and writes nothing', async () => {

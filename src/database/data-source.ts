@@ -18,6 +18,11 @@ export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}
     migrationsRun: false,
     poolSize: extra.poolSize ?? 10,
     applicationName: 'scorecard',
+    // Our tables are small enough to stay in memory, where a random page read costs about what a
+    // sequential one does. With the default of 4, PostgreSQL walked past the (cycle, number) index
+    // of a cycle being edited (pages not yet all-visible) and sorted all its reviews instead: 16.5 ms
+    // against 4 ms for a page of 50 out of 10,000 (bench:api data). 1.1 is the usual SSD setting.
+    extra: { options: '-c random_page_cost=1.1' },
     // gen_random_uuid() is built into PostgreSQL 13+, so no extension (and no superuser) is needed.
     uuidExtension: 'pgcrypto',
     installExtensions: false,

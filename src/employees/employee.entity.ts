@@ -11,10 +11,12 @@ import {
 import { Role } from '../kpi-templates/role.entity.js';
 
 @Entity('employees')
-// Search indexes (trigram on name, prefix on the number) are written by hand in their migration;
-// TypeORM cannot express them and must leave them alone.
-@Index('ix_employees_name_trgm', { synchronize: false })
-@Index('ix_employees_no_prefix', { synchronize: false })
+// Search indexes (trigram on the lower-cased name, prefix on the lower-cased number) are written by
+// hand in their migration; TypeORM cannot express them and must leave them alone.
+@Index('ix_employees_search_name_trgm', { synchronize: false })
+@Index('ix_employees_search_no_prefix', { synchronize: false })
+// (employee_no) INCLUDE (id) WHERE active: the default list and its total, from the index alone.
+@Index('ix_employees_active_no', { synchronize: false })
 export class Employee {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -63,4 +65,13 @@ export class Employee {
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
+
+  // Lower-cased copies that PostgreSQL keeps for search. One- and two-character terms (a Chinese
+  // surname, "an") cannot use the trigram index, and a sequential scan comparing pre-lowered text
+  // with LIKE took a third of the time of ILIKE plus lower() per row on 10,000 employees.
+  @Column({ name: 'search_name', type: 'text', generatedType: 'STORED', asExpression: 'lower(name)', insert: false, update: false, select: false })
+  searchName: string;
+
+  @Column({ name: 'search_no', type: 'text', generatedType: 'STORED', asExpression: 'lower(employee_no)', insert: false, update: false, select: false })
+  searchNo: string;
 }

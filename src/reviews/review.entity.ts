@@ -33,6 +33,8 @@ const numeric = { to: (v: number | null) => v, from: (v: string | null) => (v ==
 @Entity('reviews')
 @Unique('uq_reviews_employee_cycle', ['employeeId', 'cycleId'])
 @Index('ix_reviews_cycle_status', ['cycleId', 'status'])
+// (cycle_id, employee_no) INCLUDE (id), written by hand: TypeORM cannot express INCLUDE.
+@Index('ix_reviews_cycle_employee_no', { synchronize: false })
 export class Review {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -43,6 +45,12 @@ export class Review {
   @ManyToOne(() => Employee, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'employee_id' })
   employee: Relation<Employee>;
+
+  // A copy of the employee's number that triggers keep (migration ReviewEmployeeNo), so that a
+  // review list is read in number order from one index: joining employees and sorting a whole
+  // cycle took 15 ms per page at 10,000 reviews.
+  @Column({ name: 'employee_no', type: 'varchar', length: 32, insert: false, update: false, select: false })
+  employeeNo: string;
 
   @Column({ name: 'cycle_id', type: 'uuid' })
   cycleId: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, type EntityManager, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
@@ -9,7 +9,9 @@ import type { Page } from '../common/pagination.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { CyclesService } from '../cycles/cycles.service.js';
-import { EmployeesService, escapeLike, nameOrNumberMatches } from '../employees/employees.service.js';
+import { SqlFilter } from '../common/sql-filter.js';
+import { nameOrNumberSql } from '../employees/employee-search.js';
+import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { scoreReview } from '../scoring/index.js';
 import type { KpiInput } from '../scoring/types.js';
@@ -149,54 +151,41 @@ export class ReviewsService {
       if (q.employeeId && !people.includes(q.employeeId)) throw notFound('Employee', q.employeeId);
       if (q.managerId && !people.includes(q.managerId)) throw notFound('Employee', q.managerId);
     }
-    const filtered = () => {
-      const qb = this.reviews.createQueryBuilder('r').innerJoin('r.employee', 'e');
-      if (q.cycleId) qb.andWhere('r.cycle_id = :cycleId', { cycleId: q.cycleId });
-      if (q.employeeId) qb.andWhere('r.employee_id = :employeeId', { employeeId: q.employeeId });
-      if (q.status) qb.andWhere('r.status = :status', { status: q.status });
-      if (q.department) qb.andWhere('e.department = :department', { department: q.department });
-      if (q.managerId) qb.andWhere('e.manager_id = :managerId', { managerId: q.managerId });
-      if (q.q) qb.andWhere(nameOrNumberMatches(q.q));
-      if (scope) {
-        qb.andWhere(
-          new Brackets((w) =>
-            w.where('r.employee_id = ANY(:team)', { team: scope.team }).orWhere(`(r.employee_id = :self AND r.status = 'finalized')`, { self: scope.self }),
-          ),
-        );
-      }
-      return qb;
-    };
-    // First the page of ids (small rows, index-friendly order), then only those rows' details:
-    // the pinned template is large jsonb and must not be read for rows that are not shown.
-    const pageQb = filtered().select('r.id', 'id');
-    if (!q.cycleId) pageQb.innerJoin('r.cycle', 'c').addSelect('c.period_start', 'period_start').orderBy('c.period_start', 'DESC');
-    pageQb.addSelect('e.employee_no', 'employee_no').addOrderBy('e.employee_no', 'ASC').addOrderBy('r.id', 'ASC');
-    const [page, total] = await Promise.all([
-      pageQb.offset((q.page - 1) * q.pageSize).limit(q.pageSize).getRawMany<{ id: string }>(),
-      // count(*), not TypeORM's COUNT(DISTINCT id): every join here is many-to-one, so rows are
-      // already distinct, and the DISTINCT would hash every matching id on each page request.
-      filtered()
-        .select('count(*)::int', 'n')
-        .getRawOne<{ n: number }>()
-        .then((row) => row?.n ?? 0),
-    ]);
-    const ids = page.map((p) => p.id);
-    const details = ids.length
-      ? await this.dataSource.query<SummaryRow[]>(
-          `SELECT r.id, r.status, r.total, r.complete, r.band_key, r.version, r.updated_at, r.cycle_id, c.name AS cycle_name,
-                  r.template->>'roleCode' AS role_code, (r.template->>'versionNumber')::int AS version_number,
-                  e.id AS employee_id, e.employee_no, e.name, e.department, e.manager_id, m.name AS manager_name
-             FROM reviews r JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
-             LEFT JOIN employees m ON m.id = e.manager_id
-            WHERE r.id = ANY($1)`,
-          [ids],
-        )
-      : [];
-    const byId = new Map(details.map((d) => [d.id, d]));
-    const items = ids.flatMap((id) => {
-      const d = byId.get(id);
-      return d ? [summaryFromRow(d)] : [];
-    });
+    const f = new SqlFilter();
+    if (q.cycleId) f.and(`r.cycle_id = ${f.param(q.cycleId)}`);
+    if (q.employeeId) f.and(`r.employee_id = ${f.param(q.employeeId)}`);
+    if (q.status) f.and(`r.status = ${f.param(q.status)}`);
+    if (scope) f.and(`(r.employee_id = ANY(${f.param(scope.team)}::uuid[]) OR (r.employee_id = ${f.param(scope.self)} AND r.status = 'finalized'))`);
+    const byEmployee = Boolean(q.department || q.managerId || q.q);
+    if (q.department) f.and(`e.department = ${f.param(q.department)}`);
+    if (q.managerId) f.and(`e.manager_id = ${f.param(q.managerId)}`);
+    if (q.q) f.and(nameOrNumberSql(f, 'e', q.q));
+    // Employees are joined only to filter: the order comes from the review's own copy of the
+    // employee number, so a page of a cycle is read from the (cycle_id, employee_no) index.
+    const from = `FROM reviews r${byEmployee ? ' JOIN employees e ON e.id = r.employee_id' : ''}`;
+    const countQuery = `SELECT count(*)::int AS n ${from} ${f.where()}`;
+    const params = f.params;
+    const pageIds = q.cycleId
+      ? `SELECT r.id ${from} ${f.where()} ORDER BY r.employee_no`
+      : `SELECT r.id ${from} JOIN cycles c ON c.id = r.cycle_id ${f.where()} ORDER BY c.period_start DESC, r.employee_no, r.id`;
+    // One statement for the page, its details and the total: three round trips, parses and plans
+    // cost more than the work itself on a page of 50. The role comes through the pinned version's
+    // template rather than template->>'roleCode', which would unpack each row's large jsonb.
+    const rows = await this.dataSource.query<(SummaryRow & { total_rows: number })[]>(
+      `WITH page AS (${pageIds} OFFSET $${params.length + 1} LIMIT $${params.length + 2})
+       SELECT r.id, r.status, r.total, r.complete, r.band_key, r.version, r.updated_at, r.cycle_id, c.name AS cycle_name,
+              ro.code AS role_code, tv.number AS version_number,
+              e.id AS employee_id, e.employee_no, e.name, e.department, e.manager_id, m.name AS manager_name,
+              (${countQuery}) AS total_rows
+         FROM page JOIN reviews r ON r.id = page.id JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
+         JOIN kpi_template_versions tv ON tv.id = r.template_version_id JOIN kpi_templates t ON t.id = tv.template_id
+         JOIN roles ro ON ro.id = t.role_id LEFT JOIN employees m ON m.id = e.manager_id
+        ORDER BY ${q.cycleId ? 'r.employee_no' : 'c.period_start DESC, r.employee_no, r.id'}`,
+      [...params, (q.page - 1) * q.pageSize, q.pageSize],
+    );
+    // A page past the end has no row to carry the total.
+    const total = rows.length ? rows[0].total_rows : q.page === 1 ? 0 : (await this.dataSource.query<{ n: number }[]>(countQuery, params))[0].n;
+    const items = rows.map(summaryFromRow);
     return { items, meta: { page: q.page, pageSize: q.pageSize, total } };
   }
 
@@ -411,18 +400,19 @@ export class ReviewsService {
   async notStarted(actor: Actor, q: NotStartedQuery): Promise<Page<{ id: string; employeeNo: string; name: string; department: string; managerName: string | null; roleCode: string }>> {
     await this.cycles.findById(q.cycleId);
     const visible = await this.employees.visibleIds(actor);
-    const where = `WHERE e.active AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.employee_id = e.id AND r.cycle_id = $1)
-        AND ($2::uuid[] IS NULL OR e.id = ANY($2::uuid[])) AND ($3::text IS NULL OR e.department = $3)
-        AND ($4::text IS NULL OR e.name ILIKE '%' || $4 || '%' OR lower(e.employee_no) LIKE lower($4) || '%')`;
-    const params = [q.cycleId, visible, q.department ?? null, q.q?.trim() ? escapeLike(q.q.trim()) : null];
+    const f = new SqlFilter();
+    f.and(`e.active AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.employee_id = e.id AND r.cycle_id = ${f.param(q.cycleId)})`);
+    if (visible) f.and(`e.id = ANY(${f.param(visible)}::uuid[])`);
+    if (q.department) f.and(`e.department = ${f.param(q.department)}`);
+    if (q.q?.trim()) f.and(nameOrNumberSql(f, 'e', q.q));
     const [rows, [{ n }]] = await Promise.all([
       this.dataSource.query<{ id: string; employee_no: string; name: string; department: string; manager_name: string | null; role_code: string }[]>(
         `SELECT e.id, e.employee_no, e.name, e.department, m.name AS manager_name, ro.code AS role_code
            FROM employees e JOIN roles ro ON ro.id = e.role_id LEFT JOIN employees m ON m.id = e.manager_id
-           ${where} ORDER BY e.employee_no LIMIT $5 OFFSET $6`,
-        [...params, q.pageSize, (q.page - 1) * q.pageSize],
+           ${f.where()} ORDER BY e.employee_no LIMIT $${f.params.length + 1} OFFSET $${f.params.length + 2}`,
+        [...f.params, q.pageSize, (q.page - 1) * q.pageSize],
       ),
-      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM employees e ${where}`, params),
+      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM employees e ${f.where()}`, f.params),
     ]);
     return {
       items: rows.map((r) => ({ id: r.id, employeeNo: r.employee_no, name: r.name, department: r.department, managerName: r.manager_name, roleCode: r.role_code })),

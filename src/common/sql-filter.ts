@@ -1,0 +1,34 @@
+/**
+ * Conditions and positional parameters for a hand-written query. The list queries are written in
+ * SQL rather than with the query builder because their speed depends on the exact shape (a page
+ * of ids read in index order first, details after), which the builder cannot express.
+ */
+export class SqlFilter {
+  readonly params: unknown[] = [];
+  private readonly parts: string[] = [];
+
+  /** Adds a value and returns its placeholder ($1, $2, …). */
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  and(condition: string): this {
+    this.parts.push(condition);
+    return this;
+  }
+
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+
+  /** `WHERE a AND b`, or nothing. */
+  where(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+
+  /** `AND a AND b`, or nothing: for a query that already has a WHERE. */
+  andAll(): string {
+    return this.parts.map((p) => ` AND ${p}`).join('');
+  }
+}
