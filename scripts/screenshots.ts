@@ -57,6 +57,17 @@ const SHOTS: Shot[] = [
   { file: 'reviews.png', user: 'hr', lang: 'en', path: '/reviews' },
   { file: 'cycles.png', user: 'hr', lang: 'en', path: '/cycles' },
   { file: 'team.png', user: 'manager', lang: 'en', fullPage: true, path: '/team' },
+  {
+    file: 'export-progress.png',
+    user: 'manager',
+    lang: 'en',
+    path: '/team',
+    prepare: async (page) => {
+      // The team's zip, pictured once it is ready: the same picture however fast the machine prints.
+      await Promise.all([page.waitForNavigation(), page.click('#team-zip')]);
+      await page.waitForSelector('#export-download:not([hidden])', { timeout: 180_000 });
+    },
+  },
   { file: 'my-reviews.png', user: 'employee', lang: 'zh-CN', path: '/my' },
   {
     file: 'template-editor.png',

@@ -145,6 +145,13 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/reviews/:id/acknowledge', path: (i) => `/reviews/${i.finalReview}/acknowledge`, body: { version: '999' }, expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }) },
   { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
   { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
+  // The zip from the pages: aimed at the planned cycle, which has no reviews, so an allowed caller
+  // starts a real but empty export (done at once, nothing printed) and is sent to its page.
+  { method: 'POST', route: '/cycles/:id/scorecards', path: (i) => `/cycles/${i.plannedCycle}/scorecards`, body: {}, expect: onlyPage({ managerIn: 303, managerOut: 303, hr: 303, admin: 303 }) },
+  { method: 'POST', route: '/cycles/:id/scorecards', path: () => `/cycles/${NOWHERE}/scorecards`, body: {}, expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
+  { method: 'GET', route: '/exports/:id', path: (i) => `/exports/${i.exportJob}`, expect: onlyPage({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/exports/:id', path: () => `/exports/${NOWHERE}`, expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
+  { method: 'GET', route: '/exports/:id', path: () => '/exports/not-an-id', expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
   { method: 'GET', route: '/employees', path: () => '/employees?q=E-&active=all', expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'GET', route: '/cycles', path: () => '/cycles', expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'POST', route: '/cycles', path: () => '/cycles', body: {}, expect: onlyPage({ hr: 400 }) },

@@ -1,10 +1,5 @@
 // Bulk export of scorecards: jobs in PostgreSQL (our tables + pg-boss), printed by workers in the
 // app and in any other process on the same database, downloaded as a zip built on the fly.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { AuditEntryDto } from '../src/audit/dto/audit.dto.js';
@@ -17,9 +12,8 @@ import { scorecardFilename } from '../src/scorecards/scorecards.service.js';
 import { createEmployee, createReview, expectError, fullAccountManagerEntries, putScores, seedOpenCycle, uniq } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { adminQuery } from './support/database.js';
+import { expectValidPdfs } from './support/pdf.js';
 import { readZip, type ZipEntry } from './support/zip.js';
-
-const run = promisify(execFile);
 
 interface Seeded {
   employee: EmployeeDto;
@@ -103,24 +97,6 @@ async function downloadZip(t: TestApp, id: string, headers: Record<string, strin
   expect(res.headers['content-disposition']).toMatch(/^attachment; filename\*=UTF-8''.+\.zip$/);
   expect(Number(res.headers['content-length'])).toBe(body.length);
   return readZip(body);
-}
-
-/** Every entry a real PDF: header, trailer, and poppler reads it. */
-async function expectValidPdfs(entries: ZipEntry[]): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'export-pdfs-'));
-  try {
-    await inParallel(entries.length, 4, async (i) => {
-      const pdf = entries[i].data;
-      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-      expect(pdf.subarray(-16).toString('latin1')).toContain('%%EOF');
-      const file = join(dir, `${i}.pdf`);
-      await writeFile(file, pdf);
-      const { stdout } = await run('pdfinfo', [file]);
-      expect(Number(/^Pages:\s+(\d+)/m.exec(stdout)?.[1])).toBeGreaterThanOrEqual(1);
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 async function auditActions(t: TestApp, id: string): Promise<AuditEntryDto[]> {

@@ -2,10 +2,15 @@
 // error pages, escaping, forced password change and the start-all action.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Response } from 'supertest';
+import type { ExportDto } from '../src/exports/dto/export.dto.js';
+import { ExportsService } from '../src/exports/exports.service.js';
+import { scorecardFilename } from '../src/scorecards/scorecards.service.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { ReviewsService } from '../src/reviews/reviews.service.js';
 import { createEmployee, createReview, fullAccountManagerEntries, recordStatuses, seedOpenCycle } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
+import { holdExportPrinting } from './support/print-gate.js';
+import { readZip } from './support/zip.js';
 
 /** name=value of each Set-Cookie, and the full header lines. */
 function cookiesOf(res: Response): { pairs: Record<string, string>; lines: string[] } {
@@ -53,6 +58,20 @@ class Browser {
   async signIn(email: string, password: string): Promise<Response> {
     await this.get('/login');
     return this.post('/login', { email, password });
+  }
+
+  /** A link followed for its bytes (a download), with this browser's cookies. */
+  async download(path: string): Promise<{ status: number; type: string; body: Buffer }> {
+    const res = await this.t.http
+      .get(path)
+      .set('Cookie', this.header())
+      .buffer(true)
+      .parse((stream, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    return { status: res.status, type: String(res.headers['content-type'] ?? ''), body: res.body as Buffer };
   }
 }
 
@@ -445,6 +464,142 @@ describe('pages over HTTP', () => {
     });
   });
 
+  describe('the team zip without JavaScript', () => {
+    let cycle: { id: string; name: string };
+    let reviews: ReviewDto[];
+    const boss = 'zip-boss@web.example';
+    const otherBoss = 'zip-other@web.example';
+    let bossApi: Record<string, string>;
+
+    beforeAll(async () => {
+      cycle = await seedOpenCycle(t);
+      const manager = await createEmployee(t, 'manager');
+      const other = await createEmployee(t, 'manager');
+      reviews = [];
+      for (const name of ['张伟', 'Ann Lee']) reviews.push(await createReview(t, (await createEmployee(t, 'account_manager', { managerId: manager.id, name })).id, cycle.id));
+      await createReview(t, (await createEmployee(t, 'account_manager', { managerId: other.id, name: 'Outside Person' })).id, cycle.id);
+      bossApi = await t.userFor('manager', manager.id, boss);
+      await t.userFor('manager', other.id, otherBoss);
+    });
+
+    /** An export of the boss's that matches no review: done at once, nothing printed. */
+    const emptyExport = async () => {
+      const res = await t.http.post(`/api/cycles/${cycle.id}/scorecards`).set(bossApi).send({ department: 'web: nobody' }).expect(202);
+      return (res.body as { id: string }).id;
+    };
+    const exportsBy = async (email: string) =>
+      (await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM export_jobs WHERE created_by = $1', [email]))[0].n;
+
+    it('starts from a plain form, follows the export by refreshing, then links the zip', async () => {
+      const gate = holdExportPrinting(t);
+      try {
+        const b = new Browser(t);
+        await b.signIn(boss, TEST_PASSWORD);
+        const team = await b.get(`/team?cycleId=${cycle.id}`);
+        expect(team.text).toContain(`<form method="post" action="/cycles/${cycle.id}/scorecards" class="card actions inline" id="team-zip-form">`);
+        expect(team.text).toContain('The 2 scorecard(s) of your team in this cycle');
+
+        const started = await b.post(`/cycles/${cycle.id}/scorecards`, {});
+        expect(started.status).toBe(303);
+        const location = String(started.headers.location);
+        expect(location).toMatch(/^\/exports\/[0-9a-f-]{36}$/);
+        const id = location.split('/')[2];
+
+        // Nothing printed yet: an empty bar, a refresh link (and the script that makes it unneeded), no download.
+        const running = await b.get(location);
+        expect(running.status).toBe(200);
+        expect(running.text).toContain('<progress id="export-progress" max="2" value="0" aria-valuetext="0 of 2 scorecard(s) processed"');
+        expect(running.text).toContain(`<a id="export-refresh" class="button" href="${location}">Refresh</a>`);
+        expect(running.text).toMatch(/<a id="export-download"[^>]* hidden>/);
+        expect(running.text).toMatch(/<script src="\/assets\/export-progress\.js\?v(?:=|&#x3D;)[0-9a-f]{16}" defer>/);
+        expect(running.text).toContain('Back to my team');
+
+        gate.open();
+        let page = running;
+        for (const until = Date.now() + 60_000; !page.text.includes('data-state="done"'); ) {
+          if (Date.now() > until) throw new Error(`export not done after a minute: ${/id="export-state"[^>]*>([^<]*)/.exec(page.text)?.[1]}`);
+          await new Promise((r) => setTimeout(r, 250));
+          page = await b.get(location);
+        }
+        expect(page.text).toContain('<progress id="export-progress" max="2" value="2"');
+        expect(page.text).toContain('Ready: 2 scorecard(s) in the zip.');
+        expect(page.text).toContain(`<a id="export-download" class="button primary" href="/api/exports/${id}/download" download>Download zip</a>`);
+        expect(page.text).not.toContain('id="export-refresh"');
+        expect(page.text).not.toContain('export-progress.js');
+
+        const zip = await b.download(`/api/exports/${id}/download`);
+        expect([zip.status, zip.type]).toEqual([200, 'application/zip']);
+        const entries = readZip(zip.body);
+        // The team's two, not the other team's; the browser test checks the PDFs with poppler.
+        expect(entries.map((e) => e.name).sort()).toEqual(reviews.map((r) => scorecardFilename(r, 'pdf')).sort());
+        for (const e of entries) expect(e.data.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      } finally {
+        gate.open();
+      }
+    });
+
+    it('shows the page of someone else\'s export, an unknown one or a malformed address as not found', async () => {
+      const location = `/exports/${await emptyExport()}`;
+      const b = new Browser(t);
+      await b.signIn(boss, TEST_PASSWORD);
+      const own = await b.get(location);
+      expect(own.status).toBe(200);
+      expect(own.text).toContain('There were no reviews to put in a zip.');
+      const other = new Browser(t);
+      await other.signIn(otherBoss, TEST_PASSWORD);
+      for (const path of [location, '/exports/00000000-0000-4000-8000-000000000000', '/exports/not-an-id']) {
+        const res = await other.get(path);
+        expect([path, res.status]).toEqual([path, 404]);
+        expect(res.text).toContain('Page not found');
+        expect(res.text).not.toContain(cycle.name);
+        expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
+      }
+      // HR may follow anyone's export (the API's rule).
+      const hr = new Browser(t);
+      await hr.signIn('hr@test.example', TEST_PASSWORD);
+      const seen = await hr.get(location);
+      expect(seen.status).toBe(200);
+      expect(seen.text).toContain('Back to the dashboard');
+    });
+
+    it('refuses to start an export from a form without the CSRF token', async () => {
+      const b = new Browser(t);
+      await b.signIn(boss, TEST_PASSWORD);
+      await b.get(`/team?cycleId=${cycle.id}`);
+      const before = await exportsBy(boss);
+      b.csrf = '';
+      const res = await b.post(`/cycles/${cycle.id}/scorecards`, {});
+      expect(res.status).toBe(403);
+      expect(res.text).toContain('This form has expired or did not come from this site');
+      expect(await exportsBy(boss)).toBe(before);
+    });
+
+    it('says how many scorecards failed, and that an export failed as a whole', async () => {
+      const id = await emptyExport();
+      const location = `/exports/${id}`;
+      const b = new Browser(t);
+      await b.signIn(boss, TEST_PASSWORD);
+      const real = (await t.http.get(`/api/exports/${id}`).set(bossApi).expect(200)).body as ExportDto;
+      // The page as it looks for exports in these states; the states themselves come from the workers.
+      const service = t.app.get(ExportsService);
+      const as = (over: Partial<ExportDto>) => jest.spyOn(service, 'get').mockResolvedValueOnce({ ...real, ...over });
+
+      as({ state: 'done', total: 3, done: 2, failed: 1 });
+      const partial = await b.get(location);
+      expect(partial.text).toContain('Ready: 2 of 3 scorecard(s) in the zip.');
+      expect(partial.text).toContain('<p id="export-failed" class="alert warn">1 scorecard(s) could not be printed.');
+      expect(partial.text).toMatch(/<a id="export-download"[^>]* download>/);
+
+      as({ state: 'failed', total: 2, done: 0, failed: 2 });
+      const failed = await b.get(location);
+      expect(failed.status).toBe(200);
+      expect(failed.text).toContain('<p id="export-state" role="status" class="alert">The export failed: none of the 2 scorecard(s) could be printed');
+      expect(failed.text).toMatch(/<a id="export-download"[^>]* hidden>/);
+      expect(failed.text).toMatch(/<p id="export-failed" class="alert warn" hidden>/);
+      expect(failed.text).not.toContain('export-progress.js');
+    });
+  });
+
   describe('starting reviews from the dashboard', () => {
     it('starts a draft for everyone without one and says who was skipped', async () => {
       const cycle = await seedOpenCycle(t);
@@ -453,6 +608,8 @@ describe('pages over HTTP', () => {
       await b.signIn('hr@test.example', TEST_PASSWORD);
       const dash = await b.get(`/?cycleId=${cycle.id}`);
       expect(dash.text).toContain('id="start-all"');
+      // Not yet: there is no review to put in a zip.
+      expect(dash.text).not.toContain('id="cycle-zip"');
       const res = await b.post(`/cycles/${cycle.id}/start-reviews`, {});
       expect(res.status).toBe(200);
       expect(res.text).toMatch(/Started \d+ review\(s\)\./);
@@ -460,6 +617,7 @@ describe('pages over HTTP', () => {
       expect(n).toBeGreaterThan(0);
       expect(res.text).toContain('id="count-not-started">0<');
       expect(res.text).not.toContain('id="start-all"');
+      expect((await b.get(`/?cycleId=${cycle.id}`)).text).toContain(`<form method="post" action="/cycles/${cycle.id}/scorecards" class="card actions inline" id="cycle-zip-form">`);
     });
   });
 });

@@ -1,7 +1,7 @@
 // The pages in a real browser (Chromium through Puppeteer) against the real app and database:
 // what HR, a manager, an admin and an employee do, click by click. One browser for the file, a
 // fresh incognito context (own cookies) per test; a failing step leaves a screenshot in test-output/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -10,8 +10,12 @@ import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import type { TemplateDto } from '../src/kpi-templates/dto/template.dto.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import { scorecardFilename } from '../src/scorecards/scorecards.service.js';
 import { createEmployee, createReview, fullAccountManagerEntries, getReview, type KpiEntry, seedOpenCycle } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
+import { expectValidPdfs } from './support/pdf.js';
+import { holdExportPrinting } from './support/print-gate.js';
+import { readZip } from './support/zip.js';
 
 const OUTPUT = join(process.cwd(), 'test-output');
 const DESKTOP = { width: 1280, height: 800 };
@@ -25,6 +29,7 @@ describe('pages in a browser', () => {
   let manager: EmployeeDto;
   let member: EmployeeDto; // reports to the manager; the employee persona
   let outsider: EmployeeDto; // reports to someone else
+  let teammate: EmployeeDto; // reports to the manager too
   let draft: ReviewDto; // member's review: HR fills it in
   let outsiderReview: ReviewDto;
   let contested: ReviewDto; // another draft, for the stale save
@@ -38,10 +43,10 @@ describe('pages in a browser', () => {
     const otherManager = await createEmployee(t, 'manager');
     member = await createEmployee(t, 'account_manager', { managerId: manager.id, name: '王小明' });
     outsider = await createEmployee(t, 'account_manager', { managerId: otherManager.id });
-    const third = await createEmployee(t, 'account_manager', { managerId: manager.id });
+    teammate = await createEmployee(t, 'account_manager', { managerId: manager.id });
     draft = await createReview(t, member.id, cycle.id);
     outsiderReview = await createReview(t, outsider.id, cycle.id);
-    contested = await createReview(t, third.id, cycle.id);
+    contested = await createReview(t, teammate.id, cycle.id);
     await t.userFor('manager', manager.id, people.manager);
     await t.userFor('employee', member.id, people.employee);
     profile = mkdtempSync(join(tmpdir(), 'scorecard-web-e2e-'));
@@ -68,9 +73,12 @@ describe('pages in a browser', () => {
     await t?.close();
   });
 
-  /** A signed-in page in its own context; CSP violations and script errors are collected. */
-  async function signedIn(email: string, password: string, viewport = DESKTOP): Promise<{ page: Page; context: BrowserContext }> {
-    const context = await browser.createBrowserContext();
+  /**
+   * A signed-in page in its own context; CSP violations and script errors are collected. With
+   * `downloads`, files the page downloads are saved there (otherwise headless Chromium drops them).
+   */
+  async function signedIn(email: string, password: string, viewport = DESKTOP, downloads?: string): Promise<{ page: Page; context: BrowserContext }> {
+    const context = await browser.createBrowserContext(downloads ? { downloadBehavior: { policy: 'allow', downloadPath: downloads } } : {});
     const page = await context.newPage();
     await page.setViewport(viewport);
     page.on('pageerror', (err) => problems.push(`script error: ${err instanceof Error ? err.message : String(err)}`));
@@ -95,6 +103,18 @@ describe('pages in a browser', () => {
       mkdirSync(OUTPUT, { recursive: true });
       await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true }).catch(() => undefined);
       throw err;
+    }
+  }
+
+  /** The file Chromium finished saving into `dir` (it writes *.crdownload until the end). */
+  async function downloaded(dir: string, timeoutMs = 30_000): Promise<{ name: string; data: Buffer }> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const files = readdirSync(dir);
+      const complete = files.filter((f) => !f.endsWith('.crdownload'));
+      if (complete.length > 0 && complete.length === files.length) return { name: complete[0], data: readFileSync(join(dir, complete[0])) };
+      if (Date.now() > until) throw new Error(`nothing downloaded into ${dir} within ${timeoutMs} ms (${files.join(', ') || 'empty'})`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
@@ -199,6 +219,61 @@ describe('pages in a browser', () => {
       });
     } finally {
       await context.close();
+    }
+  });
+
+  it('a manager downloads the whole team as one zip, watching the progress bar fill up', async () => {
+    const downloads = mkdtempSync(join(tmpdir(), 'scorecard-web-downloads-'));
+    // Printing waits for the test: the bar is seen at 0, 1 and 2 of 2 whatever the machine's speed.
+    const gate = holdExportPrinting(t);
+    const { page, context } = await signedIn(people.manager, TEST_PASSWORD, DESKTOP, downloads);
+    const bar = () =>
+      page.$eval('#export-progress', (p) => ({ value: (p as HTMLProgressElement).value, max: (p as HTMLProgressElement).max, text: p.getAttribute('aria-valuetext') }));
+    const hidden = (selector: string) => page.$eval(selector, (el) => (el as HTMLElement).hidden);
+    try {
+      const withReview = await step(page, 'team-zip-start', async () => {
+        expect(new URL(page.url()).pathname).toBe('/team');
+        const numbers = await page.$$eval('#team tr[data-employee]', (rows) => rows.filter((r) => r.querySelector('a.scorecard-link')).map((r) => r.getAttribute('data-employee') ?? ''));
+        await clickAndWait(page, '#team-zip');
+        expect(new URL(page.url()).pathname).toMatch(/^\/exports\/[0-9a-f-]{36}$/);
+        return numbers;
+      });
+      // One scorecard per team member with a review in the cycle; the other team's is not in it.
+      expect(withReview.sort()).toEqual([member.employeeNo, teammate.employeeNo].sort());
+
+      await step(page, 'team-zip-progress', async () => {
+        expect(await bar()).toEqual({ value: 0, max: 2, text: '0 of 2 scorecard(s) processed' });
+        expect(await hidden('#export-download')).toBe(true);
+        // The script polls, so the no-JavaScript refresh link is out of the way.
+        expect(await hidden('#export-refresh')).toBe(true);
+        gate.release(1);
+        await page.waitForFunction(() => (document.getElementById('export-progress') as HTMLProgressElement | null)?.value === 1);
+        expect(await bar()).toEqual({ value: 1, max: 2, text: '1 of 2 scorecard(s) processed' });
+        expect(await text(page, '#export-counts')).toBe('1 of 2 scorecard(s) processed');
+        expect(await text(page, '#export-state')).toBe('Printing the scorecards…');
+        expect(await hidden('#export-download')).toBe(true);
+        gate.release(1);
+        await page.waitForSelector('#export-download:not([hidden])');
+        expect(await bar()).toEqual({ value: 2, max: 2, text: '2 of 2 scorecard(s) processed' });
+        expect(await text(page, '#export-state')).toBe('Ready: 2 scorecard(s) in the zip.');
+        expect(await page.$eval('#export-state', (el) => el.getAttribute('role'))).toBe('status');
+        expect(await page.$eval('#export', (el) => el.getAttribute('aria-busy'))).toBe('false');
+        expect(await hidden('#export-failed')).toBe(true);
+      });
+
+      const zip = await step(page, 'team-zip-download', async () => {
+        await page.click('#export-download');
+        return downloaded(downloads);
+      });
+      expect(zip.name).toMatch(/-scorecards\.zip$/);
+      const entries = readZip(zip.data);
+      const reviews = await Promise.all([draft.id, contested.id].map((id) => getReview(t, id)));
+      expect(entries.map((e) => e.name).sort()).toEqual(reviews.map((r) => scorecardFilename(r, 'pdf')).sort());
+      await expectValidPdfs(entries);
+    } finally {
+      gate.open();
+      await context.close();
+      rmSync(downloads, { recursive: true, force: true });
     }
   });
 

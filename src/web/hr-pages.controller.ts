@@ -94,6 +94,7 @@ export class HrPagesController {
         totalLinks: { notStarted: link('not_started'), draft: link('draft'), submitted: link('submitted'), finalized: link('finalized') },
         percentDone: totals.total ? Math.round((totals.finalized / totals.total) * 100) : 0,
         canStart: actor.role === 'hr' && cycle?.status === 'open' && totals.notStarted > 0,
+        reviewCount: totals.draft + totals.submitted + totals.finalized,
         isOpen: cycle?.status === 'open',
         started,
       },

@@ -53,10 +53,14 @@ describe('page dictionaries', () => {
     expect(keys.filter((k) => !Object.hasOwn(dictionaries.en, k))).toEqual([]);
   });
 
-  it('hold every text the review script reads', () => {
-    const script = readFileSync(join(dir, 'assets', 'review.js'), 'utf8');
+  it.each([
+    ['review.js', 'reviewJs'],
+    ['export-progress.js', 'export'],
+  ])('hold every text the page script %s reads (section %s)', (file, section) => {
+    const script = readFileSync(join(dir, 'assets', file), 'utf8');
     const used = new Set([...script.matchAll(/\bS\.([A-Za-z]+)/g)].map((m) => m[1]));
-    expect([...used].filter((k) => !Object.hasOwn(dictionaries.en, `reviewJs.${k}`))).toEqual([]);
+    expect(used.size).toBeGreaterThan(0);
+    expect([...used].filter((k) => !Object.hasOwn(dictionaries.en, `${section}.${k}`))).toEqual([]);
   });
 
   it('fill placeholders, and refuse a key that does not exist', () => {

@@ -51,6 +51,7 @@ export class PeoplePagesController {
           pdf: m.review ? `/api/reviews/${m.review.id}/scorecard.pdf?lang=${lang}` : null,
         })),
         chart: rated > 0 ? bandChartSvg(ordered.map((b) => ({ label: label(b), count: counts.get(b.key) ?? 0 })), { title: t('team.chartTitle') }) : null,
+        withReviews: members.filter((m) => m.review).length,
         summary: {
           rated,
           incomplete: members.filter((m) => m.review && !m.review.complete).length,

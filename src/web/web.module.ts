@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { HTML_ERROR_RENDERER } from '../common/html-errors.js';
 import { CyclesModule } from '../cycles/cycles.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
+import { ExportsModule } from '../exports/exports.module.js';
 import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from '../reviews/reviews.module.js';
 import { AdminTemplatesController } from './admin-templates.controller.js';
@@ -12,6 +13,7 @@ import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
 import { CyclesPagesController } from './cycles-pages.controller.js';
 import { EmployeesPagesController } from './employees-pages.controller.js';
+import { ExportsPagesController } from './exports-pages.controller.js';
 import { HrPagesController } from './hr-pages.controller.js';
 import { PageErrors } from './page-errors.js';
 import { Pages } from './pages.js';
@@ -23,8 +25,8 @@ import { ReviewPagesController } from './review-pages.controller.js';
  * lives here); what is here is presentation: views, forms, language and page errors.
  */
 @Module({
-  imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, KpiTemplatesModule],
-  controllers: [AdminTemplatesController, AdminUsersController, AssetsController, AuthPagesController, CyclesPagesController, EmployeesPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
+  imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
+  controllers: [AdminTemplatesController, AdminUsersController, AssetsController, AuthPagesController, CyclesPagesController, EmployeesPagesController, ExportsPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
   providers: [WebAssets, Pages, PageErrors, { provide: HTML_ERROR_RENDERER, useExisting: PageErrors }],
   exports: [HTML_ERROR_RENDERER],
 })

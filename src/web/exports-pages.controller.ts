@@ -1,0 +1,51 @@
+import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Allow } from '../auth/access.decorator.js';
+import { type Actor, CurrentActor } from '../common/actor.js';
+import { CyclesService } from '../cycles/cycles.service.js';
+import { ExportsService } from '../exports/exports.service.js';
+import { exportPage } from './export-page.js';
+import { PageIdPipe } from './page-id.pipe.js';
+import { Pages } from './pages.js';
+
+/**
+ * All scorecards of a cycle as one zip, from the pages: a plain form starts the export, a status
+ * page follows it (by itself with JavaScript, by its refresh link without) and links the zip.
+ * Who gets which reviews and who may follow an export is the exports service's rule.
+ */
+@ApiExcludeController()
+@Controller()
+export class ExportsPagesController {
+  constructor(
+    private readonly pages: Pages,
+    private readonly exports: ExportsService,
+    private readonly cycles: CyclesService,
+  ) {}
+
+  // The API's path without /api: the rate limit for printing (POST …/scorecards) covers both.
+  @Post('cycles/:id/scorecards')
+  @Allow('admin', 'hr', 'manager')
+  @HttpCode(200)
+  async start(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) cycleId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // No filters: a manager gets their whole team, HR and admins the whole cycle; the PDFs are in
+    // the language the person reads the pages in.
+    const created = await this.exports.create(actor, cycleId, { lang: this.pages.lang(req) });
+    this.pages.redirect(res, `/exports/${created.id}`);
+  }
+
+  @Get('exports/:id')
+  @Allow('admin', 'hr', 'manager')
+  async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const job = await this.exports.get(actor, id);
+    const cycle = await this.cycles.findById(job.cycleId);
+    const page = exportPage(job, { id: cycle.id, name: cycle.name }, actor.role, this.pages.t(req));
+    const following = !page.view.finished;
+    this.pages.render(req, res, 'export', page, {
+      title: 'export.title',
+      titleVars: { cycle: cycle.name },
+      scripts: following ? ['export-progress.js'] : [],
+      data: following ? { statusUrl: `/api/exports/${job.id}`, job: { state: job.state, total: job.total, done: job.done, failed: job.failed }, strings: this.pages.section(req, 'export') } : undefined,
+    });
+  }
+}
