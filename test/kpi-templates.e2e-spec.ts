@@ -6,6 +6,7 @@ import type { Response } from 'supertest';
 import type { AuditEntryDto } from '../src/audit/dto/audit.dto.js';
 import type { ErrorResponseDto } from '../src/common/error-response.dto.js';
 import type { RoleDto, TemplateDto, TemplateVersionDto, TemplateVersionSummaryDto } from '../src/kpi-templates/dto/template.dto.js';
+import { ACCOUNT_MANAGER_KEYS, MANAGER_KEYS } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 // ---- request shapes ----
@@ -242,15 +243,7 @@ describe('roles and KPI templates', () => {
       const cur = tpl.current;
       if (!cur) throw new Error('manager has no current version');
       expect(cur).toMatchObject({ number: 1, status: 'published', weightSum: 100, publishedBy: 'system', templateId: tpl.id, version: 1 });
-      expect(cur.kpis.map((k) => k.key)).toEqual([
-        'company_performance',
-        'team_performance',
-        'strategic_goals',
-        'strategic_vision',
-        'decision_making',
-        'leadership',
-        'communication',
-      ]);
+      expect(cur.kpis.map((k) => k.key)).toEqual(MANAGER_KEYS);
       expect(cur.kpis.map((k) => k.weight)).toEqual([25, 25, 20, 7.5, 7.5, 7.5, 7.5]);
       expect(cur.kpis.filter((k) => k.category === 'skill')).toHaveLength(4);
       expect(cur.kpis[0]).toMatchObject({ nameZh: '公司整体绩效', nameEn: 'Company performance' });
@@ -278,16 +271,7 @@ describe('roles and KPI templates', () => {
       const cur = tpl.current;
       if (!cur) throw new Error('account_manager has no current version');
       expect(cur).toMatchObject({ number: 1, status: 'published', weightSum: 100 });
-      expect(cur.kpis.map((k) => k.key)).toEqual([
-        'sales_attainment',
-        'customer_satisfaction',
-        'customer_retention',
-        'relationship_upkeep',
-        'communication',
-        'selling',
-        'customer_service',
-        'problem_solving',
-      ]);
+      expect(cur.kpis.map((k) => k.key)).toEqual(ACCOUNT_MANAGER_KEYS);
       expect(cur.kpis.map((k) => k.weight)).toEqual([35, 15, 15, 10, 6.25, 6.25, 6.25, 6.25]);
       expect(cur.kpis.slice(4).every((k) => k.category === 'skill' && k.rule.type === 'rating')).toBe(true);
       expect(cur.kpis[0]).toMatchObject({ nameZh: '销售业绩完成情况', nameEn: 'Sales attainment', category: 'sales_results' });

@@ -10,6 +10,7 @@ import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import type { KpiDto } from '../src/kpi-templates/dto/kpi.dto.js';
 import type { RoleDto, TemplateDto, TemplateVersionDto } from '../src/kpi-templates/dto/template.dto.js';
 import type { ReviewDto, ReviewPageDto } from '../src/reviews/dto/review.dto.js';
+import { ACCOUNT_MANAGER_KEYS } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const body = <T>(res: Response): T => res.body as T;
@@ -20,16 +21,7 @@ interface Entry {
   rating?: number;
 }
 
-const V1_KEYS = [
-  'sales_attainment',
-  'customer_satisfaction',
-  'customer_retention',
-  'relationship_upkeep',
-  'communication',
-  'selling',
-  'customer_service',
-  'problem_solving',
-];
+const V1_KEYS = [...ACCOUNT_MANAGER_KEYS];
 const V1_WEIGHTS = [35, 15, 15, 10, 6.25, 6.25, 6.25, 6.25];
 
 const V2_KEYS = ['sales_attainment', 'customer_satisfaction', 'customer_retention', 'new_logos', 'communication', 'selling', 'customer_service', 'problem_solving'];
