@@ -77,6 +77,14 @@ describe('sign-in, sessions and scope', () => {
       await t.http.post('/api/auth/login').send({ email: 'disable-me@test.example', password: TEST_PASSWORD }).expect(401);
     });
 
+    it('refuses a session once it has expired', async () => {
+      const employee = await createEmployee(t);
+      const headers = await t.userFor('employee', employee.id, 'expire-me@test.example');
+      await t.http.get('/api/auth/me').set(headers).expect(200);
+      await t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = $1)`, ['expire-me@test.example']);
+      await t.http.get('/api/auth/me').set(headers).expect(401);
+    });
+
     it('requires managers and employees to be linked to an employee record', async () => {
       const res = await t.http.post('/api/users').set(t.as('admin')).send({ email: 'unlinked@test.example', role: 'manager', password: 'long-enough-1' }).expect(400);
       expect(res.body.errors).toEqual([{ field: 'employeeId', message: 'is required for the manager role' }]);
