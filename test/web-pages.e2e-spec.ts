@@ -437,6 +437,21 @@ describe('pages over HTTP', () => {
       expect((await b.post(`${userPath}/reset-password`, { version: v2, password: 'temporary-pass-77' })).headers.location).toBe(`${userPath}?notice=passwordReset`);
     });
 
+    it('pages the user list and searches it', async () => {
+      const tag = `pager${Date.now().toString(36)}`;
+      for (let i = 1; i <= 51; i++) {
+        await t.http.post('/api/users').set(t.as('admin')).send({ email: `${tag}-${String(i).padStart(2, '0')}@web.example`, role: 'hr', password: 'long-enough-1' }).expect(201);
+      }
+      const b = new Browser(t);
+      await b.signIn('admin@test.example', 'admin-password-1');
+      const emails = (html: string) => [...html.matchAll(/<a href="\/admin\/users\/[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+      const first = await b.get(`/admin/users?q=${tag}`);
+      expect(emails(first.text)).toHaveLength(50);
+      expect(first.text).toContain('1–50 of 51 · 51 of ');
+      const second = await b.get(`/admin/users?q=${tag}&page=2`);
+      expect(emails(second.text)).toEqual([`${tag}-51@web.example`]);
+    });
+
     it('shows what a template draft changes against the published version', async () => {
       const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as { id: string; role: { code: string } }[];
       const id = templates.find((x) => x.role.code === 'manager')?.id ?? '';
@@ -461,6 +476,42 @@ describe('pages over HTTP', () => {
       expect(diff.text).toMatch(/<tr class="diff-changed"><td>Company performance<\/td><td><code>weight<\/code><\/td><td>25<\/td><td>20<\/td><\/tr>/);
       expect(diff.text).toMatch(/<tr class="diff-changed"><td>Team performance<\/td><td><code>weight<\/code><\/td><td>25<\/td><td>30<\/td><\/tr>/);
       expect(diff.text).toContain('Team matters more');
+    });
+  });
+
+  describe('the team page', () => {
+    it('searches the team by name or number and pages it, while the chart counts the whole team', async () => {
+      const cycle = await seedOpenCycle(t);
+      const manager = await createEmployee(t, 'manager');
+      const u = `T${Date.now().toString(36).toUpperCase()}`;
+      // 51 reports: one more than a page.
+      for (let i = 1; i <= 51; i++) {
+        const e = await createEmployee(t, 'account_manager', { managerId: manager.id, employeeNo: `${u}-${String(i).padStart(2, '0')}`, name: i === 7 ? '欧阳娜娜' : `Member ${i}` });
+        if (i <= 2) await createReview(t, e.id, cycle.id);
+      }
+      await t.userFor('manager', manager.id, 'team-pager@web.example');
+      const b = new Browser(t);
+      await b.signIn('team-pager@web.example', TEST_PASSWORD);
+      const rows = (html: string) => [...html.matchAll(/<tr data-employee="([^"]+)">/g)].map((m) => m[1]);
+
+      const first = await b.get(`/team?cycleId=${cycle.id}`);
+      expect(rows(first.text)).toHaveLength(50);
+      expect(first.text).toContain('0 rated · 2 still incomplete · 49 not started');
+      expect(first.text).toMatch(/<a class="button small" href="[^"]*page&#x3D;2" rel="next">/);
+      const second = await b.get(`/team?cycleId=${cycle.id}&page=2`);
+      expect(rows(second.text)).toEqual([`${u}-51`]);
+
+      const byName = await b.get(`/team?cycleId=${cycle.id}&q=${encodeURIComponent('欧阳')}`);
+      expect(rows(byName.text)).toEqual([`${u}-07`]);
+      // The summary still speaks of the whole team.
+      expect(byName.text).toContain('0 rated · 2 still incomplete · 49 not started');
+      const byNumber = await b.get(`/team?cycleId=${cycle.id}&q=${u.toLowerCase()}-0`);
+      expect(rows(byNumber.text)).toHaveLength(9);
+      const none = await b.get(`/team?cycleId=${cycle.id}&q=nobody-here`);
+      expect(rows(none.text)).toEqual([]);
+      expect(none.text).toContain('Nobody in your team matches that search.');
+      // A page past the end shows the last one.
+      expect(rows((await b.get(`/team?cycleId=${cycle.id}&page=99`)).text)).toEqual([`${u}-51`]);
     });
   });
 

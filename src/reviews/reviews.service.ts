@@ -424,10 +424,14 @@ export class ReviewsService {
    * Everyone in the actor's reporting subtree (not the actor) with their review in the cycle, if
    * any: a manager's view of their team. Deactivated people appear only when they have a review.
    */
-  async teamOverview(actor: Actor, cycleId: string): Promise<TeamMember[]> {
+  async teamOverview(actor: Actor, cycleId: string, search?: string): Promise<TeamMember[]> {
     await this.cycles.findById(cycleId);
     const team = actor.employeeId ? await this.employees.subtreeIds(actor.employeeId) : [];
     if (team.length === 0) return [];
+    const f = new SqlFilter();
+    f.param(cycleId); // $1: the cycle of the joined review
+    f.and(`e.id = ANY(${f.param(team)}::uuid[])`);
+    if (search?.trim()) f.and(nameOrNumberSql(f, 'e', search));
     const rows = await this.dataSource.query<
       {
         id: string;
@@ -448,9 +452,9 @@ export class ReviewsService {
               r.id AS review_id, r.status, r.total, r.complete, r.band_key, r.template->'bands' AS bands
          FROM employees e LEFT JOIN employees m ON m.id = e.manager_id
          LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
-        WHERE e.id = ANY($2::uuid[]) AND (e.active OR r.id IS NOT NULL)
+        ${f.where()} AND (e.active OR r.id IS NOT NULL)
         ORDER BY e.department, e.employee_no`,
-      [cycleId, team],
+      f.params,
     );
     return rows.map((r) => ({
       employee: { id: r.id, employeeNo: r.employee_no, name: r.name, department: r.department, managerName: r.manager_name, active: r.active },

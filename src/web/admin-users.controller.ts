@@ -10,7 +10,10 @@ import { EmployeesService } from '../employees/employees.service.js';
 import { EmployeeQueryDto } from '../employees/dto/employee.dto.js';
 import { checkForm, type FieldErrors, formRefusal, str } from './forms.js';
 import { PageIdPipe } from './page-id.pipe.js';
+import { pager } from './hr-pages.controller.js';
 import { Pages } from './pages.js';
+
+const PAGE_SIZE = 50;
 
 interface UserForm {
   email: string;
@@ -31,8 +34,16 @@ export class AdminUsersController {
   ) {}
 
   @Get()
-  async list(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Query('q') q: unknown, @Query('role') role: unknown): Promise<void> {
-    await this.renderList(actor, req, res, { q: typeof q === 'string' ? q.trim() : '', role: typeof role === 'string' ? role : '' });
+  async list(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('q') q: unknown,
+    @Query('role') role: unknown,
+    @Query('page') page: unknown,
+  ): Promise<void> {
+    const filters = { q: typeof q === 'string' ? q.trim() : '', role: typeof role === 'string' ? role : '' };
+    await this.renderList(actor, req, res, filters, undefined, Number.parseInt(typeof page === 'string' ? page : '1', 10) || 1);
   }
 
   @Post()
@@ -106,10 +117,13 @@ export class AdminUsersController {
     res: Response,
     filters: { q: string; role: string },
     problem?: { form: UserForm; status: number; message: string; errors: FieldErrors },
+    wantedPage = 1,
   ): Promise<void> {
     const all = await this.users.list();
     const q = filters.q.toLowerCase();
-    const users = all.filter((u) => (!q || u.email.includes(q) || (u.employeeName ?? '').toLowerCase().includes(q)) && (!filters.role || u.role === filters.role));
+    const matching = all.filter((u) => (!q || u.email.includes(q) || (u.employeeName ?? '').toLowerCase().includes(q)) && (!filters.role || u.role === filters.role));
+    const page = Math.min(Math.max(1, Math.ceil(matching.length / PAGE_SIZE)), Math.max(1, wantedPage));
+    const users = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     this.pages.render(
       req,
       res,
@@ -117,6 +131,7 @@ export class AdminUsersController {
       {
         users,
         total: all.length,
+        pager: pager('/admin/users', filters, page, PAGE_SIZE, matching.length),
         filters,
         filtered: Boolean(filters.q || filters.role),
         roles: USER_ROLES.map((r) => ({ value: r, selected: r === filters.role, formSelected: r === (problem?.form.role ?? 'employee') })),

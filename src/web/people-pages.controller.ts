@@ -9,8 +9,10 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 import type { RatingBand } from '../scoring/types.js';
 import { bandChartSvg } from './band-chart.js';
 import { checkForm } from './forms.js';
-import { pickCycle } from './hr-pages.controller.js';
+import { pager, pickCycle } from './hr-pages.controller.js';
 import { Pages } from './pages.js';
+
+const PAGE_SIZE = 50;
 
 /** A manager's team in one cycle, and anyone's own finalized reviews. */
 @ApiExcludeController()
@@ -24,10 +26,22 @@ export class PeoplePagesController {
 
   @Get('team')
   @Allow('manager')
-  async team(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Query('cycleId') cycleId: unknown): Promise<void> {
+  async team(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res() res: Response,
+    @Query('cycleId') cycleId: unknown,
+    @Query('q') rawQ: unknown,
+    @Query('page') rawPage: unknown,
+  ): Promise<void> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, cycleId);
+    const q = typeof rawQ === 'string' ? rawQ.trim().slice(0, 100) : '';
+    // The chart and the summary are about the whole team; the table shows the people searched for.
     const members = cycle ? await this.reviews.teamOverview(actor, cycle.id) : [];
+    const shown = cycle && q ? await this.reviews.teamOverview(actor, cycle.id, q) : members;
+    const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+    const page = Math.min(pages, Math.max(1, Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10) || 1));
     const lang = this.pages.lang(req);
     const t = this.pages.t(req);
     const label = (b: RatingBand) => (lang === 'zh-CN' ? b.labelZh : b.labelEn);
@@ -45,7 +59,11 @@ export class PeoplePagesController {
       {
         cycle,
         cycles: cycles.map((c) => ({ id: c.id, name: c.name, status: c.status, selected: c.id === cycle?.id })),
-        members: members.map((m) => ({
+        q,
+        filtered: q !== '',
+        hasTeam: members.length > 0,
+        pager: pager('/team', { cycleId: cycle?.id, q }, page, PAGE_SIZE, shown.length),
+        shown: shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((m) => ({
           ...m,
           bandLabel: m.review?.complete && m.review.bandKey && bands.has(m.review.bandKey) ? label(bands.get(m.review.bandKey) as RatingBand) : null,
           pdf: m.review ? `/api/reviews/${m.review.id}/scorecard.pdf?lang=${lang}` : null,
