@@ -122,12 +122,22 @@ export class EmployeesService {
     // plans cost more than the work itself. The number is unique and needs no tie-breaker.
     const order = sort.unique ? `${sort.column} ${dir}` : `${sort.column} ${dir}, e.id`;
     const countQuery = `SELECT count(*)::int AS n FROM employees e ${f.where()}`;
+    const paging = `OFFSET $${f.params.length + 1} LIMIT $${f.params.length + 2}`;
+    // A text search scans the table anyway (one- and two-character terms cannot use the trigram
+    // index), so its matches are read once and both paged and counted from there rather than
+    // scanned twice: on bench:api's 10,000 employees, 王 took 5.0 instead of 8.4 ms, 伟 4.9 instead
+    // of 6.3, "an" the same (psql, busy machine).
+    const source = q.q
+      ? `found AS MATERIALIZED (SELECT e.* FROM employees e ${f.where()}),
+         page AS (SELECT e.id FROM found e ORDER BY ${order} ${paging})`
+      : `page AS (SELECT e.id FROM employees e ${f.where()} ORDER BY ${order} ${paging})`;
+    const totalSql = q.q ? 'SELECT count(*)::int FROM found' : countQuery;
     const rows = await this.dataSource.query<(EmployeeRow & { total_rows: number })[]>(
-      `WITH page AS (SELECT e.id FROM employees e ${f.where()} ORDER BY ${order} OFFSET $${f.params.length + 1} LIMIT $${f.params.length + 2})
+      `WITH ${source}
        SELECT e.id, e.employee_no, e.name, e.email, e.department, e.manager_id, to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date,
               e.active, e.version, e.created_at, e.updated_at, e.role_id,
               role.code AS role_code, role.name_zh AS role_name_zh, role.name_en AS role_name_en,
-              manager.employee_no AS manager_no, manager.name AS manager_name, (${countQuery}) AS total_rows
+              manager.employee_no AS manager_no, manager.name AS manager_name, (${totalSql}) AS total_rows
          FROM page JOIN employees e ON e.id = page.id JOIN roles role ON role.id = e.role_id
          LEFT JOIN employees manager ON manager.id = e.manager_id
         ORDER BY ${order}`,

@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { Cycle } from '../cycles/cycle.entity.js';
 import { Employee } from '../employees/employee.entity.js';
+import { KpiTemplateVersion } from '../kpi-templates/kpi-template.entity.js';
 import type { KpiDefinition, KpiInput, RatingBand } from '../scoring/types.js';
 
 export type ReviewStatus = 'draft' | 'submitted' | 'finalized';
@@ -61,6 +62,11 @@ export class Review {
 
   @Column({ name: 'template_version_id', type: 'uuid' })
   templateVersionId: string;
+
+  // The pinned version must outlive its reviews (only unpublished drafts are ever discarded).
+  @ManyToOne(() => KpiTemplateVersion, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'template_version_id' })
+  templateVersion: Relation<KpiTemplateVersion>;
 
   @Column({ type: 'jsonb' })
   template: PinnedTemplate;
