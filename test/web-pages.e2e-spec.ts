@@ -36,7 +36,11 @@ class Browser {
       .join('; ');
   }
 
+  /** The last page's HTML. */
+  lastText = '';
+
   private keep(res: Response): Response {
+    if (typeof res.text === 'string' && res.text.startsWith('<!doctype html>')) this.lastText = res.text;
     for (const [k, v] of Object.entries(cookiesOf(res).pairs)) {
       if (v === '') delete this.cookies[k];
       else this.cookies[k] = v;
@@ -476,6 +480,80 @@ describe('pages over HTTP', () => {
       expect(diff.text).toMatch(/<tr class="diff-changed"><td>Company performance<\/td><td><code>weight<\/code><\/td><td>25<\/td><td>20<\/td><\/tr>/);
       expect(diff.text).toMatch(/<tr class="diff-changed"><td>Team performance<\/td><td><code>weight<\/code><\/td><td>25<\/td><td>30<\/td><\/tr>/);
       expect(diff.text).toContain('Team matters more');
+    });
+  });
+
+  describe('employees', () => {
+    const form = (b: Browser, over: Record<string, string> = {}) => ({
+      employeeNo: '',
+      name: '',
+      email: '',
+      roleId: /<option value="([0-9a-f-]{36})"(?: selected)?>Account manager<\/option>/.exec(b.lastText)?.[1] ?? '',
+      department: '华东销售部',
+      managerNo: '',
+      hireDate: '2024-03-01',
+      active: 'on',
+      ...over,
+    });
+
+    it('adds an employee from the form, with the manager named by number, then edits them', async () => {
+      const boss = await createEmployee(t, 'manager');
+      const u = Date.now().toString(36).toUpperCase();
+      const b = new Browser(t);
+      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.get('/employees/new');
+      const created = await b.post('/employees', form(b, { employeeNo: `F${u}`, name: '欧阳修', email: `f${u}@web.example`, managerNo: boss.employeeNo.toLowerCase() }));
+      expect(created.status).toBe(303);
+      const id = /\/employees\/([0-9a-f-]{36})\?notice=employeeCreated/.exec(created.headers.location ?? '')?.[1] ?? '';
+      const api = (await t.http.get(`/api/employees/${id}`).set(t.as('hr')).expect(200)).body as { name: string; manager: { id: string } | null; version: number; active: boolean };
+      expect(api).toMatchObject({ name: '欧阳修', manager: { id: boss.id }, active: true });
+
+      const page = await b.get(`/employees/${id}?notice=employeeCreated`);
+      expect(page.text).toContain('The employee is added.');
+      expect(page.text).toContain(`value="${boss.employeeNo}"`);
+      // Untick active and clear the manager.
+      const saved = await b.post(`/employees/${id}`, form(b, { version: String(api.version), employeeNo: `F${u}`, name: '欧阳修', email: `f${u}@web.example`, managerNo: '', active: '' }));
+      expect(saved.status).toBe(303);
+      const after = (await t.http.get(`/api/employees/${id}`).set(t.as('hr')).expect(200)).body as { manager: unknown; active: boolean };
+      expect(after).toMatchObject({ manager: null, active: false });
+    });
+
+    it('shows each refused field next to its input, keeps what was typed and adds nothing', async () => {
+      const taken = await createEmployee(t);
+      const b = new Browser(t);
+      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.get('/employees/new');
+      const before = (await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM employees'))[0].n;
+      const bad = await b.post('/employees', form(b, { employeeNo: 'has space', name: '', email: 'not-an-email', managerNo: 'NOBODY-HERE', hireDate: '2024-13-45' }));
+      expect(bad.status).toBe(400);
+      for (const field of ['employeeNo', 'name', 'email', 'managerNo', 'hireDate']) expect(bad.text).toMatch(new RegExp(`<p class="field-error" id="e-${field}">`));
+      expect(bad.text).toContain('No employee has the number NOBODY-HERE.');
+      expect(bad.text).toContain('value="not-an-email"');
+      const dup = await b.post('/employees', form(b, { employeeNo: taken.employeeNo, name: 'Dup', email: 'dup@web.example' }));
+      expect(dup.status).toBe(409);
+      expect(dup.text).toMatch(/<p class="field-error" id="e-employeeNo">must be unique<\/p>/);
+      expect((await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM employees'))[0].n).toBe(before);
+    });
+
+    it('says when someone else saved first, names what they changed, and keeps what was typed', async () => {
+      const e = await createEmployee(t, 'account_manager', { name: 'Stale Test' });
+      const [a, b] = [new Browser(t), new Browser(t)];
+      for (const x of [a, b]) {
+        await x.signIn('admin@test.example', 'admin-password-1');
+        await x.get(`/employees/${e.id}`);
+      }
+      const base = { employeeNo: e.employeeNo, email: e.email, hireDate: e.hireDate, version: String(e.version) };
+      expect((await a.post(`/employees/${e.id}`, form(a, { ...base, name: 'Stale Test', department: 'Moved by A' }))).status).toBe(303);
+      const late = await b.post(`/employees/${e.id}`, form(b, { ...base, name: 'Renamed by B' }));
+      expect(late.status).toBe(409);
+      expect(late.text).toContain('Someone else saved this employee while you were editing.');
+      expect(late.text).toMatch(/<strong class="changed-field">Name<\/strong>, <strong class="changed-field">Department<\/strong>/);
+      expect(late.text).toContain('value="Renamed by B"');
+      const stored = (await t.http.get(`/api/employees/${e.id}`).set(t.as('hr')).expect(200)).body as { name: string; department: string; version: number };
+      expect(stored).toMatchObject({ name: 'Stale Test', department: 'Moved by A' });
+      // The page now carries the current version: saving again is a deliberate overwrite.
+      expect(late.text).toContain(`name="version" value="${stored.version}"`);
+      expect((await b.post(`/employees/${e.id}`, form(b, { ...base, version: String(stored.version), name: 'Renamed by B' }))).status).toBe(303);
     });
   });
 
