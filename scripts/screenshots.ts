@@ -76,11 +76,23 @@ const SHOTS: Shot[] = [
     fullPage: true,
     path: '/admin/templates',
     prepare: async (page, base) => {
-      // A draft of the first template, with one weight changed: the running sum and Publish react.
+      // A draft of the first template with a KPI being added and the first weight lowered: the new
+      // KPI's fields, the running sum at 95 % and Publish disabled.
       const href = await page.$eval('#template-list a', (a) => a.getAttribute('href'));
       await page.goto(`${base}${href}`);
       if (await page.$('#start-draft')) await Promise.all([page.waitForNavigation(), page.click('#start-draft')]);
-      await page.click('#weight-0', { count: 3 });
+      await Promise.all([page.waitForNavigation(), page.click('#add-kpi')]);
+      const last = await page.$$eval('fieldset.kpi-edit', (sets) => sets.length - 1);
+      const typeInto = async (field: string, text: string) => page.type(`#f-kpis-${last}-${field}`, text);
+      await typeInto('key', 'cross_selling');
+      await typeInto('category', 'sales_results');
+      await typeInto('nameZh', '交叉销售');
+      await typeInto('nameEn', 'Cross-selling');
+      await typeInto('rule-target', '6');
+      await typeInto('rule-unit', 'deals');
+      await typeInto('weight', '10');
+      await page.focus('#f-kpis-0-weight');
+      await page.$eval('#f-kpis-0-weight', (i) => (i as HTMLInputElement).select());
       await page.keyboard.type('20');
     },
   },

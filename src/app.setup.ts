@@ -70,7 +70,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     next();
   });
   app.useBodyParser('json', { limit: config.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  // The template editor posts one field per value: the largest template the API accepts (50 KPIs
+  // on an 11-point scale, 20 bands) is about 2,500 fields, over the parser's default of 1,000. The
+  // byte limit still bounds every body.
+  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false, parameterLimit: 5000 });
   // Prototype keys never belong in our bodies; refusing them outright closes prototype pollution.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const bad = findPrototypeKey(req.body);

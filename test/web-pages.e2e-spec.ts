@@ -5,9 +5,11 @@ import type { Response } from 'supertest';
 import type { ExportDto } from '../src/exports/dto/export.dto.js';
 import { ExportsService } from '../src/exports/exports.service.js';
 import { scorecardFilename } from '../src/scorecards/scorecards.service.js';
+import { ACCOUNT_MANAGER } from '../src/kpi-templates/default-templates.js';
+import type { RoleDto, TemplateVersionDto } from '../src/kpi-templates/dto/template.dto.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { ReviewsService } from '../src/reviews/reviews.service.js';
-import { createEmployee, createReview, fullAccountManagerEntries, recordStatuses, seedOpenCycle } from './fixtures.js';
+import { createEmployee, createReview, fullAccountManagerEntries, recordStatuses, seedOpenCycle, uniq } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
 import { holdExportPrinting } from './support/print-gate.js';
 import { readZip } from './support/zip.js';
@@ -77,6 +79,42 @@ class Browser {
       });
     return { status: res.status, type: String(res.headers['content-type'] ?? ''), body: res.body as Buffer };
   }
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x60;': '`', '&#x3D;': '=' };
+const unescapeHtml = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#x27|#x60|#x3D);/g, (e) => HTML_ENTITIES[e]);
+const attr = (tag: string, name: string): string | null => {
+  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+  return m ? unescapeHtml(m[1]) : null;
+};
+
+/** What a browser would post from the template editor's form as the page shows it (without the button and token). */
+function draftFormFields(html: string): Record<string, string> {
+  const form = /<form[^>]*id="draft-form"[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1];
+  if (!form) throw new Error('no draft form on the page');
+  const out: Record<string, string> = {};
+  for (const [, tag] of form.matchAll(/<input\b([^>]*)>/g)) {
+    const name = attr(tag, 'name');
+    if (name && name !== '_csrf') out[name] = attr(tag, 'value') ?? '';
+  }
+  for (const [, tag, body] of form.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) out[attr(tag, 'name') ?? ''] = unescapeHtml(body);
+  for (const [, tag, options] of form.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+    const chosen = /<option value="([^"]*)"[^>]*selected/.exec(options) ?? /<option value="([^"]*)"/.exec(options);
+    out[attr(tag, 'name') ?? ''] = unescapeHtml(chosen?.[1] ?? '');
+  }
+  return out;
+}
+
+/** The value the page shows in the field with this id. */
+function fieldValue(html: string, id: string): string | null {
+  const tag = new RegExp(`<input\\b[^>]*\\sid="${id}"[^>]*>`).exec(html)?.[0];
+  return tag ? attr(tag, 'value') : null;
+}
+
+/** The message beside the field with this id. */
+function fieldError(html: string, id: string): string | null {
+  const m = new RegExp(`<p class="field-error" id="${id}-error">([^<]*)</p>`).exec(html);
+  return m ? unescapeHtml(m[1]) : null;
 }
 
 describe('pages over HTTP', () => {
@@ -466,15 +504,8 @@ describe('pages over HTTP', () => {
       const page = await b.get(`/admin/templates/${id}`);
       expect(page.text).toContain('The draft is identical to the published version so far.');
       const draftAction = /action="(\/admin\/templates\/[^"]+\/draft\/[^"/]+)"/.exec(page.text)?.[1] ?? '';
-      const version = /id="draft-form"[\s\S]*?name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
-      const form: Record<string, string> = { version, notes: 'Team matters more', action: 'save' };
       // manager: 25/25/20 on results, 4 × 7.5 on skills; move 5 from company to team.
-      ['20', '30', '20', '7.5', '7.5', '7.5', '7.5'].forEach((w, i) => (form[`weight.${i}`] = w));
-      for (const [i, target, cap, threshold] of [[0, '100', '120', '50'], [1, '100', '120', '50'], [2, '4', '100', '']] as const) {
-        form[`target.${i}`] = target;
-        form[`cap.${i}`] = cap;
-        form[`threshold.${i}`] = threshold;
-      }
+      const form = { ...draftFormFields(page.text), 'kpis[0].weight': '20', 'kpis[1].weight': '30', notes: 'Team matters more', action: 'save' };
       expect((await b.post(draftAction, form)).status).toBe(303);
       const diff = await b.get(`/admin/templates/${id}`);
       expect(diff.text).toMatch(/<tr class="diff-changed"><td>Company performance<\/td><td><code>weight<\/code><\/td><td>25<\/td><td>20<\/td><\/tr>/);
@@ -726,6 +757,175 @@ describe('pages over HTTP', () => {
       expect(failed.text).toMatch(/<a id="export-download"[^>]* hidden>/);
       expect(failed.text).toMatch(/<p id="export-failed" class="alert warn" hidden>/);
       expect(failed.text).not.toContain('export-progress.js');
+    });
+  });
+
+  describe('template editor without script', () => {
+    let b: Browser;
+    let templateId: string;
+    let draftAction: string;
+
+    /** A role of its own (so reviews of the default roles are untouched), published once, with a draft open on the page. */
+    beforeAll(async () => {
+      const role = (await t.http.post('/api/roles').set(t.as('admin')).send({ code: `editor_${uniq()}`, nameZh: '编辑测试', nameEn: 'Editor test' }).expect(201)).body as RoleDto;
+      templateId = role.templateId;
+      const { kpis, bands } = ACCOUNT_MANAGER;
+      const first = (await t.http.post(`/api/kpi-templates/${templateId}/versions`).set(t.as('admin')).send({ content: { kpis, bands, notes: 'first' } }).expect(201)).body as TemplateVersionDto;
+      await t.http.post(`/api/kpi-templates/${templateId}/versions/${first.id}/publish`).set(t.as('admin')).send({ version: first.version }).expect(200);
+      b = new Browser(t);
+      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.get(`/admin/templates/${templateId}`);
+      expect((await b.post(`/admin/templates/${templateId}/draft`, {})).status).toBe(303);
+      const page = await b.get(`/admin/templates/${templateId}`);
+      draftAction = /action="(\/admin\/templates\/[^"]+\/draft\/[^"/]+)"/.exec(page.text)?.[1] ?? '';
+    });
+
+    async function storedDraft(): Promise<TemplateVersionDto> {
+      const tpl = (await t.http.get(`/api/kpi-templates/${templateId}`).set(t.as('admin')).expect(200)).body as { draftVersionId: string };
+      return (await t.http.get(`/api/kpi-templates/${templateId}/versions/${tpl.draftVersionId}`).set(t.as('admin')).expect(200)).body as TemplateVersionDto;
+    }
+
+    it('adds, removes and moves KPIs and adds a band by redrawing the form, keeping everything typed and storing nothing', async () => {
+      const before = await storedDraft();
+      const page = await b.get(`/admin/templates/${templateId}`);
+      const typed = { ...draftFormFields(page.text), 'kpis[0].weight': '30', 'kpis[1].nameEn': 'Satisfaction <typed>', notes: 'Typed, not saved' };
+
+      const added = await b.post(draftAction, { ...typed, action: 'kpi.add' });
+      expect(added.status).toBe(200);
+      expect(added.text).toContain('id="unsaved"');
+      expect(fieldValue(added.text, 'f-kpis-0-weight')).toBe('30');
+      expect(fieldValue(added.text, 'f-kpis-1-nameEn')).toBe('Satisfaction <typed>');
+      expect(added.text).toContain('>Typed, not saved</textarea>');
+      // The new KPI is last, open, empty, a target rule, and has the focus.
+      expect(added.text).toMatch(/<input type="text" id="f-kpis-8-key" name="kpis\[8\]\.key" value=""[^>]*autofocus>/);
+      expect(added.text).toMatch(/<fieldset class="kpi-edit" id="kpi-8"[^>]*>\s*<legend><span class="kpi-pos">9\.<\/span> New KPI<\/legend>/);
+      expect(added.text).toMatch(/id="kpi-8"[\s\S]*?<details open>/);
+      expect(added.text).toContain('id="weight-sum" aria-live="polite">? %');
+
+      const withNew = {
+        ...draftFormFields(added.text),
+        'kpis[8].key': 'upsell_deals',
+        'kpis[8].nameZh': '增购',
+        'kpis[8].nameEn': 'Upsell deals',
+        'kpis[8].category': 'sales_results',
+        'kpis[8].weight': '10',
+        'kpis[8].rule.target': '12',
+        'kpis[8].rule.unit': 'deals',
+        'kpis[8].rule.cap': '120',
+      };
+      // Relationship upkeep (4th) goes; the new KPI moves up into its 8th place.
+      const removed = await b.post(draftAction, { ...withNew, action: 'kpi.remove.3' });
+      expect(removed.status).toBe(200);
+      expect(removed.text).not.toMatch(/name="kpis\[\d+\]\.key" value="relationship_upkeep"/);
+      expect(fieldValue(removed.text, 'f-kpis-7-key')).toBe('upsell_deals');
+      expect(fieldValue(removed.text, 'f-kpis-7-rule-target')).toBe('12');
+      expect(removed.text).toMatch(/<input type="text" id="f-kpis-3-weight"[^>]*autofocus>/);
+
+      const moved = await b.post(draftAction, { ...draftFormFields(removed.text), action: 'kpi.up.7' });
+      expect(fieldValue(moved.text, 'f-kpis-6-key')).toBe('upsell_deals');
+      expect(fieldValue(moved.text, 'f-kpis-7-key')).toBe('problem_solving');
+      expect(moved.text).toMatch(/<button type="submit" name="action" value="kpi\.up\.6" class="small" id="kpi-6-up" autofocus>/);
+      // 30 + 15 + 15 + 4 × 6.25 + 10 = 95.
+      expect(moved.text).toContain('id="weight-sum" aria-live="polite">95 %');
+
+      const banded = await b.post(draftAction, { ...draftFormFields(moved.text), action: 'band.add' });
+      expect(banded.text).toMatch(/<input type="text" id="f-bands-5-key" name="bands\[5\]\.key" value=""[^>]*autofocus>/);
+      expect(fieldValue(banded.text, 'f-kpis-6-key')).toBe('upsell_deals');
+
+      // Switching a KPI to a rating and asking for its fields shows the scale, still unsaved.
+      const rated = await b.post(draftAction, { ...draftFormFields(banded.text), 'kpis[6].rule.type': 'rating', 'kpis[6].rule.max': '4', action: 'refresh.6' });
+      expect(rated.text).toMatch(/id="kpi-6"[\s\S]*?<div data-rule-kind="rating">/);
+      expect(fieldValue(rated.text, 'f-kpis-6-rule-points-3-labelEn')).toBe('Exceeds expectations');
+      expect(fieldValue(rated.text, 'f-kpis-6-rule-points-4-labelEn')).toBeNull();
+      expect(fieldValue(rated.text, 'f-kpis-6-rule-target')).toBe('12');
+
+      const after = await storedDraft();
+      expect(after.version).toBe(before.version);
+      expect(after.kpis.map((k) => k.key)).toEqual(before.kpis.map((k) => k.key));
+    });
+
+    it('takes a form as large as the largest template the API accepts (50 KPIs on an 11-point scale)', async () => {
+      const fields = draftFormFields((await b.get(`/admin/templates/${templateId}`)).text);
+      const big: Record<string, string> = { version: fields.version, notes: '', action: 'refresh' };
+      for (let i = 0; i < 50; i++) {
+        for (const [name, v] of Object.entries(fields)) {
+          const m = /^kpis\[4\]\.(.*)$/.exec(name);
+          if (m && !m[1].startsWith('rule.points')) big[`kpis[${i}].${m[1]}`] = m[1] === 'key' ? `skill_${i}` : v;
+        }
+        Object.assign(big, { [`kpis[${i}].rule.min`]: '0', [`kpis[${i}].rule.max`]: '10' });
+        for (let j = 0; j <= 10; j++) Object.assign(big, { [`kpis[${i}].rule.points[${j}].value`]: String(j), [`kpis[${i}].rule.points[${j}].labelZh`]: `${j} 分`, [`kpis[${i}].rule.points[${j}].labelEn`]: `${j} points` });
+      }
+      expect(Object.keys(big).length).toBeGreaterThan(2000);
+      const res = await b.post(draftAction, big);
+      expect(res.status).toBe(200);
+      expect(fieldValue(res.text, 'f-kpis-49-key')).toBe('skill_49');
+      expect(fieldValue(res.text, 'f-kpis-49-rule-points-10-labelEn')).toBe('10 points');
+    });
+
+    it('Enter without script (the form\'s first button) only redraws', async () => {
+      const page = await b.get(`/admin/templates/${templateId}`);
+      expect(page.text).toMatch(/<form method="post" action="[^"]+" id="draft-form"[^>]*>\s*(?:\{\{!--[\s\S]*?--\}\}\s*)?<button type="submit" name="action" value="refresh"/);
+      const before = await storedDraft();
+      const res = await b.post(draftAction, { ...draftFormFields(page.text), 'kpis[0].weight': '40', action: 'refresh' });
+      expect(res.status).toBe(200);
+      expect(fieldValue(res.text, 'f-kpis-0-weight')).toBe('40');
+      expect((await storedDraft()).version).toBe(before.version);
+    });
+
+    it('shows each refused value beside its field (400), keeps what was typed and stores nothing', async () => {
+      const before = await storedDraft();
+      const fields = draftFormFields((await b.get(`/admin/templates/${templateId}`)).text);
+      // Refused by the DTO (class-validator), as the API would.
+      const bad = await b.post(draftAction, { ...fields, 'kpis[0].rule.cap': '90', 'kpis[1].key': 'Bad Key', 'bands[2].labelEn': '', action: 'save' });
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('Some values cannot be accepted; see the marked fields.');
+      expect(fieldError(bad.text, 'f-kpis-0-rule-cap')).toBe('cap must not be less than 100');
+      expect(fieldError(bad.text, 'f-kpis-1-key')).toBe('key must be lower_snake_case, starting with a letter, at most 64 characters');
+      expect(fieldError(bad.text, 'f-bands-2-labelEn')).toMatch(/labelEn must be longer than or equal to 1 characters/);
+      expect(bad.text).toMatch(/<input type="text" id="f-kpis-0-rule-cap" name="kpis\[0\]\.rule\.cap" value="90" inputmode="decimal" aria-invalid="true" aria-describedby="f-kpis-0-rule-cap-error">/);
+      expect(fieldValue(bad.text, 'f-kpis-1-key')).toBe('Bad Key');
+      // The KPIs with a problem are open; the others stay folded.
+      expect(bad.text).toMatch(/id="kpi-0"[\s\S]*?<details open>/);
+      expect(bad.text).toMatch(/id="kpi-2"[^>]*>[\s\S]*?<details>/);
+
+      // Refused by the template rules in the service: the weight sum and a band bound used twice.
+      const rules = await b.post(draftAction, { ...fields, 'kpis[0].weight': '30', 'bands[1].min': '90', action: 'save' });
+      expect(rules.status).toBe(400);
+      expect(rules.text).toMatch(/<span id="weight-sum-note" class="small field-error">KPI weights sum to 95, they must sum to exactly 100<\/span>/);
+      expect(fieldError(rules.text, 'f-bands-1-min')).toBe('band minimum 90 is used by another band');
+      expect(fieldValue(rules.text, 'f-kpis-0-weight')).toBe('30');
+
+      // Publishing is refused the same way.
+      const publish = await b.post(draftAction, { ...fields, 'kpis[0].weight': '30', action: 'publish' });
+      expect(publish.status).toBe(400);
+      const after = await storedDraft();
+      expect(after.version).toBe(before.version);
+      expect(after.status).toBe('draft');
+    });
+
+    it('says someone else saved first (409), keeps what was typed, and saves it over theirs only when asked again', async () => {
+      const page = await b.get(`/admin/templates/${templateId}`);
+      const fields = draftFormFields(page.text);
+      const draft = await storedDraft();
+      expect(fields.version).toBe(String(draft.version));
+      // Another admin saves in between.
+      const { kpis, bands } = draft;
+      await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ version: draft.version, kpis, bands, notes: 'Theirs' }).expect(200);
+
+      const stale = await b.post(draftAction, { ...fields, 'kpis[0].nameEn': 'Sales (mine)', notes: 'Mine', action: 'save' });
+      expect(stale.status).toBe(409);
+      expect(stale.text).toContain('Someone else saved this draft after you opened it');
+      expect(stale.text).toContain('id="load-theirs"');
+      expect(fieldValue(stale.text, 'f-kpis-0-nameEn')).toBe('Sales (mine)');
+      expect(stale.text).toContain('>Mine</textarea>');
+      expect((await storedDraft()).notes).toBe('Theirs');
+
+      const again = draftFormFields(stale.text);
+      expect(again.version).toBe(String(draft.version + 1));
+      expect((await b.post(draftAction, { ...again, action: 'save' })).status).toBe(303);
+      const saved = await storedDraft();
+      expect(saved.notes).toBe('Mine');
+      expect(saved.kpis[0].nameEn).toBe('Sales (mine)');
     });
   });
 

@@ -312,44 +312,144 @@ describe('pages in a browser', () => {
     }
   });
 
-  it('an admin cannot publish weights that do not sum to 100, then publishes once they do', async () => {
+  it('an admin edits a template draft (adds, removes and moves KPIs, edits a band), cannot publish until the weights sum to 100, then publishes', async () => {
     const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as TemplateDto[];
     const template = templates.find((x) => x.role.code === 'account_manager');
     if (!template) throw new Error('no account-manager template');
     const { page, context } = await signedIn(people.admin, 'admin-password-1');
+    const value = (selector: string) => page.$eval(selector, (i) => (i as HTMLInputElement).value);
+    const publishDisabled = () => page.$eval('#publish', (b) => (b as HTMLButtonElement).disabled);
+    const keys = () => page.$$eval('input[name$="].key"][name^="kpis["]', (inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    /** Replaces a field's text by typing, as a person would after selecting it (focus, not a click: the sticky sum bar may cover the spot). */
+    async function retype(selector: string, text: string): Promise<void> {
+      await page.focus(selector);
+      await page.$eval(selector, (i) => (i as HTMLInputElement).select());
+      await page.keyboard.type(text);
+    }
     try {
       await step(page, 'admin-draft', async () => {
         await page.goto(`${t.url}/admin/templates/${template.id}`);
         await clickAndWait(page, '#start-draft');
         expect(await text(page, '#weight-sum')).toBe('100 %');
+        expect(await publishDisabled()).toBe(false);
+      });
+      await step(page, 'admin-add-kpi', async () => {
+        await clickAndWait(page, '#add-kpi');
+        // The new KPI comes last, open, with the focus in its key; Enter moves on and posts nothing.
+        expect(await activeId(page)).toBe('f-kpis-8-key');
+        await page.keyboard.type('upsell_deals');
+        const before = page.url();
+        await page.keyboard.press('Enter');
+        expect(await activeId(page)).toBe('f-kpis-8-category');
+        expect(page.url()).toBe(before);
+        await page.keyboard.type('sales_results');
+        await page.type('#f-kpis-8-nameZh', '增购');
+        await page.type('#f-kpis-8-nameEn', 'Upsell deals');
+        await page.type('#f-kpis-8-rule-target', '12');
+        await page.type('#f-kpis-8-rule-unit', 'deals');
+        await retype('#f-kpis-8-rule-cap', '120');
+        // The running sum follows the typing: unreadable while the new weight is empty, then 110.
+        expect(await text(page, '#weight-sum')).toBe('? %');
+        await page.type('#f-kpis-8-weight', '10');
+        expect(await text(page, '#weight-sum')).toBe('110 %');
+        expect(await publishDisabled()).toBe(true);
+        // Choosing a rating shows the scale at once, and target again brings the typed target back.
+        await page.select('#f-kpis-8-rule-type', 'rating');
+        const shown = (kind: string) => page.$eval(`#kpi-8 [data-rule-kind="${kind}"]`, (el) => el.getClientRects().length > 0);
+        expect([await shown('rating'), await shown('target')]).toEqual([true, false]);
+        expect(await page.$eval('#f-kpis-8-rule-points-4-labelEn', (i) => (i as HTMLInputElement).value)).toBe('Outstanding');
+        await page.select('#f-kpis-8-rule-type', 'target');
+        expect([await shown('rating'), await shown('target')]).toEqual([false, true]);
+        expect(await value('#f-kpis-8-rule-target')).toBe('12');
+      });
+      await step(page, 'admin-remove-kpi', async () => {
+        // Relationship upkeep (4th, weight 10) goes; what was typed into the new KPI stays.
+        await clickAndWait(page, '#kpi-3-remove');
+        expect(await keys()).not.toContain('relationship_upkeep');
+        expect(await value('#f-kpis-7-key')).toBe('upsell_deals');
+        expect(await value('#f-kpis-7-rule-cap')).toBe('120');
+        expect(await text(page, '#weight-sum')).toBe('100 %');
+        expect(await text(page, '#unsaved')).toMatch(/not saved yet/);
+      });
+      await step(page, 'admin-reorder', async () => {
+        // Retention moves above satisfaction; the focus stays on the button that moved it.
+        await clickAndWait(page, '#kpi-2-up');
+        expect((await keys()).slice(0, 3)).toEqual(['sales_attainment', 'customer_retention', 'customer_satisfaction']);
+        expect(await activeId(page)).toBe('kpi-1-up');
+      });
+      await step(page, 'admin-band', async () => {
+        await retype('#f-bands-0-min', '92');
+        await retype('#f-bands-0-labelEn', 'Top performer');
+        // Usable at tablet width: nothing wider than the screen.
+        await page.setViewport(TABLET);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+        await page.setViewport(DESKTOP);
       });
       await step(page, 'admin-blocked', async () => {
         // Sales 35 → 30: the sum drops to 95 and Publish is disabled while it is off.
-        await page.click('#weight-0', { count: 3 });
-        await page.keyboard.type('30');
+        await retype('#f-kpis-0-weight', '30');
         expect(await text(page, '#weight-sum')).toBe('95 %');
-        expect(await page.$eval('#publish', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
-        // The server refuses too, if the button is forced; the typed weight stays in the form.
+        expect(await publishDisabled()).toBe(true);
+        // The server refuses too, if the button is forced; everything typed stays in the form.
         await page.$eval('#publish', (b) => {
           (b as HTMLButtonElement).disabled = false;
         });
         await clickAndWait(page, '#publish');
-        expect(await text(page, '#problem')).toMatch(/sum to 95/);
-        expect(await page.$eval('#weight-0', (i) => (i as HTMLInputElement).value)).toBe('30');
+        expect(await text(page, '#problem')).toMatch(/see the marked fields/);
+        expect(await text(page, '#weight-sum-note')).toMatch(/sum to 95/);
+        expect(await value('#f-kpis-0-weight')).toBe('30');
+        expect(await value('#f-kpis-7-key')).toBe('upsell_deals');
+        expect(await value('#f-bands-0-min')).toBe('92');
+        expect(await publishDisabled()).toBe(true);
         const again = (await t.http.get(`/api/kpi-templates/${template.id}`).set(t.as('admin')).expect(200)).body as TemplateDto;
         expect(again.current?.number).toBe(template.current?.number);
       });
-      await step(page, 'admin-publish', async () => {
-        // Satisfaction 15 → 20: back to 100, and the published version changes.
-        await page.click('#weight-1', { count: 3 });
-        await page.keyboard.type('20');
+      await step(page, 'admin-diff', async () => {
+        // Satisfaction (now 3rd) 15 → 20: back to 100. Saved, the draft's changes are listed before publishing.
+        await retype('#f-kpis-2-weight', '20');
         expect(await text(page, '#weight-sum')).toBe('100 %');
-        expect(await page.$eval('#publish', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+        expect(await publishDisabled()).toBe(false);
+        await clickAndWait(page, '#save-draft');
+        expect(await text(page, '.notice')).toMatch(/draft is saved/);
+        const rows = await page.$$eval('#diff tbody tr', (trs) =>
+          trs.map((tr) => [tr.className, ...Array.from((tr as HTMLTableRowElement).cells).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())].join(' | ')),
+        );
+        expect(rows).toEqual(
+          expect.arrayContaining([
+            'diff-changed | KPIs | order | sales_attainment, customer_satisfaction, customer_retention, communication, selling, customer_service, problem_solving | sales_attainment, customer_retention, customer_satisfaction, communication, selling, customer_service, problem_solving',
+            'diff-changed | Sales attainment | weight | 35 | 30',
+            'diff-changed | Customer satisfaction | weight | 15 | 20',
+            'diff-added | Upsell deals | nameZh | — | 增购',
+            'diff-added | Upsell deals | rule.cap | — | 120',
+            'diff-removed | Relationship upkeep | removed in the draft',
+            'diff-changed | Band Top performer | min | 90 | 92',
+            'diff-changed | Band Top performer | labelEn | Outstanding | Top performer',
+          ]),
+        );
+      });
+      await step(page, 'admin-publish', async () => {
         await clickAndWait(page, '#publish');
         expect(await text(page, '.notice')).toMatch(/Published/);
         const after = (await t.http.get(`/api/kpi-templates/${template.id}`).set(t.as('admin')).expect(200)).body as TemplateDto;
-        expect(after.current?.number).toBe((template.current?.number ?? 0) + 1);
-        expect(after.current?.kpis.slice(0, 2).map((k) => k.weight)).toEqual([30, 20]);
+        const number = (template.current?.number ?? 0) + 1;
+        expect(after.current?.number).toBe(number);
+        expect(after.current?.kpis.map((k) => [k.key, k.weight])).toEqual([
+          ['sales_attainment', 30],
+          ['customer_retention', 15],
+          ['customer_satisfaction', 20],
+          ['communication', 6.25],
+          ['selling', 6.25],
+          ['customer_service', 6.25],
+          ['problem_solving', 6.25],
+          ['upsell_deals', 10],
+        ]);
+        expect(after.current?.kpis[7]).toMatchObject({ nameZh: '增购', nameEn: 'Upsell deals', category: 'sales_results', rule: { type: 'target', target: 12, unit: 'deals', direction: 'higher', cap: 120, threshold: null } });
+        expect(after.current?.bands[0]).toEqual({ key: 'outstanding', min: 92, labelZh: '卓越', labelEn: 'Top performer' });
+        expect(await text(page, 'h2')).toBe(`Current version ${number}`);
+        // The old version stays readable from the history.
+        await clickAndWait(page, `#history a[href$="?version=${template.current?.id}"]`);
+        expect(await text(page, 'h2')).toBe(`Version ${number - 1} (older)`);
+        expect(await page.$eval('main', (m) => m.textContent ?? '')).toContain('Relationship upkeep');
       });
     } finally {
       await context.close();

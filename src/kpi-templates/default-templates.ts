@@ -3,7 +3,8 @@ import type { KpiDefinition, RatingBand, RatingPoint } from '../scoring/types.js
 // The two roles every installation starts with, built from what the domain brief says each is
 // evaluated on (绩效评估). Weights are our choice, explained in `notes` so admins can see the why.
 
-const FIVE_POINT: RatingPoint[] = [
+/** The usual five-point scale; also what a KPI switched to a rating rule starts with in the editor. */
+export const FIVE_POINT: RatingPoint[] = [
   { value: 1, labelZh: '需改进', labelEn: 'Needs improvement' },
   { value: 2, labelZh: '部分达到期望', labelEn: 'Partly meets expectations' },
   { value: 3, labelZh: '达到期望', labelEn: 'Meets expectations' },

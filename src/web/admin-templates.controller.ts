@@ -3,27 +3,16 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
-import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
 import { type TemplateDto, type TemplateVersionDto, UpdateDraftDto } from '../kpi-templates/dto/template.dto.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
-import { checkForm, type FieldErrors, formRefusal, str } from './forms.js';
+import { scorecardDictionary } from '../scorecards/scorecard-view.js';
+import { checkForm, type FieldErrors, formRefusal, staleVersion, str } from './forms.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { Pages } from './pages.js';
 import { diffVersions } from './template-diff.js';
+import { applyAction, type DraftForm, editorView, formFromVersion, formToContent, parseDraftForm } from './template-form.js';
 
-/** What the editor form holds for one KPI: the numbers an admin tunes between versions. */
-interface EditedKpi {
-  weight: string;
-  target: string;
-  cap: string;
-  threshold: string;
-}
-
-/** Form text → number; empty is "no value" (null), anything unreadable stays NaN so validation names it. */
-function num(raw: string): number | null {
-  const s = raw.replace(/[\s,]/g, '');
-  return s === '' ? null : Number(s);
-}
+type Problem = { status: number; message: string; errors: FieldErrors };
 
 /** KPI templates: the current version, its history, and the draft with a live weight sum. */
 @ApiExcludeController()
@@ -58,7 +47,10 @@ export class AdminTemplatesController {
     this.pages.redirect(res, `/admin/templates/${id}#draft`, 'draftStarted');
   }
 
-  /** Saves the draft; with action=publish, publishes it right after (weights must sum to 100). */
+  /**
+   * The draft editor's one form. Add, remove, move and update only redraw the form with what was
+   * typed (nothing is stored); save stores the draft, publish stores and then publishes it.
+   */
   @Post(':id/draft/:versionId')
   @HttpCode(200)
   async saveDraft(
@@ -69,30 +61,35 @@ export class AdminTemplatesController {
     @Res() res: Response,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    const draft = await this.templates.getVersion(id, versionId);
-    const edited: EditedKpi[] = draft.kpis.map((_k, i) => ({ weight: str(body, `weight.${i}`), target: str(body, `target.${i}`), cap: str(body, `cap.${i}`), threshold: str(body, `threshold.${i}`) }));
-    const notes = str(body, 'notes');
-    const content = {
-      version: Number(str(body, 'version')) || undefined,
-      notes,
-      bands: draft.bands,
-      kpis: draft.kpis.map((k, i): KpiDto => {
-        const e = edited[i];
-        const rule = k.rule.type === 'target' ? { ...k.rule, target: num(e.target), cap: num(e.cap), threshold: num(e.threshold) } : k.rule;
-        return { ...k, weight: num(e.weight), rule } as KpiDto;
-      }),
-    };
-    const again = (problem: { status: number; message: string; errors: FieldErrors }) => this.renderTemplate(id, req, res, { problem, edited, notes });
-    const { dto, errors } = await checkForm(UpdateDraftDto, content);
-    if (Object.keys(errors).length > 0) return again({ status: 400, message: this.pages.t(req)('templates.fixFields'), errors });
+    const { form, action } = parseDraftForm(body);
+    if (action.kind !== 'save' && action.kind !== 'publish') {
+      const edited = applyAction(form, action);
+      return this.renderTemplate(id, req, res, { typed: { draftId: versionId, form: edited.form, focus: edited.focus } });
+    }
+    const t = this.pages.t(req);
+    const again = (problem: Problem, typed: DraftForm = form) => this.renderTemplate(id, req, res, { problem, typed: { draftId: versionId, form: typed, focus: null } });
+    const { dto, errors } = await checkForm(UpdateDraftDto, formToContent(form));
+    if (Object.keys(errors).length > 0) return again({ status: 400, message: t('templates.fixFields'), errors });
+    let saved: TemplateVersionDto | null = null;
     try {
-      const saved = await this.templates.updateDraft(actor, id, versionId, content.version ?? 0, dto);
-      if (str(body, 'action') === 'publish') {
+      saved = await this.templates.updateDraft(actor, id, versionId, dto.version ?? 0, dto);
+      if (action.kind === 'publish') {
         await this.templates.publish(actor, id, versionId, saved.version);
         return this.pages.redirect(res, `/admin/templates/${id}`, 'published');
       }
     } catch (err) {
-      return again(formRefusal(err));
+      const current = staleVersion(err);
+      if (current !== null) {
+        // What was typed stays, now carrying the version that is there: saving again is a
+        // deliberate choice to put one's own draft over theirs, after being told.
+        return again({ status: 409, message: t('templates.staleSave'), errors: {} }, { ...form, version: String(current) });
+      }
+      const refusal = formRefusal(err);
+      // The template's own rules (weights sum to 100, unique keys …) come from the service with a
+      // field each; they are shown beside those fields, so the summary only says where to look.
+      const message = refusal.status === 400 && Object.keys(refusal.errors).length > 0 ? t('templates.fixFields') : refusal.message;
+      // A publish refused after the save worked: the form carries the saved version from now on.
+      return again({ ...refusal, message }, saved ? { ...form, version: String(saved.version) } : form);
     }
     this.pages.redirect(res, `/admin/templates/${id}#draft`, 'draftSaved');
   }
@@ -119,7 +116,7 @@ export class AdminTemplatesController {
     id: string,
     req: Request,
     res: Response,
-    opts: { versionId?: string | null; problem?: { status: number; message: string; errors: FieldErrors }; edited?: EditedKpi[]; notes?: string },
+    opts: { versionId?: string | null; problem?: Problem; typed?: { draftId: string; form: DraftForm; focus: string | null } },
   ): Promise<void> {
     const template: TemplateDto = await this.templates.getTemplate(id);
     const draftSummary = template.versions.find((v) => v.status === 'draft') ?? null;
@@ -128,37 +125,12 @@ export class AdminTemplatesController {
     // Another version to look at (history), else the current one.
     const shown: TemplateVersionDto | null =
       opts.versionId && opts.versionId !== draft?.id && template.versions.some((v) => v.id === opts.versionId) ? await this.templates.getVersion(id, opts.versionId) : current;
-    const errors = opts.problem?.errors ?? {};
     const t = this.pages.t(req);
-    const editor = draft
-      ? {
-          id: draft.id,
-          version: draft.version,
-          number: draft.number,
-          notes: opts.notes ?? draft.notes,
-          weightSum: draft.weightSum,
-          generalError: errors.kpis ?? null,
-          rows: draft.kpis.map((k, i) => {
-            const e = opts.edited?.[i];
-            const isTarget = k.rule.type === 'target';
-            return {
-              i,
-              kpi: k,
-              isTarget,
-              weight: e?.weight ?? String(k.weight),
-              target: e?.target ?? (isTarget ? String(k.rule.target ?? '') : ''),
-              cap: e?.cap ?? (isTarget ? String(k.rule.cap ?? '') : ''),
-              threshold: e?.threshold ?? (isTarget && k.rule.threshold !== null && k.rule.threshold !== undefined ? String(k.rule.threshold) : ''),
-              errors: {
-                weight: errors[`kpis[${i}].weight`] ?? null,
-                target: errors[`kpis[${i}].rule.target`] ?? null,
-                cap: errors[`kpis[${i}].rule.cap`] ?? null,
-                threshold: errors[`kpis[${i}].rule.threshold`] ?? null,
-              },
-            };
-          }),
-        }
-      : null;
+    const lang = this.pages.lang(req);
+    // Typed values belong to the draft they were typed into; if that draft is gone, the stored one is shown.
+    const typed = opts.typed && draft && opts.typed.draftId === draft.id ? opts.typed : null;
+    const editor = draft ? { id: draft.id, number: draft.number, ...editorView(typed?.form ?? formFromVersion(draft), opts.problem?.errors ?? {}, typed?.focus ?? null) } : null;
+    const dict = scorecardDictionary(lang);
     this.pages.render(
       req,
       res,
@@ -169,12 +141,17 @@ export class AdminTemplatesController {
         shownIsCurrent: shown?.id === current?.id,
         history: template.versions.map((v) => ({ ...v, isShown: v.id === shown?.id, isDraft: v.status === 'draft' })),
         editor,
+        // Redrawn with changes not stored yet: the page says so, since nothing looks different from a save.
+        unsaved: typed !== null,
+        // Suggestions only: any lower_snake_case category or unit is allowed.
+        categories: Object.keys(dict.category),
+        units: Object.keys(dict.unit),
         diff: draft && current ? diffVersions(current, draft) : null,
         problem: opts.problem ?? null,
       },
       {
         title: 'templates.detailTitle',
-        titleVars: { role: this.pages.lang(req) === 'zh-CN' ? template.role.nameZh : template.role.nameEn },
+        titleVars: { role: lang === 'zh-CN' ? template.role.nameZh : template.role.nameEn },
         status: opts.problem?.status,
         scripts: editor ? ['scoring.js', 'template-editor.js'] : [],
         data: editor ? { mustBe100: t('templates.mustBe100'), unreadable: t('templates.unreadable') } : undefined,

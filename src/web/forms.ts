@@ -46,3 +46,13 @@ export function str(body: unknown, key: string): string {
   const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
   return typeof v === 'string' ? v : '';
 }
+
+/**
+ * The version that is there now, when a write was refused because someone else wrote first
+ * (the services' version check says so in its details); null for any other error.
+ */
+export function staleVersion(err: unknown): number | null {
+  if (!(err instanceof ApiError) || err.getStatus() !== 409) return null;
+  const current = err.details?.currentVersion;
+  return typeof current === 'number' ? current : null;
+}

@@ -9,7 +9,7 @@ describe('diffVersions', () => {
   const published = { kpis: ACCOUNT_MANAGER.kpis, bands: DEFAULT_BANDS };
 
   it('finds nothing between a version and its copy', () => {
-    expect(diffVersions(published, clone(published))).toEqual({ kpis: [], bands: [], same: true });
+    expect(diffVersions(published, clone(published))).toEqual({ kpis: [], bands: [], order: null, same: true });
   });
 
   it('lists changed fields of a KPI with before and after', () => {
@@ -45,6 +45,40 @@ describe('diffVersions', () => {
       ['removed', removed.key],
     ]);
     expect(diff.kpis[0].changes.map((c) => c.field)).toEqual(expect.arrayContaining(['rule.type', 'rule.target', 'rule.min', 'rule.max']));
+  });
+
+  it('reports a changed description and a relabelled rating point by its value', () => {
+    const draft = clone(published);
+    const selling = draft.kpis.findIndex((k) => k.key === 'selling');
+    draft.kpis[selling].descriptionEn = 'Closing deals';
+    const rule = draft.kpis[selling].rule;
+    if (rule.type !== 'rating') throw new Error('selling is rated');
+    rule.points[2] = { ...rule.points[2], labelEn: 'Solid' };
+    expect(diffVersions(published, draft).kpis).toEqual([
+      expect.objectContaining({
+        kind: 'changed',
+        key: 'selling',
+        changes: [
+          { field: 'descriptionEn', from: 'Needs analysis, presenting solutions and closing.', to: 'Closing deals' },
+          { field: 'rule.points[3]', from: '达到期望 / Meets expectations', to: '达到期望 / Solid' },
+        ],
+      }),
+    ]);
+  });
+
+  it('reports a new order of the KPIs both versions share, and no order change for additions and removals alone', () => {
+    const moved = clone(published);
+    [moved.kpis[0], moved.kpis[1]] = [moved.kpis[1], moved.kpis[0]];
+    const diff = diffVersions(published, moved);
+    expect(diff.kpis).toEqual([]);
+    expect(diff.order?.from.slice(0, 2)).toEqual(['sales_attainment', 'customer_satisfaction']);
+    expect(diff.order?.to.slice(0, 2)).toEqual(['customer_satisfaction', 'sales_attainment']);
+    expect(diff.same).toBe(false);
+
+    const trimmed = clone(published);
+    trimmed.kpis.splice(0, 1);
+    trimmed.kpis.splice(2, 0, { ...clone(trimmed.kpis[0]), key: 'new_kpi' });
+    expect(diffVersions(published, trimmed).order).toBeNull();
   });
 
   it('compares bands by key', () => {

@@ -7,9 +7,21 @@ export interface DiffKpi {
   key: string;
   nameZh: string;
   nameEn: string;
+  descriptionZh?: string;
+  descriptionEn?: string;
   category: string;
   weight: number;
-  rule: { type: 'rating' | 'target'; min?: number; max?: number; target?: number; unit?: string; direction?: string; cap?: number; threshold?: number | null };
+  rule: {
+    type: 'rating' | 'target';
+    min?: number;
+    max?: number;
+    points?: { value: number; labelZh: string; labelEn: string }[];
+    target?: number;
+    unit?: string;
+    direction?: string;
+    cap?: number;
+    threshold?: number | null;
+  };
 }
 
 export interface FieldChange {
@@ -29,6 +41,11 @@ export interface DiffRow {
 export interface VersionDiff {
   kpis: DiffRow[];
   bands: DiffRow[];
+  /**
+   * The KPIs both versions have, in each one's order, when that order changed (the order of a
+   * version is the order of its scorecard). Added and removed KPIs alone do not count as a move.
+   */
+  order: { from: string[]; to: string[] } | null;
   /** True when nothing differs. */
   same: boolean;
 }
@@ -37,8 +54,20 @@ const show = (v: unknown): string => (v === null || v === undefined || v === '' 
 
 /** The comparable fields of a KPI, flattened; fields of the other rule kind are absent, not empty. */
 function kpiFields(k: DiffKpi): Record<string, unknown> {
-  const base: Record<string, unknown> = { nameZh: k.nameZh, nameEn: k.nameEn, category: k.category, weight: k.weight, 'rule.type': k.rule.type };
-  if (k.rule.type === 'rating') return { ...base, 'rule.min': k.rule.min, 'rule.max': k.rule.max };
+  const base: Record<string, unknown> = {
+    nameZh: k.nameZh,
+    nameEn: k.nameEn,
+    descriptionZh: k.descriptionZh,
+    descriptionEn: k.descriptionEn,
+    category: k.category,
+    weight: k.weight,
+    'rule.type': k.rule.type,
+  };
+  if (k.rule.type === 'rating') {
+    // One entry per point, named by its value: a relabelled point shows as that point's change.
+    const points = Object.fromEntries((k.rule.points ?? []).map((p) => [`rule.points[${p.value}]`, `${p.labelZh} / ${p.labelEn}`]));
+    return { ...base, 'rule.min': k.rule.min, 'rule.max': k.rule.max, ...points };
+  }
   return { ...base, 'rule.target': k.rule.target, 'rule.unit': k.rule.unit, 'rule.direction': k.rule.direction, 'rule.cap': k.rule.cap, 'rule.threshold': k.rule.threshold };
 }
 
@@ -67,8 +96,19 @@ function compare<T extends { key: string }>(from: T[], to: T[], fields: (x: T) =
   return rows;
 }
 
+/** Keys both lists share, in the order of each; null when that order is the same. */
+function orderChange(from: { key: string }[], to: { key: string }[]): { from: string[]; to: string[] } | null {
+  const inTo = new Set(to.map((x) => x.key));
+  const inFrom = new Set(from.map((x) => x.key));
+  const a = from.map((x) => x.key).filter((k) => inTo.has(k));
+  const b = to.map((x) => x.key).filter((k) => inFrom.has(k));
+  return a.every((k, i) => k === b[i]) ? null : { from: a, to: b };
+}
+
 export function diffVersions(from: { kpis: DiffKpi[]; bands: RatingBand[] }, to: { kpis: DiffKpi[]; bands: RatingBand[] }): VersionDiff {
   const kpis = compare(from.kpis, to.kpis, kpiFields, (k) => ({ nameZh: k.nameZh, nameEn: k.nameEn }));
   const bands = compare(from.bands, to.bands, bandFields, (b) => ({ nameZh: b.labelZh, nameEn: b.labelEn }));
-  return { kpis, bands, same: kpis.length === 0 && bands.length === 0 };
+  // Bands are looked up by their lower bound, never by position, so only the KPIs' order matters.
+  const order = orderChange(from.kpis, to.kpis);
+  return { kpis, bands, order, same: kpis.length === 0 && bands.length === 0 && order === null };
 }

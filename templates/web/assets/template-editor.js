@@ -1,6 +1,8 @@
-// The draft editor's running weight sum. It adds the weights with the server's own rule (whole
-// hundredths, ScorecardScoring.weightSum from scoring.js), so "100" here is "100" there, and keeps
-// Publish disabled until they sum to exactly 100. The server checks again; this only saves a trip.
+// The draft editor without a round trip where one is not needed. The running weight sum adds the
+// weights with the server's own rule (whole hundredths, ScorecardScoring.weightSum from
+// scoring.js), so "100" here is "100" there, and keeps Publish disabled until they sum to exactly
+// 100; the server checks again, this only saves a trip. Choosing a rule kind shows its fields at
+// once (without this script, "Update rule fields" redraws the form to do the same).
 (function () {
   'use strict';
   var form = document.getElementById('draft-form');
@@ -10,8 +12,10 @@
   var dataEl = document.getElementById('page-data');
   if (!form || !out || !publish || !window.ScorecardScoring) return;
   var strings = dataEl ? JSON.parse(dataEl.textContent) : {};
+  // A message the server put there (e.g. why the last save was refused) stays until a weight changes.
+  var serverNote = note.textContent;
 
-  function update() {
+  function update(weightChanged) {
     var weights = [];
     var readable = true;
     form.querySelectorAll('input[data-weight]').forEach(function (input) {
@@ -20,21 +24,36 @@
       if (s === '' || !isFinite(n)) {
         readable = false;
         input.setAttribute('aria-invalid', 'true');
-      } else {
+      } else if (!input.parentNode.querySelector('.field-error')) {
         input.removeAttribute('aria-invalid');
-        weights.push({ weight: n });
       }
+      if (s !== '' && isFinite(n)) weights.push({ weight: n });
     });
     var sum = window.ScorecardScoring.weightSum(weights);
     var ok = readable && sum === 100;
     out.textContent = (readable ? String(sum) : '?') + ' %';
     out.className = 'weight-sum ' + (ok ? 'ok' : 'bad');
-    note.textContent = ok ? '' : readable ? strings.mustBe100 : strings.unreadable;
-    note.className = 'small ' + (ok ? 'muted' : 'field-error');
+    if (weightChanged || !serverNote) {
+      note.textContent = ok ? '' : readable ? strings.mustBe100 : strings.unreadable;
+      note.className = 'small ' + (ok ? 'muted' : 'field-error');
+    }
     publish.disabled = !ok;
     publish.title = ok ? '' : strings.mustBe100;
   }
 
-  form.addEventListener('input', update);
-  update();
+  function showRuleKind(select) {
+    var box = select.closest('fieldset');
+    if (!box) return;
+    box.querySelectorAll('[data-rule-kind]').forEach(function (el) {
+      el.hidden = el.getAttribute('data-rule-kind') !== select.value;
+    });
+  }
+
+  form.addEventListener('input', function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute('data-weight')) update(true);
+  });
+  form.addEventListener('change', function (event) {
+    if (event.target.matches && event.target.matches('select[data-rule-type]')) showRuleKind(event.target);
+  });
+  update(false);
 })();
