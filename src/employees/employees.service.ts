@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
@@ -81,7 +81,6 @@ const REPORTING_TREE_LOCK = 4_242_001;
 export class EmployeesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(Employee) private readonly employees: Repository<Employee>,
     private readonly templates: KpiTemplatesService,
     private readonly audit: AuditService,
   ) {}
@@ -147,6 +146,16 @@ export class EmployeesService {
     const total = rows.length ? rows[0].total_rows : q.page === 1 ? 0 : (await this.dataSource.query<{ n: number }[]>(countQuery, f.params))[0].n;
     const items = rows.map(fromRow);
     return { items, meta: { page: q.page, pageSize: q.pageSize, total } };
+  }
+
+  /** The id of the employee with this number (in any case), within what the actor may see; null if none. */
+  async idByNumber(actor: Actor, employeeNo: string): Promise<string | null> {
+    const visible = await this.visibleIds(actor);
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM employees WHERE search_no = lower($1) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))',
+      [employeeNo, visible],
+    );
+    return row?.id ?? null;
   }
 
   /** Department names in use, within what the actor may see (for filters). */

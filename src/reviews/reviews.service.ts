@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
@@ -122,7 +122,6 @@ function scoreColumns(template: PinnedTemplate, inputs: Record<string, KpiInput>
 export class ReviewsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(Review) private readonly reviews: Repository<Review>,
     private readonly employees: EmployeesService,
     private readonly cycles: CyclesService,
     private readonly templates: KpiTemplatesService,

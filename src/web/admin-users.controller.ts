@@ -7,7 +7,6 @@ import { USER_ROLES } from '../auth/user.entity.js';
 import { UsersService } from '../auth/users.service.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { EmployeesService } from '../employees/employees.service.js';
-import { EmployeeQueryDto } from '../employees/dto/employee.dto.js';
 import { checkForm, type FieldErrors, formRefusal, str } from './forms.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { pager } from './hr-pages.controller.js';
@@ -105,10 +104,9 @@ export class AdminUsersController {
   /** People link accounts by employee number, not by id; empty means "no link". */
   private async employeeIdOf(actor: Actor, employeeNo: string, errors: FieldErrors, req: Request): Promise<string | null> {
     if (!employeeNo) return null;
-    const { dto } = await checkForm(EmployeeQueryDto, { q: employeeNo.slice(0, 100), active: 'all', pageSize: '20' });
-    const found = (await this.employees.list(actor, dto)).items.find((e) => e.employeeNo.toLowerCase() === employeeNo.toLowerCase());
-    if (!found) errors.employeeId = this.pages.t(req)('users.noSuchEmployee', { no: employeeNo });
-    return found?.id ?? null;
+    const id = await this.employees.idByNumber(actor, employeeNo);
+    if (!id) errors.employeeId = this.pages.t(req)('users.noSuchEmployee', { no: employeeNo });
+    return id;
   }
 
   private async renderList(

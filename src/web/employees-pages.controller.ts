@@ -134,10 +134,9 @@ export class EmployeesPagesController {
   /** A manager is named by employee number; empty means none. */
   private async managerIdOf(actor: Actor, managerNo: string, errors: FieldErrors, req: Request): Promise<string | null> {
     if (!managerNo) return null;
-    const { dto } = await checkForm(EmployeeQueryDto, { q: managerNo.slice(0, 100), active: 'all', pageSize: '20' });
-    const found = (await this.employees.list(actor, dto)).items.find((e) => e.employeeNo.toLowerCase() === managerNo.toLowerCase());
-    if (!found) errors.managerNo = this.pages.t(req)('employees.noSuchManager', { no: managerNo });
-    return found?.id ?? null;
+    const id = await this.employees.idByNumber(actor, managerNo);
+    if (!id) errors.managerNo = this.pages.t(req)('employees.noSuchManager', { no: managerNo });
+    return id;
   }
 
   private async renderForm(actor: Actor, req: Request, res: Response, id: string | null, form: EmployeeForm, problem?: Problem, version?: number): Promise<void> {
