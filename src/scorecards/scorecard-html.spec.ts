@@ -1,71 +1,12 @@
 import { describe, it, expect } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCOUNT_MANAGER, DEFAULT_BANDS } from '../kpi-templates/default-templates.js';
-import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
-import type { ReviewDto, ReviewKpiDto } from '../reviews/dto/review.dto.js';
-import { scoreReview, type KpiDefinition, type KpiInput } from '../scoring/index.js';
+import { ACCOUNT_MANAGER } from '../kpi-templates/default-templates.js';
+import type { ReviewDto } from '../reviews/dto/review.dto.js';
+import type { KpiDefinition, KpiInput } from '../scoring/index.js';
+import { makeReview } from './review.fixture.js';
 import { renderScorecardHtml } from './scorecard-html.js';
 import { buildScorecardView, findTemplatesDir, type ScorecardLang, type ScorecardPeer } from './scorecard-view.js';
-
-// The same construction as review.mapper.ts: scores come from the template and the inputs.
-function makeReview(opts: { kpis?: KpiDefinition[]; inputs?: Record<string, KpiInput>; status?: string; extra?: Partial<ReviewDto> } = {}): ReviewDto {
-  const kpis = opts.kpis ?? ACCOUNT_MANAGER.kpis;
-  const inputs = opts.inputs ?? {
-    sales_attainment: { actual: 2150000 },
-    customer_satisfaction: { actual: 92 },
-    customer_retention: { actual: 88 },
-    relationship_upkeep: { actual: 50 },
-    communication: { rating: 4 },
-    selling: { rating: 5 },
-    customer_service: { rating: 3 },
-    problem_solving: { rating: 4 },
-  };
-  const s = scoreReview(kpis, inputs, DEFAULT_BANDS);
-  const rows: ReviewKpiDto[] = kpis.map((k, i) => {
-    const input = Object.hasOwn(inputs, k.key) ? inputs[k.key] : {};
-    const point = k.rule.type === 'rating' && input.rating != null ? k.rule.points.find((p) => p.value === input.rating) : undefined;
-    return {
-      ...(k as KpiDto),
-      input: { actual: input.actual ?? null, target: input.target ?? null, rating: input.rating ?? null, comment: input.comment ?? null },
-      score: s.kpis[i].score,
-      points: s.kpis[i].points,
-      attainment: s.kpis[i].attainment,
-      targetUsed: s.kpis[i].target,
-      ratingLabelEn: point?.labelEn ?? null,
-      ratingLabelZh: point?.labelZh ?? null,
-      explanation: s.kpis[i].explanation,
-    };
-  });
-  return {
-    id: 'r1',
-    employee: { id: 'e1', employeeNo: 'E0042', name: '张三', department: '华东销售部', managerId: 'm1', managerName: '李四' },
-    cycle: { id: 'c1', name: '2025 H1', periodStart: '2025-01-01', periodEnd: '2025-06-30', status: 'closed' },
-    status: opts.status ?? 'finalized',
-    template: { templateId: 't1', templateVersionId: 'tv1', versionNumber: 3, roleCode: 'account_manager', roleNameZh: '客户经理', roleNameEn: 'Account manager' },
-    kpis: rows,
-    total: s.total,
-    complete: s.complete,
-    missing: s.missing,
-    band: s.band,
-    bands: DEFAULT_BANDS,
-    strengths: 'Closed three new key accounts.',
-    challenges: 'Pipeline in Q2 was thin.',
-    developmentPlan: 'Negotiation course.',
-    managerComment: 'Strong half year.',
-    submittedAt: null,
-    finalizedAt: null,
-    finalizedBy: null,
-    reopenCount: 0,
-    lastReopenReason: null,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    version: 1,
-    createdAt: '2025-06-01T00:00:00.000Z',
-    updatedAt: '2025-06-01T00:00:00.000Z',
-    ...opts.extra,
-  };
-}
 
 function render(review: ReviewDto, lang: ScorecardLang = 'zh-CN', more: { peers?: ScorecardPeer[]; logo?: string | null; contentHash?: string } = {}) {
   const view = buildScorecardView({
