@@ -10,6 +10,7 @@ import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { scorecardFilename } from '../src/scorecards/scorecards.service.js';
 import { createEmployee, createReview, expectError, fullAccountManagerEntries, putScores, seedOpenCycle, uniq } from './fixtures.js';
+import { ExportsService } from '../src/exports/exports.service.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { adminQuery } from './support/database.js';
 import { expectValidPdfs } from './support/pdf.js';
@@ -209,6 +210,18 @@ describe('bulk export of scorecards', () => {
     await waitForExport(t, byDepartment.id, 60_000);
     await waitForExport(t, bySubtree.id, 60_000);
   }, 120_000);
+
+  it('deletes exports finished more than EXPORT_RETENTION_HOURS ago, with their PDFs, and keeps newer ones', async () => {
+    const byRole = await startExport(t, cycle.id, { roleCode: 'manager' }, t.as('hr'));
+    await waitForExport(t, byRole.id, 60_000);
+    const recent = await startExport(t, cycle.id, { managerId: managerB.id, department: 'Sales East' }, t.as('hr'));
+    // 72 hours is the default; one export is made older than that, the other stays recent.
+    await t.db.query(`UPDATE export_jobs SET finished_at = now() - interval '73 hours' WHERE id = $1`, [byRole.id]);
+    expect(await t.app.get(ExportsService).purgeExpired()).toBe(1);
+    await t.http.get(`/api/exports/${byRole.id}`).set(t.as('hr')).expect(404);
+    expect((await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM export_items WHERE job_id = $1', [byRole.id]))[0].n).toBe(0);
+    await t.http.get(`/api/exports/${recent.id}`).set(t.as('hr')).expect(200);
+  }, 90_000);
 
   it("a manager exports only their subtree, and sees only their own exports", async () => {
     const created = await startExport(t, cycle.id, {}, managerAHeaders);

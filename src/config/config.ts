@@ -39,6 +39,8 @@ export interface AppConfig {
     pdfTimeoutMs: number;
     /** Run bulk-export workers inside the app process. */
     runWorkers: boolean;
+    /** Finished exports (their PDFs are stored in PostgreSQL) are deleted this many hours later. */
+    exportRetentionHours: number;
   };
   http: {
     /** Origins allowed by CORS; empty means CORS stays off. */
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pdfLaunchAtBoot: bool('PDF_LAUNCH_AT_BOOT', false),
       pdfTimeoutMs: int('PDF_TIMEOUT_MS', 15000, 1000, 300000),
       runWorkers: bool('RUN_WORKERS', true),
+      exportRetentionHours: int('EXPORT_RETENTION_HOURS', 72, 1, 8760),
     },
     http: {
       corsOrigins,

@@ -7,6 +7,7 @@ import { ScorecardsModule } from '../scorecards/scorecards.module.js';
 import { ExportItem } from './export-item.entity.js';
 import { ExportJob } from './export-job.entity.js';
 import { ExportQueue } from './export-queue.js';
+import { ExportRetention } from './export-retention.js';
 import { ExportRunner } from './export-runner.js';
 import { ExportsController } from './exports.controller.js';
 import { ExportsService } from './exports.service.js';
@@ -18,7 +19,7 @@ import { ExportsService } from './exports.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ExportJob, ExportItem]), ScorecardsModule, EmployeesModule, CyclesModule, AuditModule],
   controllers: [ExportsController],
-  providers: [ExportQueue, ExportRunner, ExportsService],
+  providers: [ExportQueue, ExportRetention, ExportRunner, ExportsService],
   exports: [ExportsService, ExportRunner],
 })
 export class ExportsModule {}
