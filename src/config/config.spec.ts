@@ -47,6 +47,13 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(9);
   });
 
+  it('keeps finished exports 72 hours unless told otherwise, within 1 hour to a year', () => {
+    expect(loadConfig({}).scorecards.exportRetentionHours).toBe(72);
+    expect(loadConfig({ EXPORT_RETENTION_HOURS: '6' }).scorecards.exportRetentionHours).toBe(6);
+    expect(problemsOf({ EXPORT_RETENTION_HOURS: '0' })).toHaveLength(1);
+    expect(problemsOf({ EXPORT_RETENTION_HOURS: 'a week' })[0]).toContain('EXPORT_RETENTION_HOURS');
+  });
+
   it('refuses a short first-admin password', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' })).toEqual(['ADMIN_PASSWORD must be at least 10 characters']);
   });
