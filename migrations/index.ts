@@ -8,4 +8,5 @@ import { EmployeeSearchColumns1795884516924 } from './1795884516924-EmployeeSear
 import { ReviewEmployeeNo1795884863384 } from './1795884863384-ReviewEmployeeNo.js';
 import { ReviewsToastTemplate1795885500000 } from './1795885500000-ReviewsToastTemplate.js';
 import { EmployeeActiveNumberIndex1795885600000 } from './1795885600000-EmployeeActiveNumberIndex.js';
-export const migrations = [Initial1795870243738, Auth1795872521189, SearchIndexes1795873800000, IssuedScorecards1795874125090, Exports1795874630344, EmployeeSearchColumns1795884516924, ReviewEmployeeNo1795884863384, ReviewsToastTemplate1795885500000, EmployeeActiveNumberIndex1795885600000];
+import { PdfStorageExternal1795887000000 } from './1795887000000-PdfStorageExternal.js';
+export const migrations = [Initial1795870243738, Auth1795872521189, SearchIndexes1795873800000, IssuedScorecards1795874125090, Exports1795874630344, EmployeeSearchColumns1795884516924, ReviewEmployeeNo1795884863384, ReviewsToastTemplate1795885500000, EmployeeActiveNumberIndex1795885600000, PdfStorageExternal1795887000000];
