@@ -11,7 +11,7 @@
 // requests that failed or were refused), never because a latency target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -21,7 +21,9 @@ import pg from 'pg';
 import { ensureDatabase } from '../src/database/database-url.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import type { PinnedTemplate } from '../src/reviews/review.entity.js';
+import { processTreeSync } from '../src/scorecards/process-tree.js';
 import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
+import { cpuMs as cpuMsOf, postmasterPid } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EMPLOYEES = 10_000;
@@ -115,33 +117,15 @@ async function dropDatabase(serverUrl: string, name: string): Promise<void> {
 
 let appPid: number | undefined;
 let embeddedDataDir: string | undefined;
-// /proc reports utime and stime in USER_HZ, which Linux fixes at 100 per second.
-const TICK_MS = 10;
-
-async function processTicks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 /** Milliseconds of CPU used so far by the app and, when embedded, by every PostgreSQL process. */
 async function cpuMs(): Promise<{ app: number | null; db: number | null }> {
   if (process.platform !== 'linux') return { app: null, db: null };
-  const app = appPid ? (await processTicks(appPid).catch(() => NaN)) * TICK_MS : null;
+  const app = appPid ? cpuMsOf([appPid]) : null;
   if (!embeddedDataDir) return { app, db: null };
-  const postmaster = Number((await readFile(join(embeddedDataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  let ticks = await processTicks(postmaster);
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) ticks += await processTicks(Number(entry));
-    } catch {
-      // Gone between the listing and the read.
-    }
-  }
-  return { app, db: ticks * TICK_MS };
+  const postmaster = postmasterPid(embeddedDataDir);
+  // Living backends only (the app's pool keeps its connections), as before the helper was shared.
+  return { app, db: postmaster ? cpuMsOf(processTreeSync(postmaster)) : null };
 }
 
 async function provideDatabase(): Promise<{ url: string; where: string }> {

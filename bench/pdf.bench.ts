@@ -39,6 +39,7 @@ import { loadConfig } from '../src/config/config.js';
 import { ensureDatabase } from '../src/database/database-url.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import { peerTotalsExcept } from '../src/reviews/review-history.js';
 import type { PinnedTemplate } from '../src/reviews/review.entity.js';
 import { findChromium } from '../src/scorecards/chromium.js';
 import { type CjkFonts, loadCjkFonts } from '../src/scorecards/fonts.js';
@@ -47,6 +48,7 @@ import { processTreeSync, treeRssBytesSync } from '../src/scorecards/process-tre
 import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
 import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
+import { commOf, cpuMs, statFields, treeCpuMs } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -400,7 +402,7 @@ async function finishedScorecard(base: string, auth: Record<string, string>, dat
   let history: { cycleName: string; periodEnd: string; total: number; templateVersionNumber: number; complete: boolean }[];
   let peers: { total: number }[];
   try {
-    // The queries of ReviewsService.historyFor and peerTotals.
+    // The rows of ReviewsService.historiesOf for this employee, up to the review's cycle.
     const h = await db.query<{ cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }>(
       `SELECT c.name AS cycle_name, to_char(c.period_end, 'YYYY-MM-DD') AS period_end, r.total, (r.template->>'versionNumber')::int AS version_number, r.complete
          FROM reviews r JOIN cycles c ON c.id = r.cycle_id WHERE r.employee_id = $1 AND c.period_end <= $2 ORDER BY c.period_end`,
@@ -409,12 +411,12 @@ async function finishedScorecard(base: string, auth: Record<string, string>, dat
     history = h.rows
       .map((r) => ({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete }))
       .filter((x) => x.cycleName !== review.cycle.name);
-    const p = await db.query<{ total: string }>(`SELECT total FROM reviews WHERE cycle_id = $1 AND complete AND template->>'roleCode' = $2 AND id <> $3`, [
+    // ReviewsService.completeTotals (ordered by id, as the content hash sees them), less the review itself.
+    const p = await db.query<{ id: string; total: string }>(`SELECT id, total FROM reviews WHERE cycle_id = $1 AND complete AND template->>'roleCode' = $2 ORDER BY id`, [
       review.cycle.id,
       review.template.roleCode,
-      review.id,
     ]);
-    peers = p.rows.map((r) => ({ total: Number(r.total) }));
+    peers = peerTotalsExcept(p.rows.map((r) => ({ reviewId: r.id, total: Number(r.total) })), review.id);
   } finally {
     await db.end();
   }
@@ -544,8 +546,7 @@ function appBrowserPid(appPid: number, executablePath: string): number | null {
   for (const pid of processTreeSync(appPid)) {
     if (pid === appPid) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const ppid = Number(statFields(pid)?.[1]);
       if (ppid === appPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(executablePath)) return pid;
     } catch {
       // gone
@@ -557,34 +558,6 @@ function appBrowserPid(appPid: number, executablePath: string): number | null {
 function browserRssMb(appPid: number, executablePath: string): { pid: number | null; mb: number } {
   const pid = appBrowserPid(appPid, executablePath);
   return { pid, mb: pid ? treeRssBytesSync(pid) / 1024 / 1024 : 0 };
-}
-
-/** Fields after the command in /proc/PID/stat (the command may hold spaces), or null when gone. */
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds of the processes: user + system, plus their reaped children's (utime..cstime). */
-function cpuSeconds(pids: number[], withChildren = true): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const f = statFields(pid);
-    if (f) ticks += Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
-  }
-  return ticks / 100;
-}
-
-function commOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
 }
 
 interface CpuSnapshot {
@@ -599,9 +572,9 @@ function cpuNow(appPid: number, executablePath: string): CpuSnapshot {
   const browser = appBrowserPid(appPid, executablePath);
   const postmaster = processTreeSync(process.pid).find((pid) => commOf(pid) === 'postgres' && commOf(Number(statFields(pid)?.[1])) !== 'postgres');
   return {
-    app: cpuSeconds([appPid], false),
-    chromium: browser ? cpuSeconds(processTreeSync(browser)) : 0,
-    postgres: postmaster ? cpuSeconds(processTreeSync(postmaster)) : null,
+    app: cpuMs([appPid]) / 1000,
+    chromium: browser ? treeCpuMs(browser) / 1000 : 0,
+    postgres: postmaster ? treeCpuMs(postmaster) / 1000 : null,
   };
 }
 
@@ -687,7 +660,7 @@ async function main(): Promise<number> {
   const browser = await launch();
   cleanups.push({ what: 'close the floor browser', run: () => browser.close().catch(() => undefined) });
   const floorPid = browser.process()?.pid ?? 0;
-  const floorCpu = (): Record<string, number> => ({ Chromium: cpuSeconds(processTreeSync(floorPid)) });
+  const floorCpu = (): Record<string, number> => ({ Chromium: treeCpuMs(floorPid) / 1000 });
   const warm: CDPSession[] = [];
   const shells: { cdp: CDPSession; set: () => Promise<unknown> }[] = [];
   let floorBytes = 0;

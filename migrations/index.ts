@@ -9,4 +9,17 @@ import { ReviewEmployeeNo1795884863384 } from './1795884863384-ReviewEmployeeNo.
 import { ReviewsToastTemplate1795885500000 } from './1795885500000-ReviewsToastTemplate.js';
 import { EmployeeActiveNumberIndex1795885600000 } from './1795885600000-EmployeeActiveNumberIndex.js';
 import { ReviewTemplateVersionForeignKey1795886865932 } from './1795886865932-ReviewTemplateVersionForeignKey.js';
-export const migrations = [Initial1795870243738, Auth1795872521189, SearchIndexes1795873800000, IssuedScorecards1795874125090, Exports1795874630344, EmployeeSearchColumns1795884516924, ReviewEmployeeNo1795884863384, ReviewsToastTemplate1795885500000, EmployeeActiveNumberIndex1795885600000, ReviewTemplateVersionForeignKey1795886865932];
+import { PdfStorageExternal1795887000000 } from './1795887000000-PdfStorageExternal.js';
+export const migrations = [
+  Initial1795870243738,
+  Auth1795872521189,
+  SearchIndexes1795873800000,
+  IssuedScorecards1795874125090,
+  Exports1795874630344,
+  EmployeeSearchColumns1795884516924,
+  ReviewEmployeeNo1795884863384,
+  ReviewsToastTemplate1795885500000,
+  EmployeeActiveNumberIndex1795885600000,
+  ReviewTemplateVersionForeignKey1795886865932,
+  PdfStorageExternal1795887000000,
+];

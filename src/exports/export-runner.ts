@@ -9,7 +9,7 @@ import { ApiError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
 import type { ScorecardLang } from '../scorecards/scorecard-view.js';
-import { ScorecardsService } from '../scorecards/scorecards.service.js';
+import { type ScorecardBatch, ScorecardsService } from '../scorecards/scorecards.service.js';
 import { type ExportChunk, ExportQueue } from './export-queue.js';
 
 /** An item is marked failed after this many failed attempts (renderer errors are usually transient). */
@@ -76,7 +76,9 @@ export class ExportRunner implements OnApplicationBootstrap {
       `SELECT id, review_id FROM export_items WHERE id = ANY($1) AND job_id = $2 AND state = 'pending' ORDER BY position`,
       [chunk.itemIds, chunk.jobId],
     );
-    const outcomes = await Promise.all(items.map((item) => this.limiter.run(() => this.printItem(item.id, item.review_id, job.lang, lastAttempt))));
+    // The chunk's reviews, trends, peers and issued copies in a few statements, not ~4 per scorecard.
+    const batch = items.length > 0 ? await this.scorecards.loadBatch(items.map((item) => item.review_id), job.lang) : undefined;
+    const outcomes = await Promise.all(items.map((item) => this.limiter.run(() => this.printItem(item.id, item.review_id, job.lang, lastAttempt, batch))));
     await this.finishIfComplete(chunk.jobId);
     const retry = outcomes.filter((o) => o === 'retry').length;
     if (retry > 0) throw new Error(`${retry} scorecard(s) of export ${chunk.jobId} could not be printed yet; the chunk will be retried`);
@@ -92,11 +94,11 @@ export class ExportRunner implements OnApplicationBootstrap {
     await this.finishIfComplete(chunk.jobId);
   }
 
-  private async printItem(itemId: string, reviewId: string, lang: ScorecardLang, lastAttempt: boolean): Promise<ItemOutcome> {
+  private async printItem(itemId: string, reviewId: string, lang: ScorecardLang, lastAttempt: boolean, batch?: ScorecardBatch): Promise<ItemOutcome> {
     // Shutting down: leave it pending for the next worker rather than start a render.
     if (this.queue.isStopping) return 'retry';
     try {
-      const file = await this.scorecards.pdfForExport(reviewId, lang);
+      const file = await this.scorecards.pdfForExport(reviewId, lang, batch);
       await this.dataSource.query(
         `UPDATE export_items SET state = 'done', pdf = $2, size = $3, sha256 = $4, filename = $5, error = NULL WHERE id = $1 AND state = 'pending'`,
         [itemId, file.body, file.body.length, file.sha256, file.filename],

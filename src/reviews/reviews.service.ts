@@ -27,6 +27,7 @@ import type {
   UpdateReviewDto,
 } from './dto/review.dto.js';
 import { type PinnedTemplate, Review, type ReviewStatus } from './review.entity.js';
+import type { HistoryPoint } from './review-history.js';
 import { type ReviewView, toReviewDto } from './review.mapper.js';
 
 
@@ -213,32 +214,59 @@ export class ReviewsService {
     return toReviewDto(r, viewOf(actor));
   }
 
-  /** The employee's other reviews up to this cycle, oldest first: the scorecard's trend. */
-  async historyFor(employeeId: string, upToPeriodEnd: string): Promise<{ cycleName: string; periodEnd: string; total: number; templateVersionNumber: number; complete: boolean }[]> {
-    const rows = await this.dataSource.query<{ cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }[]>(
-      `SELECT c.name AS cycle_name, to_char(c.period_end, 'YYYY-MM-DD') AS period_end, r.total, (r.template->>'versionNumber')::int AS version_number, r.complete
+  /**
+   * Every review of these employees, oldest first, for the scorecards' trends: one statement for a
+   * whole export chunk (the caller keeps, per scorecard, the ones up to its cycle's end with
+   * {@link historyUpTo}) instead of one per scorecard.
+   */
+  async historiesOf(employeeIds: string[]): Promise<Map<string, HistoryPoint[]>> {
+    const rows = await this.dataSource.query<{ employee_id: string; cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }[]>(
+      `SELECT r.employee_id, c.name AS cycle_name, to_char(c.period_end, 'YYYY-MM-DD') AS period_end, r.total, (r.template->>'versionNumber')::int AS version_number, r.complete
          FROM reviews r JOIN cycles c ON c.id = r.cycle_id
-        WHERE r.employee_id = $1 AND c.period_end <= $2
+        WHERE r.employee_id = ANY($1::uuid[])
         ORDER BY c.period_end`,
-      [employeeId, upToPeriodEnd],
+      [employeeIds],
     );
-    return rows.map((r) => ({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete }));
+    const byEmployee = new Map<string, HistoryPoint[]>(employeeIds.map((id) => [id, []]));
+    for (const r of rows) {
+      byEmployee.get(r.employee_id)?.push({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete });
+    }
+    return byEmployee;
   }
 
-  /** Totals (never names) of the other complete reviews of the same role in the same cycle. */
-  async peerTotals(cycleId: string, roleCode: string, excludeReviewId: string): Promise<{ total: number }[]> {
+  /**
+   * Totals (never names) of the complete reviews of a role in a cycle, with their review ids so
+   * that each scorecard can leave its own out ({@link peerTotalsExcept}): one statement per
+   * (cycle, role) of an export chunk instead of one per scorecard. Ordered by id so that a
+   * scorecard's content hash does not depend on the plan's row order.
+   */
+  async completeTotals(cycleId: string, roleCode: string): Promise<{ reviewId: string; total: number }[]> {
     // The role through the pinned template version, not template->>'roleCode': that would unpack
     // every review's (TOASTed) pinned template of the cycle, about 7 ms per scorecard at 1,000
     // reviews (bench:pdf). A version belongs to one template, a template to one role, and role
     // codes never change, so both name the same reviews.
-    const rows = await this.dataSource.query<{ total: string }[]>(
-      `SELECT r.total FROM reviews r
-        WHERE r.cycle_id = $1 AND r.complete AND r.id <> $3
+    const rows = await this.dataSource.query<{ id: string; total: string }[]>(
+      `SELECT r.id, r.total FROM reviews r
+        WHERE r.cycle_id = $1 AND r.complete
           AND r.template_version_id IN (SELECT v.id FROM kpi_template_versions v JOIN kpi_templates t ON t.id = v.template_id
-                                          JOIN roles ro ON ro.id = t.role_id WHERE ro.code = $2)`,
-      [cycleId, roleCode, excludeReviewId],
+                                          JOIN roles ro ON ro.id = t.role_id WHERE ro.code = $2)
+        ORDER BY r.id`,
+      [cycleId, roleCode],
     );
-    return rows.map((r) => ({ total: Number(r.total) }));
+    return rows.map((r) => ({ reviewId: r.id, total: Number(r.total) }));
+  }
+
+  /** Reviews with employee, manager and cycle, as the system sees them (no scope), in one statement; missing ids are left out. */
+  async getManyForSystem(ids: string[]): Promise<Map<string, ReturnType<typeof toReviewDto>>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(Review, 'r')
+      .innerJoinAndSelect('r.employee', 'e')
+      .leftJoinAndSelect('e.manager', 'm')
+      .innerJoinAndSelect('r.cycle', 'c')
+      .where('r.id = ANY(:ids)', { ids })
+      .getMany();
+    return new Map(rows.map((r) => [r.id, toReviewDto(r, 'hr')]));
   }
 
   /** The review with employee, manager and cycle, or 404. */

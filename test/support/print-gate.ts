@@ -20,12 +20,12 @@ export function holdExportPrinting(t: TestApp): PrintGate {
   const queue: (() => void)[] = [];
   let credits = 0;
   let opened = false;
-  const spy = jest.spyOn(service, 'pdfForExport').mockImplementation(async (reviewId, lang) => {
+  const spy = jest.spyOn(service, 'pdfForExport').mockImplementation(async (reviewId, lang, batch) => {
     if (!opened) {
       if (credits > 0) credits -= 1;
       else await new Promise<void>((resolve) => queue.push(resolve));
     }
-    return original(reviewId, lang);
+    return original(reviewId, lang, batch);
   });
   return {
     waiting: () => queue.length,

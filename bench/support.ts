@@ -1,0 +1,58 @@
+// What the benches share: CPU time of processes, read from /proc. Unlike wall time it hardly
+// depends on what else the machine runs (this 2-core VM is shared with other test runs), so runs
+// on a busy machine can still be compared. Linux only; elsewhere the figures are 0.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { processTreeSync } from '../src/scorecards/process-tree.js';
+
+/** /proc reports utime and stime in USER_HZ, which Linux fixes at 100 per second. */
+export const TICK_MS = 10;
+
+/** Fields after the command in /proc/PID/stat (the command may hold spaces), or null when gone. */
+export function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Milliseconds of CPU (user + system) used so far by the processes; with `reaped`, also by their
+ * children that exited and were waited for (cutime + cstime), e.g. PostgreSQL backends that ended
+ * or Chromium renderers that were replaced during the measurement.
+ */
+export function cpuMs(pids: readonly number[], reaped = false): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const f = statFields(pid);
+    // utime, stime, cutime, cstime are fields 14-17 of the line, 12-15 after the name.
+    if (f) ticks += Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0);
+  }
+  return ticks * TICK_MS;
+}
+
+/** CPU of a process and all its living descendants, plus what its reaped children used. */
+export function treeCpuMs(rootPid: number): number {
+  return cpuMs(processTreeSync(rootPid), true);
+}
+
+/** The postmaster of a PostgreSQL data folder (first line of postmaster.pid), or null when it does not run. */
+export function postmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The command name of a process ('' when gone). */
+export function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
