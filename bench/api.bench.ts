@@ -6,7 +6,7 @@
 //   DATABASE_URL=postgres://user@host:5432/db npm run bench:api    a throw-away database on that server
 //
 // BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2) and BENCH_CONNECTIONS (default 10)
-// shorten or widen a run; BENCH_KEEP=1 keeps the app and database up afterwards, until Ctrl-C, to
+// shorten or widen a run; BENCH_ONLY=<part of a scenario's name> runs only the matching ones; BENCH_KEEP=1 keeps the app and database up afterwards, until Ctrl-C, to
 // look into a slow query. The exit code is non-zero only when something broke (set-up, seeding,
 // requests that failed or were refused), never because a latency target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -58,6 +58,7 @@ function envInt(name: string, fallback: number, min: number): number {
 const DURATION_S = envInt('BENCH_DURATION', 10, 1);
 const WARMUP_S = envInt('BENCH_WARMUP', 2, 0);
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 10, 1);
+const ONLY = process.env.BENCH_ONLY ?? '';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -844,9 +845,9 @@ async function main(): Promise<number> {
   ];
   console.log(`\nLoad (${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s each):`);
   const outcomes: Outcome[] = [];
-  for (const spec of specs) outcomes.push(await runScenario(base, spec));
+  const writes: LoadSpec = { name: 'PUT review scores', read: false, options: scoreWrites(db.url, seeded.cycleId) };
   // Last, because it changes rows the reads above would otherwise see half-way.
-  outcomes.push(await runScenario(base, { name: 'PUT review scores', read: false, options: scoreWrites(db.url, seeded.cycleId) }));
+  for (const spec of [...specs, writes].filter((s) => !ONLY || s.name.includes(ONLY))) outcomes.push(await runScenario(base, spec));
 
   printTable(outcomes);
 
