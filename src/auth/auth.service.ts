@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { type Actor, systemActor } from '../common/actor.js';
 import { ApiError, badRequest } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { preparedQuery } from '../database/prepared.js';
 import { LoginAttempt } from './login-attempt.entity.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { Session } from './session.entity.js';
@@ -108,7 +109,8 @@ export class AuthService {
     if (!token || token.length > 200) return null;
     // Plain SQL: this runs on every request, and building the same query with the query builder
     // and hydrating two entities cost more than the lookup itself.
-    const [row] = await this.dataSource.query<{ id: string; email: string; role: UserRole; employee_id: string | null; must_change_password: boolean }[]>(
+    const [row] = await preparedQuery<{ id: string; email: string; role: UserRole; employee_id: string | null; must_change_password: boolean }>(
+      this.dataSource,
       `SELECT u.id, u.email, u.role, u.employee_id, u.must_change_password
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled`,
