@@ -10,6 +10,7 @@ import { ReviewsToastTemplate1795885500000 } from './1795885500000-ReviewsToastT
 import { EmployeeActiveNumberIndex1795885600000 } from './1795885600000-EmployeeActiveNumberIndex.js';
 import { ReviewTemplateVersionForeignKey1795886865932 } from './1795886865932-ReviewTemplateVersionForeignKey.js';
 import { PdfStorageExternal1795887000000 } from './1795887000000-PdfStorageExternal.js';
+import { ListChanges1795888000000 } from './1795888000000-ListChanges.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -22,4 +23,5 @@ export const migrations = [
   EmployeeActiveNumberIndex1795885600000,
   ReviewTemplateVersionForeignKey1795886865932,
   PdfStorageExternal1795887000000,
+  ListChanges1795888000000,
 ];

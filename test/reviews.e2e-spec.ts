@@ -549,6 +549,28 @@ describe('reviews API', () => {
       const byName = await t.http.get('/api/reviews').query({ cycleId: cycle.id, q: c.employee.name }).set(t.as('hr')).expect(200);
       expect((byName.body as ReviewPageDto).items.map((i) => i.id)).toEqual([c.review.id]);
     });
+
+    it('keeps status totals exact through submit, finalize and plain SQL; score edits leave them be', async () => {
+      const cycle = await seedOpenCycle(t);
+      const a = await seedReview(t, 'account_manager', cycle);
+      await seedReview(t, 'account_manager', cycle);
+      const total = async (status?: string) =>
+        ((await t.http.get('/api/reviews').query({ cycleId: cycle.id, pageSize: 1, ...(status ? { status } : {}) }).set(t.as('hr')).expect(200)).body as ReviewPageDto).meta.total;
+      const counter = async () => ((await t.db.query('SELECT changes::text AS c FROM list_changes')) as { c: string }[])[0].c;
+      expect([await total(), await total('draft'), await total('submitted')]).toEqual([2, 2, 0]);
+
+      // Scoring changes no column a list filters or sorts on.
+      const before = await counter();
+      const scored = await putScores(t, a.review, fullAccountManagerEntries());
+      expect(await counter()).toBe(before);
+
+      await t.http.post(`/api/reviews/${a.review.id}/submit`).set(t.as('hr')).set('If-Match', String(scored.version)).send({}).expect(200);
+      expect([await total('draft'), await total('submitted')]).toEqual([1, 1]);
+      await t.db.query(`UPDATE reviews SET status = 'draft' WHERE id = $1`, [a.review.id]);
+      expect([await total('draft'), await total('submitted')]).toEqual([2, 0]);
+      await t.db.query('DELETE FROM reviews WHERE id = $1', [a.review.id]);
+      expect([await total(), await total('draft')]).toEqual([1, 1]);
+    });
   });
 
   it('answered no request of this file with a 5xx', () => {

@@ -9,7 +9,9 @@ import type { Page } from '../common/pagination.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { CyclesService } from '../cycles/cycles.service.js';
+import { ListTotals } from '../common/list-totals.js';
 import { SqlFilter } from '../common/sql-filter.js';
+import { preparedQuery } from '../database/prepared.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
@@ -129,6 +131,7 @@ export class ReviewsService {
     private readonly audit: AuditService,
   ) {}
 
+  private readonly totals = new ListTotals();
   private readonly versionInfo = new Map<string, { roleCode: string; versionNumber: number }>();
 
   /**
@@ -166,24 +169,31 @@ export class ReviewsService {
     // employee number, so a page of a cycle is read from the (cycle_id, employee_no) index.
     const from = `FROM reviews r${byEmployee ? ' JOIN employees e ON e.id = r.employee_id' : ''}`;
     const countQuery = `SELECT count(*)::int AS n ${from} ${f.where()}`;
+    const filterParams = [...f.params];
+    const totals = this.totals.columns(f, countQuery);
     const params = f.params;
     const pageIds = q.cycleId
       ? `SELECT r.id ${from} ${f.where()} ORDER BY r.employee_no`
       : `SELECT r.id ${from} JOIN cycles c ON c.id = r.cycle_id ${f.where()} ORDER BY c.period_start DESC, r.employee_no, r.id`;
     // One statement for the page, its details and the total: three round trips, parses and plans
     // cost more than the work itself on a page of 50.
-    const rows = await this.dataSource.query<(SummaryRow & { total_rows: number })[]>(
+    const rows = await preparedQuery<SummaryRow & { total_rows: number | null; list_stamp: string | null }>(
+      this.dataSource,
       `WITH page AS (${pageIds} OFFSET $${params.length + 1} LIMIT $${params.length + 2})
        SELECT r.id, r.status, r.total, r.complete, r.band_key, r.version, r.updated_at, r.cycle_id, c.name AS cycle_name,
               r.template_version_id, e.id AS employee_id, e.employee_no, e.name, e.department, e.manager_id, m.name AS manager_name,
-              (${countQuery}) AS total_rows
+              ${totals.sql}
          FROM page JOIN reviews r ON r.id = page.id JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
          LEFT JOIN employees m ON m.id = e.manager_id
         ORDER BY ${q.cycleId ? 'r.employee_no' : 'c.period_start DESC, r.employee_no, r.id'}`,
       [...params, (q.page - 1) * q.pageSize, q.pageSize],
     );
     // A page past the end has no row to carry the total.
-    const total = rows.length ? rows[0].total_rows : q.page === 1 ? 0 : (await this.dataSource.query<{ n: number }[]>(countQuery, params))[0].n;
+    const total = rows.length
+      ? this.totals.total(totals, rows[0])
+      : q.page === 1
+        ? 0
+        : (await this.dataSource.query<{ n: number }[]>(countQuery, filterParams))[0].n;
     const versions = await this.versionsOf(rows.map((r) => r.template_version_id));
     // The foreign key keeps every pinned version in place, so each one is found.
     const items = rows.map((r) => summaryFromRow(r, versions.get(r.template_version_id) ?? { roleCode: '', versionNumber: 0 }));
