@@ -11,6 +11,7 @@ import { EmployeeActiveNumberIndex1795885600000 } from './1795885600000-Employee
 import { ReviewTemplateVersionForeignKey1795886865932 } from './1795886865932-ReviewTemplateVersionForeignKey.js';
 import { PdfStorageExternal1795887000000 } from './1795887000000-PdfStorageExternal.js';
 import { ListChanges1795888000000 } from './1795888000000-ListChanges.js';
+import { EmployeeSearchGrams1795888100000 } from './1795888100000-EmployeeSearchGrams.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -24,4 +25,5 @@ export const migrations = [
   ReviewTemplateVersionForeignKey1795886865932,
   PdfStorageExternal1795887000000,
   ListChanges1795888000000,
+  EmployeeSearchGrams1795888100000,
 ];

@@ -319,6 +319,63 @@ describe('employees API', () => {
       expect(past.meta.total).toBe(2);
     });
 
+    it('finds one- and two-character terms anywhere in the name, in any case, and nothing that merely resembles them', async () => {
+      const u = uniq();
+      const dept = `Short-${u}`;
+      const xiaoming = await createEmployee(t, 'account_manager', { name: '王小明', department: dept });
+      const joan = await createEmployee(t, 'account_manager', { name: 'Joan Smith', department: dept });
+      const ann = await createEmployee(t, 'account_manager', { name: 'ANNA Lee', department: dept });
+      const spaced = await createEmployee(t, 'account_manager', { name: 'Li A', department: dept });
+      const ids = async (q: string) => (await list({ q, department: dept })).items.map((e) => e.id).sort();
+      expect(await ids('小明')).toEqual([xiaoming.id]);
+      expect(await ids('明')).toEqual([xiaoming.id]);
+      expect(await ids('明王')).toEqual([]);
+      // "an" at the end of a word (Joan) and at the start (ANNA), matched without regard to case.
+      expect(await ids('an')).toEqual([joan.id, ann.id].sort());
+      expect(await ids('AN')).toEqual([joan.id, ann.id].sort());
+      expect(await ids('nn')).toEqual([ann.id]);
+      // Pieces cross spaces as the name does: "i A" is in "Li A", "n S" in "Joan Smith".
+      expect(await ids('n S')).toEqual([joan.id]);
+      expect(await ids(' a ')).toEqual([joan.id, ann.id, spaced.id].sort());
+      expect((await list({ q: 'an', department: dept })).meta.total).toBe(2);
+    });
+
+    it('keeps totals exact when another app instance or plain SQL changes the rows', async () => {
+      const u = uniq();
+      const dept = `Totals-${u}`;
+      for (let i = 0; i < 3; i++) await createEmployee(t, 'account_manager', { department: dept });
+      const total = async (query: Record<string, string | number> = {}) => (await list({ department: dept, pageSize: 1, ...query })).meta.total;
+      expect(await total()).toBe(3);
+      expect(await total({ page: 2 })).toBe(3);
+
+      // A second instance of the app on the same database: this one must see its writes.
+      const other = await createTestApp({}, { database: t.database, keepDatabase: true });
+      try {
+        await other.http.post('/api/employees').set(t.as('hr')).send(body({ department: dept })).expect(201);
+      } finally {
+        await other.close();
+      }
+      expect(await total()).toBe(4);
+      expect(await total({ page: 3 })).toBe(4);
+
+      // Plain SQL, as a data fix would do it: moving one out, deactivating another.
+      const [moved] = (await t.db.query('SELECT id FROM employees WHERE department = $1 ORDER BY employee_no LIMIT 1', [dept])) as { id: string }[];
+      await t.db.query('UPDATE employees SET department = $1 WHERE id = $2', [`${dept}-moved`, moved.id]);
+      expect(await total()).toBe(3);
+      await t.db.query('UPDATE employees SET active = false WHERE id = (SELECT id FROM employees WHERE department = $1 ORDER BY employee_no LIMIT 1)', [dept]);
+      expect(await total()).toBe(2);
+      expect(await total({ active: 'all' })).toBe(3);
+
+      // Columns no list filters on leave the remembered totals alone; the others move the counter.
+      const counter = async () => ((await t.db.query('SELECT changes::text AS c FROM list_changes')) as { c: string }[])[0].c;
+      const before = await counter();
+      await t.db.query('UPDATE employees SET email = email WHERE department = $1', [dept]);
+      expect(await counter()).toBe(before);
+      await t.db.query('UPDATE employees SET name = name WHERE department = $1', [dept]);
+      expect(await counter()).not.toBe(before);
+      expect(await total()).toBe(2);
+    });
+
     it('filters by roleId, department and managerId (direct reports only)', async () => {
       const dept = `Filter-${uniq()}`;
       const boss = await createEmployee(t, 'manager', { department: dept, name: 'Boss' });

@@ -15,6 +15,7 @@ import { Role } from '../kpi-templates/role.entity.js';
 // hand in their migration; TypeORM cannot express them and must leave them alone.
 @Index('ix_employees_search_name_trgm', { synchronize: false })
 @Index('ix_employees_search_no_prefix', { synchronize: false })
+@Index('ix_employees_search_grams', { synchronize: false })
 // (employee_no) INCLUDE (id) WHERE active: the default list and its total, from the index alone.
 @Index('ix_employees_active_no', { synchronize: false })
 export class Employee {
@@ -74,4 +75,18 @@ export class Employee {
 
   @Column({ name: 'search_no', type: 'text', generatedType: 'STORED', asExpression: 'lower(employee_no)', insert: false, update: false, select: false })
   searchNo: string;
+
+  // Every one- and two-character piece of search_name (migration EmployeeSearchGrams), for terms
+  // too short for trigrams.
+  @Column({
+    name: 'search_grams',
+    type: 'text',
+    array: true,
+    generatedType: 'STORED',
+    asExpression: 'search_grams(lower(name))',
+    insert: false,
+    update: false,
+    select: false,
+  })
+  searchGrams: string[];
 }
