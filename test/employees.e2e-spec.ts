@@ -483,6 +483,36 @@ describe('employees API', () => {
       }
     });
 
+    it('pages stay exact when rows are added, removed or renumbered between page reads, in both directions', async () => {
+      const u = uniq().toUpperCase();
+      const dept = `Shift-${u}`;
+      for (let n = 10; n <= 30; n += 2) await createEmployee(t, 'account_manager', { employeeNo: `SH${u}-${n}`, department: dept });
+      // The pages from the last one back to the first, each once: every page after a change is then
+      // read first, from what earlier reads taught about the list before the change.
+      const numbers = async (order: string) => {
+        const pages: string[][] = [];
+        for (let page = 5; page >= 1; page--) pages[page - 1] = (await list({ department: dept, pageSize: 3, page, order })).items.map((e) => e.employeeNo.slice(-2));
+        return pages.flat();
+      };
+      const expected = async () => {
+        const rows = (await t.db.query('SELECT employee_no FROM employees WHERE department = $1 AND active ORDER BY employee_no', [dept])) as { employee_no: string }[];
+        return rows.map((r) => r.employee_no.slice(-2));
+      };
+      for (const order of ['asc', 'desc']) {
+        const ordered = async () => (order === 'asc' ? expected() : (await expected()).reverse());
+        expect(await numbers(order)).toEqual(await ordered());
+        // Read page 3 again after each change: a page learnt earlier must not be trusted.
+        await createEmployee(t, 'account_manager', { employeeNo: `SH${u}-1${order === 'asc' ? '1' : '3'}`, department: dept });
+        expect(await numbers(order)).toEqual(await ordered());
+        await t.db.query('UPDATE employees SET active = false WHERE employee_no = $1', [`SH${u}-20`]);
+        expect(await numbers(order)).toEqual(await ordered());
+        await t.db.query('UPDATE employees SET active = true WHERE employee_no = $1', [`SH${u}-20`]);
+        await t.db.query('UPDATE employees SET employee_no = $1 WHERE employee_no = $2', [`SH${u}-${order === 'asc' ? '99' : '00'}`, `SH${u}-14`]);
+        expect(await numbers(order)).toEqual(await ordered());
+        await t.db.query('UPDATE employees SET employee_no = $1 WHERE employee_no = $2', [`SH${u}-14`, `SH${u}-${order === 'asc' ? '99' : '00'}`]);
+      }
+    });
+
     it('sorts by the allowed columns in both directions and refuses others', async () => {
       const dept = `Sort-${uniq()}`;
       const c = await createEmployee(t, 'account_manager', { department: dept, name: 'Charlie', hireDate: '2019-07-01' });

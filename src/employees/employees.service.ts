@@ -6,6 +6,7 @@ import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { ListTotals } from '../common/list-totals.js';
+import { PageSeek, type SeekPoint } from '../common/page-seek.js';
 import { SqlFilter } from '../common/sql-filter.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
@@ -82,6 +83,7 @@ const REPORTING_TREE_LOCK = 4_242_001;
 @Injectable()
 export class EmployeesService {
   private readonly totals = new ListTotals();
+  private readonly seek = new PageSeek();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -128,17 +130,23 @@ export class EmployeesService {
     const filterParams = [...f.params];
     // A text search counts its own materialized matches; other lists count the table.
     const totals = this.totals.columns(f, q.q ? 'SELECT count(*)::int FROM found' : countQuery, countQuery);
-    const paging = `OFFSET $${f.params.length + 1} LIMIT $${f.params.length + 2}`;
-    // A text search reads its matches once (their ids and sort keys only), to both page and count
-    // them rather than search twice: on bench:api's 10,000 employees, when it still scanned the
-    // table, 王 took 5.0 instead of 8.4 ms, 伟 4.9 instead of 6.3, "an" the same (psql).
-    const source = q.q
-      ? `found AS MATERIALIZED (SELECT e.id, e.employee_no, e.name, e.department, e.hire_date, e.created_at FROM employees e ${f.where()}),
+    const offset = (q.page - 1) * q.pageSize;
+    // Deep pages of the default order start from a known row (the number is unique).
+    const seekKey = !q.q && sort.unique ? `${dir}\u0000${f.where()}\u0000${JSON.stringify(filterParams)}` : null;
+    const read = async (seek: SeekPoint | null) => {
+      const params = [...f.params];
+      const from = seek ? `${f.empty ? 'WHERE' : `${f.where()} AND`} ${sort.column} ${dir === 'ASC' ? '>=' : '<='} $${params.push(seek.value)}` : f.where();
+      const paging = `OFFSET $${params.push(offset - (seek?.offset ?? 0))} LIMIT $${params.push(q.pageSize)}`;
+      // A text search reads its matches once (their ids and sort keys only), to both page and count
+      // them rather than search twice: on bench:api's 10,000 employees, when it still scanned the
+      // table, 王 took 5.0 instead of 8.4 ms, 伟 4.9 instead of 6.3, "an" the same (psql).
+      const source = q.q
+        ? `found AS MATERIALIZED (SELECT e.id, e.employee_no, e.name, e.department, e.hire_date, e.created_at FROM employees e ${f.where()}),
          page AS (SELECT e.id FROM found e ORDER BY ${order} ${paging})`
-      : `page AS (SELECT e.id FROM employees e ${f.where()} ORDER BY ${order} ${paging})`;
-    const rows = await preparedQuery<EmployeeRow & { total_rows: number | null; list_stamp: string | null }>(
-      this.dataSource,
-      `WITH ${source}
+        : `page AS (SELECT e.id FROM employees e ${from} ORDER BY ${order} ${paging})`;
+      return preparedQuery<EmployeeRow & { total_rows: number | null; list_stamp: string | null }>(
+        this.dataSource,
+        `WITH ${source}
        SELECT e.id, e.employee_no, e.name, e.email, e.department, e.manager_id, to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date,
               e.active, e.version, e.created_at, e.updated_at, e.role_id,
               role.code AS role_code, role.name_zh AS role_name_zh, role.name_en AS role_name_en,
@@ -146,8 +154,16 @@ export class EmployeesService {
          FROM page JOIN employees e ON e.id = page.id JOIN roles role ON role.id = e.role_id
          LEFT JOIN employees manager ON manager.id = e.manager_id
         ORDER BY ${order}`,
-      [...f.params, (q.page - 1) * q.pageSize, q.pageSize],
-    );
+        params,
+      );
+    };
+    const seek = seekKey ? this.seek.from(seekKey, offset) : null;
+    let rows = await read(seek);
+    // Read from a point of another list state (or past its end): start again from the top.
+    if (seek && (rows.length === 0 || rows[0].list_stamp !== seek.stamp)) rows = await read(null);
+    if (seekKey && rows.length > 0 && rows[0].list_stamp !== null) {
+      this.seek.learn(seekKey, rows[0].list_stamp, offset, rows[0].employee_no, rows[rows.length - 1].employee_no, rows.length);
+    }
     // A page past the end has no row to carry the total.
     const total = rows.length
       ? this.totals.total(totals, rows[0])

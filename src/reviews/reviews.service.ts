@@ -10,6 +10,7 @@ import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { ListTotals } from '../common/list-totals.js';
+import { PageSeek, type SeekPoint } from '../common/page-seek.js';
 import { SqlFilter } from '../common/sql-filter.js';
 import { preparedQuery } from '../database/prepared.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
@@ -132,6 +133,7 @@ export class ReviewsService {
   ) {}
 
   private readonly totals = new ListTotals();
+  private readonly seek = new PageSeek();
   private readonly versionInfo = new Map<string, { roleCode: string; versionNumber: number }>();
 
   /**
@@ -171,23 +173,37 @@ export class ReviewsService {
     const countQuery = `SELECT count(*)::int AS n ${from} ${f.where()}`;
     const filterParams = [...f.params];
     const totals = this.totals.columns(f, countQuery);
-    const params = f.params;
-    const pageIds = q.cycleId
-      ? `SELECT r.id ${from} ${f.where()} ORDER BY r.employee_no`
-      : `SELECT r.id ${from} JOIN cycles c ON c.id = r.cycle_id ${f.where()} ORDER BY c.period_start DESC, r.employee_no, r.id`;
-    // One statement for the page, its details and the total: three round trips, parses and plans
-    // cost more than the work itself on a page of 50.
-    const rows = await preparedQuery<SummaryRow & { total_rows: number | null; list_stamp: string | null }>(
-      this.dataSource,
-      `WITH page AS (${pageIds} OFFSET $${params.length + 1} LIMIT $${params.length + 2})
+    const offset = (q.page - 1) * q.pageSize;
+    // A cycle's reviews are in employee-number order (unique in a cycle): deep pages start from a known row.
+    const seekKey = q.cycleId ? `${f.where()}\u0000${JSON.stringify(filterParams)}` : null;
+    const read = async (seek: SeekPoint | null) => {
+      const params = [...f.params];
+      const where = seek ? `${f.where()} AND r.employee_no >= $${params.push(seek.value)}` : f.where();
+      const pageIds = q.cycleId
+        ? `SELECT r.id ${from} ${where} ORDER BY r.employee_no`
+        : `SELECT r.id ${from} JOIN cycles c ON c.id = r.cycle_id ${where} ORDER BY c.period_start DESC, r.employee_no, r.id`;
+      const paging = `OFFSET $${params.push(offset - (seek?.offset ?? 0))} LIMIT $${params.push(q.pageSize)}`;
+      // One statement for the page, its details and the total: three round trips, parses and plans
+      // cost more than the work itself on a page of 50.
+      return preparedQuery<SummaryRow & { review_employee_no: string; total_rows: number | null; list_stamp: string | null }>(
+        this.dataSource,
+        `WITH page AS (${pageIds} ${paging})
        SELECT r.id, r.status, r.total, r.complete, r.band_key, r.version, r.updated_at, r.cycle_id, c.name AS cycle_name,
               r.template_version_id, e.id AS employee_id, e.employee_no, e.name, e.department, e.manager_id, m.name AS manager_name,
-              ${totals.sql}
+              r.employee_no AS review_employee_no, ${totals.sql}
          FROM page JOIN reviews r ON r.id = page.id JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
          LEFT JOIN employees m ON m.id = e.manager_id
         ORDER BY ${q.cycleId ? 'r.employee_no' : 'c.period_start DESC, r.employee_no, r.id'}`,
-      [...params, (q.page - 1) * q.pageSize, q.pageSize],
-    );
+        params,
+      );
+    };
+    const seek = seekKey ? this.seek.from(seekKey, offset) : null;
+    let rows = await read(seek);
+    // Read from a point of another list state (or past its end): start again from the top.
+    if (seek && (rows.length === 0 || rows[0].list_stamp !== seek.stamp)) rows = await read(null);
+    if (seekKey && rows.length > 0 && rows[0].list_stamp !== null) {
+      this.seek.learn(seekKey, rows[0].list_stamp, offset, rows[0].review_employee_no, rows[rows.length - 1].review_employee_no, rows.length);
+    }
     // A page past the end has no row to carry the total.
     const total = rows.length
       ? this.totals.total(totals, rows[0])
