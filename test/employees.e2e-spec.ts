@@ -513,6 +513,16 @@ describe('employees API', () => {
       }
     });
 
+    it('lists each employee exactly as GET returns them, timestamps to the millisecond included', async () => {
+      const dept = `Same-${uniq()}`;
+      const made = await createEmployee(t, 'account_manager', { department: dept, name: '陈静 Chen Jing' });
+      const updated = (await patch(made.id, { version: made.version, email: `same-${uniq()}@example.com` }).expect(200)).body as EmployeeDto;
+      const [listed] = (await list({ department: dept })).items;
+      expect(listed).toEqual(await getEmployee(t, made.id));
+      expect(listed.updatedAt).toBe(updated.updatedAt);
+      expect(listed.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    });
+
     it('sorts by the allowed columns in both directions and refuses others', async () => {
       const dept = `Sort-${uniq()}`;
       const c = await createEmployee(t, 'account_manager', { department: dept, name: 'Charlie', hireDate: '2019-07-01' });

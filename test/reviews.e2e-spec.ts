@@ -539,6 +539,8 @@ describe('reviews API', () => {
       expect(s.meta.total).toBe(1);
       expect(s.items.map((i) => i.id)).toEqual([b.review.id]);
       expect(s.items[0]).toMatchObject({ status: 'submitted', total: 84.25, complete: true, bandKey: 'exceeds', cycleId: cycle.id, roleCode: 'account_manager', templateVersionNumber: 1 });
+      const got = (await t.http.get(`/api/reviews/${b.review.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
+      expect(s.items[0].updatedAt).toBe(got.updatedAt);
 
       const finalized = await t.http.get('/api/reviews').query({ cycleId: cycle.id, status: 'finalized' }).set(t.as('hr')).expect(200);
       expect(finalized.body).toEqual({ items: [], meta: { page: 1, pageSize: 50, total: 0 } });
