@@ -23,7 +23,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import type { PinnedTemplate } from '../src/reviews/review.entity.js';
 import { processTreeSync } from '../src/scorecards/process-tree.js';
 import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
-import { cpuMs as cpuMsOf, postmasterPid } from './support.js';
+import { cpuMs as cpuMsOf, machineTicks, postmasterPid, stealPercent } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EMPLOYEES = 10_000;
@@ -584,6 +584,8 @@ interface Outcome {
   /** CPU per response: the app's, and the embedded PostgreSQL's (null on DATABASE_URL). */
   appCpuMs: number | null;
   dbCpuMs: number | null;
+  /** Share of the machine's CPU time the hypervisor gave elsewhere during the run: other guests' load. */
+  stealPct: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -625,7 +627,9 @@ async function runScenario(base: string, spec: LoadSpec): Promise<Outcome> {
   // Warm-up: JIT, the pg pool and PostgreSQL's buffer cache all start cold.
   if (WARMUP_S > 0) await cannon(base, spec, WARMUP_S);
   const cpuBefore = await cpuMs();
+  const ticksBefore = machineTicks();
   const { result, latencies } = await cannon(base, spec, DURATION_S);
+  const ticksAfter = machineTicks();
   const cpuAfter = await cpuMs();
   const perRequest = (before: number | null, after: number | null) =>
     before === null || after === null || latencies.length === 0 ? null : (after - before) / latencies.length;
@@ -646,6 +650,7 @@ async function runScenario(base: string, spec: LoadSpec): Promise<Outcome> {
     errors: result.errors + result.timeouts,
     appCpuMs: perRequest(cpuBefore.app, cpuAfter.app),
     dbCpuMs: perRequest(cpuBefore.db, cpuAfter.db),
+    stealPct: stealPercent(ticksBefore, ticksAfter),
   };
   console.log(
     `  ${spec.name}: ${outcome.responses} responses, ${outcome.perSecond.toFixed(0)} req/s, p50 ${outcome.p50.toFixed(1)} ms, p95 ${outcome.p95.toFixed(1)} ms` +
@@ -778,7 +783,7 @@ function shuffled<T>(xs: T[], rnd: () => number): T[] {
 function printTable(outcomes: Outcome[]): void {
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
   const rows = [
-    ['scenario', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', 'app CPU ms/req', 'db CPU ms/req'],
+    ['scenario', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', 'app CPU ms/req', 'db CPU ms/req', 'steal %'],
     ...outcomes.map((o) => [
       o.name,
       String(o.responses),
@@ -790,6 +795,7 @@ function printTable(outcomes: Outcome[]): void {
       String(o.errors),
       o.appCpuMs === null ? '-' : o.appCpuMs.toFixed(2),
       o.dbCpuMs === null ? '-' : o.dbCpuMs.toFixed(2),
+      o.stealPct.toFixed(1),
     ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -797,7 +803,8 @@ function printTable(outcomes: Outcome[]): void {
   console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of rows.slice(1)) console.log(line(r));
   console.log(`\n(${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; percentiles are exact, from every response's own latency;`);
-  console.log(` CPU per request from /proc, user + system, of the app process and of all embedded PostgreSQL processes; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log(` CPU per request from /proc, user + system, of the app process and of all embedded PostgreSQL processes;
+ steal: the machine's CPU time the hypervisor gave to other guests (a busy host slows every figure); load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 
   console.log(`\nTarget: p95 < ${TARGET_P95_MS} ms for reads`);
   for (const o of outcomes.filter((x) => x.read)) {

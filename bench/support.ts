@@ -56,3 +56,20 @@ export function commOf(pid: number): string {
     return '';
   }
 }
+
+/** The machine's CPU counters so far (all cores, in ticks): total and stolen by the hypervisor. */
+export function machineTicks(): { total: number; steal: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user).
+    return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return { total: 0, steal: 0 };
+  }
+}
+
+/** Per cent of the machine's CPU time the hypervisor gave to other guests between two readings. */
+export function stealPercent(before: { total: number; steal: number }, after: { total: number; steal: number }): number {
+  const total = after.total - before.total;
+  return total > 0 ? ((after.steal - before.steal) / total) * 100 : 0;
+}
