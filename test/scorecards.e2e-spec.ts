@@ -550,6 +550,34 @@ describe('PDF scorecards', () => {
     });
   });
 
+  describe('content hash and peers', () => {
+    const hashesIn = (text: string): string[] => [...new Set(text.match(/\b[0-9a-f]{16}\b/g) ?? [])];
+    const withRatings = (selling: number, service: number): KpiEntry[] =>
+      fullAccountManagerEntries().map((e) => (e.kpiKey === 'selling' ? { ...e, rating: selling } : e.kpiKey === 'customer_service' ? { ...e, rating: service } : e));
+
+    it('changes with the standing it prints, not with every peer total behind it', async () => {
+      const cycle = await seedOpenCycle(t);
+      const { review } = await seedAccountManagerReview(t, { cycle, status: 'draft' });
+      const peer = await seedAccountManagerReview(t, { cycle, status: 'draft', entries: withRatings(1, 1) });
+      const print = async () => ({ hash: hashesIn(await pdfText((await downloadPdf(t, review.id, 'en')).body)) });
+      const first = await print();
+      expect(first.hash).toHaveLength(1);
+
+      // The peer's total moves, still below: the scorecard says the same, and so does its hash.
+      const lower = await putScores(t, peer.review, withRatings(2, 1));
+      expect(lower.total).not.toBe(peer.review.total);
+      expect(lower.total).toBeLessThan(review.total);
+      expect((await print()).hash).toEqual(first.hash);
+
+      // The peer overtakes: the printed rank changes, and the hash with it.
+      const higher = await putScores(t, lower, withRatings(5, 5));
+      expect(higher.total).toBeGreaterThan(review.total);
+      const overtaken = await print();
+      expect(overtaken.hash).toHaveLength(1);
+      expect(overtaken.hash).not.toEqual(first.hash);
+    });
+  });
+
   describe('long text', () => {
     it('flows a ~6000-character development plan over more pages, to its last words', async () => {
       const sentences = Array.from(

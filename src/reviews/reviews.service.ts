@@ -263,8 +263,8 @@ export class ReviewsService {
   /**
    * Totals (never names) of the complete reviews of a role in a cycle, with their review ids so
    * that each scorecard can leave its own out ({@link peerTotalsExcept}): one statement per
-   * (cycle, role) of an export chunk instead of one per scorecard. Ordered by id so that a
-   * scorecard's content hash does not depend on the plan's row order.
+   * (cycle, role) of an export chunk instead of one per scorecard. In no particular order: only
+   * the standing computed from them is printed and hashed.
    */
   async completeTotals(cycleId: string, roleCode: string): Promise<{ reviewId: string; total: number }[]> {
     // The role through the pinned template version, not template->>'roleCode': that would unpack
@@ -275,8 +275,7 @@ export class ReviewsService {
       `SELECT r.id, r.total FROM reviews r
         WHERE r.cycle_id = $1 AND r.complete
           AND r.template_version_id IN (SELECT v.id FROM kpi_template_versions v JOIN kpi_templates t ON t.id = v.template_id
-                                          JOIN roles ro ON ro.id = t.role_id WHERE ro.code = $2)
-        ORDER BY r.id`,
+                                          JOIN roles ro ON ro.id = t.role_id WHERE ro.code = $2)`,
       [cycleId, roleCode],
     );
     return rows.map((r) => ({ reviewId: r.id, total: Number(r.total) }));

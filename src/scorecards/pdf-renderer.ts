@@ -251,6 +251,7 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
   private closed: Promise<void> | null = null;
   private avgRenderMs = 500;
   private exitHandlerInstalled = false;
+  private loadedFonts: Promise<CjkFonts> | null = null;
   private readonly counters = {
     renders: 0,
     failures: 0,
@@ -653,8 +654,13 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
     return this.chromium;
   }
 
+  /** Loaded once; every render needs them, and finding the font package touches the file system. */
   private fonts(): Promise<CjkFonts> {
-    return loadCjkFonts(this.fontOptions);
+    this.loadedFonts ??= loadCjkFonts(this.fontOptions).catch((error: unknown) => {
+      this.loadedFonts = null;
+      throw error;
+    });
+    return this.loadedFonts;
   }
 
   private session(): Promise<Session> {

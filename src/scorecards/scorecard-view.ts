@@ -177,20 +177,35 @@ function withUnit(value: string, unit: string): string {
   return unit === '%' ? `${value}%` : `${value} ${unit}`;
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: a new one for every date
+// printed was the app's largest own cost per PDF (about 1.4 ms, bench:pdf profile). Keys are
+// bounded: two languages and the configured time zone.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = make();
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 /** A YYYY-MM-DD date (a calendar day, no zone) in the language; anything else prints as given. */
 export function formatDay(ymd: string, lang: ScorecardLang): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
   if (!m) return ymd;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   if (Number.isNaN(d.getTime())) return ymd;
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+  return dateFormat(`day|${lang}`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' })).format(d);
 }
 
 /** A moment in the language and zone, with the zone's offset: "2025年7月3日 14:05（UTC+8）". */
 export function formatMoment(d: Date, lang: ScorecardLang, timeZone: string, dict: ScorecardDictionary): string {
   if (Number.isNaN(d.getTime())) return '';
-  const datetime = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone }).format(d);
-  const zonePart = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' })
+  const datetime = dateFormat(`moment|${lang}|${timeZone}`, () =>
+    new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone }),
+  ).format(d);
+  const zonePart = dateFormat(`zone|${timeZone}`, () => new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' }))
     .formatToParts(d)
     .find((p) => p.type === 'timeZoneName')?.value;
   // ICU prints "GMT+8", and for UTC itself "GMT" or "GMT+0" depending on its version.

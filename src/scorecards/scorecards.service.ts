@@ -160,10 +160,6 @@ export class ScorecardsService {
     const history = historyUpTo(histories, review.cycle.periodEnd);
     const peers = peerTotalsExcept(totals, review.id);
     const pastCycles = history.filter((h) => h.cycleName !== review.cycle.name);
-    // The hash covers what the scorecard says, not when it was printed, so a reader can compare two prints.
-    // Not who printed it either: HR's copy of the review carries hrNotes, which is never printed.
-    const { hrNotes: _hrNotes, ...printed } = review;
-    const contentHash = sha256(JSON.stringify({ review: printed, history: pastCycles, peers, lang })).slice(0, 16);
     const view = buildScorecardView({
       review,
       history: pastCycles,
@@ -173,6 +169,12 @@ export class ScorecardsService {
       generatedAt: new Date(),
       timeZone: this.config.scorecards.timeZone,
     });
+    // The hash covers what the scorecard says, not when it was printed, so a reader can compare two prints.
+    // Not who printed it either: HR's copy of the review carries hrNotes, which is never printed. Of
+    // the peers it takes the standing the scorecard prints, not each of their totals (999 of them in
+    // a cycle of 1,000: serializing and hashing those cost more than the rest of the hash).
+    const { hrNotes: _hrNotes, ...printed } = review;
+    const contentHash = sha256(JSON.stringify({ review: printed, history: pastCycles, standing: view.standing, lang })).slice(0, 16);
     return renderScorecardHtml(view, { contentHash });
   }
 
