@@ -77,9 +77,12 @@ export function loadCjkFonts(options: CjkFontOptions = {}): Promise<CjkFonts> {
   return fonts;
 }
 
+let packageDirFound: string | null = null;
+
+/** The folder of @fontsource/noto-sans-sc, resolved once: the renderer asks on every print. */
 export function fontPackageDir(): string {
-  const require = createRequire(import.meta.url);
-  return dirname(require.resolve('@fontsource/noto-sans-sc/package.json'));
+  packageDirFound ??= dirname(createRequire(import.meta.url).resolve('@fontsource/noto-sans-sc/package.json'));
+  return packageDirFound;
 }
 
 async function buildFonts(packageDir: string, weights: readonly number[], fallback: boolean): Promise<CjkFonts> {

@@ -251,7 +251,6 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
   private closed: Promise<void> | null = null;
   private avgRenderMs = 500;
   private exitHandlerInstalled = false;
-  private loadedFonts: Promise<CjkFonts> | null = null;
   private readonly counters = {
     renders: 0,
     failures: 0,
@@ -654,13 +653,8 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
     return this.chromium;
   }
 
-  /** Loaded once; every render needs them, and finding the font package touches the file system. */
   private fonts(): Promise<CjkFonts> {
-    this.loadedFonts ??= loadCjkFonts(this.fontOptions).catch((error: unknown) => {
-      this.loadedFonts = null;
-      throw error;
-    });
-    return this.loadedFonts;
+    return loadCjkFonts(this.fontOptions);
   }
 
   private session(): Promise<Session> {
