@@ -59,4 +59,20 @@ describe('ListTotals', () => {
     totals.total(query(totals, 'B').q, { total_rows: 1, list_stamp: '3' });
     expect(totals.total(offered.q, { total_rows: null, list_stamp: '3' })).toBe(9);
   });
+
+  it('counts again only for an empty page past the first', async () => {
+    const totals = new ListTotals();
+    const { q } = query(totals, 'Sales');
+    let counted = 0;
+    const count = async () => {
+      counted += 1;
+      return 7;
+    };
+    expect(await totals.ofPage(q, [{ total_rows: 3, list_stamp: '1' }], false, count)).toBe(3);
+    expect(await totals.ofPage(q, [], true, count)).toBe(0);
+    expect(counted).toBe(0);
+    expect(await totals.ofPage(q, [], false, count)).toBe(7);
+    expect(counted).toBe(1);
+  });
 });
+

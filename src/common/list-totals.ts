@@ -56,6 +56,20 @@ export class ListTotals {
     return total;
   }
 
+  /**
+   * The total of the list a page of `rows` came from. A page past the end has no row to carry
+   * it: then the list is empty if this was the first page, else `count` counts it.
+   */
+  async ofPage(
+    query: TotalQuery,
+    rows: ReadonlyArray<{ total_rows: number | null; list_stamp: string | null }>,
+    firstPage: boolean,
+    count: () => Promise<number>,
+  ): Promise<number> {
+    if (rows.length > 0) return this.total(query, rows[0]);
+    return firstPage ? 0 : count();
+  }
+
   private remember(key: string, entry: Remembered): void {
     // Oldest first out: a Map keeps insertion order, and a refreshed key moves to the end.
     this.remembered.delete(key);

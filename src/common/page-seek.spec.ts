@@ -34,4 +34,25 @@ describe('PageSeek', () => {
     seek.learn('c', '1', 50, 'c50', 'c59', 10);
     expect(seek.from('c', 55)).toEqual({ offset: 39, value: 'c39', stamp: '1' });
   });
+
+  it('reads from a known row, again from the top when the list moved on, and learns the page it got', async () => {
+    const seek = new PageSeek();
+    const calls: Array<number | null> = [];
+    const rowsAt = (stamp: string, first: number) => async (point: { offset: number } | null) => {
+      calls.push(point?.offset ?? null);
+      return [first, first + 1].map((n) => ({ no: `E${n}`, list_stamp: stamp }));
+    };
+    const key = (r: { no: string }) => r.no;
+    expect(await seek.read('list', 10, key, rowsAt('1', 10))).toHaveLength(2);
+    expect(calls).toEqual([null]);
+    await seek.read('list', 12, key, rowsAt('1', 12));
+    expect(calls).toEqual([null, 11]);
+    // The counter moved: the seek's answer is thrown away and the page read from the top.
+    expect((await seek.read('list', 13, key, rowsAt('2', 13)))[0].no).toBe('E13');
+    expect(calls).toEqual([null, 11, 13, null]);
+    expect(seek.from('list', 14)).toEqual({ offset: 14, value: 'E14', stamp: '2' });
+    // No key: never seeks, learns nothing.
+    await seek.read(null, 14, key, rowsAt('2', 14));
+    expect(calls.at(-1)).toBeNull();
+  });
 });

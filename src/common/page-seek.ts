@@ -32,6 +32,26 @@ export class PageSeek {
     private readonly rowsPerList = 2_000,
   ) {}
 
+  /**
+   * Reads the page at `offset` with `read`: from the nearest known row when `key` is given (null:
+   * this list's order cannot seek), again from the top when that statement saw another list state
+   * or no row, and then learns where the page's first and last rows sit (`sortKey`).
+   */
+  async read<R extends { list_stamp: string | null }>(
+    key: string | null,
+    offset: number,
+    sortKey: (row: R) => string,
+    read: (seek: SeekPoint | null) => Promise<R[]>,
+  ): Promise<R[]> {
+    const seek = key === null ? null : this.from(key, offset);
+    let rows = await read(seek);
+    if (seek && (rows.length === 0 || rows[0].list_stamp !== seek.stamp)) rows = await read(null);
+    if (key !== null && rows.length > 0 && rows[0].list_stamp !== null) {
+      this.learn(key, rows[0].list_stamp, offset, sortKey(rows[0]), sortKey(rows[rows.length - 1]), rows.length);
+    }
+    return rows;
+  }
+
   /** The nearest known row at or before `offset`, if it saves walking any rows. */
   from(key: string, offset: number): SeekPoint | null {
     const list = this.lists.get(key);

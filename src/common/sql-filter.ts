@@ -32,3 +32,11 @@ export class SqlFilter {
     return this.parts.map((p) => ` AND ${p}`).join('');
   }
 }
+
+/**
+ * A timestamptz column as the ISO 8601 text toISOString() writes (UTC, milliseconds): PostgreSQL
+ * formats it, where parsing every row's dates in Node showed in list-page profiles.
+ */
+export function isoTimestampSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

@@ -7,7 +7,7 @@ import { badRequest, conflict, notFound } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { ListTotals } from '../common/list-totals.js';
 import { PageSeek, type SeekPoint } from '../common/page-seek.js';
-import { SqlFilter } from '../common/sql-filter.js';
+import { isoTimestampSql, SqlFilter } from '../common/sql-filter.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { preparedQuery } from '../database/prepared.js';
@@ -49,7 +49,7 @@ interface EmployeeRow {
   hire_date: string;
   active: boolean;
   version: number;
-  /** ISO 8601 in UTC, as toISOString() writes it: formatted by PostgreSQL, because parsing 100 dates per page showed in profiles. */
+  /** ISO 8601 text, from isoTimestampSql. */
   created_at: string;
   updated_at: string;
   role_id: string;
@@ -149,8 +149,7 @@ export class EmployeesService {
         this.dataSource,
         `WITH ${source}
        SELECT e.id, e.employee_no, e.name, e.email, e.department, e.manager_id, to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date,
-              e.active, e.version, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
-              to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at, e.role_id,
+              e.active, e.version, ${isoTimestampSql('e.created_at')} AS created_at, ${isoTimestampSql('e.updated_at')} AS updated_at, e.role_id,
               role.code AS role_code, role.name_zh AS role_name_zh, role.name_en AS role_name_en,
               manager.employee_no AS manager_no, manager.name AS manager_name, ${totals.sql}
          FROM page JOIN employees e ON e.id = page.id JOIN roles role ON role.id = e.role_id
@@ -159,19 +158,9 @@ export class EmployeesService {
         params,
       );
     };
-    const seek = seekKey ? this.seek.from(seekKey, offset) : null;
-    let rows = await read(seek);
-    // Read from a point of another list state (or past its end): start again from the top.
-    if (seek && (rows.length === 0 || rows[0].list_stamp !== seek.stamp)) rows = await read(null);
-    if (seekKey && rows.length > 0 && rows[0].list_stamp !== null) {
-      this.seek.learn(seekKey, rows[0].list_stamp, offset, rows[0].employee_no, rows[rows.length - 1].employee_no, rows.length);
-    }
-    // A page past the end has no row to carry the total.
-    const total = rows.length
-      ? this.totals.total(totals, rows[0])
-      : q.page === 1
-        ? 0
-        : (await this.dataSource.query<{ n: number }[]>(countQuery, filterParams))[0].n;
+    const rows = await this.seek.read(seekKey, offset, (r) => r.employee_no, read);
+    const countAgain = async () => (await this.dataSource.query<{ n: number }[]>(countQuery, filterParams))[0].n;
+    const total = await this.totals.ofPage(totals, rows, q.page === 1, countAgain);
     const items = rows.map(fromRow);
     return { items, meta: { page: q.page, pageSize: q.pageSize, total } };
   }
