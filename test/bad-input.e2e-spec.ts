@@ -286,6 +286,54 @@ describe('hostile and malformed input', () => {
       expect(statuses).toEqual({ name: 400, email: 400, department: 400, hireDate: 400, employeeNo: 400, roleId: 400, active: 400 });
       expect(await state()).toEqual(before);
     });
+
+    it('numbers in exponent notation, below 1e-6 too → 400 naming the decimals, never 500 (issue 10)', async () => {
+      const before = await state();
+      const entry = (e: object) => t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'sales_attainment', ...e }] });
+      for (const actual of [1e-7, 1.5e-7, 5e-324, -2.5e-9]) {
+        const body = expectError(await entry({ actual }), 400);
+        expect(body.errors).toEqual([{ field: 'entries[0].actual', message: 'actual must have at most 4 decimals' }]);
+      }
+      expect(errorFields(expectError(await entry({ actual: 1, target: 3e-8 }), 400))).toEqual(['entries[0].target']);
+      const full = (actual: number) =>
+        t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'sales_attainment', actual }] });
+      expect(errorFields(expectError(await full(1e-7), 400))).toEqual(['entries[0].actual']);
+      expect(await state()).toEqual(before);
+
+      // Exponent notation that is a whole number, or within the decimals, is just a number.
+      const ok = await entry({ actual: 2.3e6 });
+      expect(ok.status).toBe(200);
+      review = ok.body as ReviewDto;
+      const fine = await entry({ actual: 1.25e-2 });
+      expect(fine.status).toBe(200);
+      review = fine.body as ReviewDto;
+      expect((review.kpis.find((k) => k.key === 'sales_attainment')?.input as { actual: number }).actual).toBe(0.0125);
+      review = await putScores(t, review, fullAccountManagerEntries());
+    });
+
+    it('template weights, targets and bands in exponent notation → 400 naming the field (issue 10)', async () => {
+      const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as {
+        id: string;
+        current: { kpis: Record<string, unknown>[]; bands: Record<string, unknown>[] };
+      }[];
+      const { id, current } = templates[0];
+      const versionsBefore = (await t.http.get(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).expect(200)).body as unknown[];
+      const withWeight = (weight: number) => ({ content: { kpis: current.kpis.map((k, i) => (i === 0 ? { ...k, weight } : k)), bands: current.bands } });
+      const weight = expectError(await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send(withWeight(1e-7)), 400);
+      expect(weight.errors).toContainEqual({ field: 'content.kpis[0].weight', message: 'weight must have at most 2 decimals' });
+      expect(errorFields(weight)).toEqual(['content.kpis[0].weight']);
+      const cap = expectError(
+        await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send({ content: { kpis: current.kpis.map((k) => ({ ...k, rule: k.rule && (k.rule as { type: string }).type === 'target' ? { ...(k.rule as object), cap: 1.2e2 + 1e-7 } : k.rule })), bands: current.bands } }),
+        400,
+      );
+      expect(cap.errors?.every((e) => /rule\.cap$/.test(e.field) && e.message === 'cap must have at most 2 decimals')).toBe(true);
+      const band = expectError(
+        await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send({ content: { kpis: current.kpis, bands: current.bands.map((b, i) => (i === 0 ? { ...b, min: 1e-9 } : b)) } }),
+        400,
+      );
+      expect(errorFields(band)).toEqual(['content.bands[0].min']);
+      expect((await t.http.get(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).expect(200)).body).toHaveLength(versionsBefore.length);
+    });
   });
 
   describe('ids and query filters', () => {

@@ -18,6 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { MaxDecimals } from '../../common/decimals.js';
 
 export class RatingPointDto {
   @ApiProperty({ example: 3 })
@@ -67,7 +68,8 @@ export class ScoringRuleDto {
 
   @ApiPropertyOptional({ description: 'target: the goal, in `unit`', example: 100 })
   @ValidateIf((r: ScoringRuleDto) => r.type === 'target')
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(4)
   @Min(0)
   @Max(1e12)
   target?: number;
@@ -85,14 +87,16 @@ export class ScoringRuleDto {
 
   @ApiPropertyOptional({ description: 'target: attainment (% of target) counts at most this much', example: 120 })
   @ValidateIf((r: ScoringRuleDto) => r.type === 'target')
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(2)
   @Min(100)
   @Max(1000)
   cap?: number;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'target: attainment % below which the score is 0', example: 50 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(2)
   @Min(0)
   @Max(99.99)
   threshold?: number | null;
@@ -130,7 +134,8 @@ export class KpiDto {
   category: string;
 
   @ApiProperty({ example: 35, description: 'Percent; the weights of a version sum to exactly 100' })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(2)
   @Min(0.01)
   @Max(100)
   weight: number;
@@ -150,7 +155,8 @@ export class RatingBandDto {
   key: string;
 
   @ApiProperty({ example: 80, description: 'Lowest total (inclusive) for this band' })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(2)
   @Min(0)
   @Max(1000)
   min: number;

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
+import { MaxDecimals } from '../../common/decimals.js';
 import { lowerId } from '../../common/transforms.js';
 import { KpiDto, RatingBandDto } from '../../kpi-templates/dto/kpi.dto.js';
 
@@ -33,14 +34,16 @@ export class KpiEntryDto {
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Target KPIs: the actual result' })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(4)
   @Min(-1e12)
   @Max(1e12)
   actual?: number | null;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: "Target KPIs: this person's own target, replacing the template's" })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(4)
   @Min(0)
   @Max(1e12)
   target?: number | null;
