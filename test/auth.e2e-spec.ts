@@ -255,6 +255,26 @@ describe('brute force and rate limits', () => {
     await t.http.post('/api/auth/login').send({ email: 'hr@test.example', password: TEST_PASSWORD }).expect(200);
   });
 
+  it('an e-mail of any length up to the limit gets 401, not 500, and its audit keeps a bounded prefix (issue 10)', async () => {
+    // Longer than the audit's 200-character actor column, within the 320 the sign-in form takes.
+    const email = `${'a'.repeat(240)}@${'b'.repeat(60)}.example`;
+    const res = await t.http.post('/api/auth/login').send({ email, password: 'whatever-password' });
+    expect(res.status).toBe(401);
+    expect(res.body.message).toBe('Wrong email or password');
+    const [row] = await t.db.query<{ actor: string; entity_id: string; email: string }[]>(
+      `SELECT actor, entity_id, after->>'email' AS email FROM audit_log WHERE action = 'login_failed' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(row.actor).toBe(email.slice(0, 200));
+    expect(row.entity_id).toBe(email.slice(0, 64));
+    expect(row.email).toBe(email);
+    // Over the limit: refused before anything is written.
+    const before = await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM audit_log');
+    const tooLong = await t.http.post('/api/auth/login').send({ email: `${'a'.repeat(400)}@example.com`, password: 'whatever-password' });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors.map((e: { field: string }) => e.field)).toEqual(['email']);
+    expect(await t.db.query('SELECT count(*)::int AS n FROM audit_log')).toEqual(before);
+  });
+
   it('locks an address that guesses across many accounts', async () => {
     const t2 = await createTestApp({ LOGIN_MAX_FAILURES: '2' });
     try {

@@ -12,6 +12,15 @@ export interface AuditRecord {
   after?: Record<string, unknown>;
 }
 
+/**
+ * The actor's name and the entity id can come from a stranger (a sign-in e-mail of any length): a
+ * failed sign-in must be audited, not turned into a 500 by the column's limit, so a prefix is kept.
+ */
+function bounded(text: string, maxChars: number): string {
+  const chars = Array.from(text);
+  return chars.length <= maxChars ? text : chars.slice(0, maxChars).join('');
+}
+
 @Injectable()
 export class AuditService {
   constructor(@InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>) {}
@@ -24,7 +33,7 @@ export class AuditService {
     const json = (value: Record<string, unknown> | undefined) => (value === undefined ? null : JSON.stringify(value));
     await manager.query(
       'INSERT INTO audit_log (actor, actor_user_id, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)',
-      [actor.name, actor.userId, record.action, record.entity, record.entityId, json(record.before), json(record.after)],
+      [bounded(actor.name, 200), actor.userId, record.action, record.entity, bounded(record.entityId, 64), json(record.before), json(record.after)],
     );
   }
 
