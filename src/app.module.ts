@@ -1,6 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CsrfGuard } from './auth/csrf.js';
@@ -11,6 +12,7 @@ import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CyclesModule } from './cycles/cycles.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { guardNestedConnections } from './database/transaction-guard.js';
 import { DemoModule } from './demo/demo.module.js';
 import { EmployeesModule } from './employees/employees.module.js';
 import { ExportsModule } from './exports/exports.module.js';
@@ -42,7 +44,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(databaseUrl, config.database),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+            guardNestedConnections(dataSource, { strict: config.database.strictTransactions, logger: new Logger('Database') });
+            return dataSource;
+          },
+        }),
         ...API_MODULES,
         RouterModule.register(API_MODULES.map((module) => ({ path: 'api', module }))),
         DemoModule,

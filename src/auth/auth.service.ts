@@ -148,8 +148,9 @@ export class AuthService {
   async bootstrapAdmin(): Promise<boolean> {
     const { adminEmail, adminPassword } = this.config.auth;
     if (!adminEmail || !adminPassword || (await this.users.count()) > 0) return false;
+    const passwordHash = await hashPassword(adminPassword);
     await this.dataSource.transaction(async (m) => {
-      const user = await m.save(m.create(User, { email: adminEmail, passwordHash: await hashPassword(adminPassword), role: 'admin', mustChangePassword: false }));
+      const user = await m.save(m.create(User, { email: adminEmail, passwordHash, role: 'admin', mustChangePassword: false }));
       await this.audit.record(m, systemActor(), { action: 'create', entity: 'user', entityId: user.id, after: { email: adminEmail, role: 'admin' } });
     });
     this.logger.log(`Created the first admin ${adminEmail} from ADMIN_EMAIL`);

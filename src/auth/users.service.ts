@@ -49,13 +49,15 @@ export class UsersService {
 
   async create(actor: Actor, dto: CreateUserDto, options: { mustChangePassword?: boolean } = {}): Promise<UserDto> {
     const email = dto.email.trim().toLowerCase();
+    // Hashed before the transaction: argon2 takes tens of milliseconds, a pooled connection should not wait on it.
+    const passwordHash = await hashPassword(dto.password);
     const id = await this.dataSource.transaction(async (m) => {
       if (await m.existsBy(User, { email })) throw conflict(`A user with email ${email} already exists`, undefined, [{ field: 'email', message: 'must be unique' }]);
       await this.checkLink(m, null, dto.role, dto.employeeId ?? null);
       const u = await m.save(
         m.create(User, {
           email,
-          passwordHash: await hashPassword(dto.password),
+          passwordHash,
           role: dto.role,
           employeeId: dto.employeeId ?? null,
           mustChangePassword: options.mustChangePassword ?? true,

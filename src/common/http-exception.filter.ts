@@ -125,6 +125,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
         details: { code: exception.code, ...(exception.retryAfterSeconds !== undefined ? { retryAfterSeconds: exception.retryAfterSeconds } : {}) },
       };
     }
+    if (exception instanceof Error && exception.message === 'timeout exceeded when trying to connect') {
+      // pg's pool gave up waiting for a free connection (DB_ACQUIRE_TIMEOUT_MS): busy, not broken.
+      return { statusCode: 503, error: REASONS[503], message: 'The database is busy; try again in a moment', details: { retryAfterSeconds: 1 } };
+    }
     if (exception instanceof QueryFailedError) {
       const mapped = fromDatabase(exception);
       if (mapped) return mapped;

@@ -9,6 +9,21 @@ export interface AppConfig {
   /** Connection string of an external PostgreSQL; null means "start the embedded one". */
   databaseUrl: string | null;
   embeddedPg: { dataDir: string; port: number };
+  database: {
+    /** Connections in the app's pool. */
+    poolSize: number;
+    /** How long a request waits for a free pooled connection (or a new one) before it gets 503. */
+    acquireTimeoutMs: number;
+    /** PostgreSQL cancels any statement running longer (0: never). */
+    statementTimeoutMs: number;
+    /** PostgreSQL ends a session left idle inside an open transaction this long (0: never). */
+    idleInTransactionTimeoutMs: number;
+    /**
+     * A query that asks the pool for a second connection while its async context holds a
+     * transaction's fails at once instead of only being logged (see transaction-guard.ts).
+     */
+    strictTransactions: boolean;
+  };
   /** Load demo data into an empty database on start. */
   demoData: boolean;
   bodyLimit: string;
@@ -141,6 +156,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     embeddedPg: {
       dataDir: env.EMBEDDED_PG_DIR?.trim() || defaultDataDir(env),
       port: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    },
+    database: {
+      poolSize: int('DB_POOL_SIZE', 10, 1, 200),
+      acquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
+      statementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
+      idleInTransactionTimeoutMs: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 30_000, 0, 3_600_000),
+      strictTransactions: bool('DB_STRICT_TRANSACTIONS', false),
     },
     demoData: bool('DEMO_DATA', true),
     bodyLimit,

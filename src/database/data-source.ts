@@ -7,7 +7,21 @@ import { entities } from './entities.js';
  * so both always see the same entities and migrations. The schema only ever changes through
  * migrations.
  */
-export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {
+export interface PoolLimits {
+  poolSize: number;
+  acquireTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+/**
+ * Without these, one request that waits for a second connection while holding a transaction's can
+ * wedge the whole pool for good (issue 10): the pool never gives up waiting, and PostgreSQL never
+ * ends the idle transactions. The migration CLI keeps no statement limit (long index builds).
+ */
+export const MIGRATION_LIMITS: PoolLimits = { poolSize: 2, acquireTimeoutMs: 60_000, statementTimeoutMs: 0, idleInTransactionTimeoutMs: 0 };
+
+export function dataSourceOptions(url: string, limits: PoolLimits = MIGRATION_LIMITS): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -16,19 +30,25 @@ export function dataSourceOptions(url: string, extra: { poolSize?: number } = {}
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    poolSize: extra.poolSize ?? 10,
+    poolSize: limits.poolSize,
+    // pg's connectionTimeoutMillis: bounds both a new connection and the wait for a free one.
+    connectTimeoutMS: limits.acquireTimeoutMs,
     applicationName: 'scorecard',
     // Our tables are small enough to stay in memory, where a random page read costs about what a
     // sequential one does. With the default of 4, PostgreSQL walked past the (cycle, number) index
     // of a cycle being edited (pages not yet all-visible) and sorted all its reviews instead: 16.5 ms
     // against 4 ms for a page of 50 out of 10,000 (bench:api data). 1.1 is the usual SSD setting.
-    extra: { options: '-c random_page_cost=1.1' },
+    extra: {
+      options: '-c random_page_cost=1.1',
+      statement_timeout: limits.statementTimeoutMs,
+      idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+    },
     // gen_random_uuid() is built into PostgreSQL 13+, so no extension (and no superuser) is needed.
     uuidExtension: 'pgcrypto',
     installExtensions: false,
   };
 }
 
-export function createDataSource(url: string): DataSource {
-  return new DataSource(dataSourceOptions(url));
+export function createDataSource(url: string, limits: PoolLimits = MIGRATION_LIMITS): DataSource {
+  return new DataSource(dataSourceOptions(url, limits));
 }

@@ -205,7 +205,7 @@ export class EmployeesService {
 
   async create(actor: Actor, dto: CreateEmployeeDto): Promise<EmployeeDto> {
     const id = await this.dataSource.transaction(async (m) => {
-      await this.checkRole(dto.roleId);
+      await this.checkRole(m, dto.roleId);
       if (await m.existsBy(Employee, { employeeNo: dto.employeeNo })) {
         throw conflict(`Employee number ${dto.employeeNo} is already taken`, undefined, [{ field: 'employeeNo', message: 'must be unique' }]);
       }
@@ -246,7 +246,7 @@ export class EmployeesService {
       if (dto.hireDate !== undefined) patch.hireDate = dto.hireDate;
       if (dto.active !== undefined) patch.active = dto.active;
       if (dto.roleId !== undefined && dto.roleId !== e.roleId) {
-        await this.checkRole(dto.roleId);
+        await this.checkRole(m, dto.roleId);
         patch.roleId = dto.roleId;
       }
       if (dto.managerId !== undefined && dto.managerId !== e.managerId) {
@@ -290,8 +290,8 @@ export class EmployeesService {
     return rows.map((r) => r.id);
   }
 
-  private async checkRole(roleId: string): Promise<void> {
-    if (!(await this.templates.roleExists(roleId))) {
+  private async checkRole(m: EntityManager, roleId: string): Promise<void> {
+    if (!(await this.templates.roleExists(roleId, m))) {
       throw badRequest(`Role ${roleId} does not exist`, [{ field: 'roleId', message: 'must be an existing role' }]);
     }
   }

@@ -101,8 +101,8 @@ export class KpiTemplatesService {
     return this.roleDto(role, template.id, current.get(template.id) ?? null);
   }
 
-  async roleExists(id: string): Promise<boolean> {
-    return this.roles.existsBy({ id });
+  async roleExists(id: string, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return m.existsBy(Role, { id });
   }
 
   async findRoleByCode(code: string): Promise<Role | null> {

@@ -140,10 +140,10 @@ export class ReviewsService {
    * HR and admins see every review; a manager the reviews of their reporting subtree and their own
    * finalized ones; an employee only their own finalized ones. Anything else is "not found".
    */
-  private async scopeOf(actor: Actor): Promise<{ team: string[]; self: string | null } | null> {
+  private async scopeOf(actor: Actor, m?: EntityManager): Promise<{ team: string[]; self: string | null } | null> {
     if (actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system') return null;
     const self = actor.employeeId;
-    const team = actor.role === 'manager' && self ? await this.employees.subtreeIds(self) : [];
+    const team = actor.role === 'manager' && self ? await this.employees.subtreeIds(self, m) : [];
     return { team, self };
   }
 
@@ -562,7 +562,7 @@ export class ReviewsService {
   async managerComment(actor: Actor, id: string, expected: number, comment: string) {
     await this.dataSource.transaction(async (m) => {
       const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
-      const scope = await this.scopeOf(actor);
+      const scope = await this.scopeOf(actor, m);
       if (!head || (scope && !scope.team.includes(head.employeeId))) throw notFound('Review', id);
       const r = await this.lockForWrite(m, id, expected);
       if (r.status !== 'submitted') throw conflict(`Managers comment on submitted reviews; this one is ${r.status}`, { status: r.status });

@@ -53,6 +53,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     ADMIN_PASSWORD: TEST_ADMIN.password,
     // Suites fire hundreds of requests a second from one address; the rate-limit test lowers this.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // A second connection taken inside a transaction fails the test that reaches it (issue 10).
+    DB_STRICT_TRANSACTIONS: 'true',
     ...env,
     DATABASE_URL: withDatabase(serverUrl, name),
   });
