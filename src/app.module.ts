@@ -7,6 +7,7 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { CsrfGuard } from './auth/csrf.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { InputGuard } from './common/input-guard.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -58,6 +59,8 @@ export class AppModule {
         WebModule,
       ],
       providers: [
+        // First: nothing else may read what the client sent before it is checked.
+        { provide: APP_GUARD, useClass: InputGuard },
         { provide: APP_GUARD, useClass: CsrfGuard },
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },

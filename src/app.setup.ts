@@ -10,19 +10,6 @@ import { ErrorResponseDto } from './common/error-response.dto.js';
 import { AuthService } from './auth/auth.service.js';
 import { KpiTemplatesService } from './kpi-templates/kpi-templates.service.js';
 
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-function findPrototypeKey(value: unknown, path = '', depth = 0): string | null {
-  if (depth > 32 || value === null || typeof value !== 'object') return null;
-  for (const key of Object.keys(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (PROTOTYPE_KEYS.has(key)) return here;
-    const found = findPrototypeKey((value as Record<string, unknown>)[key], here, depth + 1);
-    if (found) return found;
-  }
-  return null;
-}
-
 /** HTTP set-up shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
@@ -78,16 +65,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // on an 11-point scale, 20 bands) is about 2,500 fields, over the parser's default of 1,000. The
   // byte limit still bounds every body.
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false, parameterLimit: 5000 });
-  // Prototype keys never belong in our bodies; refusing them outright closes prototype pollution.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const bad = findPrototypeKey(req.body);
-    if (bad) {
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${bad} is not a known field`, errors: [{ field: bad, message: 'is not allowed' }] });
-      return;
-    }
-    next();
-  });
-
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Response } from 'supertest';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto, EmployeePageDto } from '../src/employees/dto/employee.dto.js';
 import type { ReviewDto, ReviewPageDto } from '../src/reviews/dto/review.dto.js';
@@ -439,6 +440,57 @@ describe('hostile and malformed input', () => {
       }
       const max = await t.http.get('/api/reviews').query({ pageSize: 200 }).set(t.as('hr')).expect(200);
       expect((max.body as ReviewPageDto).meta.pageSize).toBe(200);
+    });
+  });
+
+  describe('deep nesting and NUL characters (issue 12)', () => {
+    const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+
+    it('about 2,000 nested arrays → 400 before sign-in, on every JSON write', async () => {
+      const before = await state();
+      const body = `{"email":"a@b.c","password":"x","name":${deep(2000)}}`;
+      expect(body.length).toBeLessThan(4_100);
+      for (const path of ['/api/auth/login', '/api/cycles', '/api/employees', '/api/reviews', `/api/kpi-templates/${randomUUID()}/versions`]) {
+        for (const auth of [{}, t.as('hr')]) {
+          const res = await t.http.post(path).set(auth).set('Content-Type', 'application/json').send(body);
+          const err = expectError(res, 400);
+          expect(err.message).toBe('The request nests deeper than 32 levels');
+          expect(err.errors?.[0].message).toBe('nests deeper than 32 levels');
+        }
+      }
+      // At the limit it is an ordinary validation error.
+      const shallow = expectError(await t.http.post('/api/cycles').set(t.as('hr')).set('Content-Type', 'application/json').send(`{"name":${deep(31)}}`), 400);
+      expect(errorFields(shallow)).toContain('name');
+      expect(await state()).toEqual(before);
+    });
+
+    it('a NUL in any text field, filter or sign-in → 400 naming the field', async () => {
+      const before = await state();
+      const cases: [PromiseLike<Response>, string][] = [
+        [t.http.post('/api/auth/login').send({ email: 'hr@test.example\u0000', password: 'x' }), 'email'],
+        [t.http.post('/api/auth/login').send({ email: 'hr@test.example', password: 'pass\u0000word' }), 'password'],
+        [t.http.post('/login').type('form').send('email=hr%40test.example%00&password=x'), 'email'],
+        [patchEmployee({ name: 'Li\u0000Lei' }), 'name'],
+        [patchReview({ strengths: 'good\u0000' }), 'strengths'],
+        [putScoresRaw(`{"entries":[{"kpiKey":"selling","rating":3,"comment":"a\\u0000b"}]}`), 'entries[0].comment'],
+        [t.http.post('/api/cycles').set(t.as('hr')).send({ name: 'H\u0000', periodStart: '2027-01-01', periodEnd: '2027-06-30' }), 'name'],
+        [t.http.get('/api/employees?q=%00').set(t.as('hr')), 'q'],
+        [t.http.get('/api/employees?department=Sales%00').set(t.as('hr')), 'department'],
+        [t.http.get('/api/reviews?department=%00x').set(t.as('hr')), 'department'],
+        [t.http.get('/api/reviews?q=a%00').set(t.as('hr')), 'q'],
+      ];
+      for (const [request, field] of cases) {
+        const res = await request;
+        expect([field, res.status]).toEqual([field, 400]);
+        if (res.type === 'application/json') {
+          expect(errorFields(res.body)).toEqual([field]);
+          expect(res.body.errors[0].message).toBe('must not contain a NUL character');
+        } else {
+          expect(res.type).toBe('text/html');
+          expect(res.text).toContain('NUL character');
+        }
+      }
+      expect(await state()).toEqual(before);
     });
   });
 

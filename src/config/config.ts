@@ -27,6 +27,8 @@ export interface AppConfig {
   /** Load demo data into an empty database on start. */
   demoData: boolean;
   bodyLimit: string;
+  /** Deepest nesting of objects and arrays a request may send (class-transformer recurses per level). */
+  bodyMaxDepth: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   auth: {
     /** First admin, created on a database without users. */
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     demoData: bool('DEMO_DATA', true),
     bodyLimit,
+    bodyMaxDepth: int('BODY_MAX_DEPTH', 32, 2, 1000),
     logLevel,
     auth: {
       adminEmail,
