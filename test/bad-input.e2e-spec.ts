@@ -539,6 +539,77 @@ describe('hostile and malformed input', () => {
     });
   });
 
+  it('prototype-named KPI keys: constructor and prototype publish, score, submit and print like any key; the others are refused at draft (issue 12)', async () => {
+    const admin = t.as('admin');
+    const role = (await t.http.post('/api/roles').set(admin).send({ code: `proto_${randomUUID().slice(0, 8)}`, nameZh: '原型', nameEn: 'Proto' }).expect(201)).body as { id: string; templateId: string };
+    const kpi = (key: string, weight: number, rule: Record<string, unknown>) => ({
+      key,
+      nameZh: key,
+      nameEn: key,
+      descriptionZh: '',
+      descriptionEn: '',
+      category: 'skill',
+      weight,
+      rule,
+    });
+    const rating = { type: 'rating', min: 1, max: 5, points: [1, 2, 3, 4, 5].map((v) => ({ value: v, labelZh: `${v}分`, labelEn: `${v}` })) };
+    const bands = [
+      { key: 'meets', labelZh: '达标', labelEn: 'Meets', min: 0 },
+      { key: 'exceeds', labelZh: '优秀', labelEn: 'Exceeds', min: 80 },
+    ];
+    for (const key of ['__proto__', 'toString', 'hasOwnProperty']) {
+      const refused = await t.http
+        .post(`/api/kpi-templates/${role.templateId}/versions`)
+        .set(admin)
+        .send({ content: { kpis: [kpi(key, 100, rating)], bands } });
+      expect(errorFields(expectError(refused, 400))).toEqual(['content.kpis[0].key']);
+    }
+    const content = {
+      kpis: [kpi('constructor', 40, rating), kpi('prototype', 30, { type: 'target', target: 100, unit: '%', direction: 'higher', cap: 120, threshold: null }), kpi('plain', 30, rating)],
+      bands,
+    };
+    const draft = (await t.http.post(`/api/kpi-templates/${role.templateId}/versions`).set(admin).send({ content }).expect(201)).body as { id: string; version: number };
+    await t.http.post(`/api/kpi-templates/${role.templateId}/versions/${draft.id}/publish`).set(admin).send({ version: draft.version }).expect(200);
+
+    const person = (
+      await t.http
+        .post('/api/employees')
+        .set(t.as('hr'))
+        .send({ employeeNo: `PROTO-${randomUUID().slice(0, 6)}`, name: 'Proto Person', email: 'proto@example.com', roleId: role.id, department: 'Proto', hireDate: '2022-02-02' })
+        .expect(201)
+    ).body as EmployeeDto;
+    let r = (await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: person.id, cycleId: cycle.id }).expect(201)).body as ReviewDto;
+    expect(r.missing.sort()).toEqual(['constructor', 'plain', 'prototype']);
+    const partial = await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).set('If-Match', String(r.version)).send({ entries: [{ kpiKey: 'plain', rating: 3 }] });
+    expect(partial.status).toBe(200);
+    r = partial.body as ReviewDto;
+    // Not given yet: no input, whatever a plain object's prototype holds under that name.
+    expect(r.kpis.find((k) => k.key === 'constructor')?.input).toEqual({ actual: null, target: null, rating: null, comment: null });
+    expect(r.missing.sort()).toEqual(['constructor', 'prototype']);
+    const scored = await t.http
+      .put(`/api/reviews/${r.id}/scores`)
+      .set(t.as('hr'))
+      .set('If-Match', String(r.version))
+      .send({ entries: [{ kpiKey: 'constructor', rating: 4, comment: 'c' }, { kpiKey: 'prototype', actual: 110 }, { kpiKey: 'plain', rating: 5 }] });
+    expect(scored.status).toBe(200);
+    r = scored.body as ReviewDto;
+    expect(r.missing).toEqual([]);
+    expect(r.kpis.map((k) => [k.key, k.score])).toEqual([['constructor', 80], ['prototype', 110], ['plain', 100]]);
+    // 80 × 0.4 + 110 × 0.3 + 100 × 0.3
+    expect(r.total).toBe(95);
+    const twice = await t.http
+      .put(`/api/reviews/${r.id}/scores`)
+      .set(t.as('hr'))
+      .set('If-Match', String(r.version))
+      .send({ entries: [{ kpiKey: 'constructor', rating: 4 }, { kpiKey: 'constructor', rating: 2 }] });
+    expect(errorFields(expectError(twice, 400))).toEqual(['entries[1].kpiKey']);
+    r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
+    r = (await t.http.post(`/api/reviews/${r.id}/finalize`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
+    const html = await t.http.get(`/api/reviews/${r.id}/scorecard.pdf?format=html&lang=en`).set(t.as('hr')).expect(200);
+    expect(html.text).toContain('constructor');
+    expect(html.text).toContain('95.00');
+  });
+
   it('an If-Match of garbage → 400 naming If-Match', async () => {
     const before = await state();
     for (const ifMatch of ['abc', '*', '1, 2', '-1', '1.5', '0x10', '9999999999', 'W/abc', `"${'9'.repeat(500)}"`, "1' OR '1'='1"]) {

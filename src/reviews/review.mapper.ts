@@ -23,7 +23,7 @@ function employeeRef(r: Review): ReviewEmployeeDto {
 export function toReviewDto(r: Review, view: ReviewView): ReviewDto {
   const s = scoreReview(r.template.kpis, r.inputs, r.template.bands);
   const kpis: ReviewKpiDto[] = r.template.kpis.map((k, i) => {
-    const input = r.inputs[k.key] ?? {};
+    const input = (Object.hasOwn(r.inputs, k.key) ? r.inputs[k.key] : undefined) ?? {};
     const score = s.kpis[i];
     const point = k.rule.type === 'rating' && input.rating != null ? k.rule.points.find((p) => p.value === input.rating) : undefined;
     return {

@@ -53,7 +53,8 @@ function snapshot(r: Review): Record<string, unknown> {
 /** Checks entries against the review's own pinned KPIs and turns them into stored inputs. */
 export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]): Record<string, KpiInput> {
   const errors: FieldErrorDto[] = [];
-  const inputs: Record<string, KpiInput> = {};
+  // A Map: KPI keys come from admins, and "constructor" is a valid one that a plain object already "has".
+  const inputs = new Map<string, KpiInput>();
   entries.forEach((e, i) => {
     const at = `entries[${i}]`;
     const kpi = template.kpis.find((k) => k.key === e.kpiKey);
@@ -61,7 +62,7 @@ export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]
       errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" is not a KPI of this review (${template.kpis.map((k) => k.key).join(', ')})` });
       return;
     }
-    if (inputs[e.kpiKey]) {
+    if (inputs.has(e.kpiKey)) {
       errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once` });
       return;
     }
@@ -71,14 +72,14 @@ export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]
       if (e.actual != null) errors.push({ field: `${at}.actual`, message: `${kpi.key} is rated on a ${min}-${max} scale; send rating, not actual` });
       if (e.target != null) errors.push({ field: `${at}.target`, message: `${kpi.key} is rated; it has no target` });
       if (e.rating != null && (e.rating < min || e.rating > max)) errors.push({ field: `${at}.rating`, message: `rating must be from ${min} to ${max}` });
-      inputs[e.kpiKey] = { rating: e.rating ?? null, comment };
+      inputs.set(e.kpiKey, { rating: e.rating ?? null, comment });
     } else {
       if (e.rating != null) errors.push({ field: `${at}.rating`, message: `${kpi.key} is measured against a target; send actual, not rating` });
-      inputs[e.kpiKey] = { actual: e.actual ?? null, target: e.target ?? null, comment };
+      inputs.set(e.kpiKey, { actual: e.actual ?? null, target: e.target ?? null, comment });
     }
   });
   if (errors.length > 0) throw badRequest(`Invalid scores: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
-  return inputs;
+  return Object.fromEntries(inputs);
 }
 
 /** The text fields of a draft that a write sets; the ones left out keep their value. */

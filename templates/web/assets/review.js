@@ -35,7 +35,7 @@
 
   // What the form holds now: entries in template order (so an API error's index names the KPI).
   function readForm() {
-    var errors = {};
+    var errors = Object.create(null); // keyed by KPI keys, which may be "constructor"
     var entries = data.kpis.map(function (k) {
       var entry = { kpiKey: k.key, comment: field('comment', k.key).value };
       if (k.rule.type === 'rating') {
@@ -83,7 +83,7 @@
   // Live scores: the same rules as the server, recomputed on every keystroke.
   function recompute(keepErrors) {
     var current = readForm();
-    var inputs = {};
+    var inputs = Object.create(null);
     current.entries.forEach(function (e) { inputs[e.kpiKey] = e; });
     var result = scoring.scoreReview(data.kpis, inputs, data.bands);
     result.kpis.forEach(function (s) {
@@ -118,7 +118,7 @@
   });
 
   function snapshotOf(review) {
-    var entries = {};
+    var entries = Object.create(null);
     review.kpis.forEach(function (k) {
       entries[k.key] = { actual: k.input.actual, target: k.input.target, rating: k.input.rating, comment: k.input.comment || '' };
     });
@@ -224,7 +224,7 @@
   // ---- conflicts ----
   function show(v) { return v === null || v === undefined || v === '' ? S.empty : String(v); }
   function yoursOf(current) {
-    var entries = {};
+    var entries = Object.create(null);
     current.entries.forEach(function (e) {
       entries[e.kpiKey] = { actual: e.actual, target: e.target, rating: e.rating, comment: e.comment };
     });
