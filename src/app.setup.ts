@@ -21,7 +21,21 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // The CSP is helmet's default (scripts only from this site, none inline). It also asks browsers
   // to upgrade every http:// load to https://, which breaks the pages of an installation served
   // over plain HTTP on an intranet address; so that part follows COOKIE_SECURE (i.e. "we are on HTTPS").
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.auth.cookieSecure ? [] : null } } }));
+  // Styles and fonts come from this site only (helmet's default also allows any https: origin).
+  // Referrer-Policy same-origin (helmet's default is no-referrer): under no-referrer browsers send
+  // "Origin: null" with our own form posts, and the CSRF check refuses an opaque origin.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          upgradeInsecureRequests: config.auth.cookieSecure ? [] : null,
+          'style-src': ["'self'"],
+          'font-src': ["'self'", 'data:'],
+        },
+      },
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
   // Reviews are personal data: no browser or proxy may keep a copy.
   app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -61,9 +61,12 @@ class Browser {
     return this.keep(await this.t.http.post(path).set('Cookie', this.header()).set({ 'Accept-Language': 'en', ...headers }).type('form').send({ _csrf: this.csrf, ...form }));
   }
 
+  /** Signs in and, as a browser does, follows the redirect: the next page carries the session's own CSRF token. */
   async signIn(email: string, password: string): Promise<Response> {
     await this.get('/login');
-    return this.post('/login', { email, password });
+    const res = await this.post('/login', { email, password });
+    if (res.status === 303) await this.get(String(res.headers.location));
+    return res;
   }
 
   /** A link followed for its bytes (a download), with this browser's cookies. */
@@ -163,9 +166,9 @@ describe('pages over HTTP', () => {
       const b = new Browser(t);
       await b.get('/login?next=%2Freviews');
       expect((await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD, next: '/reviews' })).headers.location).toBe('/reviews');
-      const c = new Browser(t);
-      await c.get('/login');
       for (const next of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
+        const c = new Browser(t);
+        await c.get('/login');
         expect((await c.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD, next })).headers.location).toBe('/');
       }
     });
@@ -235,8 +238,58 @@ describe('pages over HTTP', () => {
       await b.get('/login');
       const res = await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD }, { Origin: 'https://evil.example' });
       expect(res.status).toBe(403);
-      // Browsers send "null" for our own forms (Referrer-Policy: no-referrer): the token decides.
-      expect((await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD }, { Origin: 'null' })).status).toBe(303);
+      // An opaque origin (a sandboxed frame, a data: URL) and a foreign Referer without Origin are
+      // refused too; our own forms name their origin (Referrer-Policy: same-origin).
+      expect((await b.get('/login')).headers['referrer-policy']).toBe('same-origin');
+      expect((await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD }, { Origin: 'null' })).status).toBe(403);
+      expect((await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD }, { Referer: 'https://evil.example/form' })).status).toBe(403);
+      expect(b.cookies.scorecard_session).toBeUndefined();
+      expect((await b.post('/login', { email: 'hr@test.example', password: TEST_PASSWORD }, { Referer: `${t.url}/login` })).status).toBe(303);
+    });
+
+    it('binds the token to the session: a planted cookie and field, or the token from before sign-in, are refused (issue 12)', async () => {
+      const b = new Browser(t);
+      await b.get('/login');
+      const anonymous = b.csrf;
+      expect(anonymous).toBe(b.cookies.scorecard_csrf);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      // Sign-in cleared the anonymous cookie; the pages now carry a token tied to the session.
+      expect(b.cookies.scorecard_csrf).toBeUndefined();
+      expect(b.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(b.csrf).not.toBe(anonymous);
+      const form = { name: `csrf ${Date.now()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' };
+      const session = b.csrf;
+      b.csrf = anonymous;
+      expect((await b.post('/cycles', form)).status).toBe(403);
+      // Another site that can set our cookies (a sibling subdomain) plants one and repeats it.
+      const planted = 'p'.repeat(43);
+      b.cookies.scorecard_csrf = planted;
+      b.csrf = planted;
+      expect((await b.post('/cycles', form)).status).toBe(403);
+      const api = await t.http
+        .post('/api/cycles')
+        .set('Cookie', `scorecard_session=${b.cookies.scorecard_session}; scorecard_csrf=${planted}`)
+        .set('X-CSRF-Token', planted)
+        .send(form);
+      expect(api.status).toBe(403);
+      b.csrf = session;
+      expect((await b.post('/cycles', form)).status).toBe(303);
+
+      // A second sign-in is a new session with a new token; the old one is worth nothing.
+      const again = new Browser(t);
+      await again.signIn('hr@test.example', TEST_PASSWORD);
+      expect(again.csrf).not.toBe(session);
+      // Signing out rotates the anonymous token as well.
+      await b.post('/logout', {});
+      expect(b.cookies.scorecard_session).toBeUndefined();
+      await b.get('/login');
+      expect(b.csrf).not.toBe(anonymous);
+    });
+
+    it('allows styles and fonts from this site only', async () => {
+      const csp = String((await t.http.get('/login')).headers['content-security-policy']);
+      expect(csp.split(';')).toEqual(expect.arrayContaining(["style-src 'self'", "font-src 'self' data:"]));
+      expect(csp).not.toContain('https:');
     });
 
     it('refuses a sign-in posted to the API from another site (login CSRF), not from this one or a plain client', async () => {
@@ -252,13 +305,13 @@ describe('pages over HTTP', () => {
     it('makes cookie-authenticated API writes repeat the token in X-CSRF-Token; bearer clients need nothing', async () => {
       const b = new Browser(t);
       await b.signIn('hr@test.example', TEST_PASSWORD);
-      const cookie = `scorecard_session=${b.cookies.scorecard_session}; scorecard_csrf=${b.cookies.scorecard_csrf}`;
+      const cookie = `scorecard_session=${b.cookies.scorecard_session}`;
       const body = { version: 999, entries: [] };
       const refused = await t.http.put(`/api/reviews/${review.id}`).set('Cookie', cookie).send(body).expect(403);
       expect(refused.headers['content-type']).toMatch(/^application\/json/);
       expect(refused.body.message).toMatch(/X-CSRF-Token/);
       // With the header the request gets through to the service (which finds the version stale).
-      await t.http.put(`/api/reviews/${review.id}`).set('Cookie', cookie).set('X-CSRF-Token', b.cookies.scorecard_csrf).send(body).expect(409);
+      await t.http.put(`/api/reviews/${review.id}`).set('Cookie', cookie).set('X-CSRF-Token', b.csrf).send(body).expect(409);
       await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send(body).expect(409);
       // Reading needs no token.
       await t.http.get(`/api/reviews/${review.id}`).set('Cookie', cookie).expect(200);

@@ -1,13 +1,16 @@
-// Cross-site request forgery protection, double-submit style: a random token lives in a cookie
-// (httpOnly, SameSite=Lax) and every state-changing request from a page must repeat it, in the
-// `_csrf` form field or the `X-CSRF-Token` header. A forged request from another site cannot read
-// the cookie, so it cannot repeat the token. SameSite=Lax alone is not enough: it lets top-level
+// Cross-site request forgery protection. Every state-changing request from a page, and every API
+// write a browser authenticates with the session cookie, must repeat a token in the `_csrf` form
+// field or the `X-CSRF-Token` header. Signed in, the token is an HMAC of the session token (which
+// only the browser and we know), so it changes with every sign-in and a token planted by another
+// site (a sibling subdomain can set our cookies) is worth nothing. Before sign-in it is a random
+// value in a cookie (double submit), rotated at sign-in and sign-out; there the Origin and Referer
+// checks carry the weight against login CSRF. SameSite=Lax alone is not enough: it lets top-level
 // GET navigations through and does nothing against a sibling subdomain of the same site.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { SESSION_COOKIE } from './auth.guard.js';
+import { SESSION_COOKIE, tokenOf } from './auth.guard.js';
 
 export const CSRF_COOKIE = 'scorecard_csrf';
 export const CSRF_FIELD = '_csrf';
@@ -24,31 +27,48 @@ function cookie(req: Request, name: string): string | null {
   return null;
 }
 
-/** The request's token, creating (and setting) one when the browser has none yet. */
+/** The signed-in browser's token: bound to its session, so it cannot be planted or carried over. */
+function sessionBoundToken(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('scorecard csrf v1').digest('base64url');
+}
+
+/** The session cookie's token (not a bearer token: bearer clients need no CSRF token). */
+function sessionCookieOf(req: Request): string | null {
+  if (cookie(req, SESSION_COOKIE) === null) return null;
+  const auth = req.header('authorization');
+  return auth?.startsWith('Bearer ') ? null : tokenOf(req);
+}
+
+/** The token the request's forms must carry: the session's, or else the browser's anonymous one (set here when it has none yet). */
 export function ensureCsrfToken(req: Request, res: Response, secure: boolean): string {
+  const session = sessionCookieOf(req);
+  if (session) return sessionBoundToken(session);
   const existing = cookie(req, CSRF_COOKIE);
   if (existing && TOKEN.test(existing)) return existing;
   const token = randomBytes(32).toString('base64url');
-  // Lives as long as the browser session; a new sign-in keeps it, which is harmless: it proves
-  // "this page came from us", not who is signed in.
   res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
   // Later code in this same request (the page template) must see the new token too.
   req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ''}${CSRF_COOKIE}=${token}`;
   return token;
 }
 
+/** Sign-in and sign-out start a new anonymous token: one known before cannot be used after. */
+export function rotateAnonymousCsrfToken(res: Response): void {
+  res.clearCookie(CSRF_COOKIE, { path: '/' });
+}
+
 /**
- * A browser's Origin header naming another host than the one asked. "null" is what browsers send
- * for form posts under our own `Referrer-Policy: no-referrer`, so it proves nothing for pages
- * (their token decides); scripts' fetch calls always name their real origin, so for the API it
- * counts as foreign.
+ * Where a write came from, by the browser's word: "foreign" when its Origin (or, without one, its
+ * Referer) names another host than the one asked, or when Origin is the opaque "null" (sandboxed
+ * frames, data: URLs, some redirects), which no page of ours sends: our Referrer-Policy is
+ * same-origin, so our own forms name their origin.
  */
-function foreignOrigin(req: Request, nullIsForeign: boolean): boolean {
-  const origin = req.header('origin');
-  if (!origin) return false;
-  if (origin === 'null') return nullIsForeign;
+function foreignSource(req: Request): boolean {
+  const source = req.header('origin') ?? req.header('referer');
+  if (!source) return false;
+  if (source === 'null') return true;
   try {
-    return new URL(origin).host !== req.header('host');
+    return new URL(source).host !== req.header('host');
   } catch {
     return true;
   }
@@ -75,19 +95,21 @@ export function csrfProblem(req: Request, allowedOrigins: readonly string[] = []
     // Without a session cookie there is nothing to ride on, except signing the victim in to the
     // attacker's account (login CSRF): a browser names the page's origin, and a foreign one that
     // CORS_ORIGINS does not list is refused.
-    if (foreignOrigin(req, true) && !allowedOrigins.includes(req.header('origin') ?? '')) return 'Requests from another site are refused';
+    if (foreignSource(req) && !allowedOrigins.includes(req.header('origin') ?? '')) return 'Requests from another site are refused';
     if (cookie(req, SESSION_COOKIE) === null) return null;
-  } else if (foreignOrigin(req, false)) {
-    // Pages refuse a foreign Origin outright: no other site has a reason to post here.
+  } else if (foreignSource(req)) {
+    // Pages refuse a foreign source outright: no other site has a reason to post here.
     return 'This form was sent from another site';
   }
-  const expected = cookie(req, CSRF_COOKIE);
+  const session = sessionCookieOf(req);
+  const anonymous = cookie(req, CSRF_COOKIE);
+  const expected = session ? sessionBoundToken(session) : anonymous && TOKEN.test(anonymous) ? anonymous : null;
   const body = req.body as Record<string, unknown> | undefined;
   const fromBody = body && typeof body === 'object' && typeof body[CSRF_FIELD] === 'string' ? body[CSRF_FIELD] : undefined;
   const sent = req.header(CSRF_HEADER) ?? fromBody;
-  if (!expected || !TOKEN.test(expected) || typeof sent !== 'string' || !sameToken(expected, sent)) {
+  if (!expected || typeof sent !== 'string' || !sameToken(expected, sent)) {
     return isApi(req)
-      ? `Cookie-authenticated writes must repeat the ${CSRF_COOKIE} cookie in the X-CSRF-Token header (or use a bearer token)`
+      ? `Cookie-authenticated writes must repeat the page's CSRF token in the X-CSRF-Token header (or use a bearer token)`
       : 'This form has expired or did not come from this site; reload the page and try again';
   }
   return null;
