@@ -5,9 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { RequestWithActor } from '../common/actor.js';
-import { requestLogger } from './logging.js';
+import { loggableHeaders, requestContext } from './logging.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -45,58 +44,49 @@ function pathOf(req: IncomingMessage): string {
 /** Response headers worth a look in a log (set-cookie is there only to show a cookie was set; redacted). */
 const LOGGED_RESPONSE_HEADERS = ['content-type', 'content-length', 'location', 'retry-after', 'set-cookie'];
 
-export function httpObserver(root: pino.Logger, sink: HttpRequestSink | null): (req: Request, res: Response, next: NextFunction) => void {
-  const log = pinoHttp({
-    logger: root,
-    quietReqLogger: true,
-    wrapSerializers: false,
-    customAttributeKeys: { responseTime: 'durationMs' },
-    genReqId: (req, res) => {
-      const id = requestIdFrom(req.headers['x-request-id']);
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    serializers: {
-      req: (req: IncomingMessage) => ({
-        method: req.method,
-        url: (req as Partial<Request>).originalUrl ?? req.url,
-        headers: req.headers,
-        remoteAddress: req.socket?.remoteAddress,
-      }),
-      res: (res: ServerResponse) => {
-        const headers: Record<string, unknown> = {};
-        for (const name of LOGGED_RESPONSE_HEADERS) {
-          const value = res.getHeader(name);
-          if (value !== undefined) headers[name] = value;
-        }
-        return { statusCode: res.statusCode, headers };
-      },
-    },
-    // Called when the request arrives (route and user unknown, so nothing) and when it is done.
-    customProps: (req) => {
-      const props: Record<string, unknown> = {};
-      const route = routeOf(req);
-      if (route) props.route = route;
-      const userId = (req as RequestWithActor).actor?.userId;
-      if (userId) props.userId = userId;
-      return props;
-    },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req, res, ms) => `${req.method} ${routeOf(req) ?? pathOf(req)} ${res.writableFinished ? res.statusCode : 'aborted'} ${ms} ms`,
-    customErrorMessage: (req, res) => `${req.method} ${routeOf(req) ?? pathOf(req)} ${res.statusCode} failed`,
-  });
+function responseHeaders(res: ServerResponse): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  for (const name of LOGGED_RESPONSE_HEADERS) {
+    const value = res.getHeader(name);
+    if (value !== undefined) headers[name] = value;
+  }
+  return loggableHeaders(headers);
+}
 
+/**
+ * The line is written when the response is done (or the client gave up), in pino-http's shape
+ * (req, res, reqId, plus route, userId and durationMs), by hand rather than through pino-http:
+ * pino-http builds two child loggers per request and serializes the request when it arrives,
+ * even when the level hides the line: ~45 µs a request against ~6 µs here with the line hidden
+ * (measured with the middleware alone on this machine, under load).
+ */
+export function httpObserver(root: pino.Logger, sink: HttpRequestSink | null): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    log(req, res);
-    if (sink) {
-      res.once('close', () => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const status = res.writableFinished ? String(res.statusCode) : 'aborted';
-        sink.observeHttp(req.method, routeOf(req) ?? UNMATCHED_ROUTE, status, seconds);
-      });
-    }
-    // Everything after runs with the request's logger, so Nest's Logger lines carry its reqId.
-    requestLogger.run(req.log, next);
+    const reqId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader(REQUEST_ID_HEADER, reqId);
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const finished = res.writableFinished;
+      const route = routeOf(req);
+      sink?.observeHttp(req.method, route ?? UNMATCHED_ROUTE, finished ? String(res.statusCode) : 'aborted', seconds);
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      if (!root.isLevelEnabled(level)) return;
+      const durationMs = Math.round(seconds * 1000);
+      root[level](
+        {
+          reqId,
+          req: { method: req.method, url: req.originalUrl, headers: loggableHeaders(req.headers), remoteAddress: req.socket.remoteAddress },
+          ...(route ? { route } : {}),
+          ...((req as RequestWithActor).actor?.userId ? { userId: (req as RequestWithActor).actor?.userId } : {}),
+          res: { statusCode: res.statusCode, headers: responseHeaders(res) },
+          ...(finished ? {} : { aborted: true }),
+          durationMs,
+        },
+        `${req.method} ${route ?? pathOf(req)} ${finished ? res.statusCode : 'aborted'} ${durationMs} ms`,
+      );
+    });
+    // Everything after runs with the request's id, so Nest's Logger lines carry it.
+    requestContext.run({ reqId }, next);
   };
 }

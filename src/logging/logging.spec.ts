@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type pino from 'pino';
 import { requestIdFrom, routeOf } from './http-observer.js';
-import { AppLogger, createRootLogger, parseLogCall, requestLogger } from './logging.js';
+import { AppLogger, createRootLogger, loggableHeaders, parseLogCall, requestContext } from './logging.js';
 
 function capture(logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log'): { root: pino.Logger; lines: () => Record<string, unknown>[] } {
   const chunks: string[] = [];
@@ -49,7 +49,7 @@ describe('AppLogger', () => {
     const app = new AppLogger(root);
     Logger.overrideLogger(app);
     try {
-      requestLogger.run(root.child({ reqId: 'req-1' }), () => new Logger('AuthGuard').error('refused'));
+      requestContext.run({ reqId: 'req-1' }, () => new Logger('AuthGuard').error('refused'));
       new Logger('Later').log('outside');
     } finally {
       Logger.overrideLogger(false);
@@ -58,6 +58,22 @@ describe('AppLogger', () => {
       ['req-1', 'AuthGuard', 'refused'],
       [undefined, 'Later', 'outside'],
     ]);
+  });
+});
+
+describe('loggableHeaders', () => {
+  it('replaces credentials, whatever their case, and keeps the rest', () => {
+    const headers = { authorization: 'Bearer t', Cookie: 's=1', 'set-cookie': ['a=1'], 'X-CSRF-Token': 'c', 'proxy-authorization': 'p', 'user-agent': 'curl', 'x-request-id': 'r' };
+    expect(loggableHeaders(headers)).toEqual({
+      authorization: '[redacted]',
+      Cookie: '[redacted]',
+      'set-cookie': '[redacted]',
+      'X-CSRF-Token': '[redacted]',
+      'proxy-authorization': '[redacted]',
+      'user-agent': 'curl',
+      'x-request-id': 'r',
+    });
+    expect(headers.authorization).toBe('Bearer t');
   });
 });
 
