@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pino from 'pino';
 import { createRootLogger } from '../src/logging/logging.js';
-import { fullAccountManagerEntries, seedReview, uniq } from './fixtures.js';
+import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import { createEmployee, createReview, fullAccountManagerEntries, seedOpenCycle, seedReview, uniq } from './fixtures.js';
 import { createTestApp, TEST_ADMIN, TEST_PASSWORD, type TestApp } from './support/app.js';
 
 interface LogLine {
@@ -117,8 +118,10 @@ describe('request logs', () => {
     await t.http.post('/api/auth/change-password').set(bearer).send({ currentPassword: userPassword, newPassword: tooShort }).expect(400);
     await t.http.post('/api/auth/change-password').set(bearer).send({ currentPassword: userPassword, newPassword: changed }).expect(204);
 
-    // A review edit with KPI comments, the texts and HR's notes.
-    const { review } = await seedReview(t);
+    // A review edit with KPI comments, the texts and HR's notes; then the manager's comment on it.
+    const manager = await createEmployee(t, 'manager');
+    const report = await createEmployee(t, 'account_manager', { managerId: manager.id });
+    const review = await createReview(t, report.id, (await seedOpenCycle(t)).id);
     const texts = {
       strengths: `strengths-${u}`,
       challenges: `challenges-${u}`,
@@ -129,7 +132,13 @@ describe('request logs', () => {
     for (const [name, value] of Object.entries(texts)) secrets.set(name, value);
     secrets.set('KPI comment', kpiComment);
     const entries = fullAccountManagerEntries().map((e, i) => (i === 0 ? { ...e, comment: kpiComment } : e));
-    await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries, ...texts }).expect(200);
+    const saved = (await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries, ...texts }).expect(200)).body as ReviewDto;
+    const submitted = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: saved.version }).expect(200)).body as ReviewDto;
+    const managerComment = `manager-comment-${u} 继续保持`;
+    secrets.set("manager's comment", managerComment);
+    const asManager = await t.userFor('manager', manager.id);
+    secrets.set('manager bearer token', asManager.authorization.slice('Bearer '.length));
+    await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asManager).send({ comment: managerComment, version: submitted.version }).expect(200);
 
     // The pages: sign-in with the session cookie, then a write that repeats the CSRF token.
     const loginPage = await t.http.get('/login').expect(200);
@@ -159,6 +168,7 @@ describe('request logs', () => {
     expect(change.req?.headers.authorization).toBe('[redacted]');
     const [edit] = capture.request('PUT', '/api/reviews/:id', 200);
     expect(edit.req?.headers.authorization).toBe('[redacted]');
+    expect(capture.request('POST', '/api/reviews/:id/manager-comment', 200)).toHaveLength(1);
     const [page] = capture.request('POST', '/password', 303);
     expect(page.req?.headers.cookie).toBe('[redacted]');
     expect(page.userId).toEqual(expect.any(String));
@@ -167,6 +177,6 @@ describe('request logs', () => {
     const text = capture.text;
     const leaked = [...secrets].filter(([, value]) => text.includes(value)).map(([name]) => name);
     expect(leaked).toEqual([]);
-    expect(secrets.size).toBeGreaterThanOrEqual(17);
+    expect(secrets.size).toBeGreaterThanOrEqual(19);
   });
 });
