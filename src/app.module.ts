@@ -1,4 +1,5 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import type pino from 'pino';
 import { APP_FILTER, APP_GUARD, APP_PIPE, RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -18,6 +19,9 @@ import { DemoModule } from './demo/demo.module.js';
 import { EmployeesModule } from './employees/employees.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { createRootLogger } from './logging/logging.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { KpiTemplatesModule } from './kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { ScorecardsModule } from './scorecards/scorecards.module.js';
@@ -27,6 +31,8 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** Resolved before the app starts: DATABASE_URL, or the embedded server's. */
   databaseUrl: string;
+  /** The process's logger (main.ts makes it first, to log the start-up); default: from the config, to stdout. */
+  logger?: pino.Logger;
 }
 
 /**
@@ -40,11 +46,13 @@ const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, 
 /** Guards, pipe and filter are registered here, not in main.ts, so tests get exactly the same. */
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger ?? createRootLogger(config)),
+        MetricsModule,
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(databaseUrl, config.database),
           dataSourceFactory: async (options) => {

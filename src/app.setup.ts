@@ -1,18 +1,28 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import type pino from 'pino';
 import { rateLimit } from './common/rate-limit.js';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from './config/config.js';
 import { ErrorResponseDto } from './common/error-response.dto.js';
 import { AuthService } from './auth/auth.service.js';
 import { KpiTemplatesService } from './kpi-templates/kpi-templates.service.js';
+import { httpObserver } from './logging/http-observer.js';
+import { ROOT_LOGGER } from './logging/logging.js';
+import { METRICS_PATH, metricsHandler } from './metrics/metrics-endpoint.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 /** HTTP set-up shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
+  // Before everything else, so that every answer is logged and timed (429s and 415s included), and
+  // scrapes of /metrics are not rate-limited.
+  const metrics = app.get(MetricsService);
+  app.use(httpObserver(app.get<pino.Logger>(ROOT_LOGGER), metrics.enabled ? metrics : null));
+  if (config.metricsToken) (app.getHttpAdapter().getInstance() as Express).get(METRICS_PATH, metricsHandler(metrics, config.metricsToken));
   // Express would hash every response body for a weak ETag; API answers and pages are no-store
   // (personal data), so no cache ever sends it back. Assets set their own. The hash of a page of
   // 50 employees was ~2 % of the app's CPU on it.

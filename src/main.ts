@@ -7,6 +7,7 @@ import { configureApp, prepareDatabase } from './app.setup.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { resolveDatabase } from './database/database-url.js';
 import { DemoService } from './demo/demo.service.js';
+import { AppLogger, createRootLogger } from './logging/logging.js';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Scorecard');
@@ -20,12 +21,15 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
-  const levels = (['error', 'warn', 'log', 'debug', 'verbose'] as const).slice(0, ['error', 'warn', 'log', 'debug', 'verbose'].indexOf(config.logLevel) + 1);
+  // One pino logger for everything from here on: the start-up lines too, through Nest's Logger.
+  const root = createRootLogger(config);
+  const appLogger = new AppLogger(root);
+  Logger.overrideLogger(appLogger);
 
   const db = await resolveDatabase(config, (line) => logger.log(line));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: db.url }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: db.url, logger: root }), {
     bodyParser: false,
-    logger: [...levels],
+    logger: appLogger,
   });
   configureApp(app, config);
 

@@ -54,6 +54,16 @@ describe('loadConfig', () => {
     expect(problemsOf({ EXPORT_RETENTION_HOURS: 'a week' })[0]).toContain('EXPORT_RETENTION_HOURS');
   });
 
+  it('keeps /metrics off unless a long enough METRICS_TOKEN is set, and logs JSON or pretty as told', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: '  0123456789abcdef  ' }).metricsToken).toBe('0123456789abcdef');
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN must be at least 16 printable characters without spaces']);
+    expect(problemsOf({ METRICS_TOKEN: '0123456789 abcdef' })).toHaveLength(1);
+    expect(loadConfig({}).logFormat).toBe('auto');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(problemsOf({ LOG_FORMAT: 'xml' })).toEqual(['LOG_FORMAT="xml" must be auto, json or pretty']);
+  });
+
   it('refuses a short first-admin password', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' })).toEqual(['ADMIN_PASSWORD must be at least 10 characters']);
   });

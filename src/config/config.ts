@@ -30,6 +30,10 @@ export interface AppConfig {
   /** Deepest nesting of objects and arrays a request may send (class-transformer recurses per level). */
   bodyMaxDepth: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** `auto`: human-readable lines when stdout is a terminal, JSON lines otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /** Bearer token that GET /metrics asks for; null: no /metrics at all. */
+  metricsToken: string | null;
   auth: {
     /** First admin, created on a database without users. */
     adminEmail: string | null;
@@ -131,6 +135,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = (env.LOG_LEVEL?.trim() || 'log') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const logFormat = (env.LOG_FORMAT?.trim() || 'auto') as AppConfig['logFormat'];
+  if (!['auto', 'json', 'pretty'].includes(logFormat)) problems.push(`LOG_FORMAT="${logFormat}" must be auto, json or pretty`);
+  const metricsToken = env.METRICS_TOKEN?.trim() || null;
+  // Short tokens can be guessed by anyone who can reach the port; the scrape config holds it anyway.
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+    problems.push('METRICS_TOKEN must be at least 16 printable characters without spaces');
+  }
+
   const adminEmail = env.ADMIN_EMAIL?.trim().toLowerCase() || null;
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) problems.push(`ADMIN_EMAIL="${adminEmail}" is not an email address`);
@@ -170,6 +182,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimit,
     bodyMaxDepth: int('BODY_MAX_DEPTH', 32, 2, 1000),
     logLevel,
+    logFormat,
+    metricsToken,
     auth: {
       adminEmail,
       adminPassword,

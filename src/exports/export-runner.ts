@@ -7,6 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ApiError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
 import type { ScorecardLang } from '../scorecards/scorecard-view.js';
 import { type ScorecardBatch, ScorecardsService } from '../scorecards/scorecards.service.js';
@@ -49,6 +50,7 @@ export class ExportRunner implements OnApplicationBootstrap {
     private readonly queue: ExportQueue,
     private readonly scorecards: ScorecardsService,
     renderer: PdfRenderer,
+    private readonly metrics: MetricsService,
   ) {
     this.limiter = new Limiter(renderer.stats().poolSize);
   }
@@ -103,6 +105,7 @@ export class ExportRunner implements OnApplicationBootstrap {
         `UPDATE export_items SET state = 'done', pdf = $2, size = $3, sha256 = $4, filename = $5, error = NULL WHERE id = $1 AND state = 'pending'`,
         [itemId, file.body, file.body.length, file.sha256, file.filename],
       );
+      this.metrics.exportItem('done');
       return 'done';
     } catch (error) {
       // A review that no longer exists will not come back; anything else (browser busy, crashed,
@@ -119,6 +122,7 @@ export class ExportRunner implements OnApplicationBootstrap {
       );
       if (row?.state === 'failed') {
         this.logger.warn(`Export item ${itemId} (review ${reviewId}) failed: ${messageOf(error)}`);
+        this.metrics.exportItem('failed');
         return 'failed';
       }
       return row ? 'retry' : 'done';

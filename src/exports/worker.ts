@@ -8,9 +8,8 @@ import { AppModule } from '../app.module.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
 import { createDataSource } from '../database/data-source.js';
 import { resolveDatabase } from '../database/database-url.js';
+import { AppLogger, createRootLogger } from '../logging/logging.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
-
-const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 async function migrate(url: string, logger: Logger): Promise<void> {
   const ds = createDataSource(url);
@@ -36,6 +35,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const root = createRootLogger(config);
+  const appLogger = new AppLogger(root);
+  Logger.overrideLogger(appLogger);
   const db = await resolveDatabase(config, (line) => logger.log(line));
   let closing = false;
   let stop: () => Promise<void> = async () => {
@@ -55,9 +57,7 @@ async function main(): Promise<void> {
 
   try {
     await migrate(db.url, logger);
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl: db.url }), {
-      logger: [...LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1)],
-    });
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl: db.url, logger: root }), { logger: appLogger });
     stop = async () => {
       await app.close();
       await db.embedded?.stop();

@@ -119,6 +119,15 @@ export interface PdfRendererOptions {
   /** Extra Chromium flags, after the built-in ones. */
   extraArgs?: readonly string[];
   logger?: RendererLogger;
+  /** Told each print's wait for a page and its render time (metrics). */
+  observer?: PdfRenderObserver;
+}
+
+export interface PdfRenderObserver {
+  /** Seconds a print waited for a free page. */
+  waited(seconds: number): void;
+  /** Seconds a successful print took once it had a page. */
+  rendered(seconds: number): void;
 }
 
 export interface PdfRendererStats {
@@ -238,6 +247,7 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
   private readonly extraArgs: readonly string[];
   private readonly fontOptions: CjkFontOptions;
   private readonly logger: RendererLogger;
+  private readonly observer: PdfRenderObserver | null;
   private chromium: ChromiumExecutable | null;
   private readonly chromiumFixed: boolean;
 
@@ -290,6 +300,7 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
     this.extraArgs = options.extraArgs ?? [];
     this.fontOptions = options.fonts ?? {};
     this.logger = options.logger ?? new Logger('PdfRenderer');
+    this.observer = options.observer ?? null;
     this.chromiumFixed = options.chromium !== undefined;
     this.chromium = options.chromium !== undefined ? options.chromium : findChromium({ env: this.env });
   }
@@ -332,8 +343,11 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
       if (this.closing) throw new RendererUnavailableError('The PDF renderer is shutting down', { retryAfterSeconds: 5 });
       if (!this.resolveChromium()) throw new RendererUnavailableError(chromiumMissingMessage(this.env));
       const deadline = Date.now() + this.options.renderTimeoutMs;
+      const queued = performance.now();
       await this.acquireSlot(deadline);
       const renderStarted = Date.now();
+      const slotTaken = performance.now();
+      this.observer?.waited((slotTaken - queued) / 1000);
       const job: Job = { session: null, pooled: null, timedOut: false };
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -348,6 +362,7 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
           );
         });
         const pdf = await Promise.race([this.render(job, input), timeout]);
+        this.observer?.rendered((performance.now() - slotTaken) / 1000);
         // Service time only (no queue wait): what a retry delay is estimated from.
         this.avgRenderMs = this.avgRenderMs * 0.9 + (Date.now() - renderStarted) * 0.1;
         return pdf;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ReviewsModule } from '../reviews/reviews.module.js';
 import { IssuedScorecard } from './issued-scorecard.entity.js';
 import { PDF_RENDERER_OPTIONS, PdfRenderer, type PdfRendererOptions } from './pdf-renderer.js';
@@ -14,13 +15,14 @@ import { ScorecardsService } from './scorecards.service.js';
   providers: [
     {
       provide: PDF_RENDERER_OPTIONS,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): PdfRendererOptions => ({
+      inject: [APP_CONFIG, MetricsService],
+      useFactory: (config: AppConfig, metrics: MetricsService): PdfRendererOptions => ({
         launch: config.scorecards.pdfLaunchAtBoot ? 'boot' : 'lazy',
         poolSize: config.scorecards.pdfPoolSize,
         renderTimeoutMs: config.scorecards.pdfTimeoutMs,
         // The validated setting wins over the process environment, so tests and callers can set it.
         env: config.scorecards.chromiumPath ? { ...process.env, CHROMIUM_PATH: config.scorecards.chromiumPath } : process.env,
+        observer: metrics.pdfObserver,
       }),
     },
     PdfRenderer,

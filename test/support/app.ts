@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, prepareDatabase } from '../../src/app.setup.js';
 import { loadConfig } from '../../src/config/config.js';
+import { AppLogger } from '../../src/logging/logging.js';
 import { adminQuery, withDatabase } from './database.js';
 
 export interface TestApp {
@@ -36,6 +38,8 @@ export interface TestAppOptions {
   database?: string;
   /** close() leaves the database in place, for a later app with `database`. */
   keepDatabase?: boolean;
+  /** Log through this pino logger, as main.ts does (Nest's Logger included); default: errors only, to stdout. */
+  logger?: pino.Logger;
 }
 
 /** The real app on its own fresh database (or, with `database`, an earlier app's), migrated exactly as on a real start. */
@@ -58,9 +62,9 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     ...env,
     DATABASE_URL: withDatabase(serverUrl, name),
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: withDatabase(serverUrl, name) }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: withDatabase(serverUrl, name), logger: options.logger }), {
     bodyParser: false,
-    logger: ['error'],
+    logger: options.logger ? new AppLogger(options.logger) : ['error'],
   });
   configureApp(app, config);
   await prepareDatabase(app);
