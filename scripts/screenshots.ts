@@ -31,9 +31,9 @@ interface Shot {
 
 const USERS = {
   hr: ['hr@scorecard.demo', 'demo-hr-2026'],
-  manager: ['manager@scorecard.demo', 'demo-manager-2026'],
-  employee: ['employee@scorecard.demo', 'demo-employee-2026'],
-  admin: ['admin@scorecard.demo', 'demo-admin-2026'],
+  manager: ['manager@scorecard.demo', 'demo-2026-charlie'],
+  employee: ['employee@scorecard.demo', 'demo-2026-delta'],
+  admin: ['admin@scorecard.demo', 'demo-2026-alpha'],
 } as const;
 
 /** The first review in a state, read through the API with the page's own cookie. */

@@ -267,7 +267,7 @@ describe('access matrix', () => {
       for (const persona of PERSONAS) {
         let auth = headers.get(persona) ?? {};
         if (cell.fresh && persona !== 'anonymous') {
-          const password = persona === 'admin' ? 'admin-password-1' : TEST_PASSWORD;
+          const password = persona === 'admin' ? 'first-boss-key-42' : TEST_PASSWORD;
           auth = await t.signIn(emails.get(persona) ?? '', password);
         }
         let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids)).set(auth).set('Cookie', `scorecard_csrf=${CSRF}`).set('X-CSRF-Token', CSRF);

@@ -209,6 +209,57 @@ describe('sign-in, sessions and scope', () => {
     });
   });
 
+  describe('password strength (issue 12)', () => {
+    it('refuses short, repeated, common and own-identity passwords at every place one is set, saying why in both languages', async () => {
+      const email = `strength-${Date.now()}@test.example`;
+      const person = (
+        await t.http
+          .post('/api/employees')
+          .set(t.as('hr'))
+          .send({ employeeNo: `PW-${Date.now()}`, name: 'Zhang Xiaoming', email, roleId: (await t.http.get('/api/roles').set(t.as('hr'))).body[0].id, department: 'QA', hireDate: '2020-01-01' })
+          .expect(201)
+      ).body as { id: string };
+      const weak: [string, string][] = [
+        ['          ', 'guessable'],
+        ['aaaaaaaaaa', 'guessable'],
+        ['password12', 'common'],
+        [email, 'contains_identity'],
+        ['xiaoming-rocks', 'contains_identity'],
+      ];
+      for (const [password, reason] of weak) {
+        const res = await t.http.post('/api/users').set(t.as('admin')).send({ email, role: 'employee', employeeId: person.id, password });
+        expect([password, res.status, res.body.details?.reason, res.body.errors?.[0]?.field]).toEqual([password, 400, reason, 'password']);
+        expect(res.body.message).toMatch(/\(.*[\u4e00-\u9fff].*\)$/);
+      }
+      const user = (await t.http.post('/api/users').set(t.as('admin')).send({ email, role: 'employee', employeeId: person.id, password: 'teal-otter-bakes-bread' }).expect(201)).body as { id: string; version: number };
+      const reset = await t.http.post(`/api/users/${user.id}/reset-password`).set(t.as('admin')).send({ password: 'password12', version: user.version });
+      expect([reset.status, reset.body.details?.reason]).toEqual([400, 'common']);
+
+      const signedIn = await t.signIn(email, 'teal-otter-bakes-bread');
+      for (const [newPassword, reason] of weak) {
+        const res = await t.http.post('/api/auth/change-password').set(signedIn).send({ currentPassword: 'teal-otter-bakes-bread', newPassword });
+        expect([newPassword, res.status, res.body.details?.reason, res.body.errors?.[0]?.field]).toEqual([newPassword, 400, reason, 'newPassword']);
+      }
+      await t.http.post('/api/auth/change-password').set(signedIn).send({ currentPassword: 'teal-otter-bakes-bread', newPassword: 'quiet river under stone' }).expect(204);
+    });
+
+    it('says why on the password page, in the page language', async () => {
+      const email = `strength-page-${Date.now()}@test.example`;
+      const bearer = await t.userFor('hr', null, email);
+      const headers = { Cookie: `scorecard_session=${bearer.authorization.slice('Bearer '.length)}` };
+      const page = await t.http.get('/password').set(headers).set('Accept-Language', 'zh-CN').expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+      const res = await t.http
+        .post('/password')
+        .set(headers)
+        .set('Accept-Language', 'zh-CN')
+        .type('form')
+        .send({ _csrf: csrf, currentPassword: TEST_PASSWORD, newPassword: 'password12', confirmPassword: 'password12' });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('这是最常见的密码之一，请换一个。');
+    });
+  });
+
   describe('HTTP hardening', () => {
     it('sends helmet headers and no-store on answers, errors included; CORS stays off', async () => {
       const malformed = await t.http.post('/api/employees').set(t.as('hr')).set('Content-Type', 'application/json').send('{"oops');

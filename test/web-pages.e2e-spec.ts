@@ -394,7 +394,7 @@ describe('pages over HTTP', () => {
   describe('what pages send', () => {
     it('escapes names from the data, and runs no inline script', async () => {
       const b = new Browser(t);
-      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.signIn('admin@test.example', 'first-boss-key-42');
       for (const path of ['/', '/reviews', `/reviews/${review.id}`, '/cycles', '/employees', '/admin/templates', '/admin/users']) {
         const res = await b.get(path);
         expect([path, res.status]).toEqual([path, 200]);
@@ -501,7 +501,7 @@ describe('pages over HTTP', () => {
     it('creates a user linked by employee number, changes the role, disables and resets the password', async () => {
       const e = await createEmployee(t, 'account_manager');
       const b = new Browser(t);
-      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.signIn('admin@test.example', 'first-boss-key-42');
       await b.get('/admin/users');
       const unknown = await b.post('/admin/users', { email: 'linked@web.example', role: 'employee', employeeNo: 'NOPE-1', password: 'first-pass-123' });
       expect(unknown.status).toBe(400);
@@ -538,7 +538,7 @@ describe('pages over HTTP', () => {
         await t.http.post('/api/users').set(t.as('admin')).send({ email: `${tag}-${String(i).padStart(2, '0')}@web.example`, role: 'hr', password: 'long-enough-1' }).expect(201);
       }
       const b = new Browser(t);
-      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.signIn('admin@test.example', 'first-boss-key-42');
       const emails = (html: string) => [...html.matchAll(/<a href="\/admin\/users\/[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
       const first = await b.get(`/admin/users?q=${tag}`);
       expect(emails(first.text)).toHaveLength(50);
@@ -551,7 +551,7 @@ describe('pages over HTTP', () => {
       const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as { id: string; role: { code: string } }[];
       const id = templates.find((x) => x.role.code === 'manager')?.id ?? '';
       const b = new Browser(t);
-      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.signIn('admin@test.example', 'first-boss-key-42');
       await b.get(`/admin/templates/${id}`);
       expect((await b.post(`/admin/templates/${id}/draft`, {})).status).toBe(303);
       const page = await b.get(`/admin/templates/${id}`);
@@ -584,7 +584,7 @@ describe('pages over HTTP', () => {
       const boss = await createEmployee(t, 'manager');
       const u = Date.now().toString(36).toUpperCase();
       const b = new Browser(t);
-      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.signIn('admin@test.example', 'first-boss-key-42');
       await b.get('/employees/new');
       const created = await b.post('/employees', form(b, { employeeNo: `F${u}`, name: '欧阳修', email: `f${u}@web.example`, managerNo: boss.employeeNo.toLowerCase() }));
       expect(created.status).toBe(303);
@@ -605,7 +605,7 @@ describe('pages over HTTP', () => {
     it('shows each refused field next to its input, keeps what was typed and adds nothing', async () => {
       const taken = await createEmployee(t);
       const b = new Browser(t);
-      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.signIn('admin@test.example', 'first-boss-key-42');
       await b.get('/employees/new');
       const before = (await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM employees'))[0].n;
       const bad = await b.post('/employees', form(b, { employeeNo: 'has space', name: '', email: 'not-an-email', managerNo: 'NOBODY-HERE', hireDate: '2024-13-45' }));
@@ -623,7 +623,7 @@ describe('pages over HTTP', () => {
       const e = await createEmployee(t, 'account_manager', { name: 'Stale Test' });
       const [a, b] = [new Browser(t), new Browser(t)];
       for (const x of [a, b]) {
-        await x.signIn('admin@test.example', 'admin-password-1');
+        await x.signIn('admin@test.example', 'first-boss-key-42');
         await x.get(`/employees/${e.id}`);
       }
       const base = { employeeNo: e.employeeNo, email: e.email, hireDate: e.hireDate, version: String(e.version) };
@@ -826,7 +826,7 @@ describe('pages over HTTP', () => {
       const first = (await t.http.post(`/api/kpi-templates/${templateId}/versions`).set(t.as('admin')).send({ content: { kpis, bands, notes: 'first' } }).expect(201)).body as TemplateVersionDto;
       await t.http.post(`/api/kpi-templates/${templateId}/versions/${first.id}/publish`).set(t.as('admin')).send({ version: first.version }).expect(200);
       b = new Browser(t);
-      await b.signIn('admin@test.example', 'admin-password-1');
+      await b.signIn('admin@test.example', 'first-boss-key-42');
       await b.get(`/admin/templates/${templateId}`);
       expect((await b.post(`/admin/templates/${templateId}/draft`, {})).status).toBe(303);
       const page = await b.get(`/admin/templates/${templateId}`);

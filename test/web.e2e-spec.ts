@@ -316,7 +316,7 @@ describe('pages in a browser', () => {
     const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as TemplateDto[];
     const template = templates.find((x) => x.role.code === 'account_manager');
     if (!template) throw new Error('no account-manager template');
-    const { page, context } = await signedIn(people.admin, 'admin-password-1');
+    const { page, context } = await signedIn(people.admin, 'first-boss-key-42');
     const value = (selector: string) => page.$eval(selector, (i) => (i as HTMLInputElement).value);
     const publishDisabled = () => page.$eval('#publish', (b) => (b as HTMLButtonElement).disabled);
     const keys = () => page.$$eval('input[name$="].key"][name^="kpis["]', (inputs) => inputs.map((i) => (i as HTMLInputElement).value));

@@ -8,6 +8,7 @@ import { ApiError, badRequest } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { preparedQuery } from '../database/prepared.js';
 import { LoginAttempt } from './login-attempt.entity.js';
+import { assertStrongPassword, identityParts } from './password-policy.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { Session } from './session.entity.js';
 import { User, type UserRole } from './user.entity.js';
@@ -130,11 +131,12 @@ export class AuthService {
 
   async changePassword(actor: Actor, currentPassword: string, newPassword: string, keepToken: string): Promise<void> {
     if (!actor.userId) throw badRequest('Only users have passwords');
-    const user = await this.users.findOneByOrFail({ id: actor.userId });
+    const user = await this.users.findOneOrFail({ where: { id: actor.userId }, relations: { employee: true } });
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       throw badRequest('The current password is wrong', [{ field: 'currentPassword', message: 'is wrong' }]);
     }
     if (currentPassword === newPassword) throw badRequest('Choose a new password', [{ field: 'newPassword', message: 'must differ from the current one' }]);
+    assertStrongPassword('newPassword', newPassword, identityParts(user.email, user.employee?.name ?? null));
     const passwordHash = await hashPassword(newPassword);
     await this.dataSource.transaction(async (m) => {
       await m.update(User, { id: user.id }, { passwordHash, mustChangePassword: false, version: user.version + 1, updatedAt: new Date() });

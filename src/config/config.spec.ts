@@ -66,5 +66,7 @@ describe('loadConfig', () => {
 
   it('refuses a short first-admin password', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' })).toEqual(['ADMIN_PASSWORD must be at least 10 characters']);
+    expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'password12' })).toEqual(['ADMIN_PASSWORD is one of the most common passwords; choose another']);
+    expect(problemsOf({ ADMIN_EMAIL: 'boss@b.example', ADMIN_PASSWORD: 'boss-of-everything' })).toEqual(['ADMIN_PASSWORD must not contain your e-mail address or name']);
   });
 });

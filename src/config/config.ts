@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cpus, homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { PASSWORD_WEAKNESS_MESSAGES, identityParts, passwordWeakness } from '../auth/password-policy.js';
 
 /** Every setting the app reads, parsed and validated once at start-up. */
 export interface AppConfig {
@@ -147,7 +148,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) problems.push(`ADMIN_EMAIL="${adminEmail}" is not an email address`);
   if ((adminEmail === null) !== (adminPassword === null)) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
-  if (adminPassword !== null && adminPassword.length < 10) problems.push('ADMIN_PASSWORD must be at least 10 characters');
+  if (adminPassword !== null) {
+    const weakness = passwordWeakness(adminPassword, identityParts(adminEmail, null));
+    if (weakness) problems.push(`ADMIN_PASSWORD ${PASSWORD_WEAKNESS_MESSAGES[weakness].en}`);
+  }
   const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   for (const origin of corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must look like https://example.com`);

@@ -115,8 +115,8 @@ export const PLANS = [
 
 /** One demo user per role; the passwords are public on purpose and exist only in demo mode. */
 export const DEMO_USERS: { email: string; role: 'admin' | 'hr' | 'manager' | 'employee'; password: string; employeeNo: string | null; note?: string }[] = [
-  { email: 'admin@scorecard.demo', role: 'admin', password: 'demo-admin-2026', employeeNo: null },
+  { email: 'admin@scorecard.demo', role: 'admin', password: 'demo-2026-alpha', employeeNo: null },
   { email: 'hr@scorecard.demo', role: 'hr', password: 'demo-hr-2026', employeeNo: null },
-  { email: 'manager@scorecard.demo', role: 'manager', password: 'demo-manager-2026', employeeNo: 'M002', note: '李娜, East China Sales' },
-  { email: 'employee@scorecard.demo', role: 'employee', password: 'demo-employee-2026', employeeNo: 'A001', note: '王伟' },
+  { email: 'manager@scorecard.demo', role: 'manager', password: 'demo-2026-charlie', employeeNo: 'M002', note: '李娜, East China Sales' },
+  { email: 'employee@scorecard.demo', role: 'employee', password: 'demo-2026-delta', employeeNo: 'A001', note: '王伟' },
 ];

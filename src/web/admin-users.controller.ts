@@ -59,7 +59,7 @@ export class AdminUsersController {
       const user = await this.users.create(actor, dto);
       this.pages.redirect(res, `/admin/users/${user.id}`, 'userCreated');
     } catch (err) {
-      const refusal = formRefusal(err);
+      const refusal = formRefusal(err, this.pages.t(req));
       again(refusal.status, refusal.message, refusal.errors);
     }
   }
@@ -95,7 +95,7 @@ export class AdminUsersController {
     try {
       await this.users.resetPassword(actor, id, dto.version ?? 0, dto.password);
     } catch (err) {
-      const refusal = formRefusal(err);
+      const refusal = formRefusal(err, this.pages.t(req));
       return this.renderUser(actor, id, req, res, { status: refusal.status, message: refusal.message, errors: { resetPassword: refusal.errors.password ?? refusal.message } });
     }
     this.pages.redirect(res, `/admin/users/${id}`, 'passwordReset');

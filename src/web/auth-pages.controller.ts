@@ -93,7 +93,7 @@ export class AuthPagesController {
       await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword, tokenOf(req) ?? '');
       this.pages.redirect(res, homeOf(actor.role), 'passwordChanged');
     } catch (err) {
-      const refusal = formRefusal(err);
+      const refusal = formRefusal(err, t);
       again(refusal.status, refusal.message, refusal.errors);
     }
   }

@@ -4,6 +4,7 @@
 import { HttpException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { PASSWORD_WEAKNESS_MESSAGES } from '../auth/password-policy.js';
 import { ApiError } from '../common/errors.js';
 import type { FieldErrorDto } from '../common/error-response.dto.js';
 import { flattenValidationErrors } from '../common/validation.js';
@@ -33,9 +34,17 @@ export async function checkForm<T extends object>(cls: new () => T, body: unknow
  * A service refusal a form can show (400 with field messages, 409, 429); anything else is
  * rethrown to the error page.
  */
-export function formRefusal(err: unknown): { status: number; message: string; errors: FieldErrors } {
+export function formRefusal(err: unknown, t?: (key: string) => string): { status: number; message: string; errors: FieldErrors } {
   if (err instanceof ApiError && [400, 401, 409, 429].includes(err.getStatus())) {
-    return { status: err.getStatus(), message: err.message, errors: toFieldErrors(err.fieldErrors) };
+    const errors = toFieldErrors(err.fieldErrors);
+    // A weak password says why in the page's language (the API's message carries both).
+    const reason = err.details?.reason;
+    if (t && typeof reason === 'string' && Object.hasOwn(PASSWORD_WEAKNESS_MESSAGES, reason)) {
+      const why = t(`password.weak.${reason}`);
+      for (const field of Object.keys(errors)) errors[field] = why;
+      return { status: err.getStatus(), message: why, errors };
+    }
+    return { status: err.getStatus(), message: err.message, errors };
   }
   if (err instanceof HttpException && err.getStatus() === 400) return { status: 400, message: err.message, errors: {} };
   throw err;

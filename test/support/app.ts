@@ -28,7 +28,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const TEST_ADMIN = { email: 'admin@test.example', password: 'admin-password-1' };
+export const TEST_ADMIN = { email: 'admin@test.example', password: 'first-boss-key-42' };
 export const TEST_PASSWORD = 'user-password-1';
 
 export type TestRole = 'admin' | 'hr' | 'manager' | 'employee';
