@@ -12,6 +12,11 @@ export interface AppConfig {
   /** Load demo data into an empty database on start. */
   demoData: boolean;
   bodyLimit: string;
+  /**
+   * On SIGTERM/SIGINT: how long requests, renders and export chunks in flight may take to finish
+   * before the rest is cut off (unstarted export work goes back to the queue at once).
+   */
+  shutdownTimeoutMs: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   auth: {
     /** First admin, created on a database without users. */
@@ -144,6 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     demoData: bool('DEMO_DATA', true),
     bodyLimit,
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
     logLevel,
     auth: {
       adminEmail,
