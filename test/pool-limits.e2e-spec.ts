@@ -36,7 +36,7 @@ describe('database pool limits', () => {
       const busy = await t.http.get('/api/employees').set(t.as('hr'));
       expect(Date.now() - started).toBeLessThan(3000);
       const body = expectError(busy, 503);
-      expect(body.message).toBe('The database is busy; try again in a moment');
+      expect(body.message).toBe('The database is busy or cannot be reached; try again in a moment');
       expect(busy.headers['retry-after']).toBe('1');
     } finally {
       for (const runner of held) await runner.release();

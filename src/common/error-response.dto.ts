@@ -19,6 +19,9 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'Validation failed' })
   message: string;
 
+  @ApiPropertyOptional({ example: 'SERVICE_UNAVAILABLE', description: 'Machine-readable reason, stable across releases' })
+  code?: string;
+
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Field-level problems, when the input was at fault' })
   errors?: FieldErrorDto[];
 

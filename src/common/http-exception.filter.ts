@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { PdfRendererError } from '../scorecards/pdf-renderer.errors.js';
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db-unavailable.js';
 import { ApiError } from './errors.js';
 import { HTML_ERROR_RENDERER, type HtmlErrorRenderer, isApiPath } from './html-errors.js';
 import type { ErrorResponseDto, FieldErrorDto } from './error-response.dto.js';
@@ -66,6 +67,9 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
   }
 }
 
+/** The machine-readable code of a 503 because PostgreSQL is away (see db-unavailable.ts). */
+export const DATABASE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -76,14 +80,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (body.code === DATABASE_UNAVAILABLE) {
+      // One line, not a stack per request: during an outage every request lands here.
+      this.logger.warn(`${req.method} ${req.path}: database unavailable (${exception instanceof Error ? exception.message : String(exception)})`);
+    } else if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
     if (res.headersSent) return;
+    // Pages too: a browser or proxy that honours it waits before retrying.
+    const retryAfter = body.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     if (this.html && !isApiPath(req.path)) {
       this.html.render(req, res, body, exception);
       return;
     }
-    const retryAfter = body.details?.retryAfterSeconds;
-    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
   }
 
@@ -126,8 +136,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof Error && exception.message === 'timeout exceeded when trying to connect') {
-      // pg's pool gave up waiting for a free connection (DB_ACQUIRE_TIMEOUT_MS): busy, not broken.
-      return { statusCode: 503, error: REASONS[503], message: 'The database is busy; try again in a moment', details: { retryAfterSeconds: 1 } };
+      // pg's pool gave up waiting for a free connection or a new one (DB_ACQUIRE_TIMEOUT_MS): all taken, or a server that does not answer.
+      return { statusCode: 503, error: REASONS[503], code: DATABASE_UNAVAILABLE, message: 'The database is busy or cannot be reached; try again in a moment', details: { retryAfterSeconds: 1 } };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        statusCode: 503,
+        error: REASONS[503],
+        code: DATABASE_UNAVAILABLE,
+        message: `The database cannot be reached right now, so nothing was read or changed; try again in ${DB_RETRY_AFTER_SECONDS} seconds`,
+        details: { retryAfterSeconds: DB_RETRY_AFTER_SECONDS },
+      };
     }
     if (exception instanceof QueryFailedError) {
       const mapped = fromDatabase(exception);

@@ -30,6 +30,11 @@ export interface AppConfig {
   bodyLimit: string;
   /** Deepest nesting of objects and arrays a request may send (class-transformer recurses per level). */
   bodyMaxDepth: number;
+  /**
+   * On SIGTERM/SIGINT: how long requests, renders and export chunks in flight may take to finish
+   * before the rest is cut off (unstarted export work goes back to the queue at once).
+   */
+  shutdownTimeoutMs: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** `auto`: human-readable lines when stdout is a terminal, JSON lines otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -185,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData: bool('DEMO_DATA', true),
     bodyLimit,
     bodyMaxDepth: int('BODY_MAX_DEPTH', 32, 2, 1000),
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
     logLevel,
     logFormat,
     metricsToken,

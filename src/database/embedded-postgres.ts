@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -83,6 +84,23 @@ async function assertTraversable(path: string): Promise<void> {
   }
 }
 
+/**
+ * Stops the server we started. The package's stop() waits for the process's 'exit' event, which
+ * never comes when the server is already gone (it crashed, or a Ctrl-C in the terminal reached it
+ * first): that would hang the shutdown for good. A server still running after `graceMs` of fast
+ * shutdown gets an immediate shutdown (SIGQUIT; the next start recovers from the WAL).
+ */
+async function stopServer(server: EmbeddedPostgres, graceMs = 5000): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const timer = setTimeout(() => child.kill('SIGQUIT'), graceMs);
+  try {
+    await server.stop();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
   const require = createRequire(import.meta.url);
@@ -106,7 +124,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
     persistent: true,
     createPostgresUser: true,
     // Keep the server local and its log quiet; our own logger reports what matters.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`, '-c', 'fsync=on'],
+    // checkpoint_timeout: what a burst of writes (an export stores its PDFs here) leaves in memory
+    // is written out within a minute, not five, so a shutdown soon after has little left to write.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`, '-c', 'fsync=on', '-c', 'checkpoint_timeout=60s'],
     onLog: () => undefined,
     onError: (err: unknown) => log(`embedded PostgreSQL: ${String(err)}`),
   });
@@ -139,5 +159,5 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
         'Is the port taken? Set EMBEDDED_PG_PORT to another port, or DATABASE_URL to use an existing PostgreSQL.',
     );
   }
-  return { url, stop: () => server.stop() };
+  return { url, stop: () => stopServer(server) };
 }

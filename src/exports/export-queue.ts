@@ -23,8 +23,17 @@ export interface ExportChunk {
 const CHUNK_RETRY = { retryLimit: 6, retryDelay: 1, retryBackoff: true } as const;
 /** A chunk held this long by a worker that died is handed to another (after pg-boss maintenance notices). */
 const CHUNK_EXPIRE_SECONDS = 300;
-/** How long shutdown waits for chunks in progress; the rest go back to the queue. */
-const STOP_TIMEOUT_MS = 10_000;
+/** What the readiness check reports about the queue. */
+export interface ExportQueueStatus {
+  /** pg-boss is started and not stopping. */
+  running: boolean;
+  /** This process prints chunks (RUN_WORKERS). */
+  workers: boolean;
+  /** Chunks waiting for a worker, in every process sharing the database. */
+  queued: number;
+  /** Chunks being printed now, in every process. */
+  active: number;
+}
 
 export type ChunkHandler = (chunk: ExportChunk, attempt: { retryCount: number; retryLimit: number }) => Promise<void>;
 
@@ -35,6 +44,7 @@ export class ExportQueue implements OnModuleDestroy {
   private starting: Promise<PgBoss> | null = null;
   private readonly workerIds: string[] = [];
   private stopping = false;
+  private stopped: Promise<void> | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -92,14 +102,46 @@ export class ExportQueue implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Puts the unprinted rest of a chunk back as a new job, so a worker that is shutting down gives
+   * its work away without spending one of the chunk's retries (its own job then completes).
+   */
+  async handBack(chunk: ExportChunk): Promise<void> {
+    const boss = this.boss;
+    if (!boss) throw new Error('The export queue is not running');
+    await boss.insert([{ name: EXPORT_QUEUE, data: chunk, ...CHUNK_RETRY, expireInSeconds: CHUNK_EXPIRE_SECONDS, deadLetter: EXPORT_DEAD_LETTER_QUEUE }]);
+  }
+
+  /** Whether the queue runs, and how much work waits in it (a count in the shared database). */
+  async status(): Promise<ExportQueueStatus> {
+    const running = this.boss !== null && !this.stopping;
+    const [counts] = await this.dataSource.query<{ queued: number; active: number }[]>(
+      `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS queued, count(*) FILTER (WHERE state = 'active')::int AS active
+         FROM ${PGBOSS_SCHEMA}.job WHERE name = $1`,
+      [EXPORT_QUEUE],
+    );
+    return { running, workers: this.config.scorecards.runWorkers, queued: counts?.queued ?? 0, active: counts?.active ?? 0 };
+  }
+
+  /**
+   * Stops taking chunks; the chunks in progress get `timeoutMs` to finish (their printing stops at
+   * the next scorecard, the rest is handed back); what still runs then is failed back to the queue,
+   * a retry for the next worker. Idempotent: the graceful shutdown calls it with its own bound,
+   * then Nest's module teardown again.
+   */
+  stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
-    const boss = this.boss ?? (await this.starting?.catch(() => null)) ?? null;
-    if (!boss) return;
-    // Graceful: pollers stop, chunks in progress get STOP_TIMEOUT_MS to finish; what is still
-    // running then is failed back to the queue (a retry), to be picked up by the next worker.
-    await boss.stop({ graceful: true, wait: true, timeout: STOP_TIMEOUT_MS }).catch((error: unknown) => this.logger.error(`pg-boss did not stop cleanly: ${messageOf(error)}`));
-    this.boss = null;
+    this.stopped ??= (async () => {
+      const boss = this.boss ?? (await this.starting?.catch(() => null)) ?? null;
+      if (!boss) return;
+      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs }).catch((error: unknown) => this.logger.error(`pg-boss did not stop cleanly: ${messageOf(error)}`));
+      this.boss = null;
+    })();
+    return this.stopped;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop(this.config.shutdownTimeoutMs);
   }
 
   private async open(): Promise<PgBoss> {

@@ -83,7 +83,17 @@ export class ExportRunner implements OnApplicationBootstrap {
     const outcomes = await Promise.all(items.map((item) => this.limiter.run(() => this.printItem(item.id, item.review_id, job.lang, lastAttempt, batch))));
     await this.finishIfComplete(chunk.jobId);
     const retry = outcomes.filter((o) => o === 'retry').length;
-    if (retry > 0) throw new Error(`${retry} scorecard(s) of export ${chunk.jobId} could not be printed yet; the chunk will be retried`);
+    if (retry === 0) return;
+    if (this.queue.isStopping) {
+      // Shutting down: the renders in flight finished; what is left goes back to the queue as a
+      // fresh chunk for the next worker (here after a restart, or another process), and this job
+      // completes. A restart thus never uses up a chunk's retries.
+      const left = items.filter((_item, i) => outcomes[i] === 'retry').map((item) => item.id);
+      await this.queue.handBack({ jobId: chunk.jobId, itemIds: left });
+      this.logger.log(`Shutting down: handed ${left.length} scorecard(s) of export ${chunk.jobId} back to the queue`);
+      return;
+    }
+    throw new Error(`${retry} scorecard(s) of export ${chunk.jobId} could not be printed yet; the chunk will be retried`);
   }
 
   /** A chunk that used up its retries or expired on a dead worker: what is still pending fails. */

@@ -20,6 +20,6 @@ import { ExportsService } from './exports.service.js';
   imports: [TypeOrmModule.forFeature([ExportJob, ExportItem]), ScorecardsModule, EmployeesModule, CyclesModule, AuditModule],
   controllers: [ExportsController],
   providers: [ExportQueue, ExportRetention, ExportRunner, ExportsService],
-  exports: [ExportsService, ExportRunner],
+  exports: [ExportsService, ExportRunner, ExportQueue],
 })
 export class ExportsModule {}

@@ -20,6 +20,9 @@ import { ScorecardsService } from './scorecards.service.js';
         launch: config.scorecards.pdfLaunchAtBoot ? 'boot' : 'lazy',
         poolSize: config.scorecards.pdfPoolSize,
         renderTimeoutMs: config.scorecards.pdfTimeoutMs,
+        // The graceful shutdown has already waited SHUTDOWN_TIMEOUT_MS for the renders in flight
+        // (requests and export chunks) before the renderer closes: no second wait here.
+        shutdownGraceMs: 500,
         // The validated setting wins over the process environment, so tests and callers can set it.
         env: config.scorecards.chromiumPath ? { ...process.env, CHROMIUM_PATH: config.scorecards.chromiumPath } : process.env,
         observer: metrics.pdfObserver,

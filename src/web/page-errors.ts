@@ -31,7 +31,8 @@ export class PageErrors implements HtmlErrorRenderer {
       res.redirect(303, '/password');
       return;
     }
-    const kind = status >= 500 ? 'serverError' : (KINDS[status] ?? 'generic');
+    // 503: the database or the browser is away for a moment; nothing is broken and nothing was lost.
+    const kind = status === 503 ? 'unavailable' : status >= 500 ? 'serverError' : (KINDS[status] ?? 'generic');
     // Only messages written for people: validation and conflict messages from the services.
     // Not 404 (it would echo ids), not 5xx (internal).
     const detail = status === 400 || status === 409 || status === 429 ? error.message : null;
