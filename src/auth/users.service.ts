@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { badRequest, conflict, notFound } from '../common/errors.js';
+import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/auth.dto.js';
@@ -50,7 +50,7 @@ export class UsersService {
   async create(actor: Actor, dto: CreateUserDto, options: { mustChangePassword?: boolean } = {}): Promise<UserDto> {
     const email = dto.email.trim().toLowerCase();
     const id = await this.dataSource.transaction(async (m) => {
-      if (await m.existsBy(User, { email })) throw conflict(`A user with email ${email} already exists`, undefined, [{ field: 'email', message: 'must be unique' }]);
+      if (await m.existsBy(User, { email })) throw duplicate(`A user with email ${email} already exists`, [{ field: 'email', message: 'must be unique' }]);
       await this.checkLink(m, null, dto.role, dto.employeeId ?? null);
       const u = await m.save(
         m.create(User, {
@@ -107,6 +107,6 @@ export class UsersService {
       throw badRequest(`Employee ${employeeId} does not exist`, [{ field: 'employeeId', message: 'must be an existing employee' }]);
     });
     const other = await m.findOneBy(User, { employeeId });
-    if (other && other.id !== userId) throw conflict(`Employee ${employeeId} is already linked to ${other.email}`, undefined, [{ field: 'employeeId', message: 'is linked to another user' }]);
+    if (other && other.id !== userId) throw duplicate(`Employee ${employeeId} is already linked to ${other.email}`, [{ field: 'employeeId', message: 'is linked to another user' }]);
   }
 }
