@@ -3,9 +3,9 @@
 // `npm run lint:openapi` lints this output.
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory, RouterModule } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from '../src/app.module.js';
+import { API_MODULES, AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/config.js';
 import { createOpenApiDocument } from '../src/openapi/document.js';
 
@@ -15,6 +15,9 @@ const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({
   logger: ['error'],
   abortOnError: false,
 });
+// Preview mode creates no module instances, RouterModule's included: mount the API under /api
+// as its constructor would (the document's paths must equal the served ones).
+new RouterModule(app.get(ModulesContainer), API_MODULES.map((module) => ({ path: 'api', module })));
 const doc = createOpenApiDocument(app);
 const out = process.argv[2];
 const text = `${JSON.stringify(doc, null, 2)}\n`;
