@@ -140,7 +140,8 @@ function completeOperation(path: string, method: string, op: OperationObject & R
   const hasPathParams = params.some((p) => !isRef(p) && p.in === 'path');
   const hasQuery = params.some((p) => !isRef(p) && p.in === 'query');
   if (hasPathParams || hasQuery || op.requestBody) ensureResponse(op, 400);
-  if (hasPathParams) ensureResponse(op, 404);
+  // An id in the path, or in a filter (a cycle, a manager), may name nothing the caller may see.
+  if (hasPathParams || params.some((p) => !isRef(p) && p.in === 'query' && p.schema && !isRef(p.schema) && p.schema.format === 'uuid')) ensureResponse(op, 404);
   if (op.requestBody) {
     ensureResponse(op, 413);
     ensureResponse(op, 415);
