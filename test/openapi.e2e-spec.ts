@@ -4,6 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import { createEmployee, expectError, uniq } from './fixtures.js';
+import { ModulesContainer, NestFactory, RouterModule } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { API_MODULES, AppModule } from '../src/app.module.js';
+import { loadConfig } from '../src/config/config.js';
+import { createOpenApiDocument } from '../src/openapi/document.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 type Json = Record<string, unknown>;
@@ -104,6 +109,18 @@ describe('OpenAPI contract', () => {
     expect(expectError(await t.http.get('/api/employees'), 401).code).toBe('UNAUTHENTICATED');
     expect(expectError(await t.http.get('/api/employees/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f').set(t.as('hr')), 404).code).toBe('NOT_FOUND');
     expect(expectError(await t.http.get('/api/users').set(t.as('hr')), 403).code).toBe('FORBIDDEN');
+  });
+
+  it('is the same document that `npm run lint:openapi` prints without a database (scripts/openapi.ts)', async () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://openapi@127.0.0.1:1/none' });
+    const preview = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: config.databaseUrl ?? '' }), {
+      preview: true,
+      logger: ['error'],
+      abortOnError: false,
+    });
+    new RouterModule(preview.get(ModulesContainer), API_MODULES.map((module) => ({ path: 'api', module })));
+    expect(JSON.parse(JSON.stringify(createOpenApiDocument(preview)))).toEqual(doc);
+    await preview.close();
   });
 
   it('the response check fails on an undocumented status, field, header or content type', () => {
