@@ -41,7 +41,7 @@ export interface AppModuleOptions {
  * same-looking paths (/reviews/:id beside /api/reviews/:id): a global-prefix exclusion matches
  * route patterns, so excluding the page /reviews/:id would also strip /api from the API's.
  */
-const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule, ScorecardsModule, ExportsModule];
+export const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule, ScorecardsModule, ExportsModule];
 
 /** Guards, pipe and filter are registered here, not in main.ts, so tests get exactly the same. */
 @Module({})

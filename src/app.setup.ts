@@ -1,13 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type pino from 'pino';
 import { rateLimit } from './common/rate-limit.js';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from './config/config.js';
-import { ErrorResponseDto } from './common/error-response.dto.js';
+import { createOpenApiDocument } from './openapi/document.js';
 import { AuthService } from './auth/auth.service.js';
 import { KpiTemplatesService } from './kpi-templates/kpi-templates.service.js';
 import { httpObserver } from './logging/http-observer.js';
@@ -77,6 +77,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     if (hasBody && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
       res.status(415).json({
         statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
         error: 'Unsupported Media Type',
         message: `Send the body as application/json (got ${req.headers['content-type'] ?? 'no Content-Type'})`,
       });
@@ -89,20 +90,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // on an 11-point scale, 20 bands) is about 2,500 fields, over the parser's default of 1,000. The
   // byte limit still bounds every body.
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false, parameterLimit: 5000 });
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Scorecard API')
-      .setDescription(
-        'Performance reviews with role-specific KPI templates and explainable scores. Every write carries the version it read ' +
-          '(If-Match header or `version` field); a stale version gets 409. Errors share one shape (ErrorResponse).',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .addCookieAuth('scorecard_session')
-      .build(),
-    { extraModels: [ErrorResponseDto] },
-  );
+  const doc = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 }
 

@@ -157,7 +157,7 @@ export async function auditOf(t: TestApp, entity: string, id: string): Promise<A
   return res.body as AuditEntryDto[];
 }
 
-/** Asserts the one error shape: {statusCode, error, message, errors?: [{field, message}], details?}. */
+/** Asserts the one error shape: {statusCode, code, error, message, errors?: [{field, message}], details?}. */
 export function expectError(res: Response, status: number): ErrorResponseDto {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -167,7 +167,8 @@ export function expectError(res: Response, status: number): ErrorResponseDto {
   expect(body.error.length).toBeGreaterThan(0);
   expect(typeof body.message).toBe('string');
   expect(body.message.length).toBeGreaterThan(0);
-  for (const key of Object.keys(body)) expect(['statusCode', 'error', 'message', 'errors', 'details']).toContain(key);
+  expect(body.code).toMatch(/^[A-Z][A-Z_]+$/);
+  for (const key of Object.keys(body)) expect(['statusCode', 'code', 'error', 'message', 'errors', 'details']).toContain(key);
   if (body.errors !== undefined) {
     expect(Array.isArray(body.errors)).toBe(true);
     for (const e of body.errors) {

@@ -168,7 +168,7 @@ function expectErrorBytes(d: Download, status: number): ErrorResponseDto {
   expect(typeof body.error).toBe('string');
   expect(typeof body.message).toBe('string');
   expect(body.message.length).toBeGreaterThan(0);
-  for (const key of Object.keys(body)) expect(['statusCode', 'error', 'message', 'errors', 'details']).toContain(key);
+  for (const key of Object.keys(body)) expect(['statusCode', 'code', 'error', 'message', 'errors', 'details']).toContain(key);
   return body;
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { type Actor, CurrentActor, type RequestWithActor } from '../common/actor.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
@@ -34,8 +34,8 @@ export class AuthController {
   @Post('logout')
   @SignedIn()
   @HttpCode(204)
-  @ApiCookieAuth()
   @ApiOperation({ summary: 'End this session' })
+  @ApiNoContentResponse({ description: 'Signed out; the session cookie is cleared' })
   async logout(@Req() req: RequestWithActor, @Res({ passthrough: true }) res: Response): Promise<void> {
     const token = tokenOf(req);
     if (token) await this.auth.logout(token);
@@ -44,6 +44,7 @@ export class AuthController {
 
   @Get('me')
   @SignedIn()
+  @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(401)
   async me(@CurrentActor() actor: Actor): Promise<UserDto> {
@@ -54,6 +55,7 @@ export class AuthController {
   @SignedIn()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change your password; your other sessions end' })
+  @ApiNoContentResponse({ description: 'Changed' })
   @ApiErrors(400, 401)
   async changePassword(@CurrentActor() actor: Actor, @Req() req: RequestWithActor, @Body() dto: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword, tokenOf(req) ?? '');

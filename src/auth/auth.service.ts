@@ -64,7 +64,7 @@ export class AuthService {
           after: { email, ip, reason: !user ? 'unknown account' : user.disabled ? 'account disabled' : 'wrong password' },
         });
       });
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'Wrong email or password');
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'Wrong email or password', undefined, undefined, 'INVALID_CREDENTIALS');
     }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.auth.sessionHours * 3600_000);

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiCreated } from '../common/created.js';
+import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
 import { Allow } from './access.decorator.js';
@@ -30,13 +31,14 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ summary: 'Create a user; they must change the password at first sign-in' })
-  @ApiCreatedResponse({ type: UserDto })
+  @ApiCreated(UserDto)
   @ApiErrors(400, 401, 403, 409)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserDto> {
     return this.users.create(actor, dto);
   }
 
   @Patch(':id')
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Change role, employee link, or disable (ends their sessions)' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
@@ -46,6 +48,7 @@ export class UsersController {
 
   @Post(':id/reset-password')
   @HttpCode(200)
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Set a temporary password; sessions end and the user must change it at next sign-in' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)

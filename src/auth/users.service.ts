@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { badRequest, conflict, notFound } from '../common/errors.js';
+import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/auth.dto.js';
@@ -55,7 +55,7 @@ export class UsersService {
     // Hashed before the transaction: argon2 takes tens of milliseconds, a pooled connection should not wait on it.
     const passwordHash = await hashPassword(dto.password);
     const id = await this.dataSource.transaction(async (m) => {
-      if (await m.existsBy(User, { email })) throw conflict(`A user with email ${email} already exists`, undefined, [{ field: 'email', message: 'must be unique' }]);
+      if (await m.existsBy(User, { email })) throw duplicate(`A user with email ${email} already exists`, [{ field: 'email', message: 'must be unique' }]);
       await this.checkLink(m, null, dto.role, dto.employeeId ?? null);
       const u = await m.save(
         m.create(User, {
@@ -115,6 +115,6 @@ export class UsersService {
       throw badRequest(`Employee ${employeeId} does not exist`, [{ field: 'employeeId', message: 'must be an existing employee' }]);
     });
     const other = await m.findOneBy(User, { employeeId });
-    if (other && other.id !== userId) throw conflict(`Employee ${employeeId} is already linked to ${other.email}`, undefined, [{ field: 'employeeId', message: 'is linked to another user' }]);
+    if (other && other.id !== userId) throw duplicate(`Employee ${employeeId} is already linked to ${other.email}`, [{ field: 'employeeId', message: 'is linked to another user' }]);
   }
 }

@@ -1,17 +1,155 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
 
 export class FieldErrorDto {
-  @ApiProperty({ example: 'weight', description: 'Path of the offending field in the request' })
+  @ApiProperty({ example: 'weight', description: 'Path of the offending field in the request (empty when no field is at fault)' })
   field: string;
 
   @ApiProperty({ example: 'weight must not be greater than 100' })
   message: string;
 }
 
+// The shapes `details` takes, one class each so that clients get a type per shape. Which one
+// comes is told by `code` (and, for 409 INVALID_STATE, by the operation).
+
+/** THROTTLED (429), and SERVICE_UNAVAILABLE (503) when the database is away: when to try again. */
+export class RetryAfterDetailsDto {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 30, description: 'Seconds to wait; also in the Retry-After header' })
+  retryAfterSeconds: number;
+}
+
+/** SERVICE_UNAVAILABLE (503) from the PDF renderer. */
+export class RendererDetailsDto {
+  @ApiProperty({ enum: ['RENDERER_UNAVAILABLE', 'RENDERER_BUSY', 'RENDER_TIMEOUT', 'RENDER_FAILED'], description: 'Why the scorecard could not be printed' })
+  code: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Seconds to wait, when trying again makes sense; also in Retry-After' })
+  retryAfterSeconds?: number;
+}
+
+/** STALE_VERSION (409). */
+export class StaleVersionDetailsDto {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 4 })
+  currentVersion: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 3 })
+  yourVersion: number;
+}
+
+/** STILL_REFERENCED (409) on deleting an employee: what still points at them. */
+export class StillReferencedDetailsDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Their reviews' })
+  reviews?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Employees reporting to them' })
+  reports?: number;
+}
+
+/** DUPLICATE (409) on creating a review: the one that exists. */
+export class ExistingReviewDetailsDto {
+  @ApiProperty({ format: 'uuid' })
+  reviewId: string;
+}
+
+/** INVALID_STATE (409): the state of the review, cycle or template version that forbids the change. */
+export class StatusDetailsDto {
+  @ApiProperty({ example: 'finalized' })
+  status: string;
+}
+
+/** INVALID_STATE (409) on a review whose cycle is not open. */
+export class CycleStatusDetailsDto {
+  @ApiProperty({ enum: ['planned', 'open', 'closed'] })
+  cycleStatus: string;
+}
+
+/** INVALID_STATE (409) on starting a second draft of a template. */
+export class DraftExistsDetailsDto {
+  @ApiProperty({ format: 'uuid' })
+  draftVersionId: string;
+}
+
+/** INVALID_STATE (409) on downloading an export that is not done. */
+export class ExportProgressDetailsDto {
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] })
+  state: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  total: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  done: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  failed: number;
+}
+
+export class PendingReviewDto {
+  @ApiProperty({ format: 'uuid' })
+  reviewId: string;
+
+  @ApiProperty()
+  employeeNo: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ enum: ['draft', 'submitted'] })
+  status: string;
+}
+
+/** INVALID_STATE (409) on closing a cycle with reviews not finalized. */
+export class NotFinalizedDetailsDto {
+  @ApiProperty({ type: [PendingReviewDto] })
+  notFinalized: PendingReviewDto[];
+}
+
+/** INVALID_STATE (409) on submitting a review with KPIs that have no input. */
+export class MissingInputsDetailsDto {
+  @ApiProperty({ type: [String], description: 'Keys of the KPIs without input' })
+  missing: string[];
+}
+
+/** A password refused as too weak (NIST SP 800-63B): why, so that pages can say it in their language. */
+export class WeakPasswordDetailsDto {
+  @ApiProperty({ enum: ['too_short', 'contains_identity', 'common', 'guessable'] })
+  reason: string;
+
+  @ApiProperty({ example: '密码是最常见的密码之一，请换一个' })
+  messageZh: string;
+}
+
+export const ERROR_DETAIL_MODELS = [
+  RetryAfterDetailsDto,
+  WeakPasswordDetailsDto,
+  RendererDetailsDto,
+  StaleVersionDetailsDto,
+  StillReferencedDetailsDto,
+  ExistingReviewDetailsDto,
+  StatusDetailsDto,
+  CycleStatusDetailsDto,
+  DraftExistsDetailsDto,
+  ExportProgressDetailsDto,
+  NotFinalizedDetailsDto,
+  MissingInputsDetailsDto,
+];
+
 /** The one error shape every failing request gets. */
 export class ErrorResponseDto {
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   statusCode: number;
+
+  @ApiProperty({
+    enum: ERROR_CODES,
+    enumName: 'ErrorCode',
+    example: 'VALIDATION_FAILED',
+    description:
+      'Stable and machine-readable; branch on this, not on `message`. VALIDATION_FAILED, MALFORMED_BODY (400); UNAUTHENTICATED, ' +
+      'INVALID_CREDENTIALS (401); FORBIDDEN, CSRF_REJECTED, PASSWORD_CHANGE_REQUIRED (403); NOT_FOUND (404); STALE_VERSION (reload and ' +
+      'apply again), DUPLICATE (a unique value is taken), INVALID_STATE (the object\'s state forbids it), STILL_REFERENCED (409); ' +
+      'PAYLOAD_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); PRECONDITION_REQUIRED (428); THROTTLED (429); SERVICE_UNAVAILABLE (503)',
+  })
+  code: ErrorCode;
 
   @ApiProperty({ example: 'Bad Request' })
   error: string;
@@ -19,12 +157,12 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'Validation failed' })
   message: string;
 
-  @ApiPropertyOptional({ example: 'SERVICE_UNAVAILABLE', description: 'Machine-readable reason, stable across releases' })
-  code?: string;
-
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Field-level problems, when the input was at fault' })
   errors?: FieldErrorDto[];
 
-  @ApiPropertyOptional({ description: 'Extra facts about the failure, e.g. the current version on a 409' })
+  @ApiPropertyOptional({
+    description: 'Facts about the failure; its shape follows from `code` (see each *Details schema)',
+    anyOf: ERROR_DETAIL_MODELS.map((m) => ({ $ref: getSchemaPath(m) })),
+  })
   details?: Record<string, unknown>;
 }

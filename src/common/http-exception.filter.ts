@@ -3,7 +3,9 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { PdfRendererError } from '../scorecards/pdf-renderer.errors.js';
 import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db-unavailable.js';
-import { ApiError } from './errors.js';
+import { ApiError, defaultCode, type ErrorCode } from './errors.js';
+import { CsrfRejected } from '../auth/csrf.js';
+import { PasswordChangeRequired } from '../auth/auth.guard.js';
 import { HTML_ERROR_RENDERER, type HtmlErrorRenderer, isApiPath } from './html-errors.js';
 import type { ErrorResponseDto, FieldErrorDto } from './error-response.dto.js';
 
@@ -40,6 +42,7 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
       const columns = /Key \(([^)]+)\)/.exec(driverError.detail ?? '')?.[1]?.split(',').map((c) => c.trim().replace(/_(\w)/g, (_m, ch: string) => ch.toUpperCase()));
       return {
         statusCode: 409,
+        code: 'DUPLICATE',
         error: REASONS[409],
         message: `Already exists: ${driverError.detail ?? driverError.constraint ?? 'duplicate value'}`,
         errors: columns?.map((field) => ({ field, message: columns.length > 1 ? `must be unique together with ${columns.filter((c) => c !== field).join(', ')}` : 'must be unique' })),
@@ -50,18 +53,19 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
       const field = driverError.column?.replace(/_(\w)/g, (_m, ch: string) => ch.toUpperCase());
       return {
         statusCode: 400,
+        code: 'VALIDATION_FAILED',
         error: REASONS[400],
         message: field ? `${field} must not be null` : 'A required value is null',
         ...(field ? { errors: [{ field, message: 'must not be null' }] } : {}),
       };
     }
     case '23503':
-      return { statusCode: 409, error: REASONS[409], message: `Still referenced or refers to something missing: ${driverError.detail ?? ''}`.trim() };
+      return { statusCode: 409, code: 'STILL_REFERENCED', error: REASONS[409], message: `Still referenced or refers to something missing: ${driverError.detail ?? ''}`.trim() };
     case '22P02':
     case '22007':
     case '22008':
     case '22003':
-      return { statusCode: 400, error: REASONS[400], message: `Invalid value: ${err.message}` };
+      return { statusCode: 400, code: 'VALIDATION_FAILED', error: REASONS[400], message: `Invalid value: ${err.message}` };
     default:
       return null;
   }
@@ -69,6 +73,13 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
 
 /** The machine-readable code of a 503 because PostgreSQL is away (see db-unavailable.ts). */
 export const DATABASE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+
+/** Nest's own exceptions (guards, pipes, unknown routes) carry no code of ours. */
+function nestExceptionCode(exception: HttpException, status: number): ErrorCode {
+  if (exception instanceof CsrfRejected) return 'CSRF_REJECTED';
+  if (exception instanceof PasswordChangeRequired) return 'PASSWORD_CHANGE_REQUIRED';
+  return defaultCode(status);
+}
 
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -102,6 +113,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return {
         statusCode: status,
+        code: exception.code,
         error: REASONS[status] ?? 'Error',
         message: exception.message,
         ...(exception.fieldErrors ? { errors: exception.fieldErrors } : {}),
@@ -122,14 +134,19 @@ export class HttpExceptionFilter implements ExceptionFilter {
           message = m;
         }
       }
+      let code = nestExceptionCode(exception, status);
       // Express's body parser errors arrive wrapped with the parser's own wording.
-      if (status === 400 && /JSON|Unexpected token|Unexpected end/i.test(message)) message = `Malformed JSON body: ${message}`;
-      return { statusCode: status, error: REASONS[status] ?? 'Error', message, ...(errors ? { errors } : {}) };
+      if (status === 400 && /JSON|Unexpected token|Unexpected end/i.test(message)) {
+        message = `Malformed JSON body: ${message}`;
+        code = 'MALFORMED_BODY';
+      }
+      return { statusCode: status, code, error: REASONS[status] ?? 'Error', message, ...(errors ? { errors } : {}) };
     }
     if (exception instanceof PdfRendererError) {
       // The browser is missing, busy, crashed mid-print or too slow: the request can be retried.
       return {
         statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
         error: REASONS[503],
         message: exception.message,
         details: { code: exception.code, ...(exception.retryAfterSeconds !== undefined ? { retryAfterSeconds: exception.retryAfterSeconds } : {}) },
@@ -161,8 +178,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
           : parser.type === 'entity.parse.failed'
             ? `Malformed JSON body: ${parser.message ?? ''}`.trim()
             : (parser.message ?? 'Bad request');
-      return { statusCode: status, error: REASONS[status] ?? 'Error', message };
+      return { statusCode: status, code: parser.type === 'entity.parse.failed' ? 'MALFORMED_BODY' : defaultCode(status), error: REASONS[status] ?? 'Error', message };
     }
-    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: REASONS[500], message: 'Something went wrong on our side; it has been logged' };
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL', error: REASONS[500], message: 'Something went wrong on our side; it has been logged' };
   }
 }

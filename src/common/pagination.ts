@@ -21,9 +21,9 @@ export class PageQueryDto {
 }
 
 export class PageMetaDto {
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty({ description: 'Rows matching the filters, over all pages' }) total: number;
+  @ApiProperty({ type: 'integer' }) page: number;
+  @ApiProperty({ type: 'integer' }) pageSize: number;
+  @ApiProperty({ description: 'Rows matching the filters, over all pages', type: 'integer' }) total: number;
 }
 
 export interface Page<T> {

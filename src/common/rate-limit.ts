@@ -34,6 +34,7 @@ export function rateLimit(rules: RateLimitRule[]) {
         res.setHeader('Retry-After', String(retryAfter));
         res.status(429).json({
           statusCode: 429,
+          code: 'THROTTLED',
           error: 'Too Many Requests',
           message: `Too many requests (${rule.name}: ${rule.perMinute} a minute); try again in ${retryAfter} s`,
           details: { retryAfterSeconds: retryAfter },

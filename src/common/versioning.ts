@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { ApiError, badRequest, conflict, notFound } from './errors.js';
+import { ApiError, badRequest, notFound, staleVersion } from './errors.js';
 
 /**
  * Every write says which version it read, through `If-Match` or a `version` field; without one
@@ -42,7 +42,7 @@ export async function lockVersioned<T extends ObjectLiteral & { id: string; vers
   });
   if (!row) throw notFound(what, id);
   if (row.version !== expected) {
-    throw conflict(`${what} ${id} was changed by someone else: you read version ${expected}, it is now at version ${row.version}. Reload and apply your change again.`, {
+    throw staleVersion(`${what} ${id} was changed by someone else: you read version ${expected}, it is now at version ${row.version}. Reload and apply your change again.`, {
       currentVersion: row.version,
       yourVersion: expected,
     });
@@ -69,6 +69,6 @@ export async function saveVersioned<T extends ObjectLiteral & { id: string; vers
     .set(set as never)
     .where('id = :id AND version = :version', { id: row.id, version: row.version })
     .execute();
-  if (result.affected !== 1) throw conflict(`${what} ${row.id} was changed by someone else; reload and apply your change again.`);
+  if (result.affected !== 1) throw staleVersion(`${what} ${row.id} was changed by someone else; reload and apply your change again.`);
   return { ...row, ...patch, ...set } as T;
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { Allow } from '../auth/access.decorator.js';
-import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
+import { ApiCreated } from '../common/created.js';
+import { ApiErrors, ApiIfMatch, ApiIfMatchRequired } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
 import { CyclesService } from './cycles.service.js';
@@ -33,7 +34,7 @@ export class CyclesController {
   @Allow('hr')
   @Post()
   @ApiOperation({ summary: 'Plan a review cycle' })
-  @ApiCreatedResponse({ type: CycleDto })
+  @ApiCreated(CycleDto)
   @ApiErrors(400, 409)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateCycleDto): Promise<CycleDto> {
     return this.service.create(actor, dto);
@@ -73,7 +74,7 @@ export class CyclesController {
   @Allow('hr')
   @Delete(':id')
   @HttpCode(204)
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The version you read' })
+  @ApiIfMatchRequired()
   @ApiOperation({ summary: 'Delete a planned cycle' })
   @ApiNoContentResponse()
   @ApiErrors(400, 404, 409, 428)

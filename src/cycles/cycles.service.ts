@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { badRequest, conflict, notFound } from '../common/errors.js';
+import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { Cycle, type CycleStatus } from './cycle.entity.js';
@@ -63,7 +63,7 @@ export class CyclesService {
   async create(actor: Actor, dto: CreateCycleDto): Promise<CycleDto> {
     checkPeriod(dto.periodStart, dto.periodEnd);
     const saved = await this.dataSource.transaction(async (m) => {
-      if (await m.existsBy(Cycle, { name: dto.name })) throw conflict(`A cycle named "${dto.name}" already exists`, undefined, [{ field: 'name', message: 'must be unique' }]);
+      if (await m.existsBy(Cycle, { name: dto.name })) throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
       const c = await m.save(m.create(Cycle, { name: dto.name, periodStart: dto.periodStart, periodEnd: dto.periodEnd, status: 'planned' }));
       await this.audit.record(m, actor, { action: 'create', entity: 'cycle', entityId: c.id, after: snapshot(c) });
       return c;
@@ -78,7 +78,7 @@ export class CyclesService {
       if (c.status === 'closed') throw conflict(`Cycle "${c.name}" is closed and can no longer change`);
       const patch: Partial<Cycle> = {};
       if (dto.name !== undefined && dto.name !== c.name) {
-        if (await m.existsBy(Cycle, { name: dto.name })) throw conflict(`A cycle named "${dto.name}" already exists`, undefined, [{ field: 'name', message: 'must be unique' }]);
+        if (await m.existsBy(Cycle, { name: dto.name })) throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
         patch.name = dto.name;
       }
       if (dto.periodStart !== undefined) patch.periodStart = dto.periodStart;

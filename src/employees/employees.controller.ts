@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { Allow } from '../auth/access.decorator.js';
-import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
+import { ApiCreated } from '../common/created.js';
+import { ApiErrors, ApiIfMatch, ApiIfMatchRequired } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
 import { CreateEmployeeDto, EmployeeDto, EmployeePageDto, EmployeeQueryDto, UpdateEmployeeDto } from './dto/employee.dto.js';
@@ -32,7 +33,7 @@ export class EmployeesController {
 
   @Allow('hr')
   @Post()
-  @ApiCreatedResponse({ type: EmployeeDto })
+  @ApiCreated(EmployeeDto)
   @ApiErrors(400, 409)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateEmployeeDto): Promise<EmployeeDto> {
     return this.service.create(actor, dto);
@@ -56,7 +57,7 @@ export class EmployeesController {
   @Allow('hr')
   @Delete(':id')
   @HttpCode(204)
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The version you read' })
+  @ApiIfMatchRequired()
   @ApiOperation({ summary: 'Delete a mistaken entry; anyone with reviews or reports is kept (409): deactivate them instead' })
   @ApiNoContentResponse()
   @ApiErrors(400, 404, 409, 428)

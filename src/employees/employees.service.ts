@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { badRequest, conflict, notFound } from '../common/errors.js';
+import { badRequest, duplicate, notFound, stillReferenced } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { ListTotals } from '../common/list-totals.js';
 import { PageSeek, type SeekPoint } from '../common/page-seek.js';
@@ -207,7 +207,7 @@ export class EmployeesService {
     const id = await this.dataSource.transaction(async (m) => {
       await this.checkRole(m, dto.roleId);
       if (await m.existsBy(Employee, { employeeNo: dto.employeeNo })) {
-        throw conflict(`Employee number ${dto.employeeNo} is already taken`, undefined, [{ field: 'employeeNo', message: 'must be unique' }]);
+        throw duplicate(`Employee number ${dto.employeeNo} is already taken`, [{ field: 'employeeNo', message: 'must be unique' }]);
       }
       if (dto.managerId) await this.checkManager(m, null, dto.managerId);
       const saved = await m.save(
@@ -236,7 +236,7 @@ export class EmployeesService {
       const patch: Partial<Employee> = {};
       if (dto.employeeNo !== undefined && dto.employeeNo !== e.employeeNo) {
         if (await m.existsBy(Employee, { employeeNo: dto.employeeNo })) {
-          throw conflict(`Employee number ${dto.employeeNo} is already taken`, undefined, [{ field: 'employeeNo', message: 'must be unique' }]);
+          throw duplicate(`Employee number ${dto.employeeNo} is already taken`, [{ field: 'employeeNo', message: 'must be unique' }]);
         }
         patch.employeeNo = dto.employeeNo;
       }
@@ -268,10 +268,10 @@ export class EmployeesService {
       const e = await lockVersioned(m, Employee, 'Employee', id, expected);
       const [{ reviews }] = await m.query<{ reviews: number }[]>('SELECT count(*)::int AS reviews FROM reviews WHERE employee_id = $1', [id]);
       if (reviews > 0) {
-        throw conflict(`${e.name} has ${reviews} review(s) and stays on record; deactivate instead (PATCH with "active": false)`, { reviews });
+        throw stillReferenced(`${e.name} has ${reviews} review(s) and stays on record; deactivate instead (PATCH with "active": false)`, { reviews });
       }
       const reports = await m.countBy(Employee, { managerId: id });
-      if (reports > 0) throw conflict(`${reports} employee(s) report to ${e.name}; give them another manager first`, { reports });
+      if (reports > 0) throw stillReferenced(`${reports} employee(s) report to ${e.name}; give them another manager first`, { reports });
       await m.delete(Employee, { id });
       await this.audit.record(m, actor, { action: 'delete', entity: 'employee', entityId: id, before: snapshot(e) });
     });

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
@@ -19,7 +19,11 @@ export class ExportsController {
   @ApiOperation({
     summary: "Start a bulk export of the cycle's scorecards (HR, admins: all reviews; managers: their subtree), printed in the background",
   })
-  @ApiAcceptedResponse({ type: ExportCreatedDto, description: 'Queued; follow it at GET /api/exports/:id (also in Location)' })
+  @ApiAcceptedResponse({
+    type: ExportCreatedDto,
+    description: 'Queued; follow it at GET /api/exports/{id} (the `Location`)',
+    headers: { Location: { description: 'Path of the export', schema: { type: 'string' } } },
+  })
   @ApiErrors(400, 404)
   async create(
     @CurrentActor() actor: Actor,
@@ -44,8 +48,12 @@ export class ExportsController {
   @Get('exports/:id/download')
   @Allow('admin', 'hr', 'manager')
   @ApiOperation({ summary: 'The finished export as a zip: one PDF per review, `<employee number>-<name>-<cycle>.pdf`' })
-  @ApiProduces('application/zip')
-  @ApiResponse({ status: 200, description: 'The zip (FAILED.txt inside lists scorecards that could not be printed, if any)' })
+  @ApiResponse({
+    status: 200,
+    description: 'The zip (FAILED.txt inside lists scorecards that could not be printed, if any)',
+    headers: { 'Content-Disposition': { description: '`attachment` with the file name', schema: { type: 'string' } } },
+    content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiErrors(400, 404, 409)
   async download(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const file = await this.exports.download(actor, id);

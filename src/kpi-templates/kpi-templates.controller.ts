@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
+import { ApiCreated } from '../common/created.js';
 import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
@@ -44,7 +45,7 @@ export class RolesController {
   @Allow('admin')
   @Post()
   @ApiOperation({ summary: 'Add a role; it starts with an empty KPI template' })
-  @ApiCreatedResponse({ type: RoleDto })
+  @ApiCreated(RoleDto)
   @ApiErrors(400, 409)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateRoleDto): Promise<RoleDto> {
     return this.service.createRole(actor, dto);
@@ -100,7 +101,7 @@ export class KpiTemplatesController {
   @Allow('admin')
   @Post(':id/versions')
   @ApiOperation({ summary: 'Start a draft version (a copy of the current one unless content is given)' })
-  @ApiCreatedResponse({ type: TemplateVersionDto })
+  @ApiCreated(TemplateVersionDto)
   @ApiErrors(400, 404, 409)
   createDraft(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: CreateDraftDto): Promise<TemplateVersionDto> {
     return this.service.createDraft(actor, id, dto.content);

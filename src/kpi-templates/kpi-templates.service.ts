@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { type Actor, systemActor } from '../common/actor.js';
-import { badRequest, conflict, notFound } from '../common/errors.js';
+import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { validateTemplate, weightSum } from '../scoring/index.js';
@@ -113,7 +113,7 @@ export class KpiTemplatesService {
   async createRole(actor: Actor, dto: CreateRoleDto): Promise<RoleDto> {
     const { role, template } = await this.dataSource.transaction(async (m) => {
       if (await m.existsBy(Role, { code: dto.code })) {
-        throw conflict(`A role with code ${dto.code} already exists`, undefined, [{ field: 'code', message: 'must be unique' }]);
+        throw duplicate(`A role with code ${dto.code} already exists`, [{ field: 'code', message: 'must be unique' }]);
       }
       const role = await m.save(m.create(Role, { code: dto.code, nameZh: dto.nameZh, nameEn: dto.nameEn }));
       const template = await m.save(m.create(KpiTemplate, { roleId: role.id }));

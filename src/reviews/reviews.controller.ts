@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { Allow } from '../auth/access.decorator.js';
+import { ApiCreated } from '../common/created.js';
 import { ApiErrors, ApiIfMatch } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { expectedVersion } from '../common/versioning.js';
@@ -47,7 +48,7 @@ export class ReviewsController {
   @Allow('hr')
   @Post()
   @ApiOperation({ summary: "Start a review; it pins the role's current published template version" })
-  @ApiCreatedResponse({ type: ReviewDto })
+  @ApiCreated(ReviewDto)
   @ApiErrors(400, 409)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateReviewDto): Promise<ReviewDto> {
     return this.service.create(actor, dto);

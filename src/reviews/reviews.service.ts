@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { badRequest, conflict, notFound } from '../common/errors.js';
+import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import type { FieldErrorDto } from '../common/error-response.dto.js';
 import type { Page } from '../common/pagination.js';
 import { rejectNulls } from '../common/validation.js';
@@ -311,7 +311,7 @@ export class ReviewsService {
       if (!employee.active) throw conflict(`${employee.name} is deactivated and cannot get a new review`);
       const existing = await m.findOneBy(Review, { employeeId: employee.id, cycleId: cycle.id });
       if (existing) {
-        throw conflict(`${employee.name} already has a review in cycle "${cycle.name}"`, { reviewId: existing.id }, [{ field: 'employeeId', message: 'already has a review in this cycle' }]);
+        throw duplicate(`${employee.name} already has a review in cycle "${cycle.name}"`, [{ field: 'employeeId', message: 'already has a review in this cycle' }], { reviewId: existing.id });
       }
       const published = await this.templates.currentPublished(employee.roleId, m);
       if (!published) throw conflict(`Role ${employee.role.code} has no published KPI template yet; publish one first`);

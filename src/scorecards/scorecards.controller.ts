@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
@@ -16,9 +16,19 @@ export class ScorecardsController {
   @Get(':id/scorecard.pdf')
   @Allow('admin', 'hr', 'manager', 'employee')
   @ApiOperation({ summary: "A review's scorecard as PDF (or ?format=html to preview); a finalized review's PDF is issued once and never changes" })
-  @ApiProduces('application/pdf', 'text/html')
-  @ApiResponse({ status: 200, description: 'The scorecard; header X-Content-SHA256 holds its SHA-256' })
-  @ApiResponse({ status: 503, description: 'No browser to print with, or all busy (Retry-After)' })
+  @ApiResponse({
+    status: 200,
+    description: 'The scorecard: a PDF, or with ?format=html its HTML preview',
+    headers: {
+      'X-Content-SHA256': { description: 'SHA-256 of the body, hex', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      'Content-Disposition': { description: '`attachment` (PDF) or `inline` (HTML), with the file name', schema: { type: 'string' } },
+    },
+    content: {
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+      'text/html': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiResponse({ status: 503, description: 'No browser to print with, all busy, or too slow; or the database is away (SERVICE_UNAVAILABLE, Retry-After)' })
   @ApiErrors(400, 401, 403, 404)
   async scorecard(
     @CurrentActor() actor: Actor,

@@ -10,6 +10,7 @@ import { configureApp, prepareDatabase } from '../../src/app.setup.js';
 import { loadConfig } from '../../src/config/config.js';
 import { AppLogger } from '../../src/logging/logging.js';
 import { adminQuery, withDatabase } from './database.js';
+import { OpenApiContract } from './openapi-contract.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -17,6 +18,8 @@ export interface TestApp {
   db: DataSource;
   /** The HTTP address, for clients that need a real socket (autocannon, Chromium). */
   url: string;
+  /** Checks every response received through `http` against the OpenAPI document; also usable on other responses. */
+  contract: OpenApiContract;
   /** Name of its database (on the e2e server), for another app on the same data: `createTestApp(env, { database })`. */
   database: string;
   /** Authorization headers of a signed-in admin or HR user (made at start), or of a user made by `userFor`. */
@@ -72,7 +75,11 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   await prepareDatabase(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  const http = request(app.getHttpServer());
+  // Every response the tests get through `http` is checked against the document the app serves.
+  const served = await request(app.getHttpServer()).get('/api/docs-json');
+  if (served.status !== 200) throw new Error(`GET /api/docs-json answered ${served.status}`);
+  const contract = new OpenApiContract(served.body as ConstructorParameters<typeof OpenApiContract>[0]);
+  const http = contract.watch(request(app.getHttpServer()));
   const headers = new Map<TestRole, Record<string, string>>();
 
   const signIn = async (email: string, password: string): Promise<Record<string, string>> => {
@@ -99,6 +106,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     db: app.get(DataSource),
     url: `http://127.0.0.1:${address.port}`,
     database: name,
+    contract,
     as: (role) => {
       const h = headers.get(role);
       if (!h) throw new Error(`no ${role} user yet: call userFor('${role}', employeeId) first`);
@@ -107,6 +115,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     userFor,
     signIn,
     close: async () => {
+      contract.record();
       await app.close();
       if (!options.keepDatabase) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },

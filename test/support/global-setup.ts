@@ -22,6 +22,9 @@ async function freePort(): Promise<number> {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Each test app appends how many responses it checked against the OpenAPI document.
+  const statsDir = await mkdtemp('/tmp/scorecard-openapi-');
+  process.env.E2E_OPENAPI_STATS = join(statsDir, 'checks.jsonl');
   if (process.env.DATABASE_URL) {
     process.env.E2E_SERVER_URL = process.env.DATABASE_URL;
     console.log(`\ne2e: PostgreSQL at ${new URL(process.env.DATABASE_URL).host} (DATABASE_URL)`);

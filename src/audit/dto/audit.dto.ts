@@ -31,9 +31,9 @@ export class AuditQueryDto {
 
 export class AuditEntryDto {
   @ApiProperty() id: string;
-  @ApiProperty() at: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ description: 'Who made the change' }) actor: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) actorUserId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) actorUserId: string | null;
   @ApiProperty({ example: 'update' }) action: string;
   @ApiProperty({ example: 'review' }) entity: string;
   @ApiProperty() entityId: string;

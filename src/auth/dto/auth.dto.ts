@@ -44,16 +44,16 @@ export class ResetPasswordDto {
 }
 
 export class UserDto {
-  @ApiProperty() id: string;
-  @ApiProperty() email: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'email' }) email: string;
   @ApiProperty({ enum: USER_ROLES }) role: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) employeeId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) employeeId: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) employeeName: string | null;
   @ApiProperty() disabled: boolean;
   @ApiProperty() mustChangePassword: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true }) lastLoginAt: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) lastLoginAt: string | null;
+  @ApiProperty({ type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class LoginResponseDto {

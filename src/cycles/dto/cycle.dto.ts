@@ -46,20 +46,20 @@ export class CycleQueryDto {
 }
 
 export class ReviewCountsDto {
-  @ApiProperty() draft: number;
-  @ApiProperty() submitted: number;
-  @ApiProperty() finalized: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ type: 'integer' }) draft: number;
+  @ApiProperty({ type: 'integer' }) submitted: number;
+  @ApiProperty({ type: 'integer' }) finalized: number;
+  @ApiProperty({ type: 'integer' }) total: number;
 }
 
 export class CycleDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty() periodStart: string;
-  @ApiProperty() periodEnd: string;
+  @ApiProperty({ format: 'date' }) periodStart: string;
+  @ApiProperty({ format: 'date' }) periodEnd: string;
   @ApiProperty({ enum: ['planned', 'open', 'closed'] }) status: string;
   @ApiProperty({ type: ReviewCountsDto }) reviews: ReviewCountsDto;
-  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes' }) version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes', type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -97,31 +97,31 @@ export class EmployeeQueryDto extends PageQueryDto {
 }
 
 export class RoleRefDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() code: string;
   @ApiProperty() nameZh: string;
   @ApiProperty() nameEn: string;
 }
 
 export class EmployeeRefDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() employeeNo: string;
   @ApiProperty() name: string;
 }
 
 export class EmployeeDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() employeeNo: string;
   @ApiProperty() name: string;
-  @ApiProperty() email: string;
+  @ApiProperty({ format: 'email' }) email: string;
   @ApiProperty({ type: RoleRefDto }) role: RoleRefDto;
   @ApiProperty() department: string;
   @ApiPropertyOptional({ type: EmployeeRefDto, nullable: true }) manager: EmployeeRefDto | null;
-  @ApiProperty() hireDate: string;
+  @ApiProperty({ format: 'date' }) hireDate: string;
   @ApiProperty() active: boolean;
-  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes' }) version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes', type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class EmployeePageDto {

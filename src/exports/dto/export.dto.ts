@@ -37,25 +37,25 @@ export class CreateExportDto {
 export class ExportFiltersDto {
   @ApiPropertyOptional() department?: string;
   @ApiPropertyOptional() roleCode?: string;
-  @ApiPropertyOptional() managerId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) managerId?: string;
 }
 
 export class ExportCreatedDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: EXPORT_JOB_STATES }) state: ExportJobState;
-  @ApiProperty({ description: 'Scorecards in the export' }) total: number;
+  @ApiProperty({ description: 'Scorecards in the export', type: 'integer' }) total: number;
 }
 
 export class ExportDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: EXPORT_JOB_STATES, description: 'queued → running → done (or failed); done may include failed scorecards' })
   state: ExportJobState;
-  @ApiProperty({ description: 'Scorecards in the export' }) total: number;
-  @ApiProperty({ description: 'Scorecards printed so far' }) done: number;
-  @ApiProperty({ description: 'Scorecards that could not be printed' }) failed: number;
-  @ApiProperty() createdAt: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) finishedAt: string | null;
-  @ApiProperty() cycleId: string;
+  @ApiProperty({ description: 'Scorecards in the export', type: 'integer' }) total: number;
+  @ApiProperty({ description: 'Scorecards printed so far', type: 'integer' }) done: number;
+  @ApiProperty({ description: 'Scorecards that could not be printed', type: 'integer' }) failed: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) finishedAt: string | null;
+  @ApiProperty({ format: 'uuid' }) cycleId: string;
   @ApiProperty({ type: ExportFiltersDto }) filters: ExportFiltersDto;
   @ApiProperty({ enum: SCORECARD_LANGS }) lang: string;
   @ApiPropertyOptional({ type: String, nullable: true }) error: string | null;

@@ -56,46 +56,46 @@ export class VersionOnlyDto {
 }
 
 export class RoleDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() code: string;
   @ApiProperty() nameZh: string;
   @ApiProperty() nameEn: string;
-  @ApiProperty() version: number;
-  @ApiProperty() templateId: string;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Number of the published version new reviews pin' })
+  @ApiProperty({ type: 'integer' }) version: number;
+  @ApiProperty({ format: 'uuid' }) templateId: string;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Number of the published version new reviews pin' })
   currentVersionNumber: number | null;
 }
 
 export class TemplateVersionDto {
-  @ApiProperty() id: string;
-  @ApiProperty() templateId: string;
-  @ApiProperty() number: number;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) templateId: string;
+  @ApiProperty({ type: 'integer' }) number: number;
   @ApiProperty({ enum: ['draft', 'published'] }) status: string;
   @ApiProperty({ type: [KpiDto] }) kpis: KpiDto[];
   @ApiProperty({ type: [RatingBandDto] }) bands: RatingBandDto[];
   @ApiProperty() notes: string;
   @ApiProperty({ description: 'Sum of KPI weights' }) weightSum: number;
-  @ApiPropertyOptional({ type: String, nullable: true }) publishedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) publishedAt: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) publishedBy: string | null;
-  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes' }) version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes', type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class TemplateVersionSummaryDto {
-  @ApiProperty() id: string;
-  @ApiProperty() number: number;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: 'integer' }) number: number;
   @ApiProperty({ enum: ['draft', 'published'] }) status: string;
-  @ApiProperty() kpiCount: number;
-  @ApiPropertyOptional({ type: String, nullable: true }) publishedAt: string | null;
+  @ApiProperty({ type: 'integer' }) kpiCount: number;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) publishedAt: string | null;
   @ApiProperty() notes: string;
 }
 
 export class TemplateDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: RoleDto }) role: RoleDto;
   @ApiPropertyOptional({ type: TemplateVersionDto, nullable: true, description: 'The published version new reviews pin' })
   current: TemplateVersionDto | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) draftVersionId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) draftVersionId: string | null;
   @ApiProperty({ type: [TemplateVersionSummaryDto] }) versions: TemplateVersionSummaryDto[];
 }

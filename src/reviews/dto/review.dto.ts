@@ -127,26 +127,26 @@ export class ReviewQueryDto extends PageQueryDto {
 }
 
 export class ReviewEmployeeDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() employeeNo: string;
   @ApiProperty() name: string;
   @ApiProperty() department: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) managerId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) managerId: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) managerName: string | null;
 }
 
 export class ReviewCycleDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty() periodStart: string;
-  @ApiProperty() periodEnd: string;
+  @ApiProperty({ format: 'date' }) periodStart: string;
+  @ApiProperty({ format: 'date' }) periodEnd: string;
   @ApiProperty() status: string;
 }
 
 export class PinnedTemplateDto {
-  @ApiProperty() templateId: string;
-  @ApiProperty() templateVersionId: string;
-  @ApiProperty() versionNumber: number;
+  @ApiProperty({ format: 'uuid' }) templateId: string;
+  @ApiProperty({ format: 'uuid' }) templateVersionId: string;
+  @ApiProperty({ type: 'integer' }) versionNumber: number;
   @ApiProperty() roleCode: string;
   @ApiProperty() roleNameZh: string;
   @ApiProperty() roleNameEn: string;
@@ -155,7 +155,7 @@ export class PinnedTemplateDto {
 export class KpiInputDto {
   @ApiPropertyOptional({ type: Number, nullable: true }) actual: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) target: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true }) rating: number | null;
+  @ApiPropertyOptional({ nullable: true, type: 'integer', minimum: 0, maximum: 10 }) rating: number | null;
   @ApiPropertyOptional({ type: String, nullable: true }) comment: string | null;
 }
 
@@ -171,7 +171,7 @@ export class ReviewKpiDto extends KpiDto {
 }
 
 export class ReviewDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: ReviewEmployeeDto }) employee: ReviewEmployeeDto;
   @ApiProperty({ type: ReviewCycleDto }) cycle: ReviewCycleDto;
   @ApiProperty({ enum: REVIEW_STATUSES }) status: string;
@@ -187,31 +187,31 @@ export class ReviewDto {
   @ApiProperty() developmentPlan: string;
   @ApiProperty() managerComment: string;
   @ApiPropertyOptional({ description: 'HR only' }) hrNotes?: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) submittedAt: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) finalizedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) submittedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) finalizedAt: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) finalizedBy: string | null;
-  @ApiProperty() reopenCount: number;
+  @ApiProperty({ type: 'integer' }) reopenCount: number;
   @ApiPropertyOptional({ type: String, nullable: true }) lastReopenReason: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) acknowledgedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) acknowledgedAt: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) acknowledgedBy: string | null;
-  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes' }) version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ description: 'Optimistic-lock version; send it back on writes', type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class ReviewSummaryDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: ReviewEmployeeDto }) employee: ReviewEmployeeDto;
-  @ApiProperty() cycleId: string;
+  @ApiProperty({ format: 'uuid' }) cycleId: string;
   @ApiProperty() cycleName: string;
   @ApiProperty({ enum: REVIEW_STATUSES }) status: string;
   @ApiProperty() roleCode: string;
-  @ApiProperty() templateVersionNumber: number;
+  @ApiProperty({ type: 'integer' }) templateVersionNumber: number;
   @ApiProperty() total: number;
   @ApiProperty() complete: boolean;
   @ApiPropertyOptional({ type: String, nullable: true }) bandKey: string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class ReviewPageDto {
@@ -220,8 +220,8 @@ export class ReviewPageDto {
 }
 
 export class StartedReviewDto {
-  @ApiProperty() reviewId: string;
-  @ApiProperty() employeeId: string;
+  @ApiProperty({ format: 'uuid' }) reviewId: string;
+  @ApiProperty({ format: 'uuid' }) employeeId: string;
   @ApiProperty() employeeNo: string;
   @ApiProperty() name: string;
 }
@@ -230,7 +230,7 @@ export const START_SKIP_REASONS = ['inactive', 'no_published_template'] as const
 export type StartSkipReason = (typeof START_SKIP_REASONS)[number];
 
 export class SkippedEmployeeDto {
-  @ApiProperty() employeeId: string;
+  @ApiProperty({ format: 'uuid' }) employeeId: string;
   @ApiProperty() employeeNo: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: START_SKIP_REASONS }) reason: StartSkipReason;
@@ -242,6 +242,6 @@ export class StartAllResultDto {
   created: StartedReviewDto[];
   @ApiProperty({ type: [SkippedEmployeeDto], description: 'Employees without a review who did not get one, and why' })
   skipped: SkippedEmployeeDto[];
-  @ApiProperty({ description: 'Employees who already had a review in this cycle' })
+  @ApiProperty({ type: 'integer', description: 'Employees who already had a review in this cycle' })
   alreadyStarted: number;
 }
