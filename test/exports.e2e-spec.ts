@@ -95,7 +95,7 @@ async function downloadZip(t: TestApp, id: string, headers: Record<string, strin
   const body = res.body as Buffer;
   if (res.status !== 200) throw new Error(`download: ${res.status} ${body.toString('utf8').slice(0, 300)}`);
   expect(res.headers['content-type']).toBe('application/zip');
-  expect(res.headers['content-disposition']).toMatch(/^attachment; filename\*=UTF-8''.+\.zip$/);
+  expect(res.headers['content-disposition']).toMatch(/^attachment; filename="[\x20-\x7e]+\.zip"; filename\*=UTF-8''[A-Za-z0-9%._~-]+\.zip$/);
   expect(Number(res.headers['content-length'])).toBe(body.length);
   return readZip(body);
 }

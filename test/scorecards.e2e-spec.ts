@@ -308,6 +308,18 @@ describe('PDF scorecards', () => {
     });
   });
 
+  describe('download file names (issue 12)', () => {
+    it("encode ' and the other non-attr-chars per RFC 8187, with an ASCII fallback", async () => {
+      const { review } = await seedAccountManagerReview(t, { name: "Seán O'Brien (東)" });
+      const d = await downloadPdf(t, review.id, 'en');
+      const disposition = d.headers['content-disposition'];
+      expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]+\.pdf"; filename\*=UTF-8''[A-Za-z0-9%._~-]+\.pdf$/);
+      const encoded = /filename\*=UTF-8''(.+)$/.exec(disposition)?.[1] ?? '';
+      expect(encoded).toContain('O%27Brien%20%28%E6%9D%B1%29');
+      expect(decodeURIComponent(encoded)).toContain("Seán O'Brien (東)");
+    });
+  });
+
   describe('the DRAFT mark', () => {
     it('is on a draft review, in both languages', async () => {
       const { review } = await seedAccountManagerReview(t, { status: 'draft', entries: fullAccountManagerEntries().slice(0, 5) });

@@ -7,6 +7,7 @@ import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { CreateExportDto, ExportCreatedDto, ExportDto } from './dto/export.dto.js';
 import { ExportsService } from './exports.service.js';
+import { contentDisposition } from '../common/content-disposition.js';
 
 @ApiTags('exports')
 @Controller()
@@ -59,7 +60,7 @@ export class ExportsController {
     const file = await this.exports.download(actor, id);
     return new StreamableFile(file.stream, {
       type: 'application/zip',
-      disposition: `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      disposition: contentDisposition('attachment', file.filename),
       ...(file.length >= 0 ? { length: file.length } : {}),
     });
   }

@@ -7,6 +7,7 @@ import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { ScorecardQueryDto } from './dto/scorecard.dto.js';
 import { ScorecardsService } from './scorecards.service.js';
+import { contentDisposition } from '../common/content-disposition.js';
 
 @ApiTags('scorecards')
 @Controller('reviews')
@@ -44,7 +45,7 @@ export class ScorecardsController {
     }
     return new StreamableFile(file.body, {
       type: file.contentType,
-      disposition: `${q.format === 'html' ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      disposition: contentDisposition(q.format === 'html' ? 'inline' : 'attachment', file.filename),
       length: file.body.length,
     });
   }
