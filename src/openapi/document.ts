@@ -125,6 +125,12 @@ function completeOperation(path: string, method: string, op: OperationObject & R
   // Errors are JSON whatever the success type is (ApiProduces would have made them PDF or zip).
   for (const [status, response] of Object.entries(op.responses)) {
     if (!response || Number(status) < 400 || isRef(response)) continue;
+    // A JSON body of its own (the health report that a 503 of readiness carries) stays as declared.
+    const own = response.content?.['application/json']?.schema;
+    if (own && !(isRef(own) && own.$ref === ERROR_REF.$ref)) {
+      if (Number(status) === 429 || Number(status) === 503) response.headers = { 'Retry-After': retryAfter, ...response.headers };
+      continue;
+    }
     const shared = SHARED[Number(status)];
     if (shared && (!response.description || response.description === shared.response.description || response.description === 'Error')) {
       op.responses[status] = { $ref: `#/components/responses/${shared.name}` };
@@ -188,6 +194,9 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const schemas = (components.schemas ??= {});
   applyValidationRules(schemas);
   splitScoringRule(schemas);
+  // Each health check reports facts of its own beside its status (pid, queue counts, the browser's path).
+  const indicator = schemas.HealthIndicatorDto as SchemaObject | undefined;
+  if (indicator) indicator.additionalProperties = true;
   components.responses = Object.fromEntries(Object.values(SHARED).map(({ name, response }) => [name, response]));
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of METHODS) {
