@@ -19,8 +19,13 @@ import { ScorecardsService } from './scorecards.service.js';
         launch: config.scorecards.pdfLaunchAtBoot ? 'boot' : 'lazy',
         poolSize: config.scorecards.pdfPoolSize,
         renderTimeoutMs: config.scorecards.pdfTimeoutMs,
-        // The validated setting wins over the process environment, so tests and callers can set it.
-        env: config.scorecards.chromiumPath ? { ...process.env, CHROMIUM_PATH: config.scorecards.chromiumPath } : process.env,
+        // The validated settings, where given, win over the process environment, so tests and callers can set them.
+        env: {
+          ...process.env,
+          ...(config.scorecards.chromiumPath ? { CHROMIUM_PATH: config.scorecards.chromiumPath } : {}),
+          ...(config.scorecards.chromiumIgnoreSystem ? { CHROMIUM_IGNORE_SYSTEM: 'true' } : {}),
+          ...(config.scorecards.chromiumCacheDir ? { CHROMIUM_CACHE_DIR: config.scorecards.chromiumCacheDir } : {}),
+        },
       }),
     },
     PdfRenderer,
