@@ -54,6 +54,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ EXPORT_RETENTION_HOURS: 'a week' })[0]).toContain('EXPORT_RETENTION_HOURS');
   });
 
+  it('chooses the browser from CHROMIUM_PATH, CHROMIUM_IGNORE_SYSTEM and CHROMIUM_CACHE_DIR, refusing a non-boolean', () => {
+    expect(loadConfig({}).scorecards).toMatchObject({ chromiumPath: null, chromiumIgnoreSystem: false, chromiumCacheDir: null });
+    expect(loadConfig({ CHROMIUM_IGNORE_SYSTEM: 'true', CHROMIUM_CACHE_DIR: ' /srv/cache ' }).scorecards).toMatchObject({ chromiumIgnoreSystem: true, chromiumCacheDir: '/srv/cache' });
+    expect(problemsOf({ CHROMIUM_IGNORE_SYSTEM: 'please' })).toEqual(['CHROMIUM_IGNORE_SYSTEM="please" must be true or false']);
+  });
+
   it('refuses a short first-admin password', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' })).toEqual(['ADMIN_PASSWORD must be at least 10 characters']);
   });
