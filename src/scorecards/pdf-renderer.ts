@@ -707,8 +707,10 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
       });
     } catch (error) {
       await rm(root, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
-      // The packaged build links the system's NSS; a bare machine without it fails here.
-      const hint = chromium.source === 'npm-package' ? ` (the packaged Chromium needs the NSS libraries: \`apt-get install libnss3\`)` : '';
+      // The packaged build links the system's NSS and expat; a bare machine without them fails here.
+      const hint = /error while loading shared libraries/.test(messageOf(error))
+        ? ' (install the missing library: `apt-get install libnss3 libexpat1` brings what the packaged Chromium needs)'
+        : '';
       throw new RendererUnavailableError(`Chromium (${chromium.executablePath}) did not start: ${messageOf(error)}${hint}`, {
         cause: error,
         retryAfterSeconds: 5,
@@ -744,7 +746,7 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
       throw new RendererUnavailableError('The PDF renderer is shutting down', { retryAfterSeconds: 5 });
     }
     if (this.counters.launches > 1) this.logger.log(`Chromium restarted (pid ${session.pid ?? '?'}, restart ${this.counters.launches - 1})`);
-    else this.logger.log(`Chromium started: ${await browser.version().catch(() => 'version unknown')}, pid ${session.pid ?? '?'}, ${chromium.source}`);
+    else void browser.version().then((version) => this.logger.log(`Chromium started: ${version}, pid ${session.pid ?? '?'}, from ${chromium.source}`), () => undefined);
     this.current = session;
     return session;
   }
