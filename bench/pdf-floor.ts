@@ -20,8 +20,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import puppeteer, { type Browser, type CDPSession, type PDFOptions, type Protocol } from 'puppeteer';
-import { findChromium } from '../src/scorecards/chromium.js';
+import puppeteer, { type Browser, type CDPSession, type PDFOptions, type Protocol } from 'puppeteer-core';
+import { chromiumMissingMessage, describeChromium, findChromium, prepareChromium } from '../src/scorecards/chromium.js';
 import { type CjkFonts, loadCjkFonts } from '../src/scorecards/fonts.js';
 import { CHROMIUM_ARGS, PdfRenderer, toInches } from '../src/scorecards/pdf-renderer.js';
 import { treeRssBytesSync } from '../src/scorecards/process-tree.js';
@@ -184,7 +184,8 @@ async function pool(count: number, concurrency: number, job: (i: number, worker:
 
 async function main(): Promise<void> {
   const chromium = findChromium();
-  if (!chromium) throw new Error('No Chromium found: apt-get install chromium-headless-shell, or set CHROMIUM_PATH');
+  if (!chromium) throw new Error(chromiumMissingMessage());
+  const executablePath = await prepareChromium(chromium);
   const fonts = await loadCjkFonts();
   const body = scorecardHtml();
   const documentHtml = finishedDocument(fonts, body);
@@ -193,14 +194,14 @@ async function main(): Promise<void> {
   const fontEnv = await fonts.writeSystemFonts(fontDir);
   const launch = (): Promise<Browser> =>
     puppeteer.launch({
-      executablePath: chromium.executablePath,
+      executablePath,
       headless: chromium.headless,
       pipe: true,
       args: [...CHROMIUM_ARGS],
       env: { ...process.env, ...fontEnv },
     });
 
-  console.log(`Chromium: ${chromium.executablePath} (headless: ${String(chromium.headless)}), ${POOL} cores, pool size ${POOL}`);
+  console.log(`Chromium: ${describeChromium(chromium)}, ${POOL} cores, pool size ${POOL}`);
   console.log(`Document: ${KPIS.length} KPI rows, Chinese + English, header + "page X of Y" footer; fonts CSS ${(fonts.pageCss.length / 1e6).toFixed(1)} MB\n`);
 
   // (a) naive: a browser per PDF.

@@ -21,6 +21,8 @@
 // alike; CPU per PDF (from /proc: the app's Node, its Chromium, the embedded PostgreSQL) is printed
 // beside wall times, being much less sensitive to such load.
 //
+// The browser is the app's own choice (CHROMIUM_PATH, the system's headless shell or Chromium, the
+// packaged one), named at the start and the end: CHROMIUM_IGNORE_SYSTEM=true measures the packaged one.
 // BENCH_N (default 100) PDFs per warm measurement, BENCH_NAIVE (default 10) naive runs, BENCH_POOL
 // (default: cores) the app's PDF pool, BENCH_KEEP=1 keeps the app and database afterwards (until
 // Ctrl-C), BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof). The exit code is
@@ -34,14 +36,14 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import puppeteer, { type Browser, type CDPSession, type Protocol } from 'puppeteer';
+import puppeteer, { type Browser, type CDPSession, type Protocol } from 'puppeteer-core';
 import { loadConfig } from '../src/config/config.js';
 import { ensureDatabase } from '../src/database/database-url.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { peerTotalsExcept } from '../src/reviews/review-history.js';
 import type { PinnedTemplate } from '../src/reviews/review.entity.js';
-import { findChromium } from '../src/scorecards/chromium.js';
+import { chromiumMissingMessage, describeChromium, findChromium, prepareChromium } from '../src/scorecards/chromium.js';
 import { type CjkFonts, loadCjkFonts } from '../src/scorecards/fonts.js';
 import { CHROMIUM_ARGS, toInches } from '../src/scorecards/pdf-renderer.js';
 import { processTreeSync, treeRssBytesSync } from '../src/scorecards/process-tree.js';
@@ -613,9 +615,11 @@ class Meter {
 
 async function main(): Promise<number> {
   const chromium = findChromium();
-  if (!chromium) throw new Error('No Chromium found: apt-get install chromium-headless-shell, or set CHROMIUM_PATH');
+  if (!chromium) throw new Error(chromiumMissingMessage());
+  const executablePath = await prepareChromium(chromium);
   const cores = availableParallelism();
-  console.log(`PDF bench: Chromium ${chromium.executablePath} (headless: ${String(chromium.headless)}), ${cores} cores, app PDF pool ${POOL}`);
+  // The app child process inherits this environment, so it resolves the same browser.
+  console.log(`PDF bench: Chromium ${describeChromium(chromium)}, ${cores} cores, app PDF pool ${POOL}`);
   const load = loadavg()[0];
   if (load > cores / 2) console.log(`NOTE: load average ${load.toFixed(1)} at the start: other work on this machine skews wall times (CPU per PDF much less)`);
   const db = await provideDatabase();
@@ -650,7 +654,7 @@ async function main(): Promise<number> {
   const fontEnv = await fonts.writeSystemFonts(tmp);
   const launch = (): Promise<Browser> =>
     puppeteer.launch({
-      executablePath: chromium.executablePath,
+      executablePath,
       headless: chromium.headless,
       pipe: true,
       args: [...CHROMIUM_ARGS],
@@ -784,6 +788,7 @@ async function main(): Promise<number> {
   const rssLate = browserRssMb(appPid, chromium.executablePath);
 
   console.log(`\nLoad average (1 min) at the end: ${loadavg()[0].toFixed(1)} on ${cores} cores`);
+  console.log(`Browser measured (the app's and the floor's): ${describeChromium(chromium)}`);
   console.log(`Scorecard PDF: ${(pdfBytes / 1024).toFixed(0)} kB from the app, ${(floorBytes / 1024).toFixed(0)} kB from the floor page`);
   const bd = msPer(b) / msPer(d1);
   const cd = perSecond(c) / perSecond(d2);

@@ -10,8 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
-import { findChromium } from '../src/scorecards/chromium.js';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { findChromium, prepareChromium } from '../src/scorecards/chromium.js';
 import { loadCjkFonts } from '../src/scorecards/fonts.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -157,7 +157,8 @@ async function main(): Promise<void> {
   try {
     console.log(`Starting the app with demo data on ${base} …`);
     await waitForHealth(base, app);
-    const chromium = process.env.SCREENSHOTS_CHROMIUM ?? findChromium({ systemPaths: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/chromium-headless-shell'] })?.executablePath;
+    const found = findChromium({ systemPaths: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/chromium-headless-shell'] });
+    const chromium = process.env.SCREENSHOTS_CHROMIUM ?? (found ? await prepareChromium(found) : null);
     if (!chromium) throw new Error('No Chromium found; set SCREENSHOTS_CHROMIUM');
     // The bundled Noto Sans SC as a system font of this browser (as the PDF renderer does): a
     // machine without Chinese fonts would otherwise depend on the pages' web font, which headless
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
     browser = await puppeteer.launch({
       executablePath: chromium,
       env: { ...process.env, ...fontEnv },
-      headless: true,
+      headless: process.env.SCREENSHOTS_CHROMIUM ? true : (found?.headless ?? true),
       userDataDir: join(work, 'profile'),
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });

@@ -115,7 +115,7 @@ describe('finding Chromium', () => {
     expect(resolveLauncherScript('/usr/bin/chromium')).toBe('/usr/bin/chromium');
 
     expect(findChromium({ env: { CHROMIUM_PATH: '/nonexistent/chrome' } })).toBeNull();
-    expect(findChromium({ env: {}, systemPaths: ['/nonexistent/chromium'], puppeteerCache: false })).toBeNull();
+    expect(findChromium({ env: {}, systemPaths: ['/nonexistent/chromium'], packaged: false })).toBeNull();
   });
 
   it('without a browser the app still starts, and print() explains how to install one', async () => {

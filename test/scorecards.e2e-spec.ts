@@ -19,6 +19,7 @@ import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import type { TemplateDto, TemplateVersionDto } from '../src/kpi-templates/dto/template.dto.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import { isTrueSetting } from '../src/scorecards/chromium.js';
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import {
   auditOf,
@@ -249,6 +250,14 @@ describe('PDF scorecards', () => {
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  it('prints with the browser the settings choose: the packaged one when CHROMIUM_IGNORE_SYSTEM hides the system ones', () => {
+    // .ci/run runs this file once more with CHROMIUM_IGNORE_SYSTEM=true, so every check below is
+    // also made against the Chromium that ships in npm.
+    const chromium = t.app.get(PdfRenderer).executable();
+    if (isTrueSetting(process.env.CHROMIUM_IGNORE_SYSTEM) && !process.env.CHROMIUM_PATH) expect(chromium?.source).toBe('npm-package');
+    else expect(chromium?.source).not.toBe('npm-package');
   });
 
   describe('a finalized account-manager review', () => {

@@ -64,6 +64,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ LOG_FORMAT: 'xml' })).toEqual(['LOG_FORMAT="xml" must be auto, json or pretty']);
   });
 
+  it('chooses the browser from CHROMIUM_PATH, CHROMIUM_IGNORE_SYSTEM and CHROMIUM_CACHE_DIR, refusing a non-boolean', () => {
+    expect(loadConfig({}).scorecards).toMatchObject({ chromiumPath: null, chromiumIgnoreSystem: false, chromiumCacheDir: null });
+    expect(loadConfig({ CHROMIUM_IGNORE_SYSTEM: 'true', CHROMIUM_CACHE_DIR: ' /srv/cache ' }).scorecards).toMatchObject({ chromiumIgnoreSystem: true, chromiumCacheDir: '/srv/cache' });
+    expect(problemsOf({ CHROMIUM_IGNORE_SYSTEM: 'please' })).toEqual(['CHROMIUM_IGNORE_SYSTEM="please" must be true or false']);
+  });
+
   it('refuses a short first-admin password', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' })).toEqual(['ADMIN_PASSWORD must be at least 10 characters']);
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'password12' })).toEqual(['ADMIN_PASSWORD is one of the most common passwords; choose another']);

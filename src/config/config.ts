@@ -57,8 +57,12 @@ export interface AppConfig {
     defaultLang: 'zh-CN' | 'en';
     /** IANA time zone for printed times. */
     timeZone: string;
-    /** The browser that prints PDFs; null: the usual system locations. */
+    /** The browser that prints PDFs; null: the system's, else the one packaged in npm. */
     chromiumPath: string | null;
+    /** Skip the system's browsers and print with the packaged one (when chromiumPath is null). */
+    chromiumIgnoreSystem: boolean;
+    /** Where the packaged browser is unpacked; null: the user's cache folder. */
+    chromiumCacheDir: string | null;
     /** Chromium pages printing at once (default: CPU cores). */
     pdfPoolSize: number;
     /** Start Chromium at boot instead of at the first print. */
@@ -208,6 +212,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       defaultLang,
       timeZone,
       chromiumPath: env.CHROMIUM_PATH?.trim() || null,
+      chromiumIgnoreSystem: bool('CHROMIUM_IGNORE_SYSTEM', false),
+      chromiumCacheDir: env.CHROMIUM_CACHE_DIR?.trim() || null,
       pdfPoolSize: int('PDF_POOL_SIZE', Math.max(1, cpus().length), 1, 32),
       pdfLaunchAtBoot: bool('PDF_LAUNCH_AT_BOOT', false),
       pdfTimeoutMs: int('PDF_TIMEOUT_MS', 15000, 1000, 300000),

@@ -41,8 +41,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
-import puppeteer, { type Browser, type CDPSession, type HTTPRequest, type Page } from 'puppeteer';
-import { type ChromiumExecutable, chromiumMissingMessage, findChromium } from './chromium.js';
+import puppeteer, { type Browser, type CDPSession, type HTTPRequest, type Page } from 'puppeteer-core';
+import { type ChromiumExecutable, chromiumMissingMessage, describeChromium, findChromium, prepareChromium } from './chromium.js';
 import { type CjkFontOptions, type CjkFonts, loadCjkFonts } from './fonts.js';
 import { PdfRendererError, RenderTimeoutError, RendererBusyError, RendererUnavailableError } from './pdf-renderer.errors.js';
 import { isAlive, processTreeSync, treeRssBytes, treeRssBytesSync } from './process-tree.js';
@@ -305,9 +305,21 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
     this.chromium = options.chromium !== undefined ? options.chromium : findChromium({ env: this.env });
   }
 
-  /** With `launch: 'boot'`, starts the browser and fills the pool; a failure is logged, never fatal. */
+  /**
+   * Names the browser in the start-up log. With `launch: 'boot'`, starts it and fills the pool;
+   * otherwise a packaged browser is unpacked now in the background (once per cache folder), so the
+   * first print does not pay for it. A failure is logged, never fatal.
+   */
   async onModuleInit(): Promise<void> {
-    if (this.options.launch !== 'boot') return;
+    const chromium = this.resolveChromium();
+    if (chromium) this.logger.log(`PDFs print with ${describeChromium(chromium)}`);
+    else this.logger.warn(`PDF printing is unavailable: ${chromiumMissingMessage(this.env)}`);
+    if (this.options.launch !== 'boot') {
+      if (chromium?.source === 'npm-package') {
+        void prepareChromium(chromium).catch((error: unknown) => this.logger.warn(`PDF printing is unavailable for now: ${messageOf(error)}`));
+      }
+      return;
+    }
     try {
       await this.warmUp();
     } catch (error) {
@@ -693,10 +705,10 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
     const userDataDir = join(root, 'profile');
     let browser: Browser;
     try {
-      const fontEnv = await fonts.writeSystemFonts(root);
+      const [fontEnv, executablePath] = await Promise.all([fonts.writeSystemFonts(root), prepareChromium(chromium)]);
       browser = await puppeteer.launch({
         env: { ...process.env, ...fontEnv },
-        executablePath: chromium.executablePath,
+        executablePath,
         headless: chromium.headless,
         pipe: true,
         userDataDir,
@@ -710,7 +722,11 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
       });
     } catch (error) {
       await rm(root, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
-      throw new RendererUnavailableError(`Chromium (${chromium.executablePath}) did not start: ${messageOf(error)}`, {
+      // The packaged build links the system's NSS and expat; a bare machine without them fails here.
+      const hint = /error while loading shared libraries/.test(messageOf(error))
+        ? ' (install the missing library: `apt-get install libnss3 libexpat1` brings what the packaged Chromium needs)'
+        : '';
+      throw new RendererUnavailableError(`Chromium (${chromium.executablePath}) did not start: ${messageOf(error)}${hint}`, {
         cause: error,
         retryAfterSeconds: 5,
       });
@@ -745,6 +761,7 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
       throw new RendererUnavailableError('The PDF renderer is shutting down', { retryAfterSeconds: 5 });
     }
     if (this.counters.launches > 1) this.logger.log(`Chromium restarted (pid ${session.pid ?? '?'}, restart ${this.counters.launches - 1})`);
+    else void browser.version().then((version) => this.logger.log(`Chromium started: ${version}, pid ${session.pid ?? '?'}, from ${chromium.source}`), () => undefined);
     this.current = session;
     return session;
   }

@@ -23,9 +23,14 @@ import { ScorecardsService } from './scorecards.service.js';
         // The graceful shutdown has already waited SHUTDOWN_TIMEOUT_MS for the renders in flight
         // (requests and export chunks) before the renderer closes: no second wait here.
         shutdownGraceMs: 500,
-        // The validated setting wins over the process environment, so tests and callers can set it.
-        env: config.scorecards.chromiumPath ? { ...process.env, CHROMIUM_PATH: config.scorecards.chromiumPath } : process.env,
         observer: metrics.pdfObserver,
+        // The validated settings, where given, win over the process environment, so tests and callers can set them.
+        env: {
+          ...process.env,
+          ...(config.scorecards.chromiumPath ? { CHROMIUM_PATH: config.scorecards.chromiumPath } : {}),
+          ...(config.scorecards.chromiumIgnoreSystem ? { CHROMIUM_IGNORE_SYSTEM: 'true' } : {}),
+          ...(config.scorecards.chromiumCacheDir ? { CHROMIUM_CACHE_DIR: config.scorecards.chromiumCacheDir } : {}),
+        },
       }),
     },
     PdfRenderer,
