@@ -4,12 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp, prepareDatabase } from './app.setup.js';
+import { installProcessGuards } from './common/process-guards.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { resolveDatabase } from './database/database-url.js';
 import { DemoService } from './demo/demo.service.js';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Scorecard');
+  installProcessGuards();
   let config;
   try {
     config = loadConfig();

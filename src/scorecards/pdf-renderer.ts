@@ -46,6 +46,7 @@ import { type ChromiumExecutable, chromiumMissingMessage, findChromium } from '.
 import { type CjkFontOptions, type CjkFonts, loadCjkFonts } from './fonts.js';
 import { PdfRendererError, RenderTimeoutError, RendererBusyError, RendererUnavailableError } from './pdf-renderer.errors.js';
 import { isAlive, processTreeSync, treeRssBytes, treeRssBytesSync } from './process-tree.js';
+import { removeStaleProfiles, writeOwner } from './stale-profiles.js';
 
 export { PdfRendererError, RenderTimeoutError, RendererBusyError, RendererUnavailableError } from './pdf-renderer.errors.js';
 export type { PdfRendererErrorCode } from './pdf-renderer.errors.js';
@@ -296,6 +297,12 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
 
   /** With `launch: 'boot'`, starts the browser and fills the pool; a failure is logged, never fatal. */
   async onModuleInit(): Promise<void> {
+    // Profiles left in the temp folder by a process that was killed (SIGKILL skips every cleanup).
+    void removeStaleProfiles()
+      .then(({ removed, killed }) => {
+        if (removed.length > 0) this.logger.log(`Removed ${removed.length} Chromium profile(s) left by processes that are gone${killed.length > 0 ? ` (and their ${killed.length} browser(s))` : ''}`);
+      })
+      .catch((error: unknown) => this.logger.warn(`Could not sweep old Chromium profiles: ${messageOf(error)}`));
     if (this.options.launch !== 'boot') return;
     try {
       await this.warmUp();
@@ -673,11 +680,13 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
     const chromium = this.resolveChromium();
     if (!chromium) throw new RendererUnavailableError(chromiumMissingMessage(this.env));
     const fonts = await this.fonts();
-    // <tmp>/scorecard-chromium-XXXXXX/{profile, fonts, fonts.conf}: all removed on close.
+    // <tmp>/scorecard-chromium-XXXXXX/{owner.json, profile, fonts, fonts.conf}: removed on close, or by
+    // the next process's sweep (stale-profiles.ts) when this one is killed.
     const root = await mkdtemp(join(tmpdir(), 'scorecard-chromium-'));
     const userDataDir = join(root, 'profile');
     let browser: Browser;
     try {
+      await writeOwner(root);
       const fontEnv = await fonts.writeSystemFonts(root);
       browser = await puppeteer.launch({
         env: { ...process.env, ...fontEnv },

@@ -36,11 +36,13 @@ export interface TestAppOptions {
   database?: string;
   /** close() leaves the database in place, for a later app with `database`. */
   keepDatabase?: boolean;
+  /** Another PostgreSQL server than the suite's (a test that stops and starts its own). */
+  serverUrl?: string;
 }
 
 /** The real app on its own fresh database (or, with `database`, an earlier app's), migrated exactly as on a real start. */
 export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const serverUrl = process.env.E2E_SERVER_URL;
+  const serverUrl = options.serverUrl ?? process.env.E2E_SERVER_URL;
   if (!serverUrl) throw new Error('The e2e global setup did not run');
   const reused = options.database !== undefined;
   if (reused && !/^scorecard_e2e_[0-9a-f]+$/.test(options.database ?? '')) throw new Error(`Not a test database: ${options.database}`);
