@@ -152,7 +152,9 @@ export class ExportsService {
         throw conflict(`Export ${id} is still ${job.state}; its failed scorecards can be retried once it has finished`, { state: job.state });
       }
       const items = await m.query<{ id: string; position: number }[]>(
-        `UPDATE export_items SET state = 'pending', attempts = 0, error = NULL WHERE job_id = $1 AND state = 'failed' RETURNING id, position`,
+        // A SELECT over the UPDATE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+        `WITH reset AS (UPDATE export_items SET state = 'pending', attempts = 0, error = NULL WHERE job_id = $1 AND state = 'failed' RETURNING id, position)
+         SELECT id, position FROM reset`,
         [id],
       );
       if (items.length === 0) throw conflict(`Export ${id} has no failed scorecards to retry: all ${job.total} were printed`, { state: job.state, failed: 0 });
