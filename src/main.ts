@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp, prepareDatabase } from './app.setup.js';
+import { installProcessGuards } from './common/process-guards.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { resolveDatabase } from './database/database-url.js';
 import { DemoService } from './demo/demo.service.js';
@@ -13,6 +14,7 @@ import { gracefulShutdown } from './health/graceful-shutdown.js';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Scorecard');
+  installProcessGuards();
   let config;
   try {
     config = loadConfig();

@@ -120,6 +120,10 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: { department: 'matrix: nobody' }, expect: only({ managerIn: 202, managerOut: 202, hr: 202, admin: 202 }) },
   { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: (i) => ({ managerId: i.managerA, department: 'matrix: nobody' }), expect: only({ managerIn: 202, managerOut: 404, hr: 202, admin: 202 }) },
   { method: 'GET', route: '/api/exports/:id', path: (i) => `/api/exports/${i.exportJob}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
+  // Retrying its failed scorecards: the same people as reading it; this export printed everything
+  // (nothing), so an allowed caller is told there is nothing to retry.
+  { method: 'POST', route: '/api/exports/:id/retry-failed', path: (i) => `/api/exports/${i.exportJob}/retry-failed`, expect: only({ managerIn: 409, managerOut: 404, hr: 409, admin: 409 }) },
+  { method: 'POST', route: '/api/exports/:id/retry-failed', path: () => `/api/exports/${NOWHERE}/retry-failed`, expect: only({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
   { method: 'GET', route: '/api/exports/:id/download', path: (i) => `/api/exports/${i.exportJob}/download`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
   { method: 'GET', route: '/api/audit', path: (i) => `/api/audit?entity=review&id=${i.finalReview}`, expect: only({ hr: 200, admin: 200 }) },
 
@@ -152,6 +156,8 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/cycles/:id/scorecards', path: () => `/cycles/${NOWHERE}/scorecards`, body: {}, expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
   { method: 'GET', route: '/exports/:id', path: (i) => `/exports/${i.exportJob}`, expect: onlyPage({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
   { method: 'GET', route: '/exports/:id', path: () => `/exports/${NOWHERE}`, expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
+  { method: 'POST', route: '/exports/:id/retry-failed', path: (i) => `/exports/${i.exportJob}/retry-failed`, body: {}, expect: onlyPage({ managerIn: 409, managerOut: 404, hr: 409, admin: 409 }) },
+  { method: 'POST', route: '/exports/:id/retry-failed', path: () => '/exports/not-an-id/retry-failed', body: {}, expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
   { method: 'GET', route: '/exports/:id', path: () => '/exports/not-an-id', expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
   { method: 'GET', route: '/employees', path: () => '/employees?q=E-&active=all', expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'GET', route: '/employees/new', path: () => '/employees/new', expect: onlyPage({ hr: 200, admin: 200 }) },

@@ -352,6 +352,9 @@ describe('hostile and malformed input', () => {
       expectError(await t.http.post('/api/reviews/abc/submit').set(t.as('hr')).set('If-Match', '1').send({}), 400);
       expectError(await t.http.patch('/api/employees/42').set(t.as('hr')).set('If-Match', '1').send({ name: 'x' }), 400);
       expectError(await t.http.get('/api/cycles/42').set(t.as('hr')), 400);
+      for (const id of ['not-a-uuid', "1' OR '1'='1"]) {
+        expect(errorFields(expectError(await t.http.post(`/api/exports/${encodeURIComponent(id)}/retry-failed`).set(t.as('hr')).send({}), 400))).toEqual(['id']);
+      }
       // A broken percent-encoding in the path.
       expectError(await t.http.get('/api/reviews/%FF').set(t.as('hr')), 400);
       expect(await state()).toEqual(before);
@@ -392,6 +395,7 @@ describe('hostile and malformed input', () => {
       expect(expectError(await t.http.get(`/api/employees/${id}`).set(t.as('hr')), 404).message).toBe(`Employee ${id} was not found`);
       expectError(await t.http.patch(`/api/employees/${id}`).set(t.as('hr')).set('If-Match', '1').send({ name: 'x' }), 404);
       expectError(await t.http.post(`/api/cycles/${id}/open`).set(t.as('hr')).set('If-Match', '1').send({}), 404);
+      expect(expectError(await t.http.post(`/api/exports/${id}/retry-failed`).set(t.as('hr')).send({}), 404).message).toBe(`Export ${id} was not found`);
       const noEmployee = expectError(await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: id, cycleId: cycle.id }), 400);
       expect(errorFields(noEmployee)).toEqual(['employeeId']);
       const noCycle = expectError(await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: employee.id, cycleId: id }), 400);

@@ -1,5 +1,8 @@
 // Bulk export of scorecards: jobs in PostgreSQL (our tables + pg-boss), printed by workers in the
 // app and in any other process on the same database, downloaded as a zip built on the fly.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { AuditEntryDto } from '../src/audit/dto/audit.dto.js';
@@ -278,6 +281,122 @@ describe('an export survives a restart', () => {
       }
     }
   }, 120_000);
+});
+
+describe('retrying the failed scorecards of an export', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'scorecard-retry-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints only the failed ones again once the export has finished: 409 before and after, the creator, HR and admins only', async () => {
+    // A "browser" that dies at every start: each print fails as with a Chromium that keeps crashing,
+    // so every item is given up after its attempts and the export fails as a whole.
+    const crashing = join(dir, 'crashing-chromium');
+    await writeFile(crashing, '#!/bin/sh\necho "crashed on purpose" >&2\nexit 1\n', { mode: 0o755 });
+    const broken = await createTestApp({ CHROMIUM_PATH: crashing }, { keepDatabase: true });
+    let fixed: TestApp | null = null;
+    try {
+      const cycle = await seedOpenCycle(broken);
+      const people = await seedPeople(broken, cycle, 3, { department: 'Retry' });
+      const owner = await createEmployee(broken, 'manager', { department: 'Management' });
+      const ownerHeaders = await broken.userFor('manager', owner.id, `retry-owner-${uniq()}@test.example`);
+      const otherManager = await createEmployee(broken, 'manager', { department: 'Management' });
+      const otherHeaders = await broken.userFor('manager', otherManager.id, `retry-other-${uniq()}@test.example`);
+
+      // HR's export of the department, and a manager's own (of nobody in their team: done at once).
+      const created = await startExport(broken, cycle.id, { department: 'Retry' }, broken.as('hr'));
+      // Still running: nothing to retry yet.
+      const early = expectError(await broken.http.post(`/api/exports/${created.id}/retry-failed`).set(broken.as('hr')), 409);
+      expect(early.message).toMatch(/still (queued|running)/);
+      const { final: failed } = await waitForExport(broken, created.id, 90_000);
+      expect(failed).toMatchObject({ state: 'failed', total: 3, done: 0, failed: 3 });
+      expect(failed.error).toMatch(/3 of 3 scorecard\(s\) could not be printed/);
+      const mine = await startExport(broken, cycle.id, {}, ownerHeaders);
+      expect(mine).toMatchObject({ state: 'done', total: 0 });
+      await broken.close();
+
+      // The browser works again (a new app on the same data): retry.
+      fixed = await createTestApp({}, { database: broken.database });
+      const t = fixed;
+      const hr = t.as('hr');
+      const admin = t.as('admin');
+      // Sessions live in the database: the managers' sign-ins carry over to the new app.
+      const managerOwner = ownerHeaders;
+      const managerOther = otherHeaders;
+
+      // Not theirs: a manager who did not make the export does not see it (404), as for reading it.
+      expectError(await t.http.post(`/api/exports/${created.id}/retry-failed`).set(managerOwner), 404);
+      expectError(await t.http.post(`/api/exports/${created.id}/retry-failed`).set(managerOther), 404);
+      // Their own export printed everything (nothing): nothing to retry, said so.
+      const nothing = expectError(await t.http.post(`/api/exports/${mine.id}/retry-failed`).set(managerOwner), 409);
+      expect(nothing.message).toMatch(/no failed scorecards to retry/);
+
+      const res = await t.http.post(`/api/exports/${created.id}/retry-failed`).set(hr);
+      expect(res.status).toBe(202);
+      expect(res.headers.location).toBe(`/api/exports/${created.id}`);
+      expect(res.body).toEqual({ id: created.id, state: 'queued', total: 3, retried: 3 });
+      // At once again: it is running now.
+      expect(expectError(await t.http.post(`/api/exports/${created.id}/retry-failed`).set(admin), 409).message).toMatch(/still (queued|running)/);
+
+      const { final } = await waitForExport(t, created.id, 90_000);
+      expect(final).toMatchObject({ state: 'done', total: 3, done: 3, failed: 0, error: null });
+      const entries = await downloadZip(t, created.id);
+      expect(entries.map((e) => e.name).sort()).toEqual(people.map((p) => scorecardFilename(p.review, 'pdf')).sort());
+      await expectValidPdfs(entries);
+      // Printed now: nothing left to retry.
+      expectError(await t.http.post(`/api/exports/${created.id}/retry-failed`).set(admin), 409);
+      const audit = await auditActions(t, created.id);
+      expect(audit.map((a) => a.action).sort()).toEqual(['download_export', 'export_scorecards', 'retry_export']);
+      expect(audit.find((a) => a.action === 'retry_export')).toMatchObject({ actor: 'hr@test.example', before: { state: 'failed' }, after: { retried: 3 } });
+    } finally {
+      if (fixed) await fixed.close();
+      else {
+        await broken.close().catch(() => undefined);
+        await dropDatabase(broken.database);
+      }
+    }
+  }, 240_000);
+
+  it('from the export page: a button while some scorecards failed, which queues them again', async () => {
+    const crashing = join(dir, 'crashing-chromium-2');
+    await writeFile(crashing, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const broken = await createTestApp({ CHROMIUM_PATH: crashing });
+    try {
+      const cycle = await seedOpenCycle(broken);
+      await seedPeople(broken, cycle, 1, { department: 'Retry page' });
+      const created = await startExport(broken, cycle.id, { department: 'Retry page' }, broken.as('hr'));
+      await waitForExport(broken, created.id, 90_000);
+      const csrf = 'retry-page-csrf-token-0123456789abcdef';
+      const page = await broken.http.get(`/exports/${created.id}`).set(broken.as('hr')).set('Accept-Language', 'en');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`<form method="post" action="/exports/${created.id}/retry-failed" class="actions inline" id="export-retry-form">`);
+      expect(page.text).toContain('Retry the failed scorecards');
+      const posted = await broken.http
+        .post(`/exports/${created.id}/retry-failed`)
+        .set(broken.as('hr'))
+        .set('Cookie', `scorecard_csrf=${csrf}`)
+        .type('form')
+        .send({ _csrf: csrf });
+      expect(posted.status).toBe(303);
+      expect(posted.headers.location).toBe(`/exports/${created.id}?notice=exportRetried`);
+      const after = await broken.http.get(String(posted.headers.location)).set(broken.as('hr')).set('Accept-Language', 'en');
+      expect(after.text).toContain('The failed scorecards are queued again.');
+      // Queued again (its retries back off for seconds before failing again, the browser still
+      // being broken): no button while it runs, and a post from a stale page gets the 409 page.
+      expect(after.text).toMatch(/data-state="(queued|running)"/);
+      expect(after.text).toMatch(/id="export-retry-form" hidden>/);
+      const again = await broken.http.post(`/exports/${created.id}/retry-failed`).set(broken.as('hr')).set('Cookie', `scorecard_csrf=${csrf}`).type('form').send({ _csrf: csrf });
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('<!doctype html>');
+    } finally {
+      await broken.close();
+    }
+  }, 180_000);
 });
 
 async function dropDatabase(name: string): Promise<void> {

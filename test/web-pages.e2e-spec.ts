@@ -802,6 +802,7 @@ describe('pages over HTTP', () => {
       expect(partial.text).toContain('Ready: 2 of 3 scorecard(s) in the zip.');
       expect(partial.text).toContain('<p id="export-failed" class="alert warn">1 scorecard(s) could not be printed.');
       expect(partial.text).toMatch(/<a id="export-download"[^>]* download>/);
+      expect(partial.text).toContain(`<form method="post" action="/exports/${id}/retry-failed" class="actions inline" id="export-retry-form">`);
 
       as({ state: 'failed', total: 2, done: 0, failed: 2 });
       const failed = await b.get(location);
@@ -810,6 +811,9 @@ describe('pages over HTTP', () => {
       expect(failed.text).toMatch(/<a id="export-download"[^>]* hidden>/);
       expect(failed.text).toMatch(/<p id="export-failed" class="alert warn" hidden>/);
       expect(failed.text).not.toContain('export-progress.js');
+      expect(failed.text).toContain(`<form method="post" action="/exports/${id}/retry-failed" class="actions inline" id="export-retry-form">`);
+      // Nothing failed: no button.
+      expect((await b.get(location)).text).toMatch(/id="export-retry-form" hidden>/);
     });
   });
 

@@ -2,6 +2,18 @@
 // process that shares the database (the app, `npm run worker` on other machines) shares the work,
 // and queued work survives restarts. Jobs are inserted in the caller's transaction: an export and
 // its queue entries commit together or not at all.
+//
+// Workers are our own poll loops over pg-boss's fetch/complete/fail, not `boss.work()`: pg-boss 10
+// calls complete() and fail() without awaiting them, so a database that stops while a chunk runs
+// turned their rejection into an unhandled rejection that ended the process (57P03, issue 10).
+// Here every queue call is awaited; while the database is away the loops pause, keep the outcome
+// of the chunk in hand and report it once the database answers again.
+//
+// A chunk is leased, not held for a fixed time: it expires LEASE_SECONDS after it was taken, and
+// the process working on it renews the lease every HEARTBEAT_MS. A worker that dies (SIGKILL, power)
+// stops renewing, and pg-boss's maintenance (every MAINTENANCE_SECONDS, in whichever process gets
+// there first) fails the chunk back to the queue within about LEASE_SECONDS + MAINTENANCE_SECONDS,
+// instead of after the 300 s the chunks used to hold.
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
@@ -21,8 +33,14 @@ export interface ExportChunk {
 
 /** Per chunk; an item itself is given up after a few failed attempts, whatever is left of these. */
 const CHUNK_RETRY = { retryLimit: 6, retryDelay: 1, retryBackoff: true } as const;
-/** A chunk held this long by a worker that died is handed to another (after pg-boss maintenance notices). */
-const CHUNK_EXPIRE_SECONDS = 300;
+/** A chunk whose worker stopped renewing its lease this long ago is handed to another. */
+export const LEASE_SECONDS = 15;
+/** How often a working process renews the leases of its chunks (well inside LEASE_SECONDS). */
+const HEARTBEAT_MS = 5_000;
+/** pg-boss maintenance (expiring leases, archiving) runs this often across all processes. */
+const MAINTENANCE_SECONDS = 5;
+/** Waits between attempts while the database is away: short at first, then at most this. */
+const MAX_PAUSE_MS = 5_000;
 /** What the readiness check reports about the queue. */
 export interface ExportQueueStatus {
   /** pg-boss is started and not stopping. */
@@ -37,14 +55,24 @@ export interface ExportQueueStatus {
 
 export type ChunkHandler = (chunk: ExportChunk, attempt: { retryCount: number; retryLimit: number }) => Promise<void>;
 
+type Outcome = { ok: true } | { ok: false; error: unknown };
+
 @Injectable()
 export class ExportQueue implements OnModuleDestroy {
   private readonly logger = new Logger('ExportQueue');
   private boss: PgBoss | null = null;
   private starting: Promise<PgBoss> | null = null;
-  private readonly workerIds: string[] = [];
   private stopping = false;
   private stopped: Promise<void> | null = null;
+  private readonly loops: Promise<void>[] = [];
+  /** Idle loops waiting for their next poll; notify() and shutdown wake them early. */
+  private readonly sleepers = new Set<() => void>();
+  /** Chunks taken by this process and not yet reported done or failed: id → queue. */
+  private readonly leased = new Map<string, string>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  /** Set while the database does not answer the queue: the reason, logged once. */
+  private pausedFor: string | null = null;
+  private lastBossError = { message: '', at: 0 };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -54,6 +82,11 @@ export class ExportQueue implements OnModuleDestroy {
   /** True once shutdown began: handlers should finish what is in flight and take nothing new. */
   get isStopping(): boolean {
     return this.stopping;
+  }
+
+  /** True while the database does not answer the queue's pollers (they retry by themselves). */
+  get isPaused(): boolean {
+    return this.pausedFor !== null;
   }
 
   /** Starts pg-boss (installing or migrating its schema) and creates the queues. Idempotent. */
@@ -74,32 +107,28 @@ export class ExportQueue implements OnModuleDestroy {
     const boss = await this.start();
     const db: PgBoss.Db = { executeSql: async (text: string, values: unknown[]) => ({ rows: await m.query(text, values) }) };
     await boss.insert(
-      chunks.map((data) => ({ name: EXPORT_QUEUE, data, ...CHUNK_RETRY, expireInSeconds: CHUNK_EXPIRE_SECONDS, deadLetter: EXPORT_DEAD_LETTER_QUEUE })),
+      chunks.map((data) => ({ name: EXPORT_QUEUE, data, ...CHUNK_RETRY, expireInSeconds: LEASE_SECONDS, deadLetter: EXPORT_DEAD_LETTER_QUEUE })),
       { db },
     );
   }
 
   /** Wakes local workers after a commit (other processes find the work at their next poll). */
   notify(): void {
-    for (const id of this.workerIds) this.boss?.notifyWorker(id);
+    for (const wake of [...this.sleepers]) wake();
   }
 
   /**
-   * Registers `workers` pollers of chunks (each takes one chunk at a time) and one for given-up
+   * Starts `workers` pollers of chunks (each takes one chunk at a time) and one for given-up
    * chunks. Two pollers per process let the next chunk start while the last renders of one finish.
    */
   async work(workers: number, onChunk: ChunkHandler, onDeadChunk: (chunk: ExportChunk) => Promise<void>): Promise<void> {
     const boss = await this.start();
-    const options = { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true } as const;
     for (let i = 0; i < workers; i++) {
-      const id = await boss.work<ExportChunk>(EXPORT_QUEUE, options, async ([job]) => {
-        if (job) await onChunk(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit });
-      });
-      this.workerIds.push(id);
+      this.loops.push(this.poll(boss, EXPORT_QUEUE, 1_000, (job) => onChunk(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit })));
     }
-    await boss.work<ExportChunk>(EXPORT_DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: 5 }, async ([job]) => {
-      if (job) await onDeadChunk(job.data);
-    });
+    this.loops.push(this.poll(boss, EXPORT_DEAD_LETTER_QUEUE, 5_000, (job) => onDeadChunk(job.data)));
+    this.heartbeat ??= setInterval(() => void this.renewLeases(boss), HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   /**
@@ -109,7 +138,7 @@ export class ExportQueue implements OnModuleDestroy {
   async handBack(chunk: ExportChunk): Promise<void> {
     const boss = this.boss;
     if (!boss) throw new Error('The export queue is not running');
-    await boss.insert([{ name: EXPORT_QUEUE, data: chunk, ...CHUNK_RETRY, expireInSeconds: CHUNK_EXPIRE_SECONDS, deadLetter: EXPORT_DEAD_LETTER_QUEUE }]);
+    await boss.insert([{ name: EXPORT_QUEUE, data: chunk, ...CHUNK_RETRY, expireInSeconds: LEASE_SECONDS, deadLetter: EXPORT_DEAD_LETTER_QUEUE }]);
   }
 
   /** Whether the queue runs, and how much work waits in it (a count in the shared database). */
@@ -131,10 +160,21 @@ export class ExportQueue implements OnModuleDestroy {
    */
   stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
+    this.notify();
     this.stopped ??= (async () => {
       const boss = this.boss ?? (await this.starting?.catch(() => null)) ?? null;
       if (!boss) return;
-      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs }).catch((error: unknown) => this.logger.error(`pg-boss did not stop cleanly: ${messageOf(error)}`));
+      // Graceful: pollers take nothing new, chunks in progress get timeoutMs to finish; what
+      // is still running then is failed back to the queue (a retry), for the next worker to take.
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+      await Promise.race([Promise.all(this.loops), timeout]);
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.heartbeat = null;
+      for (const [id, queue] of [...this.leased.entries()]) {
+        // If the database is away, the lease simply runs out and maintenance elsewhere retries it.
+        await boss.fail(queue, id, { message: 'the worker shut down while printing' }).catch((error: unknown) => this.logger.warn(`Could not hand back chunk ${id}: ${messageOf(error)}`));
+      }
+      await boss.stop({ graceful: false, wait: true }).catch((error: unknown) => this.logger.error(`pg-boss did not stop cleanly: ${messageOf(error)}`));
       this.boss = null;
     })();
     return this.stopped;
@@ -142,6 +182,100 @@ export class ExportQueue implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.stop(this.config.shutdownTimeoutMs);
+  }
+
+  /** One worker: take a chunk, run it, report the outcome; pause while the database is away. */
+  private async poll(boss: PgBoss, queue: string, intervalMs: number, handle: (job: PgBoss.JobWithMetadata<ExportChunk>) => Promise<void>): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let job: PgBoss.JobWithMetadata<ExportChunk> | undefined;
+      try {
+        [job] = await boss.fetch<ExportChunk>(queue, { batchSize: 1, includeMetadata: true });
+        failures = 0;
+        this.resume();
+      } catch (error) {
+        failures += 1;
+        this.pause(error);
+        await this.sleep(pauseMs(failures));
+        continue;
+      }
+      if (!job) {
+        await this.sleep(intervalMs);
+        continue;
+      }
+      this.leased.set(job.id, queue);
+      let outcome: Outcome;
+      try {
+        await handle(job);
+        outcome = { ok: true };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      await this.report(boss, queue, job.id, outcome);
+      this.leased.delete(job.id);
+    }
+  }
+
+  /**
+   * Tells pg-boss how the chunk went, retrying until the database answers (the lease is renewed
+   * meanwhile). Only a shutdown gives up: the lease then runs out and another worker redoes the
+   * chunk, which skips what this one already printed.
+   */
+  private async report(boss: PgBoss, queue: string, id: string, outcome: Outcome): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (outcome.ok) await boss.complete(queue, id);
+        else await boss.fail(queue, id, { message: messageOf(outcome.error) });
+        this.resume();
+        return;
+      } catch (error) {
+        this.pause(error);
+        if (this.stopping) return;
+        await this.sleep(pauseMs(attempt));
+      }
+    }
+  }
+
+  /** Pushes the expiry of this process's chunks LEASE_SECONDS past now. */
+  private async renewLeases(boss: PgBoss): Promise<void> {
+    if (this.leased.size === 0) return;
+    // pg-boss 10 has no heartbeat of its own; its job table keeps `started_on + expire_in` as the
+    // deadline that maintenance checks, so the lease is that interval, stretched to reach now + lease.
+    try {
+      await boss.getDb().executeSql(
+        `UPDATE ${PGBOSS_SCHEMA}.job SET expire_in = (now() - started_on) + make_interval(secs => $2)
+          WHERE id = ANY($1::uuid[]) AND state = 'active'`,
+        [[...this.leased.keys()], LEASE_SECONDS],
+      );
+    } catch (error) {
+      this.pause(error);
+    }
+  }
+
+  private pause(error: unknown): void {
+    const reason = messageOf(error);
+    if (this.pausedFor !== null) return;
+    this.pausedFor = reason;
+    this.logger.warn(`Export queue paused, the database does not answer (${reason}); trying again every few seconds`);
+  }
+
+  private resume(): void {
+    if (this.pausedFor === null) return;
+    this.pausedFor = null;
+    this.logger.log('Export queue resumed: the database answers again');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
   }
 
   private async open(): Promise<PgBoss> {
@@ -152,14 +286,22 @@ export class ExportQueue implements OnModuleDestroy {
       connectionString,
       schema: PGBOSS_SCHEMA,
       application_name: 'scorecard-exports',
-      // Few connections: the pollers and maintenance only; the work itself uses the app's pool.
+      // Few connections: the pollers, leases and maintenance only; the work itself uses the app's pool.
       max: 3,
       // No cron schedules here: skip the clock-skew monitor that comes with them.
       schedule: false,
+      maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
     });
-    boss.on('error', (error: Error) => this.logger.error(`pg-boss: ${error.message}`));
+    // Pool errors and failed maintenance runs (the database restarting, a connection cut): logged,
+    // at most once a minute for the same message, never thrown. Pollers pause and resume on their own.
+    boss.on('error', (error: Error) => {
+      const now = Date.now();
+      if (error.message === this.lastBossError.message && now - this.lastBossError.at < 60_000) return;
+      this.lastBossError = { message: error.message, at: now };
+      this.logger.warn(`pg-boss: ${error.message}`);
+    });
     await boss.start();
-    const queue = { ...CHUNK_RETRY, expireInSeconds: CHUNK_EXPIRE_SECONDS };
+    const queue = { ...CHUNK_RETRY, expireInSeconds: LEASE_SECONDS };
     await boss.createQueue(EXPORT_DEAD_LETTER_QUEUE);
     await boss.createQueue(EXPORT_QUEUE, { name: EXPORT_QUEUE, ...queue, deadLetter: EXPORT_DEAD_LETTER_QUEUE });
     this.boss = boss;
@@ -170,6 +312,11 @@ export class ExportQueue implements OnModuleDestroy {
     this.logger.log(`Export queue ready (${this.config.scorecards.runWorkers ? 'with' : 'without'} workers in this process)`);
     return boss;
   }
+}
+
+/** 0.5 s, 1 s, 2 s, … up to MAX_PAUSE_MS between attempts while the database is away. */
+export function pauseMs(failures: number): number {
+  return Math.min(MAX_PAUSE_MS, 250 * 2 ** Math.min(failures, 10));
 }
 
 function messageOf(error: unknown): string {

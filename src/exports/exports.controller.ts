@@ -5,7 +5,7 @@ import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
-import { CreateExportDto, ExportCreatedDto, ExportDto } from './dto/export.dto.js';
+import { CreateExportDto, ExportCreatedDto, ExportDto, ExportRetriedDto } from './dto/export.dto.js';
 import { ExportsService } from './exports.service.js';
 import { contentDisposition } from '../common/content-disposition.js';
 
@@ -44,6 +44,18 @@ export class ExportsController {
   @ApiErrors(400, 404)
   get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<ExportDto> {
     return this.exports.get(actor, id);
+  }
+
+  @Post('exports/:id/retry-failed')
+  @HttpCode(202)
+  @Allow('admin', 'hr', 'manager')
+  @ApiOperation({ summary: "Print a finished export's failed scorecards again (its creator, HR and admins); the export runs again until they are done" })
+  @ApiAcceptedResponse({ type: ExportRetriedDto, description: 'Queued again; follow it at GET /api/exports/:id (also in Location)' })
+  @ApiErrors(400, 404, 409)
+  async retryFailed(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<ExportRetriedDto> {
+    const retried = await this.exports.retryFailed(actor, id);
+    res.setHeader('Location', `/api/exports/${retried.id}`);
+    return retried;
   }
 
   @Get('exports/:id/download')

@@ -8,7 +8,7 @@ import { conflict, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
-import type { CreateExportDto, ExportCreatedDto, ExportDto } from './dto/export.dto.js';
+import type { CreateExportDto, ExportCreatedDto, ExportDto, ExportRetriedDto } from './dto/export.dto.js';
 import { ExportJob, type ExportFilters } from './export-job.entity.js';
 import { type ExportChunk, ExportQueue } from './export-queue.js';
 import { storedZip, type ZipSource } from './zip-stream.js';
@@ -135,6 +135,41 @@ export class ExportsService {
     return created;
   }
 
+  /**
+   * Puts the scorecards an export gave up on (a browser that kept crashing, a worker that never
+   * finished them) back in the queue, with their attempts reset, so the export finishes with them
+   * instead of a new export of everything. Only a finished export with failures has any; the row
+   * lock makes two retries at once queue the items once and refuse the other.
+   */
+  async retryFailed(actor: Actor, id: string): Promise<ExportRetriedDto> {
+    const retried = await this.dataSource.transaction(async (m) => {
+      const [job] = await m.query<Pick<JobRow, 'id' | 'state' | 'total' | 'created_by_user_id'>[]>(
+        'SELECT id, state, total, created_by_user_id FROM export_jobs WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (!job || !mayRead(actor, job)) throw notFound('Export', id);
+      if (job.state === 'queued' || job.state === 'running') {
+        throw conflict(`Export ${id} is still ${job.state}; its failed scorecards can be retried once it has finished`, { state: job.state });
+      }
+      const items = await m.query<{ id: string; position: number }[]>(
+        // A SELECT over the UPDATE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+        `WITH reset AS (UPDATE export_items SET state = 'pending', attempts = 0, error = NULL WHERE job_id = $1 AND state = 'failed' RETURNING id, position)
+         SELECT id, position FROM reset`,
+        [id],
+      );
+      if (items.length === 0) throw conflict(`Export ${id} has no failed scorecards to retry: all ${job.total} were printed`, { state: job.state, failed: 0 });
+      await m.query(`UPDATE export_jobs SET state = 'queued', finished_at = NULL, error = NULL WHERE id = $1`, [id]);
+      const ids = items.sort((a, b) => a.position - b.position).map((i) => i.id);
+      const chunks: ExportChunk[] = [];
+      for (let i = 0; i < ids.length; i += CHUNK_SIZE) chunks.push({ jobId: id, itemIds: ids.slice(i, i + CHUNK_SIZE) });
+      await this.queue.enqueue(m, chunks);
+      await this.audit.record(m, actor, { action: 'retry_export', entity: 'export', entityId: id, before: { state: job.state }, after: { retried: ids.length } });
+      return { id, state: 'queued' as const, total: job.total, retried: ids.length };
+    });
+    this.queue.notify();
+    return retried;
+  }
+
   /** The creator, HR and admins see an export; for anyone else it does not exist. */
   async get(actor: Actor, id: string): Promise<ExportDto> {
     const row = await this.load(actor, id);
@@ -214,8 +249,7 @@ export class ExportsService {
          FROM export_jobs j WHERE j.id = $1`,
       [id],
     );
-    const mayRead = actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system' || (row && actor.userId !== null && row.created_by_user_id === actor.userId);
-    if (!row || !mayRead) throw notFound('Export', id);
+    if (!row || !mayRead(actor, row)) throw notFound('Export', id);
     return row;
   }
 
@@ -223,4 +257,9 @@ export class ExportsService {
     const [row] = await m.query<{ found: boolean }[]>('SELECT EXISTS (SELECT 1 FROM employees WHERE id = $1) AS found', [id]);
     return row?.found === true;
   }
+}
+
+/** Who may see, download and retry an export: its creator, HR and admins. */
+function mayRead(actor: Actor, job: Pick<JobRow, 'created_by_user_id'>): boolean {
+  return actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system' || (actor.userId !== null && job.created_by_user_id === actor.userId);
 }

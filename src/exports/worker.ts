@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
+import { installProcessGuards } from '../common/process-guards.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
 import { createDataSource } from '../database/data-source.js';
 import { resolveDatabase } from '../database/database-url.js';
@@ -25,6 +26,7 @@ async function migrate(url: string, logger: Logger): Promise<void> {
 
 async function main(): Promise<void> {
   const logger = new Logger('ExportWorker');
+  installProcessGuards();
   let config: AppConfig;
   try {
     config = loadConfig({ ...process.env, RUN_WORKERS: 'true' });

@@ -46,6 +46,7 @@ import { type ChromiumExecutable, chromiumMissingMessage, describeChromium, find
 import { type CjkFontOptions, type CjkFonts, loadCjkFonts } from './fonts.js';
 import { PdfRendererError, RenderTimeoutError, RendererBusyError, RendererUnavailableError } from './pdf-renderer.errors.js';
 import { isAlive, processTreeSync, treeRssBytes, treeRssBytesSync } from './process-tree.js';
+import { removeStaleProfiles, writeOwner } from './stale-profiles.js';
 
 export { PdfRendererError, RenderTimeoutError, RendererBusyError, RendererUnavailableError } from './pdf-renderer.errors.js';
 export type { PdfRendererErrorCode } from './pdf-renderer.errors.js';
@@ -311,6 +312,12 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
    * first print does not pay for it. A failure is logged, never fatal.
    */
   async onModuleInit(): Promise<void> {
+    // Profiles left in the temp folder by a process that was killed (SIGKILL skips every cleanup).
+    void removeStaleProfiles()
+      .then(({ removed, killed }) => {
+        if (removed.length > 0) this.logger.log(`Removed ${removed.length} Chromium profile(s) left by processes that are gone${killed.length > 0 ? ` (and their ${killed.length} browser(s))` : ''}`);
+      })
+      .catch((error: unknown) => this.logger.warn(`Could not sweep old Chromium profiles: ${messageOf(error)}`));
     const chromium = this.resolveChromium();
     if (chromium) this.logger.log(`PDFs print with ${describeChromium(chromium)}`);
     else this.logger.warn(`PDF printing is unavailable: ${chromiumMissingMessage(this.env)}`);
@@ -700,11 +707,13 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
     const chromium = this.resolveChromium();
     if (!chromium) throw new RendererUnavailableError(chromiumMissingMessage(this.env));
     const fonts = await this.fonts();
-    // <tmp>/scorecard-chromium-XXXXXX/{profile, fonts, fonts.conf}: all removed on close.
+    // <tmp>/scorecard-chromium-XXXXXX/{owner.json, profile, fonts, fonts.conf}: removed on close, or by
+    // the next process's sweep (stale-profiles.ts) when this one is killed.
     const root = await mkdtemp(join(tmpdir(), 'scorecard-chromium-'));
     const userDataDir = join(root, 'profile');
     let browser: Browser;
     try {
+      await writeOwner(root);
       const [fontEnv, executablePath] = await Promise.all([fonts.writeSystemFonts(root), prepareChromium(chromium)]);
       browser = await puppeteer.launch({
         env: { ...process.env, ...fontEnv },

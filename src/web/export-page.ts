@@ -25,6 +25,8 @@ export interface ExportView {
   finished: boolean;
   /** There is a zip worth downloading. */
   ready: boolean;
+  /** Finished with scorecards that could not be printed: they can be queued again. */
+  retryable: boolean;
   /** How the state line looks: a failure must not read like progress. */
   tone: 'alert' | 'notice' | 'plain';
   message: ExportText;
@@ -49,6 +51,7 @@ export function exportView(job: ExportProgress): ExportView {
     value: job.total > 0 ? Math.min(processed, job.total) : 1,
     finished,
     ready,
+    retryable: finished && job.failed > 0,
     tone: job.state === 'failed' ? 'alert' : ready ? 'notice' : 'plain',
     message,
     // A failed export says so as a whole; the count would only repeat it.
@@ -64,6 +67,7 @@ export interface ExportPage {
   countsText: string;
   failedText: string | null;
   downloadUrl: string;
+  retryUrl: string;
   back: { href: string; label: string };
 }
 
@@ -80,6 +84,7 @@ export function exportPage(job: ExportDto, cycle: { id: string; name: string }, 
     failedText: view.failedNote ? say(view.failedNote) : null,
     // The API's download: the same cookie signs it, and it keeps the service's scope rules.
     downloadUrl: `/api/exports/${job.id}/download`,
+    retryUrl: `/exports/${job.id}/retry-failed`,
     back:
       role === 'manager'
         ? { href: `/team?cycleId=${cycle.id}`, label: t('export.backTeam') }

@@ -34,6 +34,15 @@ export class ExportsPagesController {
     this.pages.redirect(res, `/exports/${created.id}`);
   }
 
+  // Refused (finished without failures, or still running) → the 409 page, which says why.
+  @Post('exports/:id/retry-failed')
+  @Allow('admin', 'hr', 'manager')
+  @HttpCode(200)
+  async retryFailed(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Res() res: Response): Promise<void> {
+    await this.exports.retryFailed(actor, id);
+    this.pages.redirect(res, `/exports/${id}`, 'exportRetried');
+  }
+
   @Get('exports/:id')
   @Allow('admin', 'hr', 'manager')
   async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {

@@ -46,6 +46,10 @@ export class ExportCreatedDto {
   @ApiProperty({ description: 'Scorecards in the export', type: 'integer' }) total: number;
 }
 
+export class ExportRetriedDto extends ExportCreatedDto {
+  @ApiProperty({ description: 'Failed scorecards put back in the queue' }) retried: number;
+}
+
 export class ExportDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: EXPORT_JOB_STATES, description: 'queued → running → done (or failed); done may include failed scorecards' })

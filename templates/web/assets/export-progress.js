@@ -27,6 +27,7 @@
       value: job.total > 0 ? Math.min(processed, job.total) : 1,
       finished: finished,
       ready: ready,
+      retryable: finished && job.failed > 0,
       tone: job.state === 'failed' ? 'alert' : ready ? 'notice' : 'plain',
       message: message,
       failedNote: job.failed > 0 && job.state !== 'failed' ? { key: 'someFailed', vars: { n: job.failed } } : null,
@@ -53,6 +54,7 @@
   var stateLine = $('export-state');
   var failedLine = $('export-failed');
   var download = $('export-download');
+  var retry = $('export-retry-form');
 
   // The state line is a live region: it changes only when the state does, so a screen reader
   // hears "printing", then "ready", not every count. The bar carries the count as its value text.
@@ -73,6 +75,7 @@
     failedLine.hidden = !v.failedNote;
     failedLine.textContent = v.failedNote ? say(v.failedNote) : '';
     download.hidden = !v.ready;
+    if (retry) retry.hidden = !v.retryable;
     box.setAttribute('data-state', job.state);
     box.setAttribute('aria-busy', v.finished ? 'false' : 'true');
     return v;
