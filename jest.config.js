@@ -22,7 +22,7 @@ export default {
   // A global option in Jest 30 (ignored inside a project): e2e tests start apps and browsers.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

@@ -1,0 +1,105 @@
+// The PDF reader: PDF_READER picks the reader, pdfjs mode never starts a poppler binary, and on a
+// small hand-built PDF pdf.js answers what poppler answers (compared directly where poppler is here).
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { firstPagePng, pdfFonts, pdfInfo, pdfPages, pdfReader, pdfText, popplerFontType, runPoppler } from './pdf-reader.js';
+
+/** A two-page PDF with a title, printed in Helvetica (one of the 14 standard fonts: not embedded). */
+function twoPagePdf(): Buffer {
+  const page = (text: string, contents: number): string =>
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Resources << /Font << /F1 5 0 R >> >> /Contents ${contents} 0 R >>`;
+  const stream = (s: string): string => `<< /Length ${Buffer.byteLength(s, 'latin1')} >>\nstream\n${s}\nendstream`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>',
+    page('one', 6),
+    page('two', 7),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    stream('BT /F1 18 Tf 20 150 Td (First page READER-1) Tj ET'),
+    stream('BT /F1 18 Tf 20 150 Td (Second page 0123456789abcdef) Tj ET'),
+    '<< /Title (Reader fixture) /Producer (pdf-reader.spec) >>',
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(body, 'latin1'));
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body, 'latin1');
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) body += `${String(off).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 8 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+const saved = { reader: process.env.PDF_READER, path: process.env.PATH };
+afterEach(() => {
+  if (saved.reader === undefined) delete process.env.PDF_READER;
+  else process.env.PDF_READER = saved.reader;
+  process.env.PATH = saved.path;
+});
+
+describe('pdfReader()', () => {
+  it('follows PDF_READER, and without it picks poppler only when all four tools are on PATH', () => {
+    expect(pdfReader({ PDF_READER: 'pdfjs', PATH: process.env.PATH })).toBe('pdfjs');
+    expect(pdfReader({ PDF_READER: 'poppler', PATH: '' })).toBe('poppler');
+    expect(pdfReader({ PATH: '' })).toBe('pdfjs');
+    expect(pdfReader({ PATH: '/nonexistent' })).toBe('pdfjs');
+    expect(() => pdfReader({ PDF_READER: 'mupdf' })).toThrow(/PDF_READER/);
+  });
+});
+
+describe('pdfjs mode', () => {
+  it('refuses to start a poppler binary', async () => {
+    process.env.PDF_READER = 'pdfjs';
+    await expect(runPoppler('pdfinfo', ['-v'])).rejects.toThrow('refusing to run pdfinfo');
+  });
+
+  it('reads text, pages, title, fonts and page 1 with no executable reachable', async () => {
+    process.env.PDF_READER = 'pdfjs';
+    // Nothing can be spawned by name: any attempt to exec poppler would fail with ENOENT.
+    process.env.PATH = '';
+    const pdf = twoPagePdf();
+    const text = await pdfText(pdf);
+    expect(text.split('\f')).toEqual(['First page READER-1\n', 'Second page 0123456789abcdef\n', '']);
+    expect(await pdfPages(pdf)).toBe(2);
+    const info = await pdfInfo(pdf);
+    expect(info.title).toBe('Reader fixture');
+    expect(info.raw).toContain('Producer: pdf-reader.spec');
+    expect(await pdfFonts(pdf)).toEqual([{ name: 'Helvetica', type: 'Type 1', emb: 'no', sub: 'no' }]);
+    const png = await firstPagePng(pdf);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // 300 x 200 pt at 72 dpi: the IHDR's width and height.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([300, 200]);
+  });
+});
+
+describe('both readers on the same PDF', () => {
+  const havePoppler = pdfReader({ PATH: process.env.PATH }) === 'poppler';
+  const itWithPoppler = havePoppler ? it : it.skip;
+
+  itWithPoppler('agree on text, pages, title and fonts', async () => {
+    const pdf = twoPagePdf();
+    process.env.PDF_READER = 'poppler';
+    const poppler = { text: await pdfText(pdf), info: await pdfInfo(pdf), fonts: await pdfFonts(pdf), png: await firstPagePng(pdf) };
+    process.env.PDF_READER = 'pdfjs';
+    const pdfjs = { text: await pdfText(pdf), info: await pdfInfo(pdf), fonts: await pdfFonts(pdf), png: await firstPagePng(pdf) };
+    // Line for line; poppler also ends each text block with an empty line, pdf.js knows no blocks.
+    const lines = (text: string): string[][] => text.split('\f').map((page) => page.split('\n').filter((line) => line !== ''));
+    expect(lines(pdfjs.text)).toEqual(lines(poppler.text));
+    expect(pdfjs.info.pages).toBe(poppler.info.pages);
+    expect(pdfjs.info.title).toBe(poppler.info.title);
+    expect(pdfjs.fonts).toEqual(poppler.fonts);
+    expect([pdfjs.png.readUInt32BE(16), pdfjs.png.readUInt32BE(20)]).toEqual([poppler.png.readUInt32BE(16), poppler.png.readUInt32BE(20)]);
+  });
+});
+
+describe('popplerFontType()', () => {
+  it("spells pdf.js's font types as pdffonts does", () => {
+    expect(popplerFontType({ type: 'CIDFontType2', subtype: 'CIDFontType2', composite: true })).toBe('CID TrueType');
+    expect(popplerFontType({ type: 'CIDFontType0', subtype: 'CIDFontType0C', composite: true })).toBe('CID Type 0C');
+    expect(popplerFontType({ type: 'TrueType' })).toBe('TrueType');
+    expect(popplerFontType({ type: 'Type1', subtype: 'Type1C' })).toBe('Type 1C');
+    expect(popplerFontType({ type: 'Type1' })).toBe('Type 1');
+    expect(popplerFontType({ type: 'Type3', isType3Font: true })).toBe('Type 3');
+  });
+});

@@ -1,0 +1,304 @@
+// PDFs read back the way the tests check them: text, page count and title, the font list, page 1
+// as a PNG. Two readers behind one API:
+// - poppler (pdftotext, pdfinfo, pdffonts, pdftoppm) when its binaries are on PATH: the tests were
+//   written against its output, so a machine that has it keeps getting exactly that;
+// - pdf.js (pdfjs-dist, with @napi-rs/canvas to rasterise) otherwise, or always with PDF_READER=pdfjs:
+//   npm packages only, so `npm ci && npm test` needs no apt step (issue 11).
+// PDF_READER=poppler forces poppler (and fails loudly if it is missing). In pdfjs mode this module
+// refuses to start a poppler binary at all, so a run that claims to be poppler-free is.
+import { execFile } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+export type PdfReaderKind = 'poppler' | 'pdfjs';
+
+export interface PdfInfo {
+  pages: number;
+  /** The document title ('' when there is none). */
+  title: string;
+  /** Every metadata entry as `Key: value` lines (pdfinfo's output under poppler). */
+  raw: string;
+}
+
+/** One row of `pdffonts`, with poppler's spellings ('CID TrueType', 'yes'/'no'). */
+export interface FontRow {
+  name: string;
+  type: string;
+  emb: 'yes' | 'no';
+  sub: 'yes' | 'no';
+}
+
+const POPPLER_TOOLS = ['pdftotext', 'pdfinfo', 'pdffonts', 'pdftoppm'] as const;
+type PopplerTool = (typeof POPPLER_TOOLS)[number];
+
+function onPath(command: string, path = process.env.PATH ?? ''): boolean {
+  return path.split(delimiter).some((dir) => {
+    if (dir === '') return false;
+    try {
+      accessSync(join(dir, command), fsConstants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The reader in use now: PDF_READER if set, else poppler when all four tools are on PATH. */
+export function pdfReader(env: NodeJS.ProcessEnv = process.env): PdfReaderKind {
+  const forced = env.PDF_READER?.trim().toLowerCase();
+  if (forced === 'pdfjs' || forced === 'poppler') return forced;
+  if (forced) throw new Error(`PDF_READER must be "poppler" or "pdfjs", not "${env.PDF_READER}"`);
+  return POPPLER_TOOLS.every((tool) => onPath(tool, env.PATH)) ? 'poppler' : 'pdfjs';
+}
+
+const execFileAsync = promisify(execFile);
+
+/** The only door to the poppler binaries; closed in pdfjs mode. */
+export async function runPoppler(tool: PopplerTool, args: readonly string[]): Promise<string> {
+  if (pdfReader() !== 'poppler') throw new Error(`PDF reader is pdfjs: refusing to run ${tool}`);
+  const { stdout } = await execFileAsync(tool, args, { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+  return stdout;
+}
+
+/** A temporary file holding the PDF for the length of `use`. */
+async function withFile<T>(pdf: Uint8Array, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'pdf-reader-'));
+  try {
+    const file = join(dir, 'doc.pdf');
+    await writeFile(file, pdf);
+    return await use(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- pdf.js ------------------------------------------------------------------------------------
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+
+let pdfjsModule: Promise<PdfJs> | undefined;
+
+function pdfjs(): Promise<PdfJs> {
+  pdfjsModule ??= (async () => {
+    // The worker's handler in this thread: Node has no web workers, and importing it here spares
+    // pdf.js a dynamic import of its own (which Jest's module loader does not follow).
+    const worker = (await import('pdfjs-dist/legacy/build/pdf.worker.mjs')) as { WorkerMessageHandler: unknown };
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+    return import('pdfjs-dist/legacy/build/pdf.mjs');
+  })();
+  return pdfjsModule;
+}
+
+const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+
+/**
+ * `standardFonts: false` leaves out pdf.js's copies of the 14 standard fonts: with them it would load
+ * a substitute for a font the file does not carry and report it as there (missingFile false), where
+ * pdffonts says `emb no`. Rendering wants them; the font list must not have them.
+ */
+async function withDocument<T>(pdf: Uint8Array, use: (doc: PdfDocument) => Promise<T>, { standardFonts = true } = {}): Promise<T> {
+  const { getDocument } = await pdfjs();
+  const doc = await getDocument({
+    // pdf.js takes ownership of (detaches) the array it is given: hand it a copy.
+    data: new Uint8Array(pdf),
+    // Files, not fetches: CJK CMaps and the 14 standard fonts come from the package itself.
+    cMapUrl: join(pdfjsRoot, 'cmaps') + '/',
+    cMapPacked: true,
+    standardFontDataUrl: standardFonts ? join(pdfjsRoot, 'standard_fonts') + '/' : undefined,
+    wasmUrl: join(pdfjsRoot, 'wasm') + '/',
+    // The font dictionaries' Subtype, to name fonts the way pdffonts does.
+    fontExtraProperties: true,
+    isEvalSupported: false,
+    verbosity: 0,
+  }).promise;
+  try {
+    return await use(doc);
+  } finally {
+    await doc.destroy();
+  }
+}
+
+interface TextPiece {
+  str: string;
+  hasEOL: boolean;
+}
+
+/** pdftotext's shape: each page's lines, each page ended by a form feed. */
+async function pdfjsText(pdf: Uint8Array): Promise<string> {
+  return withDocument(pdf, async (doc) => {
+    let out = '';
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      // No NFKC: pdftotext keeps full-width punctuation (：（）) as printed, and so do the tests.
+      const content = await page.getTextContent({ disableNormalization: true });
+      let text = '';
+      for (const item of content.items as TextPiece[]) {
+        if (typeof item.str !== 'string') continue; // marked-content markers
+        text += item.str;
+        if (item.hasEOL) text += '\n';
+      }
+      out += `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}\f`;
+      page.cleanup();
+    }
+    return out;
+  });
+}
+
+async function pdfjsInfo(pdf: Uint8Array): Promise<PdfInfo> {
+  return withDocument(pdf, async (doc) => {
+    const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
+    const entries = Object.entries(info ?? {}).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+    const title = typeof info?.Title === 'string' ? info.Title : '';
+    const raw = [...entries.map(([k, v]) => `${k}: ${String(v)}`), `Pages: ${doc.numPages}`].join('\n') + '\n';
+    return { pages: doc.numPages, title, raw };
+  });
+}
+
+interface PdfJsFont {
+  name?: string;
+  type?: string;
+  subtype?: string;
+  composite?: boolean;
+  missingFile?: boolean;
+  isType3Font?: boolean;
+}
+
+/**
+ * pdffonts' type column from the font dictionary's Subtype (for a Type0 font, its descendant's,
+ * which pdf.js reports as the type), and the FontFile3 subtype for CFF programs.
+ */
+export function popplerFontType(font: PdfJsFont): string {
+  if (font.isType3Font || font.type === 'Type3') return 'Type 3';
+  switch (font.type) {
+    case 'CIDFontType2':
+      return 'CID TrueType';
+    case 'CIDFontType0':
+      return font.subtype === 'OpenType' ? 'CID OpenType' : 'CID Type 0C';
+    case 'TrueType':
+      return font.subtype === 'OpenType' ? 'OpenType' : 'TrueType';
+    case 'Type1':
+    case 'MMType1':
+      return font.subtype === 'Type1C' ? 'Type 1C' : font.subtype === 'OpenType' ? 'OpenType' : 'Type 1';
+    default:
+      return font.type ?? 'unknown';
+  }
+}
+
+/** Every font the pages use, once each, in first-use order (pdffonts lists them by page too). */
+async function pdfjsFonts(pdf: Uint8Array): Promise<FontRow[]> {
+  const { OPS } = await pdfjs();
+  return withDocument(pdf, async (doc) => {
+    const rows: FontRow[] = [];
+    const seen = new Set<string>();
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      // Building the operator list loads each font into the page's shared objects.
+      const ops = await page.getOperatorList();
+      for (let i = 0; i < ops.fnArray.length; i++) {
+        if (ops.fnArray[i] !== OPS.setFont) continue;
+        const loadedName = (ops.argsArray[i] as [string, number])[0];
+        if (seen.has(loadedName)) continue;
+        seen.add(loadedName);
+        const font = page.commonObjs.get(loadedName) as PdfJsFont;
+        const name = font.name ?? '[none]';
+        rows.push({
+          name,
+          type: popplerFontType(font),
+          // pdf.js marks a font whose program is not in the file (it substitutes a system one).
+          emb: font.missingFile ? 'no' : 'yes',
+          // A subset's BaseFont carries a six-capital tag: "AAAAAA+NotoSansSC-Regular".
+          sub: /^[A-Z]{6}\+/.test(name) ? 'yes' : 'no',
+        });
+      }
+      page.cleanup();
+    }
+    return rows;
+  }, { standardFonts: false });
+}
+
+/** Page 1 at 72 dpi, as pdftoppm -r 72 draws it. */
+async function pdfjsFirstPagePng(pdf: Uint8Array): Promise<Buffer> {
+  const { createCanvas } = await import('@napi-rs/canvas');
+  return withDocument(pdf, async (doc) => {
+    const page = await doc.getPage(1);
+    const viewport = page.getViewport({ scale: 1 });
+    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    const context = canvas.getContext('2d');
+    // pdftoppm paints on white; a canvas starts transparent.
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    await page.render({
+      canvas: canvas as unknown as HTMLCanvasElement,
+      canvasContext: context as unknown as CanvasRenderingContext2D,
+      viewport,
+    }).promise;
+    page.cleanup();
+    return canvas.toBuffer('image/png');
+  });
+}
+
+// ---- poppler -----------------------------------------------------------------------------------
+
+async function popplerText(pdf: Uint8Array): Promise<string> {
+  return withFile(pdf, (file) => runPoppler('pdftotext', ['-enc', 'UTF-8', file, '-']));
+}
+
+async function popplerInfo(pdf: Uint8Array): Promise<PdfInfo> {
+  const raw = await withFile(pdf, (file) => runPoppler('pdfinfo', ['-enc', 'UTF-8', file]));
+  return { pages: Number(/^Pages:\s+(\d+)/m.exec(raw)?.[1]), title: /^Title:\s*(.*)$/m.exec(raw)?.[1] ?? '', raw };
+}
+
+async function popplerFonts(pdf: Uint8Array): Promise<FontRow[]> {
+  const stdout = await withFile(pdf, (file) => runPoppler('pdffonts', [file]));
+  const lines = stdout.split('\n');
+  // "------------------------------------ ----------------- ..." gives the column widths.
+  const columns: Array<[number, number]> = [];
+  const re = /-+/g;
+  for (let m = re.exec(lines[1]); m; m = re.exec(lines[1])) columns.push([m.index, m.index + m[0].length]);
+  return lines
+    .slice(2)
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const cell = (i: number): string => line.slice(columns[i][0], columns[i][1] + 1).trim();
+      return { name: cell(0), type: cell(1), emb: cell(3) === 'yes' ? 'yes' : 'no', sub: cell(4) === 'yes' ? 'yes' : 'no' };
+    });
+}
+
+async function popplerFirstPagePng(pdf: Uint8Array): Promise<Buffer> {
+  return withFile(pdf, async (file) => {
+    const prefix = `${file}.page1`;
+    await runPoppler('pdftoppm', ['-png', '-r', '72', '-f', '1', '-l', '1', '-singlefile', file, prefix]);
+    return readFile(`${prefix}.png`);
+  });
+}
+
+// ---- the API -----------------------------------------------------------------------------------
+
+/** All the text, pages ended by '\f' (pdftotext's default, not -layout). */
+export function pdfText(pdf: Uint8Array): Promise<string> {
+  return pdfReader() === 'poppler' ? popplerText(pdf) : pdfjsText(pdf);
+}
+
+/** Page count, title and the metadata lines. */
+export function pdfInfo(pdf: Uint8Array): Promise<PdfInfo> {
+  return pdfReader() === 'poppler' ? popplerInfo(pdf) : pdfjsInfo(pdf);
+}
+
+export async function pdfPages(pdf: Uint8Array): Promise<number> {
+  return (await pdfInfo(pdf)).pages;
+}
+
+/** The fonts the pages use: poppler lists one row per font object, pdf.js one per font it loads. */
+export function pdfFonts(pdf: Uint8Array): Promise<FontRow[]> {
+  return pdfReader() === 'poppler' ? popplerFonts(pdf) : pdfjsFonts(pdf);
+}
+
+/** Page 1 rasterised at 72 dpi as PNG bytes. */
+export function firstPagePng(pdf: Uint8Array): Promise<Buffer> {
+  return pdfReader() === 'poppler' ? popplerFirstPagePng(pdf) : pdfjsFirstPagePng(pdf);
+}
