@@ -151,7 +151,7 @@ async function pdfjsText(pdf: Uint8Array): Promise<string> {
 
 async function pdfjsInfo(pdf: Uint8Array): Promise<PdfInfo> {
   return withDocument(pdf, async (doc) => {
-    const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
+    const info = (await doc.getMetadata()).info as Record<string, unknown> | null;
     const entries = Object.entries(info ?? {}).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
     const title = typeof info?.Title === 'string' ? info.Title : '';
     const raw = [...entries.map(([k, v]) => `${k}: ${String(v)}`), `Pages: ${doc.numPages}`].join('\n') + '\n';
