@@ -1,59 +1,22 @@
 // The Chromium that ships inside an npm package (@sparticuz/chromium): what prints on a machine where
 // `npm ci` was the only install step. The system's browsers are hidden with CHROMIUM_IGNORE_SYSTEM,
 // the package is unpacked into a fresh cache folder, and the real app prints Chinese and English
-// scorecards with it; poppler reads them back (fonts embedded, text extractable, footers in Chinese).
-import { execFile } from 'node:child_process';
+// scorecards with it; poppler or pdf.js reads them back (fonts embedded, text extractable, footers in Chinese).
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { findChromium, prepareChromium, unpackChromiumArchive } from '../src/scorecards/chromium.js';
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { createEmployee, createReview, fullAccountManagerEntries, putScores, seedOpenCycle } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { pdfFonts, pdfText } from './support/pdf-reader.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 
-const run = promisify(execFile);
-
 let workDir: string;
-let files = 0;
-
-async function toFile(pdf: Buffer): Promise<string> {
-  const path = join(workDir, `doc-${++files}.pdf`);
-  await writeFile(path, pdf);
-  return path;
-}
-
-async function pdfText(pdf: Buffer): Promise<string> {
-  return (await run('pdftotext', ['-enc', 'UTF-8', await toFile(pdf), '-'], { maxBuffer: 32 * 1024 * 1024 })).stdout;
-}
-
-interface FontRow {
-  name: string;
-  type: string;
-  emb: string;
-  sub: string;
-}
-
-async function pdfFonts(pdf: Buffer): Promise<FontRow[]> {
-  const { stdout } = await run('pdffonts', [await toFile(pdf)]);
-  const lines = stdout.split('\n');
-  // "------------------------------------ ----------------- ..." gives the column widths.
-  const columns: Array<[number, number]> = [];
-  const re = /-+/g;
-  for (let m = re.exec(lines[1]); m; m = re.exec(lines[1])) columns.push([m.index, m.index + m[0].length]);
-  return lines
-    .slice(2)
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const cell = (i: number): string => line.slice(columns[i][0], columns[i][1] + 1).trim();
-      return { name: cell(0), type: cell(1), emb: cell(3), sub: cell(4) };
-    });
-}
 
 const squash = (s: string): string => s.replace(/\s+/g, '');
 

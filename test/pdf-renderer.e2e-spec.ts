@@ -1,14 +1,10 @@
 // The PDF renderer against a real Chromium: fonts, headers/footers, the sandbox, queueing,
 // timeouts, crashes, recycling and shutdown. No database: renderers are built directly.
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { findChromium, resolveLauncherScript } from '../src/scorecards/chromium.js';
@@ -21,52 +17,10 @@ import {
   RendererUnavailableError,
 } from '../src/scorecards/pdf-renderer.js';
 import { isAlive, processTreeSync } from '../src/scorecards/process-tree.js';
+import { pdfFonts, pdfPages, pdfText } from './support/pdf-reader.js';
 
-const run = promisify(execFile);
 const quiet = { log: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 const CHINESE = '张伟 绩效评估 卓越';
-
-let workDir: string;
-let fileCounter = 0;
-
-async function toFile(pdf: Buffer): Promise<string> {
-  const path = join(workDir, `doc-${++fileCounter}.pdf`);
-  await writeFile(path, pdf);
-  return path;
-}
-
-async function pdfText(pdf: Buffer): Promise<string> {
-  const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', await toFile(pdf), '-']);
-  return stdout;
-}
-
-async function pdfPageCount(pdf: Buffer): Promise<number> {
-  const { stdout } = await run('pdfinfo', [await toFile(pdf)]);
-  return Number(/^Pages:\s+(\d+)/m.exec(stdout)?.[1]);
-}
-
-interface FontRow {
-  name: string;
-  type: string;
-  emb: string;
-  sub: string;
-}
-
-async function pdfFonts(pdf: Buffer): Promise<FontRow[]> {
-  const { stdout } = await run('pdffonts', [await toFile(pdf)]);
-  const lines = stdout.split('\n');
-  const ruler = lines[1]; // "------------------------------------ ----------------- ..." gives the column widths
-  const columns: Array<[number, number]> = [];
-  const re = /-+/g;
-  for (let m = re.exec(ruler); m; m = re.exec(ruler)) columns.push([m.index, m.index + m[0].length]);
-  return lines
-    .slice(2)
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const cell = (i: number): string => line.slice(columns[i][0], columns[i][1] + 1).trim();
-      return { name: cell(0), type: cell(1), emb: cell(3), sub: cell(4) };
-    });
-}
 
 /** Processes whose command line contains `needle` (Chromium's browser process names its profile). */
 function processesMentioning(needle: string): number[] {
@@ -93,14 +47,6 @@ function kpiTable(rows: number): string {
   ).join('');
   return `<h1>${CHINESE}</h1><table><thead><tr><th>#</th><th>KPI 指标</th><th>得分 Score</th></tr></thead><tbody>${body}</tbody></table>`;
 }
-
-beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'pdf-renderer-test-'));
-});
-
-afterAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
-});
 
 describe('finding Chromium', () => {
   it('prefers CHROMIUM_PATH, then chromium-headless-shell in shell mode, and says how to install one when there is none', () => {
@@ -189,7 +135,7 @@ describe('printing', () => {
       headerHtml: '<span>绩效评估 Scorecard — 张伟</span>',
       footerHtml: '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · Page <span class="pageNumber"></span> of <span class="totalPages"></span>',
     });
-    const pages = await pdfPageCount(pdf);
+    const pages = await pdfPages(pdf);
     expect(pages).toBeGreaterThanOrEqual(2);
     const text = await pdfText(pdf);
     for (let page = 1; page <= pages; page++) {

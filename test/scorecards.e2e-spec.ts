@@ -1,17 +1,12 @@
 // PDF scorecards end to end: the real app on a real PostgreSQL, printing with a real Chromium, and
-// the PDFs read back with poppler (pdftotext, pdffonts, pdfinfo, pdftoppm). Covers the CJK font,
+// the PDFs read back with poppler (pdftotext, pdffonts, pdfinfo, pdftoppm) or pdf.js (PDF_READER=pdfjs). Covers the CJK font,
 // the DRAFT mark, issued-once bytes of finalized reviews, markup injection, a browser killed
 // mid-print, no browser at all, scope and the audit trail, and text that runs over pages.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { ErrorResponseDto } from '../src/common/error-response.dto.js';
@@ -33,8 +28,7 @@ import {
   uniq,
 } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
-
-const run = promisify(execFile);
+import { firstPagePng, pdfFonts, pdfInfo, pdfText } from './support/pdf-reader.js';
 
 type Lang = 'zh-CN' | 'en';
 type Format = 'pdf' | 'html';
@@ -50,62 +44,11 @@ function dictionary(lang: Lang): Dictionary {
 const DRAFT_MARK: Record<Lang, string> = { 'zh-CN': dictionary('zh-CN').ui.draftMark, en: dictionary('en').ui.draftMark };
 const DRAFT_NOTICE: Record<Lang, string> = { 'zh-CN': dictionary('zh-CN').ui.draftNotice, en: dictionary('en').ui.draftNotice };
 
-// ---- poppler ---------------------------------------------------------------------------------
+// ---- reading PDFs (poppler, or pdf.js where poppler is missing: test/support/pdf-reader.ts) ----
 
-let workDir: string;
-let fileCounter = 0;
-
-async function toFile(pdf: Buffer): Promise<string> {
-  const path = join(workDir, `scorecard-${++fileCounter}.pdf`);
-  await writeFile(path, pdf);
-  return path;
-}
-
-async function pdfText(pdf: Buffer): Promise<string> {
-  const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', await toFile(pdf), '-'], { maxBuffer: 32 * 1024 * 1024 });
-  return stdout;
-}
-
-interface PdfInfo {
-  pages: number;
-  title: string;
-  raw: string;
-}
-
-async function pdfInfo(pdf: Buffer): Promise<PdfInfo> {
-  const { stdout } = await run('pdfinfo', ['-enc', 'UTF-8', await toFile(pdf)]);
-  return { pages: Number(/^Pages:\s+(\d+)/m.exec(stdout)?.[1]), title: /^Title:\s*(.*)$/m.exec(stdout)?.[1] ?? '', raw: stdout };
-}
-
-interface FontRow {
-  name: string;
-  type: string;
-  emb: string;
-  sub: string;
-}
-
-async function pdfFonts(pdf: Buffer): Promise<FontRow[]> {
-  const { stdout } = await run('pdffonts', [await toFile(pdf)]);
-  const lines = stdout.split('\n');
-  // "------------------------------------ ----------------- ..." gives the column widths.
-  const columns: Array<[number, number]> = [];
-  const re = /-+/g;
-  for (let m = re.exec(lines[1]); m; m = re.exec(lines[1])) columns.push([m.index, m.index + m[0].length]);
-  return lines
-    .slice(2)
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const cell = (i: number): string => line.slice(columns[i][0], columns[i][1] + 1).trim();
-      return { name: cell(0), type: cell(1), emb: cell(3), sub: cell(4) };
-    });
-}
-
-/** Page 1 as a PNG file; returns its size in bytes. */
+/** Page 1 as a PNG; returns its size in bytes. */
 async function firstPagePngBytes(pdf: Buffer): Promise<number> {
-  const file = await toFile(pdf);
-  const prefix = `${file}.page1`;
-  await run('pdftoppm', ['-png', '-r', '72', '-f', '1', '-l', '1', '-singlefile', file, prefix]);
-  return (await stat(`${prefix}.png`)).size;
+  return (await firstPagePng(pdf)).length;
 }
 
 /** Text with every white space removed: line and page breaks may fall anywhere in a long run. */
@@ -233,14 +176,6 @@ async function startCountingServer(): Promise<{ server: Server; port: number; hi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port, hits };
 }
-
-beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'scorecards-e2e-'));
-});
-
-afterAll(async () => {
-  await rm(workDir, { recursive: true, force: true });
-});
 
 describe('PDF scorecards', () => {
   let t: TestApp;

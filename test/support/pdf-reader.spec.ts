@@ -1,5 +1,6 @@
 // The PDF reader: PDF_READER picks the reader, pdfjs mode never starts a poppler binary, and on a
 // small hand-built PDF pdf.js answers what poppler answers (compared directly where poppler is here).
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { firstPagePng, pdfFonts, pdfInfo, pdfPages, pdfReader, pdfText, popplerFontType, runPoppler } from './pdf-reader.js';
 
@@ -90,6 +91,41 @@ describe('both readers on the same PDF', () => {
     expect(pdfjs.info.title).toBe(poppler.info.title);
     expect(pdfjs.fonts).toEqual(poppler.fonts);
     expect([pdfjs.png.readUInt32BE(16), pdfjs.png.readUInt32BE(20)]).toEqual([poppler.png.readUInt32BE(16), poppler.png.readUInt32BE(20)]);
+  });
+});
+
+describe('both readers on a scorecard Chromium printed', () => {
+  // fixtures/scorecard-zh-CN.pdf: a zh-CN scorecard from the scorecards e2e test (Chromium 14x),
+  // with CID TrueType subsets of Noto Sans SC and DejaVu Sans Mono, and one Type 3 font.
+  const pdf = readFileSync(new URL('./fixtures/scorecard-zh-CN.pdf', import.meta.url));
+  const havePoppler = pdfReader({ PATH: process.env.PATH }) === 'poppler';
+  const itWithPoppler = havePoppler ? it : it.skip;
+
+  it('pdf.js lists its fonts as pdffonts does', async () => {
+    process.env.PDF_READER = 'pdfjs';
+    process.env.PATH = '';
+    expect(await pdfFonts(pdf)).toEqual([
+      { name: 'AAAAAA+NotoSansSCThin-Regular', type: 'CID TrueType', emb: 'yes', sub: 'yes' },
+      { name: 'BAAAAA+NotoSansSCThin-Bold', type: 'CID TrueType', emb: 'yes', sub: 'yes' },
+      { name: 'CAAAAA+NotoSansSCThin-Regular', type: 'CID TrueType', emb: 'yes', sub: 'yes' },
+      { name: '[none]', type: 'Type 3', emb: 'yes', sub: 'no' },
+      { name: 'DAAAAA+NotoSansSCThin-Regular', type: 'CID TrueType', emb: 'yes', sub: 'yes' },
+      { name: 'EAAAAA+DejaVuSansMono', type: 'CID TrueType', emb: 'yes', sub: 'yes' },
+    ]);
+  });
+
+  itWithPoppler('the two readers agree on pages, title, fonts and the characters of each page', async () => {
+    process.env.PDF_READER = 'poppler';
+    const poppler = { text: await pdfText(pdf), info: await pdfInfo(pdf), fonts: await pdfFonts(pdf) };
+    process.env.PDF_READER = 'pdfjs';
+    const pdfjs = { text: await pdfText(pdf), info: await pdfInfo(pdf), fonts: await pdfFonts(pdf) };
+    expect(pdfjs.fonts).toEqual(poppler.fonts);
+    expect(pdfjs.info.pages).toBe(poppler.info.pages);
+    expect(pdfjs.info.title).toBe(poppler.info.title);
+    // The same characters on each page, not in the same order: pdftotext rebuilds the reading order
+    // (the running header first), pdf.js keeps the content stream's (Chromium draws the header last).
+    const characters = (page: string): string => [...page.replace(/\s+/g, '')].sort().join('');
+    expect(pdfjs.text.split('\f').map(characters)).toEqual(poppler.text.split('\f').map(characters));
   });
 });
 

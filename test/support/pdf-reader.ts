@@ -205,10 +205,13 @@ async function pdfjsFonts(pdf: Uint8Array): Promise<FontRow[]> {
         if (seen.has(loadedName)) continue;
         seen.add(loadedName);
         const font = page.commonObjs.get(loadedName) as PdfJsFont;
-        const name = font.name ?? '[none]';
+        const type = popplerFontType(font);
+        // A Type 3 font has no BaseFont (PDF 32000-1 9.6.5), and pdffonts prints "[none]"; pdf.js
+        // would show the /Name Skia gives it, which is the name of the font it stands in for.
+        const name = type === 'Type 3' || !font.name ? '[none]' : font.name;
         rows.push({
           name,
-          type: popplerFontType(font),
+          type,
           // pdf.js marks a font whose program is not in the file (it substitutes a system one).
           emb: font.missingFile ? 'no' : 'yes',
           // A subset's BaseFont carries a six-capital tag: "AAAAAA+NotoSansSC-Regular".
