@@ -23,7 +23,7 @@ import { buildScorecardView, type ScorecardLang } from '../src/scorecards/scorec
 const run = promisify(execFile);
 const quiet = { log: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
-const LONG_LATIN = 'Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegtundsorgfaltig';
+const LONG_LATIN = 'Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegtundsorgfalt';
 const LONG_CJK = '欧阳'.concat('明华天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩壹体率宾归王鸣');
 
 interface HardName {
