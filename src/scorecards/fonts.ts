@@ -43,7 +43,7 @@ import { inflateSync } from 'node:zlib';
 
 export const FONT_FAMILY = 'Noto Sans SC';
 export const FALLBACK_FONT_FAMILY = 'Noto Sans SC Fallback';
-/** Internal family names of the system-font slices for emoji and CJK Extension B and later. */
+/** Internal family names of the system-font slices for emoji and CJK Extensions A to F. */
 export const RARE_FONT_FAMILIES = ['Noto Emoji', 'HanaMinB', 'HanaMinA'] as const;
 /** The font-family list render pages use for their body. */
 export const FONT_STACK = [FONT_FAMILY, FALLBACK_FONT_FAMILY, ...RARE_FONT_FAMILIES].map((family) => `'${family}'`).join(', ') + ', sans-serif';
@@ -53,7 +53,7 @@ export interface CjkFontOptions {
   weights?: readonly number[];
   /** Add the full-coverage unicode-range slices, for each of `weights` (default true). */
   fallback?: boolean;
-  /** Add Noto Emoji and HanaMin (Extension B and later) as system fonts (default true). */
+  /** Add Noto Emoji and HanaMin (CJK Extension A to F) as system fonts (default true). */
   rareFonts?: boolean;
   /** Folder of the @fontsource/noto-sans-sc package (default: resolved from node_modules). */
   packageDir?: string;
@@ -166,8 +166,9 @@ async function fallbackTrueTypeFonts(packageDir: string): Promise<Array<{ name: 
 let rareFontsLoaded: Promise<Array<{ name: string; data: Buffer }>> | null = null;
 
 /**
- * Noto Emoji (400, 700) and HanaMin's slices from Extension B on, as TrueType files: unpacked once
- * per process (~1 s for HanaMin's 14 MB of WOFF2), then written for each browser.
+ * Noto Emoji (400, 700) and HanaMin's slices (see parseHanaMinSlices) as TrueType files: unpacked
+ * once per process (1-3 s for HanaMin's 16 MB of WOFF2, ~35 MB of TrueType kept in memory), then
+ * written into each browser's font folder.
  */
 export function rareTrueTypeFonts(): Promise<Array<{ name: string; data: Buffer }>> {
   if (!rareFontsLoaded) {
