@@ -101,6 +101,22 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
     return { template: role.templateId, draft: next.id, version: next.version };
   };
 
+  /** A finished export of one scorecard, left as a browser that kept crashing leaves it: that scorecard failed. */
+  const failedExport = async (): Promise<Target> => {
+    const department = `storm-retry-${uniq()}`;
+    const person = await createEmployee(t, 'account_manager', { department });
+    await createReview(t, person.id, cycle.id);
+    const { id } = (await post(`/api/cycles/${cycle.id}/scorecards`, hr()).send({ department }).expect(202)).body as { id: string };
+    for (let i = 0; i < 600; i++) {
+      const state = ((await t.http.get(`/api/exports/${id}`).set(hr()).expect(200)).body as { state: string }).state;
+      if (state === 'done' || state === 'failed') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await t.db.query(`UPDATE export_items SET state = 'failed', error = 'storm: made to fail' WHERE job_id = $1`, [id]);
+    await t.db.query(`UPDATE export_jobs SET state = 'failed' WHERE id = $1`, [id]);
+    return { id };
+  };
+
   /** A user of its own, so one storm's failed sign-ins do not throttle the next. */
   const freshAccount = async (): Promise<Target> => {
     const email = `storm-${uniq()}@test.example`;
@@ -364,7 +380,10 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         send: (_i, x) => post(`/api/reviews/${x.id}/acknowledge`, employeeHeaders).send({ version: x.version }),
       },
 
-      // ---- pages (bearer-authenticated, so no CSRF token is needed) ----
+      // One retry requeues the failed scorecard; the others find nothing left to retry (409).
+      { method: 'POST', route: '/api/exports/:id/retry-failed', prepare: failedExport, send: (_i, x) => post(`/api/exports/${x.id}/retry-failed`, hr()).send({}) },
+
+      // ---- pages (bearer-authenticated; page writes still carry the CSRF token) ----
       {
         method: 'POST',
         route: '/login',
@@ -465,6 +484,7 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         send: (_i, x) => page(`/cycles/${x.id}/start-reviews`, hr()).send({}),
       },
       { method: 'POST', route: '/cycles/:id/scorecards', send: () => page(`/cycles/${cycle.id}/scorecards`, loneManagerHeaders).send({}) },
+      { method: 'POST', route: '/exports/:id/retry-failed', prepare: failedExport, send: (_i, x) => page(`/exports/${x.id}/retry-failed`, hr()).send({}) },
       {
         method: 'POST',
         route: '/reviews',

@@ -136,7 +136,7 @@ export class AuthService {
       throw badRequest('The current password is wrong', [{ field: 'currentPassword', message: 'is wrong' }]);
     }
     if (currentPassword === newPassword) throw badRequest('Choose a new password', [{ field: 'newPassword', message: 'must differ from the current one' }]);
-    assertStrongPassword('newPassword', newPassword, identityParts(user.email, user.employee?.name ?? null));
+    await assertStrongPassword('newPassword', newPassword, identityParts(user.email, user.employee?.name ?? null));
     const passwordHash = await hashPassword(newPassword);
     await this.dataSource.transaction(async (m) => {
       await m.update(User, { id: user.id }, { passwordHash, mustChangePassword: false, version: user.version + 1, updatedAt: new Date() });

@@ -51,7 +51,7 @@ export class UsersService {
   async create(actor: Actor, dto: CreateUserDto, options: { mustChangePassword?: boolean } = {}): Promise<UserDto> {
     const email = dto.email.trim().toLowerCase();
     const linked = dto.employeeId ? await this.employees.findById(dto.employeeId).catch(() => null) : null;
-    assertStrongPassword('password', dto.password, identityParts(email, linked?.name ?? null));
+    await assertStrongPassword('password', dto.password, identityParts(email, linked?.name ?? null));
     // Hashed before the transaction: argon2 takes tens of milliseconds, a pooled connection should not wait on it.
     const passwordHash = await hashPassword(dto.password);
     const id = await this.dataSource.transaction(async (m) => {
@@ -94,7 +94,7 @@ export class UsersService {
   async resetPassword(actor: Actor, id: string, expected: number, password: string): Promise<UserDto> {
     const user = await this.users.findOne({ where: { id }, relations: { employee: true } });
     if (!user) throw notFound('User', id);
-    assertStrongPassword('password', password, identityParts(user.email, user.employee?.name ?? null));
+    await assertStrongPassword('password', password, identityParts(user.email, user.employee?.name ?? null));
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (m) => {
       const u = await lockVersioned(m, User, 'User', id, expected);

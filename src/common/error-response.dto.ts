@@ -84,6 +84,15 @@ export class ExportProgressDetailsDto {
   failed: number;
 }
 
+/** Why failed scorecards of an export cannot be retried now: it still runs, or nothing failed. */
+export class RetryRefusedDetailsDto {
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] })
+  state: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Failed scorecards (0: nothing to retry)' })
+  failed?: number;
+}
+
 export class PendingReviewDto {
   @ApiProperty({ format: 'uuid' })
   reviewId: string;
@@ -122,6 +131,7 @@ export class WeakPasswordDetailsDto {
 export const ERROR_DETAIL_MODELS = [
   RetryAfterDetailsDto,
   WeakPasswordDetailsDto,
+  RetryRefusedDetailsDto,
   RendererDetailsDto,
   StaleVersionDetailsDto,
   StillReferencedDetailsDto,

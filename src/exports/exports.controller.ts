@@ -50,7 +50,11 @@ export class ExportsController {
   @HttpCode(202)
   @Allow('admin', 'hr', 'manager')
   @ApiOperation({ summary: "Print a finished export's failed scorecards again (its creator, HR and admins); the export runs again until they are done" })
-  @ApiAcceptedResponse({ type: ExportRetriedDto, description: 'Queued again; follow it at GET /api/exports/:id (also in Location)' })
+  @ApiAcceptedResponse({
+    type: ExportRetriedDto,
+    description: 'Queued again; follow it at GET /api/exports/{id} (the `Location`)',
+    headers: { Location: { description: 'Path of the export', schema: { type: 'string' } } },
+  })
   @ApiErrors(400, 404, 409)
   async retryFailed(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<ExportRetriedDto> {
     const retried = await this.exports.retryFailed(actor, id);

@@ -10,9 +10,23 @@
 //  - 'Noto Sans SC': the package's "chinese-simplified" file per weight (one ~1.1 MB file each,
 //    covering Latin and the common simplified characters), so a page usually embeds one font per
 //    weight;
-//  - 'Noto Sans SC Fallback' (weight 400): the package's ~100 unicode-range slices of the whole
-//    font (~3.5 MB). Chromium decodes only the slices a page's text needs, so rare characters in
-//    names (堃, 喆, 赟, 琍 ...) and symbols (①, ※) still print in the same design.
+//  - 'Noto Sans SC Fallback' (weights 400 and 700): the package's ~100 unicode-range slices of the
+//    whole font per weight (~3.5 MB each). Chromium decodes only the slices a page's text needs, so
+//    rare characters in names (堃, 喆, 赟, 琍 ...) and symbols (①, ≥) still print in the same design.
+//    The bold slices matter: with only a regular face Chromium synthesizes bold, and Skia prints
+//    synthetic bold as a Type 3 font of outlines whose text extracts badly (a bold "Nguyễn" in the
+//    name cell came out of pdftotext as "Nguy n").
+//
+// Names beyond Noto Sans SC (CJK Extension B and later: the 生僻字 of real Chinese names, and
+// emoji) use two more fonts from npm, both OFL: HanaMinA/HanaMinB (花園明朝, package `hanamin`,
+// unicode-block slices covering Extensions A to F; HanaMin is dual-licensed under the Hanazono
+// Font License and the SIL OFL 1.1) and Noto Emoji (monochrome, @fontsource/noto-emoji, weights
+// 400 and 700). They are not inlined in the shell document (14 MB of Extension B would triple
+// it): they go into the browser's private fontconfig as plain TrueType slices, named in the font
+// stack after Noto Sans SC, so the page's text and the header/footer templates alike reach them,
+// and Chromium opens a slice only when some text needs a character of it. They embed as CID
+// TrueType subsets like Noto Sans SC. HanaMin ships WOFF2 only, unpacked with wawoff2 (Google's
+// woff2 decoder built as WebAssembly), once per process.
 //
 // Chromium's header and footer templates are separate little documents, laid out once per printed
 // page, that see neither the page's @font-face rules nor finished loads of their own (a data: URL
@@ -29,14 +43,18 @@ import { inflateSync } from 'node:zlib';
 
 export const FONT_FAMILY = 'Noto Sans SC';
 export const FALLBACK_FONT_FAMILY = 'Noto Sans SC Fallback';
+/** Internal family names of the system-font slices for emoji and CJK Extensions A to F. */
+export const RARE_FONT_FAMILIES = ['Noto Emoji', 'HanaMinB', 'HanaMinA'] as const;
 /** The font-family list render pages use for their body. */
-export const FONT_STACK = `'${FONT_FAMILY}', '${FALLBACK_FONT_FAMILY}', sans-serif`;
+export const FONT_STACK = [FONT_FAMILY, FALLBACK_FONT_FAMILY, ...RARE_FONT_FAMILIES].map((family) => `'${family}'`).join(', ') + ', sans-serif';
 
 export interface CjkFontOptions {
   /** Weights loaded as whole "chinese-simplified" files (default 400 and 700). */
   weights?: readonly number[];
-  /** Add the full-coverage unicode-range slices at weight 400 (default true). */
+  /** Add the full-coverage unicode-range slices, for each of `weights` (default true). */
   fallback?: boolean;
+  /** Add Noto Emoji and HanaMin (CJK Extension A to F) as system fonts (default true). */
+  rareFonts?: boolean;
   /** Folder of the @fontsource/noto-sans-sc package (default: resolved from node_modules). */
   packageDir?: string;
 }
@@ -67,10 +85,11 @@ export function loadCjkFonts(options: CjkFontOptions = {}): Promise<CjkFonts> {
   const packageDir = options.packageDir ?? fontPackageDir();
   const weights = [...(options.weights ?? [400, 700])].sort((a, b) => a - b);
   const fallback = options.fallback ?? true;
-  const key = JSON.stringify([packageDir, weights, fallback]);
+  const rareFonts = options.rareFonts ?? true;
+  const key = JSON.stringify([packageDir, weights, fallback, rareFonts]);
   let fonts = loaded.get(key);
   if (!fonts) {
-    fonts = buildFonts(packageDir, weights, fallback);
+    fonts = buildFonts(packageDir, weights, fallback, rareFonts);
     loaded.set(key, fonts);
     fonts.catch(() => loaded.delete(key));
   }
@@ -85,7 +104,7 @@ export function fontPackageDir(): string {
   return packageDirFound;
 }
 
-async function buildFonts(packageDir: string, weights: readonly number[], fallback: boolean): Promise<CjkFonts> {
+async function buildFonts(packageDir: string, weights: readonly number[], fallback: boolean, rareFonts: boolean): Promise<CjkFonts> {
   const files = join(packageDir, 'files');
   const rules: string[] = [];
   for (const weight of weights) {
@@ -96,11 +115,14 @@ async function buildFonts(packageDir: string, weights: readonly number[], fallba
     rules.push(fontFace(FONT_FAMILY, weight, data.toString('base64')));
   }
   if (fallback) {
-    const slices = parseSlices(await readFile(join(packageDir, '400.css'), 'utf8'));
-    const datas = await Promise.all(slices.map((slice) => readFile(join(files, slice.file))));
-    slices.forEach((slice, i) => rules.push(fontFace(FALLBACK_FONT_FAMILY, 400, datas[i].toString('base64'), slice.unicodeRange)));
+    for (const weight of weights) {
+      const slices = parseSlices(await readFile(join(packageDir, `${weight}.css`), 'utf8'));
+      const datas = await Promise.all(slices.map((slice) => readFile(join(files, slice.file))));
+      slices.forEach((slice, i) => rules.push(fontFace(FALLBACK_FONT_FAMILY, weight, datas[i].toString('base64'), slice.unicodeRange)));
+    }
   }
   let trueType: Promise<Array<{ weight: number; data: Buffer }>> | null = null;
+  let fallbackTrueType: Promise<Array<{ name: string; data: Buffer }>> | null = null;
   return {
     fontStack: FONT_STACK,
     pageCss: rules.join('\n'),
@@ -115,11 +137,86 @@ async function buildFonts(packageDir: string, weights: readonly number[], fallba
       const fontDir = join(dir, 'fonts');
       await mkdir(fontDir, { recursive: true });
       for (const { weight, data } of await trueType) await writeFile(join(fontDir, `noto-sans-sc-${weight}.ttf`), data);
+      if (fallback) {
+        fallbackTrueType ??= fallbackTrueTypeFonts(packageDir);
+        for (const { name, data } of await fallbackTrueType) await writeFile(join(fontDir, name), data);
+      }
+      if (rareFonts) for (const { name, data } of await rareTrueTypeFonts()) await writeFile(join(fontDir, name), data);
       const conf = join(dir, 'fonts.conf');
       await writeFile(conf, fontconfigFile(fontDir, join(dir, 'fontconfig-cache')));
       return { FONTCONFIG_FILE: conf };
     },
   };
+}
+
+/**
+ * The weight-400 fallback slices as TrueType, for the header and footer templates: they print the
+ * employee's name on every page, rare characters (堃, 昃) included, with system fonts only.
+ */
+async function fallbackTrueTypeFonts(packageDir: string): Promise<Array<{ name: string; data: Buffer }>> {
+  const slices = parseSlices(await readFile(join(packageDir, '400.css'), 'utf8'));
+  return Promise.all(
+    slices.map(async (slice) => {
+      const woff = slice.file.replace(/\.woff2$/, '.woff');
+      return { name: woff.replace(/\.woff$/, '.ttf'), data: woffToSfnt(await readFile(join(packageDir, 'files', woff))) };
+    }),
+  );
+}
+
+let rareFontsLoaded: Promise<Array<{ name: string; data: Buffer }>> | null = null;
+
+/**
+ * Noto Emoji (400, 700) and HanaMin's slices (see parseHanaMinSlices) as TrueType files: unpacked
+ * once per process (1-3 s for HanaMin's 16 MB of WOFF2, ~35 MB of TrueType kept in memory), then
+ * written into each browser's font folder.
+ */
+export function rareTrueTypeFonts(): Promise<Array<{ name: string; data: Buffer }>> {
+  if (!rareFontsLoaded) {
+    rareFontsLoaded = loadRareFonts();
+    rareFontsLoaded.catch(() => {
+      rareFontsLoaded = null;
+    });
+  }
+  return rareFontsLoaded;
+}
+
+async function loadRareFonts(): Promise<Array<{ name: string; data: Buffer }>> {
+  const require = createRequire(import.meta.url);
+  const out: Array<{ name: string; data: Buffer }> = [];
+  const emojiDir = dirname(require.resolve('@fontsource/noto-emoji/package.json'));
+  for (const weight of [400, 700]) {
+    for (const slice of parseSlices(await readFile(join(emojiDir, `${weight}.css`), 'utf8'))) {
+      const woff = slice.file.replace(/\.woff2$/, '.woff');
+      out.push({ name: woff.replace(/\.woff$/, '.ttf'), data: woffToSfnt(await readFile(join(emojiDir, 'files', woff))) });
+    }
+  }
+  const hanaminDir = dirname(require.resolve('hanamin/package.json'));
+  const decompress = require('wawoff2/decompress.js') as (data: Uint8Array) => Promise<Uint8Array>;
+  for (const slice of parseHanaMinSlices(await readFile(join(hanaminDir, 'HanaMin.css'), 'utf8'))) {
+    const data = await decompress(await readFile(join(hanaminDir, slice.file)));
+    // A copy: the result may be a view of the WebAssembly heap, which the next call reuses.
+    out.push({ name: slice.file.replace(/\.woff2$/, '.ttf'), data: Buffer.from(data) });
+  }
+  return out;
+}
+
+/**
+ * The slices of HanaMin.css that cover what Noto Sans SC lacks: every HanaMinB slice (Extensions
+ * B to F, plus a few unified ideographs) and HanaMinA's Extension A (Noto Sans SC has only part of
+ * it: 㐂 is missing), compatibility ideographs (and their supplement) and radicals. Not HanaMinA's
+ * main unified ideographs, Latin or symbols: Noto Sans SC has those.
+ */
+export function parseHanaMinSlices(css: string): Slice[] {
+  const slices: Slice[] = [];
+  for (const block of css.split('@font-face').slice(1)) {
+    const file = /url\(([^)]+\.woff2)\)/.exec(block)?.[1];
+    const unicodeRange = /unicode-range:\s*([^;]+);/.exec(block)?.[1]?.trim();
+    if (!file || !unicodeRange) continue;
+    if (file.startsWith('HanaMinB.') || /^HanaMinA\.CJK-(Unified-Ideographs-Extension-A|Compatibility-Ideographs|Radicals-Supplement)/.test(file)) {
+      slices.push({ file, unicodeRange });
+    }
+  }
+  return slices;
 }
 
 function fontconfigFile(fontDir: string, cacheDir: string): string {

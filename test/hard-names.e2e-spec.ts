@@ -1,0 +1,202 @@
+// Names that must print: one real scorecard PDF per kind of hard name (the real templates, the
+// real renderer in a real Chromium), read back with poppler. For each PDF:
+//  - pdftotext gives the name back exactly (a lost emoji or a "Nguy n" fails);
+//  - no glyph drawn anywhere in the PDF is glyph 0, the font's .notdef box ("tofu"): Skia writes
+//    its CID fonts with Identity-H and an identity CID-to-glyph map, so every 2-byte code in a
+//    text string is a glyph id, and a character no font covers is drawn as glyph 0;
+//  - pdffonts lists only embedded CID TrueType fonts (never Type 3);
+//  - page 1 rendered by pdftoppm carries ink where the name is (bounding box from pdftotext -bbox);
+//  - every word of page 1 lies on the page, so a long name cannot push the number, department,
+//    cycle or status off it.
+import { execFile } from 'node:child_process';
+import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
+import { makeReview } from '../src/scorecards/review.fixture.js';
+import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
+import { buildScorecardView, type ScorecardLang } from '../src/scorecards/scorecard-view.js';
+
+const run = promisify(execFile);
+const quiet = { log: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
+
+const LONG_LATIN = 'Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegtundsorgfalt';
+const LONG_CJK = '欧阳'.concat('明华天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩壹体率宾归王鸣');
+
+interface HardName {
+  kind: string;
+  name: string;
+  lang: ScorecardLang;
+  department?: string;
+}
+
+const HARD_NAMES: HardName[] = [
+  { kind: 'CJK Extension B (生僻字)', name: '𠀋𡈽𪚥', lang: 'zh-CN' },
+  { kind: 'CJK Extensions C to F with a common surname', name: '王𪜀𫝀𫠠𬺰', lang: 'zh-CN' },
+  { kind: 'an emoji between a Chinese and a Latin name', name: '李 🌟 Li', lang: 'zh-CN' },
+  { kind: 'Vietnamese in the bold name cell', name: 'Nguyễn Thị Ánh Hồng', lang: 'en' },
+  { kind: 'Latin with diacritics', name: 'José Ñúñez-Øberg Łukasz Šťastný Ærøskøbing', lang: 'en' },
+  { kind: 'mixed CJK and Latin', name: '欧阳Ming-Hua Chen 陈明华', lang: 'zh-CN' },
+  { kind: 'Arabic and full-width digits and letters', name: '王１２３ Ｗａｎｇ 456', lang: 'zh-CN' },
+  { kind: 'rare BMP and Extension A characters', name: '张堃 王喆 赵赟 林琍 㐂', lang: 'zh-CN' },
+  // Upper case as on a passport: wider than the page in one piece.
+  { kind: 'an unbroken 115-character Latin name (English)', name: LONG_LATIN.toUpperCase(), lang: 'en' },
+  { kind: 'an unbroken 115-character Latin name (Chinese)', name: LONG_LATIN, lang: 'zh-CN', department: 'Departmentofsalesandcustomerrelationshipmanagementforeastchinaandthesouthernprovincesincludinghongkongmacaoandtaiwan' },
+  { kind: 'an unbroken 115-character CJK name', name: LONG_CJK, lang: 'zh-CN' },
+];
+
+let workDir: string;
+let renderer: PdfRenderer;
+let counter = 0;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'hard-names-'));
+  // The first print launches Chromium and unpacks the fonts: generous on a loaded machine.
+  renderer = new PdfRenderer({ logger: quiet, renderTimeoutMs: 60000 });
+});
+
+afterAll(async () => {
+  await renderer?.onApplicationShutdown();
+  if (!process.env.KEEP_PDFS) await rm(workDir, { recursive: true, force: true }); else console.log(workDir);
+});
+
+async function printScorecard(hard: HardName): Promise<string> {
+  const review = makeReview();
+  review.employee = { ...review.employee, name: hard.name, department: hard.department ?? review.employee.department };
+  const view = buildScorecardView({
+    review,
+    history: [],
+    peers: [],
+    company: { name: 'Acme', logoDataUrl: null },
+    lang: hard.lang,
+    generatedAt: new Date('2025-07-10T01:30:00.000Z'),
+  });
+  const out = renderScorecardHtml(view);
+  const pdf = await renderer.print({ html: out.html, css: out.css, headerHtml: out.headerHtml, footerHtml: out.footerHtml });
+  const file = join(workDir, `card-${++counter}.pdf`);
+  await writeFile(file, pdf);
+  return file;
+}
+
+/** Every glyph id drawn by a text operator in any content stream (page or form XObject). */
+function drawnGlyphIds(pdf: Buffer): number[] {
+  const ids: number[] = [];
+  const raw = pdf.toString('latin1');
+  const streamRe = /stream\r?\n/g;
+  for (let m = streamRe.exec(raw); m; m = streamRe.exec(raw)) {
+    const start = m.index + m[0].length;
+    const end = raw.indexOf('endstream', start);
+    if (end < 0) break;
+    let content: string;
+    try {
+      content = inflateSync(pdf.subarray(start, end)).toString('latin1');
+    } catch {
+      continue; // not a Flate stream (images are DCT) or not a content stream
+    }
+    for (const block of content.match(/\bBT\b[\s\S]*?\bET\b/g) ?? []) {
+      for (const hex of block.match(/<([0-9A-Fa-f\s]*)>/g) ?? []) {
+        const digits = hex.replace(/[<>\s]/g, '');
+        for (let i = 0; i + 4 <= digits.length; i += 4) ids.push(Number.parseInt(digits.slice(i, i + 4), 16));
+      }
+    }
+    streamRe.lastIndex = end;
+  }
+  return ids;
+}
+
+interface Word {
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+  text: string;
+}
+
+async function page1Words(file: string): Promise<{ width: number; height: number; words: Word[] }> {
+  const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', '-bbox', '-f', '1', '-l', '1', file, '-'], { maxBuffer: 16 * 1024 * 1024 });
+  const page = /<page width="([\d.]+)" height="([\d.]+)">/.exec(stdout);
+  const words: Word[] = [];
+  const re = /<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<\/word>/g;
+  for (let m = re.exec(stdout); m; m = re.exec(stdout)) {
+    const text = m[5].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
+    words.push({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text });
+  }
+  return { width: Number(page?.[1]), height: Number(page?.[2]), words };
+}
+
+/** Dark pixels of page 1 (grey PGM from pdftoppm) inside a box given in PDF points. */
+async function inkInBox(file: string, box: { xMin: number; yMin: number; xMax: number; yMax: number }, dpi = 150): Promise<number> {
+  const prefix = join(workDir, `ink-${++counter}`);
+  await run('pdftoppm', ['-f', '1', '-l', '1', '-r', String(dpi), '-gray', '-singlefile', file, prefix]);
+  const pgm = await readFile(`${prefix}.pgm`);
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'));
+  if (!header) throw new Error('pdftoppm did not write a binary PGM');
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = pgm.subarray(header[0].length);
+  const scale = dpi / 72;
+  let dark = 0;
+  for (let y = Math.floor(box.yMin * scale); y < Math.min(height, Math.ceil(box.yMax * scale)); y++) {
+    for (let x = Math.floor(box.xMin * scale); x < Math.min(width, Math.ceil(box.xMax * scale)); x++) if (pixels[y * width + x] < 128) dark++;
+  }
+  return dark;
+}
+
+const squeeze = (text: string): string => text.replace(/\s+/g, '');
+
+/** Top to bottom, and left to right within a line (an emoji's box sits a little lower than its line's letters). */
+function readingOrder(a: Word, b: Word): number {
+  const dy = (a.yMin + a.yMax) / 2 - (b.yMin + b.yMax) / 2;
+  return Math.abs(dy) < 3 ? a.xMin - b.xMin : dy;
+}
+
+describe('hard names in the scorecard PDF', () => {
+  it.each(HARD_NAMES)('$kind prints whole, with real glyphs, on the page', async (hard) => {
+    const file = await printScorecard(hard);
+    const pdf = await readFile(file);
+
+    // 1. The exact text. A name that fits on its line comes back verbatim; a wrapped one comes back
+    //    with line breaks inside, so it is compared without white space.
+    //    -raw keeps the content stream's order, so a name wrapped in its cell is not interleaved
+    //    with the cells beside it.
+    const { stdout: text } = await run('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { maxBuffer: 16 * 1024 * 1024 });
+    if (hard.name.length <= 40) expect(text.replace(/[ \t]+/g, ' ')).toContain(hard.name);
+    expect(squeeze(text)).toContain(squeeze(hard.name));
+
+    // 2. No .notdef box anywhere.
+    const glyphs = drawnGlyphIds(pdf);
+    expect(glyphs.length).toBeGreaterThan(100);
+    expect(glyphs.filter((id) => id === 0)).toEqual([]);
+
+    // 3 and 4. Page 1: every word on the page; the name's words carry ink; the facts beside it are there.
+    const page = await page1Words(file);
+    for (const word of page.words) {
+      expect({ word: word.text, right: word.xMax <= page.width + 0.5 }).toEqual({ word: word.text, right: true });
+      expect(word.xMin).toBeGreaterThanOrEqual(0);
+    }
+    const firstPiece = hard.name.split(/\s+/)[0].slice(0, 3);
+    // The body's name cell, not the smaller copy in the page header.
+    const nameWord = page.words.filter((w) => w.text.startsWith(firstPiece)).sort((a, b) => b.yMax - b.yMin - (a.yMax - a.yMin))[0];
+    expect(nameWord).toBeDefined();
+    if (nameWord) expect(await inkInBox(file, nameWord)).toBeGreaterThan(20);
+    // Text outside the page is not extracted at all, so the page's words must hold the whole name,
+    // number, department, cycle and status (the label of a status cell, not only the title badge).
+    // A value wrapped in its cell comes as several words, with other columns' words between them
+    // on the same lines: its own pieces, top to bottom and left to right, must make it up.
+    const department = hard.department ?? '华东销售部';
+    const facts = [hard.name, 'E0042', department, '2025 H1', hard.lang === 'en' ? 'Status Finalized' : '状态 已定稿'];
+    const missing = facts.filter((fact) => {
+      const pieces = page.words.filter((w) => squeeze(fact).includes(w.text)).sort(readingOrder);
+      return !squeeze(pieces.map((w) => w.text).join('')).includes(squeeze(fact));
+    });
+    expect(missing).toEqual([]);
+
+    // 5. Only embedded CID TrueType subsets.
+    const { stdout: fonts } = await run('pdffonts', [file]);
+    const rows = fonts.split('\n').slice(2).filter((line) => line.trim() !== '');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatch(/CID TrueType\s+Identity-H\s+yes\s+yes/);
+  });
+});
