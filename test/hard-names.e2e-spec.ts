@@ -1,26 +1,25 @@
 // Names that must print: one real scorecard PDF per kind of hard name (the real templates, the
-// real renderer in a real Chromium), read back with poppler. For each PDF:
-//  - pdftotext gives the name back exactly (a lost emoji or a "Nguy n" fails);
+// real renderer in a real Chromium), read back through test/support/pdf-reader.ts (poppler when it
+// is installed, pdf.js when not or with PDF_READER=pdfjs). For each PDF:
+//  - the text gives the name back exactly (a lost emoji or a "Nguy n" fails);
 //  - no glyph drawn anywhere in the PDF is glyph 0, the font's .notdef box ("tofu"): Skia writes
 //    its CID fonts with Identity-H and an identity CID-to-glyph map, so every 2-byte code in a
 //    text string is a glyph id, and a character no font covers is drawn as glyph 0;
-//  - pdffonts lists only embedded CID TrueType fonts (never Type 3);
-//  - page 1 rendered by pdftoppm carries ink where the name is (bounding box from pdftotext -bbox);
+//  - the font list holds only embedded Identity-H CID TrueType subsets (never Type 3);
+//  - page 1 rendered in grey carries ink where the name is (the name's word box);
 //  - every word of page 1 lies on the page, so a long name cannot push the number, department,
 //    cycle or status off it.
-import { execFile } from 'node:child_process';
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { makeReview } from '../src/scorecards/review.fixture.js';
 import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView, type ScorecardLang } from '../src/scorecards/scorecard-view.js';
+import { firstPageGray, pdfFonts, pdfRawText, pdfWords, type PdfWord } from './support/pdf-reader.js';
 
-const run = promisify(execFile);
 const quiet = { log: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
 const LONG_LATIN = 'Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegtundsorgfalt';
@@ -63,7 +62,7 @@ afterAll(async () => {
   if (!process.env.KEEP_PDFS) await rm(workDir, { recursive: true, force: true }); else console.log(workDir);
 });
 
-async function printScorecard(hard: HardName): Promise<string> {
+async function printScorecard(hard: HardName): Promise<Buffer> {
   const review = makeReview();
   review.employee = { ...review.employee, name: hard.name, department: hard.department ?? review.employee.department };
   const view = buildScorecardView({
@@ -76,9 +75,9 @@ async function printScorecard(hard: HardName): Promise<string> {
   });
   const out = renderScorecardHtml(view);
   const pdf = await renderer.print({ html: out.html, css: out.css, headerHtml: out.headerHtml, footerHtml: out.footerHtml });
-  const file = join(workDir, `card-${++counter}.pdf`);
-  await writeFile(file, pdf);
-  return file;
+  // Kept for a look with KEEP_PDFS=1.
+  await writeFile(join(workDir, `card-${++counter}.pdf`), pdf);
+  return pdf;
 }
 
 /** Every glyph id drawn by a text operator in any content stream (page or form XObject). */
@@ -107,35 +106,11 @@ function drawnGlyphIds(pdf: Buffer): number[] {
   return ids;
 }
 
-interface Word {
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-  text: string;
-}
+type Word = PdfWord;
 
-async function page1Words(file: string): Promise<{ width: number; height: number; words: Word[] }> {
-  const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', '-bbox', '-f', '1', '-l', '1', file, '-'], { maxBuffer: 16 * 1024 * 1024 });
-  const page = /<page width="([\d.]+)" height="([\d.]+)">/.exec(stdout);
-  const words: Word[] = [];
-  const re = /<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<\/word>/g;
-  for (let m = re.exec(stdout); m; m = re.exec(stdout)) {
-    const text = m[5].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
-    words.push({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text });
-  }
-  return { width: Number(page?.[1]), height: Number(page?.[2]), words };
-}
-
-/** Dark pixels of page 1 (grey PGM from pdftoppm) inside a box given in PDF points. */
-async function inkInBox(file: string, box: { xMin: number; yMin: number; xMax: number; yMax: number }, dpi = 150): Promise<number> {
-  const prefix = join(workDir, `ink-${++counter}`);
-  await run('pdftoppm', ['-f', '1', '-l', '1', '-r', String(dpi), '-gray', '-singlefile', file, prefix]);
-  const pgm = await readFile(`${prefix}.pgm`);
-  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'));
-  if (!header) throw new Error('pdftoppm did not write a binary PGM');
-  const [width, height] = [Number(header[1]), Number(header[2])];
-  const pixels = pgm.subarray(header[0].length);
+/** Dark pixels of page 1 (rendered in grey) inside a box given in PDF points. */
+async function inkInBox(pdf: Buffer, box: { xMin: number; yMin: number; xMax: number; yMax: number }, dpi = 150): Promise<number> {
+  const { width, height, pixels } = await firstPageGray(pdf, dpi);
   const scale = dpi / 72;
   let dark = 0;
   for (let y = Math.floor(box.yMin * scale); y < Math.min(height, Math.ceil(box.yMax * scale)); y++) {
@@ -154,14 +129,13 @@ function readingOrder(a: Word, b: Word): number {
 
 describe('hard names in the scorecard PDF', () => {
   it.each(HARD_NAMES)('$kind prints whole, with real glyphs, on the page', async (hard) => {
-    const file = await printScorecard(hard);
-    const pdf = await readFile(file);
+    const pdf = await printScorecard(hard);
 
     // 1. The exact text. A name that fits on its line comes back verbatim; a wrapped one comes back
     //    with line breaks inside, so it is compared without white space.
     //    -raw keeps the content stream's order, so a name wrapped in its cell is not interleaved
-    //    with the cells beside it.
-    const { stdout: text } = await run('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { maxBuffer: 16 * 1024 * 1024 });
+    //    with the cells beside it (pdf.js reads in that order anyway).
+    const text = await pdfRawText(pdf);
     if (hard.name.length <= 40) expect(text.replace(/[ \t]+/g, ' ')).toContain(hard.name);
     expect(squeeze(text)).toContain(squeeze(hard.name));
 
@@ -171,7 +145,7 @@ describe('hard names in the scorecard PDF', () => {
     expect(glyphs.filter((id) => id === 0)).toEqual([]);
 
     // 3 and 4. Page 1: every word on the page; the name's words carry ink; the facts beside it are there.
-    const page = await page1Words(file);
+    const page = await pdfWords(pdf, 1);
     for (const word of page.words) {
       expect({ word: word.text, right: word.xMax <= page.width + 0.5 }).toEqual({ word: word.text, right: true });
       expect(word.xMin).toBeGreaterThanOrEqual(0);
@@ -180,7 +154,7 @@ describe('hard names in the scorecard PDF', () => {
     // The body's name cell, not the smaller copy in the page header.
     const nameWord = page.words.filter((w) => w.text.startsWith(firstPiece)).sort((a, b) => b.yMax - b.yMin - (a.yMax - a.yMin))[0];
     expect(nameWord).toBeDefined();
-    if (nameWord) expect(await inkInBox(file, nameWord)).toBeGreaterThan(20);
+    if (nameWord) expect(await inkInBox(pdf, nameWord)).toBeGreaterThan(20);
     // Text outside the page is not extracted at all, so the page's words must hold the whole name,
     // number, department, cycle and status (the label of a status cell, not only the title badge).
     // A value wrapped in its cell comes as several words, with other columns' words between them
@@ -193,10 +167,10 @@ describe('hard names in the scorecard PDF', () => {
     });
     expect(missing).toEqual([]);
 
-    // 5. Only embedded CID TrueType subsets.
-    const { stdout: fonts } = await run('pdffonts', [file]);
-    const rows = fonts.split('\n').slice(2).filter((line) => line.trim() !== '');
+    // 5. Only embedded Identity-H CID TrueType subsets. pdffonts lists every font object and pdf.js
+    //    every font it loads: the same fonts here, each row checked whole.
+    const rows = await pdfFonts(pdf);
     expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) expect(row).toMatch(/CID TrueType\s+Identity-H\s+yes\s+yes/);
+    for (const row of rows) expect({ ...row, name: '' }).toEqual({ name: '', type: 'CID TrueType', encoding: 'Identity-H', emb: 'yes', sub: 'yes' });
   });
 });

@@ -28,8 +28,36 @@ export interface PdfInfo {
 export interface FontRow {
   name: string;
   type: string;
+  /**
+   * A composite (CID) font's CMap, e.g. 'Identity-H'; absent for simple fonts, whose encoding pdf.js
+   * does not name the way pdffonts does.
+   */
+  encoding?: string;
   emb: 'yes' | 'no';
   sub: 'yes' | 'no';
+}
+
+/** A word on a page, its box in PDF points from the page's top left corner (y down), as pdftotext -bbox gives it. */
+export interface PdfWord {
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+export interface PdfPageWords {
+  /** The page's size in points. */
+  width: number;
+  height: number;
+  words: PdfWord[];
+}
+
+/** A grey image, one byte a pixel (0 black, 255 white), rows top to bottom. */
+export interface GrayImage {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
 }
 
 const POPPLER_TOOLS = ['pdftotext', 'pdfinfo', 'pdffonts', 'pdftoppm'] as const;
@@ -142,6 +170,9 @@ async function pdfjsText(pdf: Uint8Array): Promise<string> {
         text += item.str;
         if (item.hasEOL) text += '\n';
       }
+      // NFC, not NFKC: pdftotext composes what a font's ToUnicode map leaves decomposed ("ô" +
+      // U+0300 for "ồ"), and NFC keeps the full-width forms.
+      text = text.normalize('NFC');
       out += `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}\f`;
       page.cleanup();
     }
@@ -166,6 +197,32 @@ interface PdfJsFont {
   composite?: boolean;
   missingFile?: boolean;
   isType3Font?: boolean;
+  /** Only with fontExtraProperties; a structured clone of the CMap, its own fields only. */
+  cMap?: PdfJsCMap;
+}
+
+interface PdfJsCMap {
+  name?: string;
+  vertical?: boolean;
+  codespaceRanges?: number[][];
+  numCodespaceRanges?: number;
+  _map?: unknown[];
+}
+
+/**
+ * The CMap's name as pdffonts prints it. pdf.js names the CMaps it parses, but builds Identity-H and
+ * Identity-V as a nameless IdentityCMap: one 2-byte codespace range 0000-FFFF and no mappings.
+ */
+export function cMapName(cMap: PdfJsCMap | undefined): string | undefined {
+  if (!cMap) return undefined;
+  if (cMap.name) return cMap.name;
+  const identity =
+    cMap.numCodespaceRanges === 1 &&
+    cMap.codespaceRanges?.[1]?.length === 2 &&
+    cMap.codespaceRanges[1][0] === 0 &&
+    cMap.codespaceRanges[1][1] === 0xffff &&
+    (cMap._map ?? []).filter((v) => v !== undefined && v !== null).length === 0;
+  return identity ? (cMap.vertical ? 'Identity-V' : 'Identity-H') : undefined;
 }
 
 /**
@@ -209,9 +266,11 @@ async function pdfjsFonts(pdf: Uint8Array): Promise<FontRow[]> {
         // A Type 3 font has no BaseFont (PDF 32000-1 9.6.5), and pdffonts prints "[none]"; pdf.js
         // would show the /Name Skia gives it, which is the name of the font it stands in for.
         const name = type === 'Type 3' || !font.name ? '[none]' : font.name;
+        const encoding = font.composite ? cMapName(font.cMap) : undefined;
         rows.push({
           name,
           type,
+          ...(encoding ? { encoding } : {}),
           // pdf.js marks a font whose program is not in the file (it substitutes a system one).
           emb: font.missingFile ? 'no' : 'yes',
           // A subset's BaseFont carries a six-capital tag: "AAAAAA+NotoSansSC-Regular".
@@ -245,6 +304,96 @@ async function pdfjsFirstPagePng(pdf: Uint8Array): Promise<Buffer> {
   });
 }
 
+/** Content-stream order, as pdftotext -raw keeps it: pdf.js text already comes in that order. */
+const pdfjsRawText = pdfjsText;
+
+interface PositionedPiece extends TextPiece {
+  transform: number[];
+  width: number;
+  height: number;
+}
+
+/**
+ * Words as pdftotext -bbox makes them: pdf.js gives runs of text, cut where the font changes (a rare
+ * character drawn from a fallback font is a run of its own), so a word is cut at white space and
+ * at line ends, and glued across runs that touch on the same baseline. pdf.js gives a run's advance
+ * width but not each glyph's, so a word's share of its run's box is its share of the characters;
+ * the box runs from the baseline up by the font size and down by a fifth of it (pdftotext uses the
+ * font's ascent and descent, so its boxes are a little taller).
+ */
+async function pdfjsWords(pdf: Uint8Array, pageNumber: number): Promise<PdfPageWords> {
+  const { Util } = await pdfjs();
+  return withDocument(pdf, async (doc) => {
+    const page = await doc.getPage(pageNumber);
+    const viewport = page.getViewport({ scale: 1 });
+    const content = await page.getTextContent({ disableNormalization: true });
+    const words: PdfWord[] = [];
+    // The word the last run ended in, while the next run may still continue it.
+    let open: { word: PdfWord; baseline: number } | undefined;
+    for (const item of content.items as PositionedPiece[]) {
+      if (typeof item.str !== 'string') continue;
+      // Into page space with the origin at the top left, y down (the viewport's transform).
+      const [, , , , x, y] = Util.transform(viewport.transform, item.transform);
+      const chars = [...item.str];
+      const perChar = chars.length > 0 ? item.width / chars.length : 0;
+      const size = item.height;
+      let offset = 0;
+      for (const part of item.str.split(/(\s+)/)) {
+        const length = [...part].length;
+        if (part.trim() === '') {
+          if (part !== '') open = undefined;
+        } else {
+          const xMin = x + offset * perChar;
+          const xMax = x + (offset + length) * perChar;
+          const touches =
+            open !== undefined && offset === 0 && Math.abs(open.baseline - y) < size * 0.2 && Math.abs(xMin - open.word.xMax) < size * 0.25;
+          if (open && touches) {
+            open.word.text += part;
+            open.word.xMax = Math.max(open.word.xMax, xMax);
+            open.word.yMin = Math.min(open.word.yMin, y - size);
+            open.word.yMax = Math.max(open.word.yMax, y + size / 5);
+          } else {
+            const word = { text: part, xMin, xMax, yMin: y - size, yMax: y + size / 5 };
+            words.push(word);
+            open = { word, baseline: y };
+          }
+        }
+        offset += length;
+      }
+      if (item.hasEOL) open = undefined;
+    }
+    page.cleanup();
+    // pdftotext composes what a font's ToUnicode map leaves decomposed ("ô" + U+0300 for "ồ").
+    for (const word of words) word.text = word.text.normalize('NFC');
+    return { width: viewport.width, height: viewport.height, words };
+  });
+}
+
+/** Page 1 drawn at `dpi`, RGBA turned to grey with the ITU-R 601 luma weights (as pdftoppm -gray). */
+async function pdfjsFirstPageGray(pdf: Uint8Array, dpi: number): Promise<GrayImage> {
+  const { createCanvas } = await import('@napi-rs/canvas');
+  return withDocument(pdf, async (doc) => {
+    const page = await doc.getPage(1);
+    const viewport = page.getViewport({ scale: dpi / 72 });
+    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    await page.render({
+      canvas: canvas as unknown as HTMLCanvasElement,
+      canvasContext: context as unknown as CanvasRenderingContext2D,
+      viewport,
+    }).promise;
+    page.cleanup();
+    const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const pixels = new Uint8Array(canvas.width * canvas.height);
+    for (let i = 0; i < pixels.length; i++) {
+      pixels[i] = Math.round(0.299 * rgba[i * 4] + 0.587 * rgba[i * 4 + 1] + 0.114 * rgba[i * 4 + 2]);
+    }
+    return { width: canvas.width, height: canvas.height, pixels };
+  });
+}
+
 // ---- poppler -----------------------------------------------------------------------------------
 
 async function popplerText(pdf: Uint8Array): Promise<string> {
@@ -268,7 +417,9 @@ async function popplerFonts(pdf: Uint8Array): Promise<FontRow[]> {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const cell = (i: number): string => line.slice(columns[i][0], columns[i][1] + 1).trim();
-      return { name: cell(0), type: cell(1), emb: cell(3) === 'yes' ? 'yes' : 'no', sub: cell(4) === 'yes' ? 'yes' : 'no' };
+      const type = cell(1);
+      const encoding = type.startsWith('CID ') ? cell(2) : undefined;
+      return { name: cell(0), type, ...(encoding ? { encoding } : {}), emb: cell(3) === 'yes' ? 'yes' : 'no', sub: cell(4) === 'yes' ? 'yes' : 'no' };
     });
 }
 
@@ -277,6 +428,34 @@ async function popplerFirstPagePng(pdf: Uint8Array): Promise<Buffer> {
     const prefix = `${file}.page1`;
     await runPoppler('pdftoppm', ['-png', '-r', '72', '-f', '1', '-l', '1', '-singlefile', file, prefix]);
     return readFile(`${prefix}.png`);
+  });
+}
+
+async function popplerRawText(pdf: Uint8Array): Promise<string> {
+  return withFile(pdf, (file) => runPoppler('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-']));
+}
+
+async function popplerWords(pdf: Uint8Array, pageNumber: number): Promise<PdfPageWords> {
+  const n = String(pageNumber);
+  const stdout = await withFile(pdf, (file) => runPoppler('pdftotext', ['-enc', 'UTF-8', '-bbox', '-f', n, '-l', n, file, '-']));
+  const page = /<page width="([\d.]+)" height="([\d.]+)">/.exec(stdout);
+  const words: PdfWord[] = [];
+  const re = /<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<\/word>/g;
+  for (let m = re.exec(stdout); m; m = re.exec(stdout)) {
+    const text = m[5].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    words.push({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text });
+  }
+  return { width: Number(page?.[1]), height: Number(page?.[2]), words };
+}
+
+async function popplerFirstPageGray(pdf: Uint8Array, dpi: number): Promise<GrayImage> {
+  return withFile(pdf, async (file) => {
+    const prefix = `${file}.gray`;
+    await runPoppler('pdftoppm', ['-f', '1', '-l', '1', '-r', String(dpi), '-gray', '-singlefile', file, prefix]);
+    const pgm = await readFile(`${prefix}.pgm`);
+    const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'));
+    if (!header) throw new Error('pdftoppm did not write a binary PGM');
+    return { width: Number(header[1]), height: Number(header[2]), pixels: new Uint8Array(pgm.subarray(header[0].length)) };
   });
 }
 
@@ -304,4 +483,19 @@ export function pdfFonts(pdf: Uint8Array): Promise<FontRow[]> {
 /** Page 1 rasterised at 72 dpi as PNG bytes. */
 export function firstPagePng(pdf: Uint8Array): Promise<Buffer> {
   return pdfReader() === 'poppler' ? popplerFirstPagePng(pdf) : pdfjsFirstPagePng(pdf);
+}
+
+/** All the text in the content stream's order (pdftotext -raw): a cell's wrapped lines stay together. */
+export function pdfRawText(pdf: Uint8Array): Promise<string> {
+  return pdfReader() === 'poppler' ? popplerRawText(pdf) : pdfjsRawText(pdf);
+}
+
+/** The words of one page (1-based) with their boxes. */
+export function pdfWords(pdf: Uint8Array, page: number): Promise<PdfPageWords> {
+  return pdfReader() === 'poppler' ? popplerWords(pdf, page) : pdfjsWords(pdf, page);
+}
+
+/** Page 1 rasterised at `dpi` in grey. */
+export function firstPageGray(pdf: Uint8Array, dpi: number): Promise<GrayImage> {
+  return pdfReader() === 'poppler' ? popplerFirstPageGray(pdf, dpi) : pdfjsFirstPageGray(pdf, dpi);
 }
