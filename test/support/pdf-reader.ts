@@ -285,23 +285,7 @@ async function pdfjsFonts(pdf: Uint8Array): Promise<FontRow[]> {
 
 /** Page 1 at 72 dpi, as pdftoppm -r 72 draws it. */
 async function pdfjsFirstPagePng(pdf: Uint8Array): Promise<Buffer> {
-  const { createCanvas } = await import('@napi-rs/canvas');
-  return withDocument(pdf, async (doc) => {
-    const page = await doc.getPage(1);
-    const viewport = page.getViewport({ scale: 1 });
-    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
-    const context = canvas.getContext('2d');
-    // pdftoppm paints on white; a canvas starts transparent.
-    context.fillStyle = '#ffffff';
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    await page.render({
-      canvas: canvas as unknown as HTMLCanvasElement,
-      canvasContext: context as unknown as CanvasRenderingContext2D,
-      viewport,
-    }).promise;
-    page.cleanup();
-    return canvas.toBuffer('image/png');
-  });
+  return drawFirstPage(pdf, 1, (canvas) => canvas.toBuffer('image/png'));
 }
 
 /** Content-stream order, as pdftotext -raw keeps it: pdf.js text already comes in that order. */
@@ -371,12 +355,27 @@ async function pdfjsWords(pdf: Uint8Array, pageNumber: number): Promise<PdfPageW
 
 /** Page 1 drawn at `dpi`, RGBA turned to grey with the ITU-R 601 luma weights (as pdftoppm -gray). */
 async function pdfjsFirstPageGray(pdf: Uint8Array, dpi: number): Promise<GrayImage> {
+  return drawFirstPage(pdf, dpi / 72, (canvas, context) => {
+    const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const pixels = new Uint8Array(canvas.width * canvas.height);
+    for (let i = 0; i < pixels.length; i++) {
+      pixels[i] = Math.round(0.299 * rgba[i * 4] + 0.587 * rgba[i * 4 + 1] + 0.114 * rgba[i * 4 + 2]);
+    }
+    return { width: canvas.width, height: canvas.height, pixels };
+  });
+}
+
+type NapiCanvas = import('@napi-rs/canvas').Canvas;
+
+/** Page 1 drawn by pdf.js on a white canvas at `scale` (1 = 72 dpi), handed to `read`. */
+async function drawFirstPage<T>(pdf: Uint8Array, scale: number, read: (canvas: NapiCanvas, context: import('@napi-rs/canvas').SKRSContext2D) => T): Promise<T> {
   const { createCanvas } = await import('@napi-rs/canvas');
   return withDocument(pdf, async (doc) => {
     const page = await doc.getPage(1);
-    const viewport = page.getViewport({ scale: dpi / 72 });
+    const viewport = page.getViewport({ scale });
     const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
     const context = canvas.getContext('2d');
+    // pdftoppm paints on white; a canvas starts transparent.
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, canvas.width, canvas.height);
     await page.render({
@@ -385,12 +384,7 @@ async function pdfjsFirstPageGray(pdf: Uint8Array, dpi: number): Promise<GrayIma
       viewport,
     }).promise;
     page.cleanup();
-    const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    const pixels = new Uint8Array(canvas.width * canvas.height);
-    for (let i = 0; i < pixels.length; i++) {
-      pixels[i] = Math.round(0.299 * rgba[i * 4] + 0.587 * rgba[i * 4 + 1] + 0.114 * rgba[i * 4 + 2]);
-    }
-    return { width: canvas.width, height: canvas.height, pixels };
+    return read(canvas, context);
   });
 }
 
