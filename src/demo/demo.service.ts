@@ -7,7 +7,7 @@ import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import type { KpiEntryDto } from '../reviews/dto/review.dto.js';
-import { ReviewsService } from '../reviews/reviews.service.js';
+import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import type { ReviewKpiDto } from '../reviews/dto/review.dto.js';
 import { CHALLENGES, DEMO_USERS, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
 
@@ -26,7 +26,7 @@ export class DemoService {
     private readonly templates: KpiTemplatesService,
     private readonly employees: EmployeesService,
     private readonly cycles: CyclesService,
-    private readonly reviews: ReviewsService,
+    private readonly reviews: ReviewWorkflow,
     private readonly users: UsersService,
   ) {}
 

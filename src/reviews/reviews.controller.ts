@@ -19,13 +19,17 @@ import {
   TransitionDto,
   UpdateReviewDto,
 } from './dto/review.dto.js';
+import { ReviewWorkflow } from './review-workflow.service.js';
 import { ReviewsService } from './reviews.service.js';
 
 
 @ApiTags('reviews')
 @Controller('reviews')
 export class ReviewsController {
-  constructor(private readonly service: ReviewsService) {}
+  constructor(
+    private readonly service: ReviewsService,
+    private readonly workflow: ReviewWorkflow,
+  ) {}
 
   @Allow('admin', 'hr', 'manager', 'employee')
   @Get()
@@ -51,7 +55,7 @@ export class ReviewsController {
   @ApiCreated(ReviewDto)
   @ApiErrors(400, 409)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateReviewDto): Promise<ReviewDto> {
-    return this.service.create(actor, dto);
+    return this.workflow.create(actor, dto);
   }
 
   @Allow('hr')
@@ -61,7 +65,7 @@ export class ReviewsController {
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
   putScores(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: PutScoresDto): Promise<ReviewDto> {
-    return this.service.putScores(actor, id, expectedVersion(ifMatch, dto.version), dto.entries);
+    return this.workflow.putScores(actor, id, expectedVersion(ifMatch, dto.version), dto.entries);
   }
 
   @Allow('hr')
@@ -71,7 +75,7 @@ export class ReviewsController {
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
   save(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: SaveReviewDto): Promise<ReviewDto> {
-    return this.service.saveDraft(actor, id, expectedVersion(ifMatch, dto.version), dto);
+    return this.workflow.saveDraft(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
   @Allow('hr')
@@ -81,7 +85,7 @@ export class ReviewsController {
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
   update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateReviewDto): Promise<ReviewDto> {
-    return this.service.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
+    return this.workflow.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
   @Allow('hr')
@@ -92,7 +96,7 @@ export class ReviewsController {
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
   submit(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
-    return this.service.submit(actor, id, expectedVersion(ifMatch, dto.version));
+    return this.workflow.submit(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
   @Allow('hr')
@@ -103,7 +107,7 @@ export class ReviewsController {
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
   finalize(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
-    return this.service.finalize(actor, id, expectedVersion(ifMatch, dto.version));
+    return this.workflow.finalize(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
   @Allow('manager')
@@ -114,7 +118,7 @@ export class ReviewsController {
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
   managerComment(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ManagerCommentDto): Promise<ReviewDto> {
-    return this.service.managerComment(actor, id, expectedVersion(ifMatch, dto.version), dto.comment);
+    return this.workflow.managerComment(actor, id, expectedVersion(ifMatch, dto.version), dto.comment);
   }
 
   @Allow('employee', 'manager')
@@ -125,7 +129,7 @@ export class ReviewsController {
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
   acknowledge(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
-    return this.service.acknowledge(actor, id, expectedVersion(ifMatch, dto.version));
+    return this.workflow.acknowledge(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
   @Allow('hr')
@@ -136,7 +140,7 @@ export class ReviewsController {
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
   reopen(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ReopenDto): Promise<ReviewDto> {
-    return this.service.reopen(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
+    return this.workflow.reopen(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
   }
 }
 
@@ -144,7 +148,7 @@ export class ReviewsController {
 @ApiTags('reviews')
 @Controller('cycles')
 export class CycleReviewsController {
-  constructor(private readonly service: ReviewsService) {}
+  constructor(private readonly workflow: ReviewWorkflow) {}
 
   @Allow('hr')
   @Post(':id/reviews')
@@ -153,6 +157,6 @@ export class CycleReviewsController {
   @ApiOkResponse({ type: StartAllResultDto })
   @ApiErrors(400, 404, 409)
   startAll(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<StartAllResultDto> {
-    return this.service.startAll(actor, id);
+    return this.workflow.startAll(actor, id);
   }
 }

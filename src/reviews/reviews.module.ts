@@ -6,12 +6,14 @@ import { EmployeesModule } from '../employees/employees.module.js';
 import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
 import { Review } from './review.entity.js';
 import { CycleReviewsController, ReviewsController } from './reviews.controller.js';
+import { ReviewReadModels } from './review-read-models.js';
+import { ReviewWorkflow } from './review-workflow.service.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Review]), EmployeesModule, CyclesModule, KpiTemplatesModule, AuditModule],
   controllers: [ReviewsController, CycleReviewsController],
-  providers: [ReviewsService],
-  exports: [ReviewsService],
+  providers: [ReviewsService, ReviewWorkflow, ReviewReadModels],
+  exports: [ReviewsService, ReviewWorkflow, ReviewReadModels],
 })
 export class ReviewsModule {}

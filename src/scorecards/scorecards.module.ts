@@ -6,6 +6,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { ReviewsModule } from '../reviews/reviews.module.js';
 import { IssuedScorecard } from './issued-scorecard.entity.js';
 import { PDF_RENDERER_OPTIONS, PdfRenderer, type PdfRendererOptions } from './pdf-renderer.js';
+import { ScorecardSource } from './scorecard-source.js';
 import { ScorecardsController } from './scorecards.controller.js';
 import { ScorecardsService } from './scorecards.service.js';
 
@@ -34,6 +35,7 @@ import { ScorecardsService } from './scorecards.service.js';
       }),
     },
     PdfRenderer,
+    ScorecardSource,
     ScorecardsService,
   ],
   exports: [ScorecardsService, PdfRenderer],

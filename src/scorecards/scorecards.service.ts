@@ -12,6 +12,7 @@ import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { type HistoryPoint, historyUpTo, peerTotalsExcept } from '../reviews/review-history.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { IssuedScorecard } from './issued-scorecard.entity.js';
+import { ScorecardSource } from './scorecard-source.js';
 import { PdfRenderer } from './pdf-renderer.js';
 import { renderScorecardHtml } from './scorecard-html.js';
 import { buildScorecardView, type ScorecardLang } from './scorecard-view.js';
@@ -60,6 +61,7 @@ export class ScorecardsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(IssuedScorecard) private readonly issued: Repository<IssuedScorecard>,
     private readonly reviews: ReviewsService,
+    private readonly source: ScorecardSource,
     private readonly renderer: PdfRenderer,
     private readonly audit: AuditService,
   ) {}
@@ -98,19 +100,19 @@ export class ScorecardsService {
    * pool); PostgreSQL and Node spent ~7-10 and ~13-17 ms of CPU per PDF (bench:pdf).
    */
   async loadBatch(reviewIds: string[], lang: ScorecardLang): Promise<ScorecardBatch> {
-    const reviews = await this.reviews.getManyForSystem(reviewIds);
+    const reviews = await this.source.getManyForSystem(reviewIds);
     const all = [...reviews.values()];
     const finalized = all.filter((r) => r.status === 'finalized');
     const peerKeys = new Map(all.map((r) => [peersKey(r), r]));
     const [histories, issuedRows, ...peerLists] = await Promise.all([
-      this.reviews.historiesOf([...new Set(all.map((r) => r.employee.id))]),
+      this.source.historiesOf([...new Set(all.map((r) => r.employee.id))]),
       finalized.length === 0
         ? Promise.resolve([])
         : this.dataSource.query<{ review_id: string; review_version: number; pdf: Buffer; sha256: string }[]>(
             'SELECT review_id, review_version, pdf, sha256 FROM issued_scorecards WHERE review_id = ANY($1::uuid[]) AND lang = $2',
             [finalized.map((r) => r.id), lang],
           ),
-      ...[...peerKeys.values()].map((r) => this.reviews.completeTotals(r.cycle.id, r.template.roleCode)),
+      ...[...peerKeys.values()].map((r) => this.source.completeTotals(r.cycle.id, r.template.roleCode)),
     ]);
     const issued = new Map<string, { pdf: Buffer; sha256: string }>();
     for (const row of issuedRows) {
@@ -153,8 +155,8 @@ export class ScorecardsService {
 
   private async render(review: ReviewDto, lang: ScorecardLang, batch?: ScorecardBatch) {
     const [histories, totals, logoDataUrl] = await Promise.all([
-      batch?.histories.get(review.employee.id) ?? this.reviews.historiesOf([review.employee.id]).then((m) => m.get(review.employee.id) ?? []),
-      batch?.peers.get(peersKey(review)) ?? this.reviews.completeTotals(review.cycle.id, review.template.roleCode),
+      batch?.histories.get(review.employee.id) ?? this.source.historiesOf([review.employee.id]).then((m) => m.get(review.employee.id) ?? []),
+      batch?.peers.get(peersKey(review)) ?? this.source.completeTotals(review.cycle.id, review.template.roleCode),
       this.logoDataUrl(),
     ]);
     const history = historyUpTo(histories, review.cycle.periodEnd);

@@ -8,6 +8,8 @@ import { CyclesService } from '../cycles/cycles.service.js';
 import type { CycleDto } from '../cycles/dto/cycle.dto.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { CreateReviewDto, REVIEW_STATUSES, ReviewQueryDto, type StartAllResultDto } from '../reviews/dto/review.dto.js';
+import { ReviewReadModels } from '../reviews/review-read-models.js';
+import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { RatingBand } from '../scoring/types.js';
 import { homeOf } from './auth-pages.controller.js';
@@ -44,6 +46,8 @@ export class HrPagesController {
     private readonly pages: Pages,
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewsService,
+    private readonly workflow: ReviewWorkflow,
+    private readonly readModels: ReviewReadModels,
     private readonly templates: KpiTemplatesService,
   ) {}
 
@@ -61,7 +65,7 @@ export class HrPagesController {
     let result: StartAllResultDto | null = null;
     let problem: string | null = null;
     try {
-      result = await this.reviews.startAll(actor, id);
+      result = await this.workflow.startAll(actor, id);
     } catch (err) {
       problem = formRefusal(err).message;
     }
@@ -71,7 +75,7 @@ export class HrPagesController {
   private async renderDashboard(actor: Actor, req: Request, res: Response, cycleId: unknown, started: { result: StartAllResultDto | null; problem: string | null } | null): Promise<void> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, cycleId);
-    const rows = cycle ? await this.reviews.progressByDepartment(actor, cycle.id) : [];
+    const rows = cycle ? await this.readModels.progressByDepartment(actor, cycle.id) : [];
     const sum = (k: 'notStarted' | 'draft' | 'submitted' | 'finalized' | 'total') => rows.reduce((n, r) => n + r[k], 0);
     const totals = { notStarted: sum('notStarted'), draft: sum('draft'), submitted: sum('submitted'), finalized: sum('finalized'), total: sum('total') };
     const link = (status: string, department?: string) => {
@@ -111,11 +115,11 @@ export class HrPagesController {
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
     const department = typeof query.department === 'string' ? query.department : '';
     const page = Math.max(1, Math.min(100000, Math.floor(Number(query.page)) || 1));
-    const departments = cycle ? (await this.reviews.progressByDepartment(actor, cycle.id)).map((d) => d.department) : [];
+    const departments = cycle ? (await this.readModels.progressByDepartment(actor, cycle.id)).map((d) => d.department) : [];
     const params = { cycleId: cycle?.id, status, department, q };
     let model: Record<string, unknown> = {};
     if (cycle && status === 'not_started') {
-      const found = await this.reviews.notStarted(actor, { cycleId: cycle.id, department: department || undefined, q: q || undefined, page, pageSize: PAGE_SIZE });
+      const found = await this.readModels.notStarted(actor, { cycleId: cycle.id, department: department || undefined, q: q || undefined, page, pageSize: PAGE_SIZE });
       model = { people: found.items, pager: pager('/reviews', params, page, PAGE_SIZE, found.meta.total), canStart: actor.role === 'hr' && cycle.status === 'open' };
     } else if (cycle) {
       const { dto } = await checkForm(ReviewQueryDto, { cycleId: cycle.id, status: status || undefined, department: department || undefined, q: q || undefined, page: String(page), pageSize: String(PAGE_SIZE) });
@@ -152,7 +156,7 @@ export class HrPagesController {
     try {
       const { dto, errors } = await checkForm(CreateReviewDto, { employeeId: str(body, 'employeeId'), cycleId: str(body, 'cycleId') });
       if (Object.keys(errors).length > 0) throw badRequest('Reload the list and try again', Object.entries(errors).map(([field, message]) => ({ field, message })));
-      const review = await this.reviews.create(actor, dto);
+      const review = await this.workflow.create(actor, dto);
       this.pages.redirect(res, `/reviews/${review.id}`, 'started');
     } catch (err) {
       const refusal = formRefusal(err);

@@ -5,6 +5,7 @@ import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { ReviewQueryDto } from '../reviews/dto/review.dto.js';
+import { ReviewReadModels } from '../reviews/review-read-models.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { RatingBand } from '../scoring/types.js';
 import { bandChartSvg } from './band-chart.js';
@@ -22,6 +23,7 @@ export class PeoplePagesController {
     private readonly pages: Pages,
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewsService,
+    private readonly readModels: ReviewReadModels,
   ) {}
 
   @Get('team')
@@ -38,8 +40,8 @@ export class PeoplePagesController {
     const cycle = pickCycle(cycles, cycleId);
     const q = typeof rawQ === 'string' ? rawQ.trim().slice(0, 100) : '';
     // The chart and the summary are about the whole team; the table shows the people searched for.
-    const members = cycle ? await this.reviews.teamOverview(actor, cycle.id) : [];
-    const shown = cycle && q ? await this.reviews.teamOverview(actor, cycle.id, q) : members;
+    const members = cycle ? await this.readModels.teamOverview(actor, cycle.id) : [];
+    const shown = cycle && q ? await this.readModels.teamOverview(actor, cycle.id, q) : members;
     const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
     const page = Math.min(pages, Math.max(1, Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10) || 1));
     const lang = this.pages.lang(req);

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { badRequest } from '../common/errors.js';
+import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { type FieldErrors, formRefusal, str } from './forms.js';
 import { PageIdPipe } from './page-id.pipe.js';
@@ -19,6 +20,7 @@ export class ReviewPagesController {
   constructor(
     private readonly pages: Pages,
     private readonly reviews: ReviewsService,
+    private readonly workflow: ReviewWorkflow,
   ) {}
 
   @Get(':id')
@@ -68,17 +70,17 @@ export class ReviewPagesController {
     const t = this.pages.t(req);
     try {
       if (!Number.isInteger(version) || version < 1) throw formVersionMissing();
-      if (action === 'submit') await this.reviews.submit(actor, id, version);
-      else if (action === 'finalize') await this.reviews.finalize(actor, id, version);
-      else if (action === 'acknowledge') await this.reviews.acknowledge(actor, id, version);
+      if (action === 'submit') await this.workflow.submit(actor, id, version);
+      else if (action === 'finalize') await this.workflow.finalize(actor, id, version);
+      else if (action === 'acknowledge') await this.workflow.acknowledge(actor, id, version);
       else if (action === 'reopen') {
         const reason = str(body, 'reason').trim();
         if (reason.length < 3) return await this.renderReview(actor, id, req, res, { status: 400, message: t('review.reasonRequired'), errors: { reason: t('review.reasonRequired') }, typed: { reason } });
-        await this.reviews.reopen(actor, id, version, reason);
+        await this.workflow.reopen(actor, id, version, reason);
       } else {
         const comment = str(body, 'comment').trim();
         if (!comment) return await this.renderReview(actor, id, req, res, { status: 400, message: t('review.commentRequired'), errors: { comment: t('review.commentRequired') }, typed: { comment } });
-        await this.reviews.managerComment(actor, id, version, comment);
+        await this.workflow.managerComment(actor, id, version, comment);
       }
     } catch (err) {
       const refusal = formRefusal(err);

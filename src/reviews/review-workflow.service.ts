@@ -1,0 +1,262 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
+import { rejectNulls } from '../common/validation.js';
+import { lockVersioned, saveVersioned } from '../common/versioning.js';
+import { CyclesService } from '../cycles/cycles.service.js';
+import { EmployeesService } from '../employees/employees.service.js';
+import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
+import { scoreReview } from '../scoring/index.js';
+import type {
+  CreateReviewDto,
+  KpiEntryDto,
+  ReviewDto,
+  SaveReviewDto,
+  SkippedEmployeeDto,
+  StartAllResultDto,
+  StartedReviewDto,
+  UpdateReviewDto,
+} from './dto/review.dto.js';
+import { type PinnedTemplate, Review, type ReviewStatus } from './review.entity.js';
+import { editRefusal, entriesToInputs, pinnedFrom, scoreColumns, snapshot, textPatch, transitionRefusal } from './review.rules.js';
+import { ReviewsService } from './reviews.service.js';
+
+/**
+ * Every write to a review: creating (alone or a whole cycle), editing a draft, and the status
+ * transitions. Each write runs in one transaction that holds the cycle open, checks the version and
+ * records the audit entry; it answers with the review as the actor may see it.
+ */
+@Injectable()
+export class ReviewWorkflow {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reviews: ReviewsService,
+    private readonly employees: EmployeesService,
+    private readonly cycles: CyclesService,
+    private readonly templates: KpiTemplatesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Creating a review pins the role's current published template: later edits never change it. */
+  async create(actor: Actor, dto: CreateReviewDto): Promise<ReviewDto> {
+    const id = await this.dataSource.transaction(async (m) => {
+      const cycle = await this.cycles.lockOpen(m, dto.cycleId).catch((err: unknown) => {
+        throw remapNotFound(err, 'cycleId');
+      });
+      const employee = await this.employees.findById(dto.employeeId, m).catch((err: unknown) => {
+        throw remapNotFound(err, 'employeeId');
+      });
+      if (!employee.active) throw conflict(`${employee.name} is deactivated and cannot get a new review`);
+      const existing = await m.findOneBy(Review, { employeeId: employee.id, cycleId: cycle.id });
+      if (existing) {
+        throw duplicate(`${employee.name} already has a review in cycle "${cycle.name}"`, [{ field: 'employeeId', message: 'already has a review in this cycle' }], { reviewId: existing.id });
+      }
+      const template = await this.pinTemplate(m, employee.roleId);
+      if (!template) throw conflict(`Role ${employee.role.code} has no published KPI template yet; publish one first`);
+      const review = await this.startDraft(m, actor, employee.id, cycle.id, template);
+      return review.id;
+    });
+    return this.reviews.get(actor, id);
+  }
+
+  async putScores(actor: Actor, id: string, expected: number, entries: KpiEntryDto[]): Promise<ReviewDto> {
+    return this.edit(actor, id, expected, 'scores', (r) => {
+      const inputs = entriesToInputs(r.template, entries);
+      return { inputs, ...scoreColumns(r.template, inputs) };
+    });
+  }
+
+  async update(actor: Actor, id: string, expected: number, dto: UpdateReviewDto): Promise<ReviewDto> {
+    rejectNulls(dto, ['strengths', 'challenges', 'developmentPlan', 'hrNotes']);
+    return this.edit(actor, id, expected, 'update', () => textPatch(dto));
+  }
+
+  /**
+   * Inputs and texts in one write and one version: what the review page saves. Two separate
+   * writes could leave half a save behind when someone else saves in between.
+   */
+  async saveDraft(actor: Actor, id: string, expected: number, dto: SaveReviewDto): Promise<ReviewDto> {
+    rejectNulls(dto, ['strengths', 'challenges', 'developmentPlan', 'hrNotes']);
+    return this.edit(actor, id, expected, 'save', (r) => {
+      const inputs = entriesToInputs(r.template, dto.entries);
+      return { inputs, ...scoreColumns(r.template, inputs), ...textPatch(dto) };
+    });
+  }
+
+  /**
+   * Starts a draft for every active employee who has no review in the cycle yet, each pinning
+   * their role's current published template, exactly as one create would. Runs under an exclusive
+   * lock on the cycle, so a concurrent batch or single create waits instead of colliding; whoever
+   * cannot get a review is reported with the reason rather than failing the batch.
+   */
+  async startAll(actor: Actor, cycleId: string): Promise<StartAllResultDto> {
+    return this.dataSource.transaction(async (m) => {
+      const cycle = await this.cycles.lockOpen(m, cycleId, 'exclusive');
+      const rows = await m.query<{ id: string; employee_no: string; name: string; role_id: string; role_code: string; active: boolean }[]>(
+        `SELECT e.id, e.employee_no, e.name, e.role_id, ro.code AS role_code, e.active
+           FROM employees e JOIN roles ro ON ro.id = e.role_id
+          WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.employee_id = e.id AND r.cycle_id = $1)
+          ORDER BY e.employee_no`,
+        [cycle.id],
+      );
+      const [{ n: alreadyStarted }] = await m.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reviews WHERE cycle_id = $1', [cycle.id]);
+      const created: StartedReviewDto[] = [];
+      const skipped: SkippedEmployeeDto[] = [];
+      const pinned = new Map<string, PinnedTemplate | null>();
+      for (const e of rows) {
+        const who = { employeeId: e.id, employeeNo: e.employee_no, name: e.name };
+        if (!e.active) {
+          skipped.push({ ...who, reason: 'inactive', message: `${e.name} is deactivated` });
+          continue;
+        }
+        if (!pinned.has(e.role_id)) pinned.set(e.role_id, await this.pinTemplate(m, e.role_id));
+        const template = pinned.get(e.role_id);
+        if (!template) {
+          skipped.push({ ...who, reason: 'no_published_template', message: `Role ${e.role_code} has no published KPI template yet` });
+          continue;
+        }
+        const review = await this.startDraft(m, actor, e.id, cycle.id, template, { batch: 'start_all' });
+        created.push({ reviewId: review.id, ...who });
+      }
+      return { created, skipped, alreadyStarted };
+    });
+  }
+
+  /** draft → submitted, once every KPI has its input. */
+  async submit(actor: Actor, id: string, expected: number): Promise<ReviewDto> {
+    return this.transition(actor, id, expected, 'submit', ['draft'], 'submitted', (r) => {
+      const s = scoreReview(r.template.kpis, r.inputs, r.template.bands);
+      if (!s.complete) {
+        throw conflict(
+          `The review cannot be submitted: ${s.missing.length} KPI(s) have no input: ${s.missing.join(', ')}`,
+          { missing: s.missing },
+          s.missing.map((k) => ({ field: `entries.${k}`, message: 'has no input' })),
+        );
+      }
+      return { submittedAt: new Date() };
+    });
+  }
+
+  /** submitted → finalized: from now on the review is immutable until reopened. */
+  async finalize(actor: Actor, id: string, expected: number): Promise<ReviewDto> {
+    return this.transition(actor, id, expected, 'finalize', ['submitted'], 'finalized', () => ({ finalizedAt: new Date(), finalizedBy: actor.name }));
+  }
+
+  /** submitted or finalized → draft, with a reason that the audit keeps. */
+  async reopen(actor: Actor, id: string, expected: number, reason: string): Promise<ReviewDto> {
+    return this.transition(
+      actor,
+      id,
+      expected,
+      'reopen',
+      ['submitted', 'finalized'],
+      'draft',
+      (r) => ({
+        submittedAt: null,
+        finalizedAt: null,
+        finalizedBy: null,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        reopenCount: r.reopenCount + 1,
+        lastReopenReason: reason,
+      }),
+      { reason },
+    );
+  }
+
+  /** A manager's comment on a submitted review of someone in their team. */
+  async managerComment(actor: Actor, id: string, expected: number, comment: string): Promise<ReviewDto> {
+    await this.dataSource.transaction(async (m) => {
+      const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
+      if (!head || !(await this.reviews.inTeamOf(actor, head.employeeId, m))) throw notFound('Review', id);
+      const r = await this.lockForWrite(m, id, expected);
+      if (r.status !== 'submitted') throw conflict(`Managers comment on submitted reviews; this one is ${r.status}`, { status: r.status });
+      const saved = await saveVersioned(m, Review, 'Review', r, { managerComment: comment });
+      await this.audit.record(m, actor, { action: 'manager_comment', entity: 'review', entityId: id, before: { managerComment: r.managerComment, version: r.version }, after: { managerComment: saved.managerComment, version: saved.version } });
+    });
+    return this.reviews.get(actor, id);
+  }
+
+  /** The employee confirms they have seen their finalized review (also after the cycle closed). */
+  async acknowledge(actor: Actor, id: string, expected: number): Promise<ReviewDto> {
+    await this.dataSource.transaction(async (m) => {
+      // Someone else's review, or one not finalized yet, looks like nothing is there.
+      const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
+      if (!head || head.employeeId !== actor.employeeId || head.status !== 'finalized') throw notFound('Review', id);
+      const r = await lockVersioned(m, Review, 'Review', id, expected);
+      if (r.status !== 'finalized') throw conflict(`This review is ${r.status} again; it can be acknowledged once finalized`);
+      if (r.acknowledgedAt) throw conflict(`You acknowledged this review on ${r.acknowledgedAt.toISOString()}`);
+      const saved = await saveVersioned(m, Review, 'Review', r, { acknowledgedAt: new Date(), acknowledgedBy: actor.name });
+      await this.audit.record(m, actor, { action: 'acknowledge', entity: 'review', entityId: id, after: { acknowledgedAt: saved.acknowledgedAt, version: saved.version } });
+    });
+    return this.reviews.get(actor, id);
+  }
+
+  /** The role's current published template as a new review pins it, or null when the role has none yet. */
+  private async pinTemplate(m: EntityManager, roleId: string): Promise<PinnedTemplate | null> {
+    const published = await this.templates.currentPublished(roleId, m);
+    return published && pinnedFrom(published);
+  }
+
+  /** A new draft pinning `template`, with its audit entry. */
+  private async startDraft(m: EntityManager, actor: Actor, employeeId: string, cycleId: string, template: PinnedTemplate, extra: Record<string, unknown> = {}): Promise<Review> {
+    const review = await m.save(
+      m.create(Review, { employeeId, cycleId, templateVersionId: template.templateVersionId, template, inputs: {}, status: 'draft', ...scoreColumns(template, {}) }),
+    );
+    await this.audit.record(m, actor, {
+      action: 'create',
+      entity: 'review',
+      entityId: review.id,
+      after: { employeeId, cycleId, templateVersionId: template.templateVersionId, templateVersion: template.versionNumber, ...extra },
+    });
+    return review;
+  }
+
+  private async edit(actor: Actor, id: string, expected: number, action: string, change: (r: Review) => Partial<Review>): Promise<ReviewDto> {
+    await this.dataSource.transaction(async (m) => {
+      const r = await this.lockForWrite(m, id, expected);
+      if (r.status !== 'draft') throw conflict(editRefusal(r.status), { status: r.status });
+      const saved = await saveVersioned(m, Review, 'Review', r, change(r));
+      await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: snapshot(saved) });
+    });
+    return this.reviews.get(actor, id);
+  }
+
+  private async transition(
+    actor: Actor,
+    id: string,
+    expected: number,
+    action: string,
+    from: ReviewStatus[],
+    to: ReviewStatus,
+    change: (r: Review) => Partial<Review>,
+    extra: Record<string, unknown> = {},
+  ): Promise<ReviewDto> {
+    await this.dataSource.transaction(async (m) => {
+      const r = await this.lockForWrite(m, id, expected);
+      if (!from.includes(r.status)) throw conflict(transitionRefusal(r.status, action, from), { status: r.status });
+      const saved = await saveVersioned(m, Review, 'Review', r, { ...change(r), status: to });
+      await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: { ...snapshot(saved), ...extra } });
+    });
+    return this.reviews.get(actor, id);
+  }
+
+  /** Holds the cycle open (shared lock) and the review (row lock) for the rest of the transaction. */
+  private async lockForWrite(m: EntityManager, id: string, expected: number): Promise<Review> {
+    const head = await m.findOne(Review, { where: { id }, select: { id: true, cycleId: true } });
+    if (!head) throw notFound('Review', id);
+    await this.cycles.lockOpen(m, head.cycleId);
+    return lockVersioned(m, Review, 'Review', id, expected);
+  }
+}
+
+/** An unknown id in a request body is the body's fault: 400 naming the field, not 404. */
+function remapNotFound(err: unknown, field: string): unknown {
+  if (err instanceof Error && 'getStatus' in err && (err as { getStatus(): number }).getStatus() === 404) {
+    return badRequest(`${field}: ${err.message}`, [{ field, message: err.message }]);
+  }
+  return err;
+}

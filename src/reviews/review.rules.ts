@@ -1,0 +1,97 @@
+import { badRequest } from '../common/errors.js';
+import type { FieldErrorDto } from '../common/error-response.dto.js';
+import type { PublishedVersion } from '../kpi-templates/kpi-templates.service.js';
+import { scoreReview } from '../scoring/index.js';
+import type { KpiInput } from '../scoring/types.js';
+import type { KpiEntryDto, UpdateReviewDto } from './dto/review.dto.js';
+import type { PinnedTemplate, Review } from './review.entity.js';
+
+/** The audit's view of a review: what HR entered and what it scored. */
+export function snapshot(r: Review): Record<string, unknown> {
+  return {
+    status: r.status,
+    inputs: r.inputs,
+    total: r.total,
+    complete: r.complete,
+    bandKey: r.bandKey,
+    strengths: r.strengths,
+    challenges: r.challenges,
+    developmentPlan: r.developmentPlan,
+    hrNotes: r.hrNotes,
+    version: r.version,
+  };
+}
+
+/** Checks entries against the review's own pinned KPIs and turns them into stored inputs. */
+export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]): Record<string, KpiInput> {
+  const errors: FieldErrorDto[] = [];
+  // A Map: KPI keys come from admins, and "constructor" is a valid one that a plain object already "has".
+  const inputs = new Map<string, KpiInput>();
+  entries.forEach((e, i) => {
+    const at = `entries[${i}]`;
+    const kpi = template.kpis.find((k) => k.key === e.kpiKey);
+    if (!kpi) {
+      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" is not a KPI of this review (${template.kpis.map((k) => k.key).join(', ')})` });
+      return;
+    }
+    if (inputs.has(e.kpiKey)) {
+      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once` });
+      return;
+    }
+    const comment = e.comment?.trim() ? e.comment : null;
+    if (kpi.rule.type === 'rating') {
+      const { min, max } = kpi.rule;
+      if (e.actual != null) errors.push({ field: `${at}.actual`, message: `${kpi.key} is rated on a ${min}-${max} scale; send rating, not actual` });
+      if (e.target != null) errors.push({ field: `${at}.target`, message: `${kpi.key} is rated; it has no target` });
+      if (e.rating != null && (e.rating < min || e.rating > max)) errors.push({ field: `${at}.rating`, message: `rating must be from ${min} to ${max}` });
+      inputs.set(e.kpiKey, { rating: e.rating ?? null, comment });
+    } else {
+      if (e.rating != null) errors.push({ field: `${at}.rating`, message: `${kpi.key} is measured against a target; send actual, not rating` });
+      inputs.set(e.kpiKey, { actual: e.actual ?? null, target: e.target ?? null, comment });
+    }
+  });
+  if (errors.length > 0) throw badRequest(`Invalid scores: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+  return Object.fromEntries(inputs);
+}
+
+/** The text fields of a draft that a write sets; the ones left out keep their value. */
+export function textPatch(dto: UpdateReviewDto): Partial<Review> {
+  const patch: Partial<Review> = {};
+  if (dto.strengths !== undefined) patch.strengths = dto.strengths;
+  if (dto.challenges !== undefined) patch.challenges = dto.challenges;
+  if (dto.developmentPlan !== undefined) patch.developmentPlan = dto.developmentPlan;
+  if (dto.hrNotes !== undefined) patch.hrNotes = dto.hrNotes;
+  return patch;
+}
+
+/** Score columns kept beside the inputs so lists and dashboards need not re-score. */
+export function scoreColumns(template: PinnedTemplate, inputs: Record<string, KpiInput>): Pick<Review, 'total' | 'complete' | 'bandKey'> {
+  const s = scoreReview(template.kpis, inputs, template.bands);
+  return { total: s.total, complete: s.complete, bandKey: s.band?.key ?? null };
+}
+
+/** The copy of a published template version that a new review keeps: later edits never change it. */
+export function pinnedFrom(published: PublishedVersion): PinnedTemplate {
+  return {
+    templateId: published.template.id,
+    templateVersionId: published.version.id,
+    versionNumber: published.version.number,
+    roleCode: published.role.code,
+    roleNameZh: published.role.nameZh,
+    roleNameEn: published.role.nameEn,
+    kpis: published.version.kpis,
+    bands: published.version.bands,
+  };
+}
+
+/** The conflict message of a transition that the review's status does not allow. */
+export function transitionRefusal(status: string, action: string, from: readonly string[]): string {
+  return `A ${status} review cannot be ${action === 'submit' ? 'submitted' : action === 'finalize' ? 'finalized' : 'reopened'}; it must be ${from.join(' or ')}`;
+}
+
+/** Why a review that is not a draft refuses an edit. */
+export function editRefusal(status: string): string {
+  return status === 'finalized'
+    ? 'This review is finalized and cannot change; reopen it (with a reason) to edit'
+    : 'This review is submitted and awaits finalization; reopen it (with a reason) to edit';
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ReviewDto } from '../reviews/dto/review.dto.js';
+import { Review } from '../reviews/review.entity.js';
+import type { HistoryPoint } from '../reviews/review-history.js';
+import { toReviewDto } from '../reviews/review.mapper.js';
+
+/**
+ * What scorecards read of reviews, for many at once: the reviews themselves, each employee's
+ * history and the peers' totals. The system reads them (no scope): the caller has checked access.
+ */
+@Injectable()
+export class ScorecardSource {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Every review of these employees, oldest first, for the scorecards' trends: one statement for a
+   * whole export chunk (the caller keeps, per scorecard, the ones up to its cycle's end with
+   * {@link historyUpTo}) instead of one per scorecard.
+   */
+  async historiesOf(employeeIds: string[]): Promise<Map<string, HistoryPoint[]>> {
+    const rows = await this.dataSource.query<{ employee_id: string; cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }[]>(
+      `SELECT r.employee_id, c.name AS cycle_name, to_char(c.period_end, 'YYYY-MM-DD') AS period_end, r.total, (r.template->>'versionNumber')::int AS version_number, r.complete
+         FROM reviews r JOIN cycles c ON c.id = r.cycle_id
+        WHERE r.employee_id = ANY($1::uuid[])
+        ORDER BY c.period_end`,
+      [employeeIds],
+    );
+    const byEmployee = new Map<string, HistoryPoint[]>(employeeIds.map((id) => [id, []]));
+    for (const r of rows) {
+      byEmployee.get(r.employee_id)?.push({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete });
+    }
+    return byEmployee;
+  }
+
+  /**
+   * Totals (never names) of the complete reviews of a role in a cycle, with their review ids so
+   * that each scorecard can leave its own out ({@link peerTotalsExcept}): one statement per
+   * (cycle, role) of an export chunk instead of one per scorecard. In no particular order: only
+   * the standing computed from them is printed and hashed.
+   */
+  async completeTotals(cycleId: string, roleCode: string): Promise<{ reviewId: string; total: number }[]> {
+    // The role through the pinned template version, not template->>'roleCode': that would unpack
+    // every review's (TOASTed) pinned template of the cycle, about 7 ms per scorecard at 1,000
+    // reviews (bench:pdf). A version belongs to one template, a template to one role, and role
+    // codes never change, so both name the same reviews.
+    const rows = await this.dataSource.query<{ id: string; total: string }[]>(
+      `SELECT r.id, r.total FROM reviews r
+        WHERE r.cycle_id = $1 AND r.complete
+          AND r.template_version_id IN (SELECT v.id FROM kpi_template_versions v JOIN kpi_templates t ON t.id = v.template_id
+                                          JOIN roles ro ON ro.id = t.role_id WHERE ro.code = $2)`,
+      [cycleId, roleCode],
+    );
+    return rows.map((r) => ({ reviewId: r.id, total: Number(r.total) }));
+  }
+
+  /** Reviews with employee, manager and cycle, as the system sees them (no scope), in one statement; missing ids are left out. */
+  async getManyForSystem(ids: string[]): Promise<Map<string, ReviewDto>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.manager
+      .createQueryBuilder(Review, 'r')
+      .innerJoinAndSelect('r.employee', 'e')
+      .leftJoinAndSelect('e.manager', 'm')
+      .innerJoinAndSelect('r.cycle', 'c')
+      .where('r.id = ANY(:ids)', { ids })
+      .getMany();
+    return new Map(rows.map((r) => [r.id, toReviewDto(r, 'hr')]));
+  }
+}
