@@ -1,13 +1,16 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { RequestWithActor } from '../common/actor.js';
+import type { CodedError } from '../common/error-codes.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
 import { AuthService } from './auth.service.js';
 
 export const SESSION_COOKIE = 'scorecard_session';
 
 /** A user with a reset (or first) password may do nothing else until they change it; pages send them to the form. */
-export class PasswordChangeRequired extends ForbiddenException {}
+export class PasswordChangeRequired extends ForbiddenException implements CodedError<'PASSWORD_CHANGE_REQUIRED'> {
+  readonly errorCode = 'PASSWORD_CHANGE_REQUIRED';
+}
 
 /** The token from `Authorization: Bearer …` (API clients) or the session cookie (browsers). */
 export function tokenOf(req: RequestWithActor): string | null {

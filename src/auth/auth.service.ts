@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -26,9 +26,9 @@ export function actorOf(user: Pick<User, 'id' | 'email' | 'role' | 'employeeId'>
 }
 
 /** 429 with the seconds until the oldest counted failure leaves the window. */
-class TooManyAttempts extends ApiError {
+class TooManyAttempts extends ApiError<'THROTTLED'> {
   constructor(readonly retryAfterSeconds: number) {
-    super(HttpStatus.TOO_MANY_REQUESTS, `Too many failed sign-ins; try again in ${retryAfterSeconds} s`, undefined, { retryAfterSeconds });
+    super('THROTTLED', `Too many failed sign-ins; try again in ${retryAfterSeconds} s`, { details: { retryAfterSeconds } });
   }
 }
 
@@ -64,7 +64,7 @@ export class AuthService {
           after: { email, ip, reason: !user ? 'unknown account' : user.disabled ? 'account disabled' : 'wrong password' },
         });
       });
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'Wrong email or password', undefined, undefined, 'INVALID_CREDENTIALS');
+      throw new ApiError('INVALID_CREDENTIALS', 'Wrong email or password');
     }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.auth.sessionHours * 3600_000);

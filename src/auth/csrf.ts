@@ -9,6 +9,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { CodedError } from '../common/error-codes.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SESSION_COOKIE, tokenOf } from './auth.guard.js';
 
@@ -115,7 +116,10 @@ export function csrfProblem(req: Request, allowedOrigins: readonly string[] = []
   return null;
 }
 
-export class CsrfRejected extends ForbiddenException {}
+/** A 403 with its own code, so that pages can say "reload the form" rather than "not allowed". */
+export class CsrfRejected extends ForbiddenException implements CodedError<'CSRF_REJECTED'> {
+  readonly errorCode = 'CSRF_REJECTED';
+}
 
 /** Global, beside the auth guard: runs for every routed request. */
 @Injectable()

@@ -1,13 +1,14 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
+import type { WeakPasswordReason } from '../common/error-codes.js';
 import { badRequest } from '../common/errors.js';
 
 export const PASSWORD_MIN_LENGTH = 10;
 /** zxcvbn's 0-4 scale; 3 is "safely unguessable: moderate protection from offline slow-hash scenario". */
 const MIN_SCORE = 3;
 
-export type PasswordWeakness = 'too_short' | 'contains_identity' | 'common' | 'guessable';
+export type PasswordWeakness = WeakPasswordReason;
 
 /** Why a password is refused, in the two languages of the product (NIST SP 800-63B: say why, no composition rules). */
 export const PASSWORD_WEAKNESS_MESSAGES: Record<PasswordWeakness, { en: string; zh: string }> = {

@@ -1,5 +1,24 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { ERROR_CODES, type ErrorCode } from './errors.js';
+import {
+  type CycleStatusDetails,
+  type DraftExistsDetails,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorDetails,
+  type ExistingReviewDetails,
+  type ExportProgressDetails,
+  type MissingInputsDetails,
+  type NotFinalizedDetails,
+  type RendererDetails,
+  type RendererFailure,
+  type RetryAfterDetails,
+  type RetryRefusedDetails,
+  type StaleVersionDetails,
+  type StatusDetails,
+  type StillReferencedDetails,
+  type WeakPasswordDetails,
+  type WeakPasswordReason,
+} from './error-codes.js';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'weight', description: 'Path of the offending field in the request (empty when no field is at fault)' })
@@ -13,22 +32,22 @@ export class FieldErrorDto {
 // comes is told by `code` (and, for 409 INVALID_STATE, by the operation).
 
 /** THROTTLED (429), and SERVICE_UNAVAILABLE (503) when the database is away: when to try again. */
-export class RetryAfterDetailsDto {
+export class RetryAfterDetailsDto implements RetryAfterDetails {
   @ApiProperty({ type: 'integer', minimum: 1, example: 30, description: 'Seconds to wait; also in the Retry-After header' })
   retryAfterSeconds: number;
 }
 
 /** SERVICE_UNAVAILABLE (503) from the PDF renderer. */
-export class RendererDetailsDto {
+export class RendererDetailsDto implements RendererDetails {
   @ApiProperty({ enum: ['RENDERER_UNAVAILABLE', 'RENDERER_BUSY', 'RENDER_TIMEOUT', 'RENDER_FAILED'], description: 'Why the scorecard could not be printed' })
-  code: string;
+  code: RendererFailure;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Seconds to wait, when trying again makes sense; also in Retry-After' })
   retryAfterSeconds?: number;
 }
 
 /** STALE_VERSION (409). */
-export class StaleVersionDetailsDto {
+export class StaleVersionDetailsDto implements StaleVersionDetails {
   @ApiProperty({ type: 'integer', minimum: 1, example: 4 })
   currentVersion: number;
 
@@ -37,7 +56,7 @@ export class StaleVersionDetailsDto {
 }
 
 /** STILL_REFERENCED (409) on deleting an employee: what still points at them. */
-export class StillReferencedDetailsDto {
+export class StillReferencedDetailsDto implements StillReferencedDetails {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Their reviews' })
   reviews?: number;
 
@@ -46,31 +65,31 @@ export class StillReferencedDetailsDto {
 }
 
 /** DUPLICATE (409) on creating a review: the one that exists. */
-export class ExistingReviewDetailsDto {
+export class ExistingReviewDetailsDto implements ExistingReviewDetails {
   @ApiProperty({ format: 'uuid' })
   reviewId: string;
 }
 
 /** INVALID_STATE (409): the state of the review, cycle or template version that forbids the change. */
-export class StatusDetailsDto {
+export class StatusDetailsDto implements StatusDetails {
   @ApiProperty({ example: 'finalized' })
   status: string;
 }
 
 /** INVALID_STATE (409) on a review whose cycle is not open. */
-export class CycleStatusDetailsDto {
+export class CycleStatusDetailsDto implements CycleStatusDetails {
   @ApiProperty({ enum: ['planned', 'open', 'closed'] })
   cycleStatus: string;
 }
 
 /** INVALID_STATE (409) on starting a second draft of a template. */
-export class DraftExistsDetailsDto {
+export class DraftExistsDetailsDto implements DraftExistsDetails {
   @ApiProperty({ format: 'uuid' })
   draftVersionId: string;
 }
 
 /** INVALID_STATE (409) on downloading an export that is not done. */
-export class ExportProgressDetailsDto {
+export class ExportProgressDetailsDto implements ExportProgressDetails {
   @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] })
   state: string;
 
@@ -85,7 +104,7 @@ export class ExportProgressDetailsDto {
 }
 
 /** Why failed scorecards of an export cannot be retried now: it still runs, or nothing failed. */
-export class RetryRefusedDetailsDto {
+export class RetryRefusedDetailsDto implements RetryRefusedDetails {
   @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] })
   state: string;
 
@@ -108,21 +127,21 @@ export class PendingReviewDto {
 }
 
 /** INVALID_STATE (409) on closing a cycle with reviews not finalized. */
-export class NotFinalizedDetailsDto {
+export class NotFinalizedDetailsDto implements NotFinalizedDetails {
   @ApiProperty({ type: [PendingReviewDto] })
   notFinalized: PendingReviewDto[];
 }
 
 /** INVALID_STATE (409) on submitting a review with KPIs that have no input. */
-export class MissingInputsDetailsDto {
+export class MissingInputsDetailsDto implements MissingInputsDetails {
   @ApiProperty({ type: [String], description: 'Keys of the KPIs without input' })
   missing: string[];
 }
 
 /** A password refused as too weak (NIST SP 800-63B): why, so that pages can say it in their language. */
-export class WeakPasswordDetailsDto {
+export class WeakPasswordDetailsDto implements WeakPasswordDetails {
   @ApiProperty({ enum: ['too_short', 'contains_identity', 'common', 'guessable'] })
-  reason: string;
+  reason: WeakPasswordReason;
 
   @ApiProperty({ example: '密码是最常见的密码之一，请换一个' })
   messageZh: string;
@@ -174,5 +193,5 @@ export class ErrorResponseDto {
     description: 'Facts about the failure; its shape follows from `code` (see each *Details schema)',
     anyOf: ERROR_DETAIL_MODELS.map((m) => ({ $ref: getSchemaPath(m) })),
   })
-  details?: Record<string, unknown>;
+  details?: ErrorDetails;
 }

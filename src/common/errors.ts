@@ -1,93 +1,42 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
+import { type ErrorCode, type ErrorDetails, STATUS_OF } from './error-codes.js';
 import type { FieldErrorDto } from './error-response.dto.js';
 
+export { defaultCode, ERROR_CODES, type ErrorCode } from './error-codes.js';
+
 /**
- * The machine-readable `code` of every error body. Clients branch on it (a stale version wants a
- * reload, a duplicate a different value, an invalid state a different action), so codes are
- * stable: add new ones, never rename.
+ * A domain error in our one error shape: a stable code (which fixes the HTTP status), the details
+ * that code carries, and field-level messages when the input was at fault.
  */
-export const ERROR_CODES = [
-  'VALIDATION_FAILED',
-  'MALFORMED_BODY',
-  'UNAUTHENTICATED',
-  'INVALID_CREDENTIALS',
-  'FORBIDDEN',
-  'CSRF_REJECTED',
-  'PASSWORD_CHANGE_REQUIRED',
-  'NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'STALE_VERSION',
-  'DUPLICATE',
-  'INVALID_STATE',
-  'STILL_REFERENCED',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'PRECONDITION_REQUIRED',
-  'THROTTLED',
-  'SERVICE_UNAVAILABLE',
-  'INTERNAL',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** The code an error gets when nothing more specific was said. */
-export function defaultCode(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-    case 422:
-      return 'VALIDATION_FAILED';
-    case 401:
-      return 'UNAUTHENTICATED';
-    case 403:
-      return 'FORBIDDEN';
-    case 404:
-      return 'NOT_FOUND';
-    case 405:
-      return 'METHOD_NOT_ALLOWED';
-    case 409:
-      return 'INVALID_STATE';
-    case 413:
-      return 'PAYLOAD_TOO_LARGE';
-    case 415:
-      return 'UNSUPPORTED_MEDIA_TYPE';
-    case 428:
-      return 'PRECONDITION_REQUIRED';
-    case 429:
-      return 'THROTTLED';
-    case 503:
-      return 'SERVICE_UNAVAILABLE';
-    default:
-      return status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED';
-  }
-}
-
-/** An HTTP error that carries field-level messages and facts in our one error shape. */
-export class ApiError extends HttpException {
-  readonly code: ErrorCode;
+export class ApiError<C extends ErrorCode = ErrorCode> extends HttpException {
+  readonly fieldErrors?: FieldErrorDto[];
+  readonly details?: ErrorDetails<C>;
 
   constructor(
-    status: HttpStatus,
+    readonly code: C,
     message: string,
-    readonly fieldErrors?: FieldErrorDto[],
-    readonly details?: Record<string, unknown>,
-    code?: ErrorCode,
+    extra: { errors?: FieldErrorDto[]; details?: ErrorDetails<C> } = {},
   ) {
-    super(message, status);
-    this.code = code ?? defaultCode(status);
+    super(message, STATUS_OF[code]);
+    if (extra.errors) this.fieldErrors = extra.errors;
+    if (extra.details) this.details = extra.details;
   }
 }
 
-export const badRequest = (message: string, errors?: FieldErrorDto[], details?: Record<string, unknown>) =>
-  new ApiError(HttpStatus.BAD_REQUEST, message, errors, details);
-export const notFound = (what: string, id: string) => new ApiError(HttpStatus.NOT_FOUND, `${what} ${id} was not found`);
-/** 409 for a change the object's state forbids (code INVALID_STATE). */
-export const conflict = (message: string, details?: Record<string, unknown>, errors?: FieldErrorDto[]) =>
-  new ApiError(HttpStatus.CONFLICT, message, errors, details);
+/** Whether `err` is our error with that code; its details are then typed. */
+export function isApiError<C extends ErrorCode>(err: unknown, code: C): err is ApiError<C> {
+  return err instanceof ApiError && err.code === code;
+}
+
+export const badRequest = (message: string, errors?: FieldErrorDto[], details?: ErrorDetails<'VALIDATION_FAILED'>) => new ApiError('VALIDATION_FAILED', message, { errors, details });
+export const notFound = (what: string, id: string) => new ApiError('NOT_FOUND', `${what} ${id} was not found`);
+/** 409 for a change the object's state forbids. */
+export const conflict = (message: string, details?: ErrorDetails<'INVALID_STATE'>, errors?: FieldErrorDto[]) => new ApiError('INVALID_STATE', message, { errors, details });
 /** 409 for a value that must be unique and is taken. */
-export const duplicate = (message: string, errors: FieldErrorDto[], details?: Record<string, unknown>) =>
-  new ApiError(HttpStatus.CONFLICT, message, errors, details, 'DUPLICATE');
+export const duplicate = (message: string, errors: FieldErrorDto[], details?: ErrorDetails<'DUPLICATE'>) => new ApiError('DUPLICATE', message, { errors, details });
 /** 409 for a write based on a version someone else has since replaced. */
-export const staleVersion = (message: string, details?: { currentVersion: number; yourVersion: number }) =>
-  new ApiError(HttpStatus.CONFLICT, message, undefined, details, 'STALE_VERSION');
+export const staleVersion = (message: string, details?: ErrorDetails<'STALE_VERSION'>) => new ApiError('STALE_VERSION', message, { details });
 /** 409 for a delete refused because other records still point at the object. */
-export const stillReferenced = (message: string, details?: Record<string, unknown>) =>
-  new ApiError(HttpStatus.CONFLICT, message, undefined, details, 'STILL_REFERENCED');
+export const stillReferenced = (message: string, details?: ErrorDetails<'STILL_REFERENCED'>) => new ApiError('STILL_REFERENCED', message, { details });
+/** 429: too many tries; when to try again is in the details (and the Retry-After header). */
+export const throttled = (message: string, retryAfterSeconds: number) => new ApiError('THROTTLED', message, { details: { retryAfterSeconds } });

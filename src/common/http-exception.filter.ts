@@ -1,11 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { PdfRendererError } from '../scorecards/pdf-renderer.errors.js';
 import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db-unavailable.js';
-import { ApiError, defaultCode, type ErrorCode } from './errors.js';
-import { CsrfRejected } from '../auth/csrf.js';
-import { PasswordChangeRequired } from '../auth/auth.guard.js';
+import { type ErrorCode, defaultCode, isCodedError, STATUS_OF } from './error-codes.js';
+import { ApiError } from './errors.js';
 import { HTML_ERROR_RENDERER, type HtmlErrorRenderer, isApiPath } from './html-errors.js';
 import type { ErrorResponseDto, FieldErrorDto } from './error-response.dto.js';
 
@@ -74,11 +72,9 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
 /** The machine-readable code of a 503 because PostgreSQL is away (see db-unavailable.ts). */
 export const DATABASE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 
-/** Nest's own exceptions (guards, pipes, unknown routes) carry no code of ours. */
+/** Nest's own exceptions (guards, pipes, unknown routes) carry no code of ours unless they say one. */
 function nestExceptionCode(exception: HttpException, status: number): ErrorCode {
-  if (exception instanceof CsrfRejected) return 'CSRF_REJECTED';
-  if (exception instanceof PasswordChangeRequired) return 'PASSWORD_CHANGE_REQUIRED';
-  return defaultCode(status);
+  return isCodedError(exception) ? exception.errorCode : defaultCode(status);
 }
 
 @Catch()
@@ -99,7 +95,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (res.headersSent) return;
     // Pages too: a browser or proxy that honours it waits before retrying.
-    const retryAfter = body.details?.retryAfterSeconds;
+    const retryAfter = body.details && 'retryAfterSeconds' in body.details ? body.details.retryAfterSeconds : undefined;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     if (this.html && !isApiPath(req.path)) {
       this.html.render(req, res, body, exception);
@@ -142,15 +138,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       }
       return { statusCode: status, code, error: REASONS[status] ?? 'Error', message, ...(errors ? { errors } : {}) };
     }
-    if (exception instanceof PdfRendererError) {
-      // The browser is missing, busy, crashed mid-print or too slow: the request can be retried.
-      return {
-        statusCode: 503,
-        code: 'SERVICE_UNAVAILABLE',
-        error: REASONS[503],
-        message: exception.message,
-        details: { code: exception.code, ...(exception.retryAfterSeconds !== undefined ? { retryAfterSeconds: exception.retryAfterSeconds } : {}) },
-      };
+    if (isCodedError(exception)) {
+      // A lower layer's own error, e.g. the PDF renderer's: the browser is missing, busy, crashed
+      // mid-print or too slow (503, the request can be retried).
+      const status = STATUS_OF[exception.errorCode];
+      const details = exception.errorDetails;
+      return { statusCode: status, code: exception.errorCode, error: REASONS[status] ?? 'Error', message: exception.message, ...(details ? { details } : {}) };
     }
     if (exception instanceof Error && exception.message === 'timeout exceeded when trying to connect') {
       // pg's pool gave up waiting for a free connection or a new one (DB_ACQUIRE_TIMEOUT_MS): all taken, or a server that does not answer.

@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { ApiError, badRequest, notFound, staleVersion } from './errors.js';
 
@@ -18,9 +17,9 @@ export function expectedVersion(ifMatch: string | undefined, bodyVersion: number
   }
   const v = fromHeader ?? bodyVersion;
   if (v === undefined) {
-    throw new ApiError(HttpStatus.PRECONDITION_REQUIRED, 'Send the version you read, as an If-Match header or a version field, so that concurrent edits cannot overwrite each other', [
-      { field: 'version', message: 'is required' },
-    ]);
+    throw new ApiError('PRECONDITION_REQUIRED', 'Send the version you read, as an If-Match header or a version field, so that concurrent edits cannot overwrite each other', {
+      errors: [{ field: 'version', message: 'is required' }],
+    });
   }
   return v;
 }

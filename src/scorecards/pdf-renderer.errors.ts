@@ -1,10 +1,12 @@
-// Errors of the PDF renderer. Plain errors (no HTTP types): the app maps them to responses,
-// e.g. RendererUnavailableError and RendererBusyError to 503 with Retry-After, RenderTimeoutError to 503/504.
+// Errors of the PDF renderer. Plain errors (no HTTP types): each says its error code, and the
+// exception filter sends it as a 503 SERVICE_UNAVAILABLE with Retry-After when trying again helps.
+import type { CodedError, RendererDetails, RendererFailure } from '../common/error-codes.js';
 
-export type PdfRendererErrorCode = 'RENDERER_UNAVAILABLE' | 'RENDERER_BUSY' | 'RENDER_TIMEOUT' | 'RENDER_FAILED';
+export type PdfRendererErrorCode = RendererFailure;
 
-export class PdfRendererError extends Error {
+export class PdfRendererError extends Error implements CodedError<'SERVICE_UNAVAILABLE'> {
   readonly code: PdfRendererErrorCode = 'RENDER_FAILED';
+  readonly errorCode = 'SERVICE_UNAVAILABLE';
   /** Seconds after which trying again makes sense, when it does. */
   readonly retryAfterSeconds?: number;
 
@@ -12,6 +14,10 @@ export class PdfRendererError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get errorDetails(): RendererDetails {
+    return { code: this.code, ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}) };
   }
 }
 
