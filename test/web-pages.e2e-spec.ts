@@ -473,6 +473,49 @@ describe('pages over HTTP', () => {
       expect(reopened.text).toContain('Reopened: Wrong sales figure');
       expect(reopened.text).toContain('id="save"');
     });
+
+    it("holds a page's reopen reason and manager comment to the API's length limits, in the page's language, saving nothing", async () => {
+      const cycle = await seedOpenCycle(t);
+      const boss = await createEmployee(t, 'manager');
+      const e = await createEmployee(t, 'account_manager', { managerId: boss.id });
+      let r = await createReview(t, e.id, cycle.id);
+      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
+      // The API refuses the same lengths (ReopenDto: 2000, ManagerCommentDto: 10000).
+      await t.http.post(`/api/reviews/${r.id}/reopen`).set(t.as('hr')).send({ version: r.version, reason: 'r'.repeat(2001) }).expect(400);
+
+      await t.userFor('manager', boss.id, 'longboss@web.example');
+      const m = new Browser(t);
+      await m.signIn('longboss@web.example', TEST_PASSWORD);
+      await m.get(`/reviews/${r.id}`);
+      const longComment = `Strong year ${'c'.repeat(10000)}`;
+      const tooLong = await m.post(`/reviews/${r.id}/comment`, { version: String(r.version), comment: longComment });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.text).toContain('The comment can be at most 10000 characters long; shorten it.');
+      expect(tooLong.text).toContain(`>${longComment}</textarea>`);
+      m.cookies.scorecard_lang = 'zh-CN';
+      const zh = await m.post(`/reviews/${r.id}/comment`, { version: String(r.version), comment: longComment }, { 'Accept-Language': 'zh-CN' });
+      expect(zh.status).toBe(400);
+      expect(zh.text).toContain('评语最多 10000 个字，请删减后重试。');
+
+      const b = new Browser(t);
+      await b.signIn('hr@test.example', TEST_PASSWORD);
+      await b.get(`/reviews/${r.id}`);
+      const longReason = `Wrong figure ${'r'.repeat(2000)}`;
+      const refused = await b.post(`/reviews/${r.id}/reopen`, { version: String(r.version), reason: longReason });
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain('The reason can be at most 2000 characters long; shorten it.');
+      expect(refused.text).toContain(`>${longReason}</textarea>`);
+      b.cookies.scorecard_lang = 'zh-CN';
+      const zhReason = await b.post(`/reviews/${r.id}/reopen`, { version: String(r.version), reason: longReason }, { 'Accept-Language': 'zh-CN' });
+      expect(zhReason.status).toBe(400);
+      expect(zhReason.text).toContain('原因最多 2000 个字，请删减后重试。');
+
+      const after = (await t.http.get(`/api/reviews/${r.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
+      expect(after.version).toBe(r.version);
+      expect(after.status).toBe('submitted');
+      expect(after.managerComment).toBe(r.managerComment);
+    });
   });
 
   describe('cycles', () => {

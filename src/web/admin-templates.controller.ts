@@ -1,23 +1,24 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { type TemplateDto, type TemplateVersionDto, UpdateDraftDto } from '../kpi-templates/dto/template.dto.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { scorecardDictionary } from '../scorecards/scorecard-view.js';
-import { checkForm, type FieldErrors, formRefusal, staleVersion, str } from './forms.js';
+import { str } from './forms.js';
+import { attempt, type Problem, submitForm } from './page-form.js';
 import { PageIdPipe } from './page-id.pipe.js';
+import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
 import { Pages } from './pages.js';
 import { diffVersions } from './template-diff.js';
 import { applyAction, type DraftForm, editorView, formFromVersion, formToContent, parseDraftForm } from './template-form.js';
-
-type Problem = { status: number; message: string; errors: FieldErrors };
 
 /** KPI templates: the current version, its history, and the draft with a live weight sum. */
 @ApiExcludeController()
 @Controller('admin/templates')
 @Allow('admin')
+@UseInterceptors(PageResponder)
 export class AdminTemplatesController {
   constructor(
     private readonly pages: Pages,
@@ -25,26 +26,25 @@ export class AdminTemplatesController {
   ) {}
 
   @Get()
-  async list(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async list(): Promise<PageView> {
     const templates = await this.templates.listTemplates();
-    this.pages.render(req, res, 'templates', { templates: templates.map((t) => ({ ...t, versionCount: t.versions.length })) }, { title: 'templates.title' });
+    return page('templates', { templates: templates.map((t) => ({ ...t, versionCount: t.versions.length })) }, { title: 'templates.title' });
   }
 
   @Get(':id')
-  async show(@Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response, @Query('version') versionId: unknown): Promise<void> {
-    await this.renderTemplate(id, req, res, { versionId: typeof versionId === 'string' ? versionId : null });
+  show(@Param('id', PageIdPipe) id: string, @Req() req: Request, @Query('version') versionId: unknown): Promise<PageView> {
+    return this.renderTemplate(id, req, { versionId: typeof versionId === 'string' ? versionId : null });
   }
 
   /** A new draft, copied from the current version. */
   @Post(':id/draft')
   @HttpCode(200)
-  async startDraft(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    try {
-      await this.templates.createDraft(actor, id, undefined);
-    } catch (err) {
-      return this.renderTemplate(id, req, res, { problem: formRefusal(err) });
-    }
-    this.pages.redirect(res, `/admin/templates/${id}#draft`, 'draftStarted');
+  startDraft(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request): Promise<PageAnswer> {
+    return attempt({
+      call: () => this.templates.createDraft(actor, id, undefined),
+      refused: (problem) => this.renderTemplate(id, req, { problem }),
+      done: () => seeOther(`/admin/templates/${id}#draft`, 'draftStarted'),
+    });
   }
 
   /**
@@ -58,66 +58,63 @@ export class AdminTemplatesController {
     @Param('id', PageIdPipe) id: string,
     @Param('versionId', PageIdPipe) versionId: string,
     @Req() req: Request,
-    @Res() res: Response,
     @Body() body: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<PageAnswer> {
     const { form, action } = parseDraftForm(body);
     if (action.kind !== 'save' && action.kind !== 'publish') {
       const edited = applyAction(form, action);
-      return this.renderTemplate(id, req, res, { typed: { draftId: versionId, form: edited.form, focus: edited.focus } });
+      return this.renderTemplate(id, req, { typed: { draftId: versionId, form: edited.form, focus: edited.focus } });
     }
     const t = this.pages.t(req);
-    const again = (problem: Problem, typed: DraftForm = form) => this.renderTemplate(id, req, res, { problem, typed: { draftId: versionId, form: typed, focus: null } });
-    const { dto, errors } = await checkForm(UpdateDraftDto, formToContent(form));
-    if (Object.keys(errors).length > 0) return again({ status: 400, message: t('templates.fixFields'), errors });
+    const again = (problem: Problem, typed: DraftForm = form) => this.renderTemplate(id, req, { problem, typed: { draftId: versionId, form: typed, focus: null } });
     let saved: TemplateVersionDto | null = null;
-    try {
-      saved = await this.templates.updateDraft(actor, id, versionId, dto.version ?? 0, dto);
-      if (action.kind === 'publish') {
-        await this.templates.publish(actor, id, versionId, saved.version);
-        return this.pages.redirect(res, `/admin/templates/${id}`, 'published');
-      }
-    } catch (err) {
-      const current = staleVersion(err);
-      if (current !== null) {
-        // What was typed stays, now carrying the version that is there: saving again is a
-        // deliberate choice to put one's own draft over theirs, after being told.
-        return again({ status: 409, message: t('templates.staleSave'), errors: {} }, { ...form, version: String(current) });
-      }
-      const refusal = formRefusal(err);
-      // The template's own rules (weights sum to 100, unique keys …) come from the service with a
-      // field each; they are shown beside those fields, so the summary only says where to look.
-      const message = refusal.status === 400 && Object.keys(refusal.errors).length > 0 ? t('templates.fixFields') : refusal.message;
-      // A publish refused after the save worked: the form carries the saved version from now on.
-      return again({ ...refusal, message }, saved ? { ...form, version: String(saved.version) } : form);
-    }
-    this.pages.redirect(res, `/admin/templates/${id}#draft`, 'draftSaved');
+    return submitForm({
+      dto: UpdateDraftDto,
+      input: formToContent(form),
+      invalid: t('templates.fixFields'),
+      call: async (dto) => {
+        saved = await this.templates.updateDraft(actor, id, versionId, dto.version ?? 0, dto);
+        if (action.kind === 'publish') await this.templates.publish(actor, id, versionId, saved.version);
+      },
+      refused: (problem) => {
+        if (problem.code === undefined) return again(problem);
+        if (problem.code === 'STALE_VERSION' && problem.currentVersion !== undefined) {
+          // What was typed stays, now carrying the version that is there: saving again is a
+          // deliberate choice to put one's own draft over theirs, after being told.
+          return again({ status: 409, code: problem.code, message: t('templates.staleSave'), errors: {} }, { ...form, version: String(problem.currentVersion) });
+        }
+        // The template's own rules (weights sum to 100, unique keys …) come from the service with a
+        // field each; they are shown beside those fields, so the summary only says where to look.
+        const message = problem.status === 400 && Object.keys(problem.errors).length > 0 ? t('templates.fixFields') : problem.message;
+        // A publish refused after the save worked: the form carries the saved version from now on.
+        const stored: TemplateVersionDto | null = saved;
+        return again({ ...problem, message }, stored ? { ...form, version: String(stored.version) } : form);
+      },
+      done: () => (action.kind === 'publish' ? seeOther(`/admin/templates/${id}`, 'published') : seeOther(`/admin/templates/${id}#draft`, 'draftSaved')),
+    });
   }
 
   @Post(':id/draft/:versionId/discard')
   @HttpCode(200)
-  async discard(
+  discard(
     @CurrentActor() actor: Actor,
     @Param('id', PageIdPipe) id: string,
     @Param('versionId', PageIdPipe) versionId: string,
     @Req() req: Request,
-    @Res() res: Response,
     @Body() body: Record<string, unknown>,
-  ): Promise<void> {
-    try {
-      await this.templates.discardDraft(actor, id, versionId, Number(str(body, 'version')) || 0);
-    } catch (err) {
-      return this.renderTemplate(id, req, res, { problem: formRefusal(err) });
-    }
-    this.pages.redirect(res, `/admin/templates/${id}`, 'draftDiscarded');
+  ): Promise<PageAnswer> {
+    return attempt({
+      call: () => this.templates.discardDraft(actor, id, versionId, Number(str(body, 'version')) || 0),
+      refused: (problem) => this.renderTemplate(id, req, { problem }),
+      done: () => seeOther(`/admin/templates/${id}`, 'draftDiscarded'),
+    });
   }
 
   private async renderTemplate(
     id: string,
     req: Request,
-    res: Response,
     opts: { versionId?: string | null; problem?: Problem; typed?: { draftId: string; form: DraftForm; focus: string | null } },
-  ): Promise<void> {
+  ): Promise<PageView> {
     const template: TemplateDto = await this.templates.getTemplate(id);
     const draftSummary = template.versions.find((v) => v.status === 'draft') ?? null;
     const draft = draftSummary ? await this.templates.getVersion(id, draftSummary.id) : null;
@@ -131,9 +128,7 @@ export class AdminTemplatesController {
     const typed = opts.typed && draft && opts.typed.draftId === draft.id ? opts.typed : null;
     const editor = draft ? { id: draft.id, number: draft.number, ...editorView(typed?.form ?? formFromVersion(draft), opts.problem?.errors ?? {}, typed?.focus ?? null) } : null;
     const dict = scorecardDictionary(lang);
-    this.pages.render(
-      req,
-      res,
+    return page(
       'template',
       {
         template,

@@ -1,15 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { CreateUserDto, ResetPasswordDto, UpdateUserDto, type UserDto } from '../auth/dto/auth.dto.js';
 import { USER_ROLES } from '../auth/user.entity.js';
 import { UsersService } from '../auth/users.service.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { EmployeesService } from '../employees/employees.service.js';
-import { checkForm, type FieldErrors, formRefusal, str } from './forms.js';
+import { type FieldErrors, str } from './forms.js';
+import { type Problem, submitForm } from './page-form.js';
+import { pager } from './page-helpers.js';
 import { PageIdPipe } from './page-id.pipe.js';
-import { pager } from './hr-pages.controller.js';
+import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
 import { Pages } from './pages.js';
 
 const PAGE_SIZE = 50;
@@ -25,6 +27,7 @@ interface UserForm {
 @ApiExcludeController()
 @Controller('admin/users')
 @Allow('admin')
+@UseInterceptors(PageResponder)
 export class AdminUsersController {
   constructor(
     private readonly pages: Pages,
@@ -33,72 +36,67 @@ export class AdminUsersController {
   ) {}
 
   @Get()
-  async list(
-    @CurrentActor() actor: Actor,
-    @Req() req: Request,
-    @Res() res: Response,
-    @Query('q') q: unknown,
-    @Query('role') role: unknown,
-    @Query('page') page: unknown,
-  ): Promise<void> {
+  list(@CurrentActor() actor: Actor, @Query('q') q: unknown, @Query('role') role: unknown, @Query('page') page: unknown): Promise<PageView> {
     const filters = { q: typeof q === 'string' ? q.trim() : '', role: typeof role === 'string' ? role : '' };
-    await this.renderList(actor, req, res, filters, undefined, Number.parseInt(typeof page === 'string' ? page : '1', 10) || 1);
+    return this.renderList(actor, filters, undefined, Number.parseInt(typeof page === 'string' ? page : '1', 10) || 1);
   }
 
   @Post()
   @HttpCode(200)
-  async create(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
+  async create(@CurrentActor() actor: Actor, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const form: UserForm = { email: str(body, 'email').trim(), role: str(body, 'role'), employeeNo: str(body, 'employeeNo').trim(), disabled: false };
     const errors: FieldErrors = {};
     const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, req);
-    const { dto, errors: invalid } = await checkForm(CreateUserDto, { email: form.email, role: form.role, password: str(body, 'password'), ...(employeeId ? { employeeId } : {}) });
-    Object.assign(errors, invalid);
-    const again = (status: number, message: string, fieldErrors: FieldErrors) => this.renderList(actor, req, res, { q: '', role: '' }, { form, status, message, errors: fieldErrors });
-    if (Object.keys(errors).length > 0) return again(400, this.pages.t(req)('users.fixFields'), errors);
-    try {
-      const user = await this.users.create(actor, dto);
-      this.pages.redirect(res, `/admin/users/${user.id}`, 'userCreated');
-    } catch (err) {
-      const refusal = formRefusal(err, this.pages.t(req));
-      again(refusal.status, refusal.message, refusal.errors);
-    }
+    const t = this.pages.t(req);
+    return submitForm({
+      dto: CreateUserDto,
+      input: { email: form.email, role: form.role, password: str(body, 'password'), ...(employeeId ? { employeeId } : {}) },
+      errors,
+      invalid: t('users.fixFields'),
+      t,
+      call: (dto) => this.users.create(actor, dto),
+      refused: (problem) => this.renderList(actor, { q: '', role: '' }, { ...problem, form }),
+      done: (user) => seeOther(`/admin/users/${user.id}`, 'userCreated'),
+    });
   }
 
   @Get(':id')
-  async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.renderUser(actor, id, req, res);
+  show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string): Promise<PageView> {
+    return this.renderUser(actor, id);
   }
 
   @Post(':id')
   @HttpCode(200)
-  async update(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
+  async update(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const form: UserForm = { email: '', role: str(body, 'role'), employeeNo: str(body, 'employeeNo').trim(), disabled: str(body, 'disabled') === 'on' };
     const errors: FieldErrors = {};
     const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, req);
-    const { dto, errors: invalid } = await checkForm(UpdateUserDto, { role: form.role, employeeId, disabled: form.disabled, version: Number(str(body, 'version')) || undefined });
-    Object.assign(errors, invalid);
-    if (Object.keys(errors).length > 0) return this.renderUser(actor, id, req, res, { form, status: 400, message: this.pages.t(req)('users.fixFields'), errors });
-    try {
-      await this.users.update(actor, id, dto.version ?? 0, dto);
-    } catch (err) {
-      const refusal = formRefusal(err);
-      return this.renderUser(actor, id, req, res, { form, status: refusal.status, message: refusal.message, errors: refusal.errors });
-    }
-    this.pages.redirect(res, `/admin/users/${id}`, 'userSaved');
+    return submitForm({
+      dto: UpdateUserDto,
+      input: { role: form.role, employeeId, disabled: form.disabled, version: Number(str(body, 'version')) || undefined },
+      errors,
+      invalid: this.pages.t(req)('users.fixFields'),
+      call: (dto) => this.users.update(actor, id, dto.version ?? 0, dto),
+      refused: (problem) => this.renderUser(actor, id, { ...problem, form }),
+      done: () => seeOther(`/admin/users/${id}`, 'userSaved'),
+    });
   }
 
   @Post(':id/reset-password')
   @HttpCode(200)
-  async resetPassword(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
-    const { dto, errors } = await checkForm(ResetPasswordDto, { password: str(body, 'password'), version: Number(str(body, 'version')) || undefined });
-    if (Object.keys(errors).length > 0) return this.renderUser(actor, id, req, res, { status: 400, message: this.pages.t(req)('users.fixFields'), errors: { resetPassword: errors.password ?? Object.values(errors)[0] } });
-    try {
-      await this.users.resetPassword(actor, id, dto.version ?? 0, dto.password);
-    } catch (err) {
-      const refusal = formRefusal(err, this.pages.t(req));
-      return this.renderUser(actor, id, req, res, { status: refusal.status, message: refusal.message, errors: { resetPassword: refusal.errors.password ?? refusal.message } });
-    }
-    this.pages.redirect(res, `/admin/users/${id}`, 'passwordReset');
+  resetPassword(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    const t = this.pages.t(req);
+    return submitForm({
+      dto: ResetPasswordDto,
+      input: { password: str(body, 'password'), version: Number(str(body, 'version')) || undefined },
+      invalid: t('users.fixFields'),
+      t,
+      call: (dto) => this.users.resetPassword(actor, id, dto.version ?? 0, dto.password),
+      // The page has two forms; the reset form's one field shows the message.
+      refused: (problem) =>
+        this.renderUser(actor, id, { ...problem, errors: { resetPassword: problem.errors.password ?? (problem.code ? problem.message : Object.values(problem.errors)[0]) } }),
+      done: () => seeOther(`/admin/users/${id}`, 'passwordReset'),
+    });
   }
 
   /** People link accounts by employee number, not by id; empty means "no link". */
@@ -109,27 +107,18 @@ export class AdminUsersController {
     return id;
   }
 
-  private async renderList(
-    actor: Actor,
-    req: Request,
-    res: Response,
-    filters: { q: string; role: string },
-    problem?: { form: UserForm; status: number; message: string; errors: FieldErrors },
-    wantedPage = 1,
-  ): Promise<void> {
+  private async renderList(actor: Actor, filters: { q: string; role: string }, problem?: Problem & { form: UserForm }, wantedPage = 1): Promise<PageView> {
     const all = await this.users.list();
     const q = filters.q.toLowerCase();
     const matching = all.filter((u) => (!q || u.email.includes(q) || (u.employeeName ?? '').toLowerCase().includes(q)) && (!filters.role || u.role === filters.role));
-    const page = Math.min(Math.max(1, Math.ceil(matching.length / PAGE_SIZE)), Math.max(1, wantedPage));
-    const users = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-    this.pages.render(
-      req,
-      res,
+    const shownPage = Math.min(Math.max(1, Math.ceil(matching.length / PAGE_SIZE)), Math.max(1, wantedPage));
+    const users = matching.slice((shownPage - 1) * PAGE_SIZE, shownPage * PAGE_SIZE);
+    return page(
       'users',
       {
         users,
         total: all.length,
-        pager: pager('/admin/users', filters, page, PAGE_SIZE, matching.length),
+        pager: pager('/admin/users', filters, shownPage, PAGE_SIZE, matching.length),
         filters,
         filtered: Boolean(filters.q || filters.role),
         roles: USER_ROLES.map((r) => ({ value: r, selected: r === filters.role, formSelected: r === (problem?.form.role ?? 'employee') })),
@@ -141,13 +130,11 @@ export class AdminUsersController {
     );
   }
 
-  private async renderUser(actor: Actor, id: string, req: Request, res: Response, problem?: { form?: UserForm; status: number; message: string; errors: FieldErrors }): Promise<void> {
+  private async renderUser(actor: Actor, id: string, problem?: Problem & { form?: UserForm }): Promise<PageView> {
     const user: UserDto = await this.users.get(id);
     const linked = user.employeeId ? await this.employees.findById(user.employeeId).catch(() => null) : null;
     const form = problem?.form ?? { email: user.email, role: user.role, employeeNo: linked?.employeeNo ?? '', disabled: user.disabled };
-    this.pages.render(
-      req,
-      res,
+    return page(
       'user',
       { user, linked, form, roles: USER_ROLES.map((r) => ({ value: r, selected: r === form.role })), problem: problem ?? null, self: actor.userId === id },
       { title: 'users.detailTitle', titleVars: { email: user.email }, status: problem?.status },

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public, SignedIn } from '../auth/access.decorator.js';
@@ -8,18 +8,17 @@ import { ChangePasswordDto, LoginDto } from '../auth/dto/auth.dto.js';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.js';
 import { type Actor, CurrentActor, type RequestWithActor } from '../common/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { checkForm, formRefusal, str } from './forms.js';
+import { checkForm, str } from './forms.js';
 import { isLang, LANG_COOKIE } from './i18n.js';
+import { formRefusal, submitForm } from './page-form.js';
+import { homeOf } from './page-helpers.js';
+import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
 import { Pages, safeNext } from './pages.js';
-
-/** Where each role starts. */
-export function homeOf(role: string): string {
-  return role === 'manager' ? '/team' : role === 'employee' ? '/my' : '/';
-}
 
 /** Sign-in, sign-out, language and password: the pages every user meets. */
 @ApiExcludeController()
 @Controller()
+@UseInterceptors(PageResponder)
 export class AuthPagesController {
   constructor(
     private readonly pages: Pages,
@@ -29,9 +28,9 @@ export class AuthPagesController {
 
   @Get('login')
   @Public()
-  login(@Req() req: RequestWithActor, @Res() res: Response, @Query('next') next: unknown): void {
-    if (req.actor) return res.redirect(303, safeNext(next, homeOf(req.actor.role)));
-    this.pages.render(req, res, 'login', { email: '', next: safeNext(next, ''), errors: {}, message: null }, { title: 'login.title' });
+  login(@Req() req: RequestWithActor, @Query('next') next: unknown): PageAnswer {
+    if (req.actor) return seeOther(safeNext(next, homeOf(req.actor.role)));
+    return page('login', { email: '', next: safeNext(next, ''), errors: {}, message: null }, { title: 'login.title' });
   }
 
   @Post('login')
@@ -50,8 +49,8 @@ export class AuthPagesController {
     } catch (err) {
       const refusal = formRefusal(err);
       const t = this.pages.t(req);
-      if (refusal.status === 429) res.setHeader('Retry-After', String(/(\d+) s/.exec(refusal.message)?.[1] ?? 60));
-      again(refusal.status, refusal.status === 401 ? t('login.wrong') : refusal.status === 429 ? t('login.throttled') : refusal.message, refusal.errors);
+      if (refusal.code === 'THROTTLED') res.setHeader('Retry-After', String(refusal.retryAfterSeconds ?? 60));
+      again(refusal.status, refusal.code === 'INVALID_CREDENTIALS' ? t('login.wrong') : refusal.code === 'THROTTLED' ? t('login.throttled') : refusal.message, refusal.errors);
     }
   }
 
@@ -75,27 +74,26 @@ export class AuthPagesController {
 
   @Get('password')
   @SignedIn()
-  password(@Req() req: RequestWithActor, @Res() res: Response): void {
-    this.pages.render(req, res, 'password', { errors: {}, message: null, forced: this.mustChange(req) }, { title: 'password.title' });
+  password(@Req() req: RequestWithActor): PageView {
+    return page('password', { errors: {}, message: null, forced: this.mustChange(req) }, { title: 'password.title' });
   }
 
   @Post('password')
   @SignedIn()
   @HttpCode(200)
-  async changePassword(@CurrentActor() actor: Actor, @Req() req: RequestWithActor, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
-    const { dto, errors } = await checkForm(ChangePasswordDto, { currentPassword: str(body, 'currentPassword'), newPassword: str(body, 'newPassword') });
+  changePassword(@CurrentActor() actor: Actor, @Req() req: RequestWithActor, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const t = this.pages.t(req);
-    if (!errors.newPassword && dto.newPassword !== str(body, 'confirmPassword')) errors.confirmPassword = t('password.mismatch');
-    const again = (status: number, message: string | null, fieldErrors: Record<string, string>) =>
-      this.pages.render(req, res, 'password', { errors: fieldErrors, message, forced: this.mustChange(req) }, { title: 'password.title', status });
-    if (Object.keys(errors).length > 0) return again(400, null, errors);
-    try {
-      await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword, tokenOf(req) ?? '');
-      this.pages.redirect(res, homeOf(actor.role), 'passwordChanged');
-    } catch (err) {
-      const refusal = formRefusal(err, t);
-      again(refusal.status, refusal.message, refusal.errors);
-    }
+    return submitForm({
+      dto: ChangePasswordDto,
+      input: { currentPassword: str(body, 'currentPassword'), newPassword: str(body, 'newPassword') },
+      check: (dto, errors) => {
+        if (!errors.newPassword && dto.newPassword !== str(body, 'confirmPassword')) errors.confirmPassword = t('password.mismatch');
+      },
+      t,
+      call: (dto) => this.auth.changePassword(actor, dto.currentPassword, dto.newPassword, tokenOf(req) ?? ''),
+      refused: (problem) => page('password', { errors: problem.errors, message: problem.code ? problem.message : null, forced: this.mustChange(req) }, { title: 'password.title', status: problem.status }),
+      done: () => seeOther(homeOf(actor.role), 'passwordChanged'),
+    });
   }
 
   private mustChange(req: RequestWithActor): boolean {

@@ -1,12 +1,13 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { ExportsService } from '../exports/exports.service.js';
 import { exportPage } from './export-page.js';
 import { PageIdPipe } from './page-id.pipe.js';
+import { type PageRedirect, PageResponder, type PageView, page, seeOther } from './page-response.js';
 import { Pages } from './pages.js';
 
 /**
@@ -16,6 +17,7 @@ import { Pages } from './pages.js';
  */
 @ApiExcludeController()
 @Controller()
+@UseInterceptors(PageResponder)
 export class ExportsPagesController {
   constructor(
     private readonly pages: Pages,
@@ -27,30 +29,30 @@ export class ExportsPagesController {
   @Post('cycles/:id/scorecards')
   @Allow('admin', 'hr', 'manager')
   @HttpCode(200)
-  async start(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) cycleId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async start(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) cycleId: string, @Req() req: Request): Promise<PageRedirect> {
     // No filters: a manager gets their whole team, HR and admins the whole cycle; the PDFs are in
     // the language the person reads the pages in.
     const created = await this.exports.create(actor, cycleId, { lang: this.pages.lang(req) });
-    this.pages.redirect(res, `/exports/${created.id}`);
+    return seeOther(`/exports/${created.id}`);
   }
 
   // Refused (finished without failures, or still running) → the 409 page, which says why.
   @Post('exports/:id/retry-failed')
   @Allow('admin', 'hr', 'manager')
   @HttpCode(200)
-  async retryFailed(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Res() res: Response): Promise<void> {
+  async retryFailed(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string): Promise<PageRedirect> {
     await this.exports.retryFailed(actor, id);
-    this.pages.redirect(res, `/exports/${id}`, 'exportRetried');
+    return seeOther(`/exports/${id}`, 'exportRetried');
   }
 
   @Get('exports/:id')
   @Allow('admin', 'hr', 'manager')
-  async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request): Promise<PageView> {
     const job = await this.exports.get(actor, id);
     const cycle = await this.cycles.findById(job.cycleId);
-    const page = exportPage(job, { id: cycle.id, name: cycle.name }, actor.role, this.pages.t(req));
-    const following = !page.view.finished;
-    this.pages.render(req, res, 'export', page, {
+    const model = exportPage(job, { id: cycle.id, name: cycle.name }, actor.role, this.pages.t(req));
+    const following = !model.view.finished;
+    return page('export', model, {
       title: 'export.title',
       titleVars: { cycle: cycle.name },
       scripts: following ? ['export-progress.js'] : [],

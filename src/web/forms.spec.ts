@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { badRequest, conflict, staleVersion as staleVersionError } from '../common/errors.js';
-import { staleVersion } from './forms.js';
+import { staleVersion } from './page-form.js';
 
 describe('staleVersion', () => {
   it('reads the version that is there from a refused stale write', () => {

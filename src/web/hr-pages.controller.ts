@@ -1,9 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
-import { badRequest } from '../common/errors.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import type { CycleDto } from '../cycles/dto/cycle.dto.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
@@ -12,35 +11,20 @@ import { ReviewReadModels } from '../reviews/review-read-models.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { RatingBand } from '../scoring/types.js';
-import { homeOf } from './auth-pages.controller.js';
-import { checkForm, formRefusal, str } from './forms.js';
+import { checkForm, str } from './forms.js';
+import { attempt, submitForm } from './page-form.js';
+import { cycleOptions, homeOf, pageNumber, pager, pickCycle, searchText } from './page-helpers.js';
 import { PageIdPipe } from './page-id.pipe.js';
+import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
 import { Pages } from './pages.js';
 
 const PAGE_SIZE = 50;
 const LIST_STATUSES = ['not_started', ...REVIEW_STATUSES] as const;
 
-/** The cycle a page is about: the one asked for, else the newest open one, else the newest. */
-export function pickCycle(cycles: CycleDto[], wanted: unknown): CycleDto | null {
-  return cycles.find((c) => c.id === wanted) ?? cycles.find((c) => c.status === 'open') ?? cycles[0] ?? null;
-}
-
-/** Previous/next links that keep every filter. */
-export function pager(base: string, params: Record<string, string | undefined>, page: number, pageSize: number, total: number) {
-  const link = (p: number) => {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
-    if (p > 1) q.set('page', String(p));
-    const s = q.toString();
-    return s ? `${base}?${s}` : base;
-  };
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  return { page, pages, total, prev: page > 1 ? link(page - 1) : null, next: page < pages ? link(page + 1) : null, from: total === 0 ? 0 : (page - 1) * pageSize + 1, to: Math.min(total, page * pageSize) };
-}
-
 /** HR's start page (cycle progress per department) and the list of reviews behind its numbers. */
 @ApiExcludeController()
 @Controller()
+@UseInterceptors(PageResponder)
 export class HrPagesController {
   constructor(
     private readonly pages: Pages,
@@ -53,26 +37,23 @@ export class HrPagesController {
 
   @Get()
   @Allow('admin', 'hr', 'manager', 'employee')
-  async dashboard(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Query('cycleId') cycleId: unknown): Promise<void> {
-    if (actor.role === 'manager' || actor.role === 'employee') return res.redirect(303, homeOf(actor.role));
-    await this.renderDashboard(actor, req, res, cycleId, null);
+  async dashboard(@CurrentActor() actor: Actor, @Query('cycleId') cycleId: unknown): Promise<PageAnswer> {
+    if (actor.role === 'manager' || actor.role === 'employee') return seeOther(homeOf(actor.role));
+    return this.renderDashboard(actor, cycleId, null);
   }
 
   @Post('cycles/:id/start-reviews')
   @Allow('hr')
   @HttpCode(200)
-  async startAll(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    let result: StartAllResultDto | null = null;
-    let problem: string | null = null;
-    try {
-      result = await this.workflow.startAll(actor, id);
-    } catch (err) {
-      problem = formRefusal(err).message;
-    }
-    await this.renderDashboard(actor, req, res, id, { result, problem });
+  startAll(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string): Promise<PageAnswer> {
+    return attempt({
+      call: () => this.workflow.startAll(actor, id),
+      refused: (problem) => this.renderDashboard(actor, id, { result: null, problem: problem.message }),
+      done: (result) => this.renderDashboard(actor, id, { result, problem: null }),
+    });
   }
 
-  private async renderDashboard(actor: Actor, req: Request, res: Response, cycleId: unknown, started: { result: StartAllResultDto | null; problem: string | null } | null): Promise<void> {
+  private async renderDashboard(actor: Actor, cycleId: unknown, started: { result: StartAllResultDto | null; problem: string | null } | null): Promise<PageView> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, cycleId);
     const rows = cycle ? await this.readModels.progressByDepartment(actor, cycle.id) : [];
@@ -83,12 +64,10 @@ export class HrPagesController {
       if (department) q.set('department', department);
       return `/reviews?${q.toString()}`;
     };
-    this.pages.render(
-      req,
-      res,
+    return page(
       'dashboard',
       {
-        cycles: cycles.map((c) => ({ id: c.id, name: c.name, status: c.status, selected: c.id === cycle?.id })),
+        cycles: cycleOptions(cycles, cycle),
         cycle,
         rows: rows.map((r) => ({
           ...r,
@@ -108,37 +87,35 @@ export class HrPagesController {
 
   @Get('reviews')
   @Allow('admin', 'hr')
-  async list(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
+  async list(@CurrentActor() actor: Actor, @Req() req: Request, @Query() query: Record<string, unknown>): Promise<PageView> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, query.cycleId);
     const status = LIST_STATUSES.find((s) => s === query.status) ?? '';
-    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
+    const q = searchText(query.q);
     const department = typeof query.department === 'string' ? query.department : '';
-    const page = Math.max(1, Math.min(100000, Math.floor(Number(query.page)) || 1));
+    const wanted = pageNumber(query.page);
     const departments = cycle ? (await this.readModels.progressByDepartment(actor, cycle.id)).map((d) => d.department) : [];
     const params = { cycleId: cycle?.id, status, department, q };
     let model: Record<string, unknown> = {};
     if (cycle && status === 'not_started') {
-      const found = await this.readModels.notStarted(actor, { cycleId: cycle.id, department: department || undefined, q: q || undefined, page, pageSize: PAGE_SIZE });
-      model = { people: found.items, pager: pager('/reviews', params, page, PAGE_SIZE, found.meta.total), canStart: actor.role === 'hr' && cycle.status === 'open' };
+      const found = await this.readModels.notStarted(actor, { cycleId: cycle.id, department: department || undefined, q: q || undefined, page: wanted, pageSize: PAGE_SIZE });
+      model = { people: found.items, pager: pager('/reviews', params, wanted, PAGE_SIZE, found.meta.total), canStart: actor.role === 'hr' && cycle.status === 'open' };
     } else if (cycle) {
-      const { dto } = await checkForm(ReviewQueryDto, { cycleId: cycle.id, status: status || undefined, department: department || undefined, q: q || undefined, page: String(page), pageSize: String(PAGE_SIZE) });
+      const { dto } = await checkForm(ReviewQueryDto, { cycleId: cycle.id, status: status || undefined, department: department || undefined, q: q || undefined, page: String(wanted), pageSize: String(PAGE_SIZE) });
       const found = await this.reviews.list(actor, dto);
       const labels = await this.bandLabels();
       const lang = this.pages.lang(req);
       model = {
         items: found.items.map((r) => ({ ...r, bandLabel: r.bandKey ? (labels.get(r.bandKey)?.[lang === 'zh-CN' ? 'labelZh' : 'labelEn'] ?? r.bandKey) : null })),
-        pager: pager('/reviews', params, page, PAGE_SIZE, found.meta.total),
+        pager: pager('/reviews', params, wanted, PAGE_SIZE, found.meta.total),
       };
     }
-    this.pages.render(
-      req,
-      res,
+    return page(
       'reviews',
       {
         ...model,
         cycle,
-        cycles: cycles.map((c) => ({ id: c.id, name: c.name, status: c.status, selected: c.id === cycle?.id })),
+        cycles: cycleOptions(cycles, cycle),
         statuses: LIST_STATUSES.map((s) => ({ value: s, selected: s === status })),
         departments: departments.map((d) => ({ value: d, selected: d === department })),
         filters: { q, status, department },
@@ -152,16 +129,17 @@ export class HrPagesController {
   @Post('reviews')
   @Allow('hr')
   @HttpCode(200)
-  async start(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
-    try {
-      const { dto, errors } = await checkForm(CreateReviewDto, { employeeId: str(body, 'employeeId'), cycleId: str(body, 'cycleId') });
-      if (Object.keys(errors).length > 0) throw badRequest('Reload the list and try again', Object.entries(errors).map(([field, message]) => ({ field, message })));
-      const review = await this.workflow.create(actor, dto);
-      this.pages.redirect(res, `/reviews/${review.id}`, 'started');
-    } catch (err) {
-      const refusal = formRefusal(err);
-      this.pages.render(req, res, 'error', { status: refusal.status, kind: refusal.status === 409 ? 'conflict' : 'badRequest', detail: refusal.message, fieldErrors: [] }, { title: 'errors.conflict.title', status: refusal.status });
-    }
+  start(@CurrentActor() actor: Actor, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    return submitForm({
+      dto: CreateReviewDto,
+      input: { employeeId: str(body, 'employeeId'), cycleId: str(body, 'cycleId') },
+      // The list's hidden fields are wrong only if the list is stale.
+      invalid: 'Reload the list and try again',
+      call: (dto) => this.workflow.create(actor, dto),
+      refused: (problem) =>
+        page('error', { status: problem.status, kind: problem.status === 409 ? 'conflict' : 'badRequest', detail: problem.message, fieldErrors: [] }, { title: 'errors.conflict.title', status: problem.status }),
+      done: (review) => seeOther(`/reviews/${review.id}`, 'started'),
+    });
   }
 
   /** Band labels by key, from every role's current template (a review's own pinned bands are on its page). */

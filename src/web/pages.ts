@@ -55,6 +55,13 @@ export function safeNext(next: unknown, fallback = '/'): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) && !/[\r\n]/.test(next) ? next : fallback;
 }
 
+/** `url` with the one-time notice the next page shows (a dictionary key under notice.). */
+export function withNotice(url: string, notice?: string): string {
+  if (!notice) return url;
+  const [path, hash] = url.split('#');
+  return `${path}${path.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}${hash ? `#${hash}` : ''}`;
+}
+
 type Template = (context: unknown) => string;
 
 @Injectable()
@@ -98,6 +105,15 @@ export class Pages {
 
   /** A page for the current user, with the layout (navigation, language switch, sign-out). */
   render(req: Request, res: Response, view: string, model: object, options: PageOptions): void {
+    const html = this.html(req, res, view, model, options);
+    res.status(options.status ?? 200).type('html').send(html);
+  }
+
+  /**
+   * The page's HTML. It sets what the page needs on `res` before anything is sent: the CSRF
+   * cookie (when the browser has none yet) and no-store.
+   */
+  html(req: Request, res: Response, view: string, model: object, options: PageOptions): string {
     const template = this.views.get(view);
     if (!template) throw new Error(`No page view ${view}`);
     const lang = this.lang(req);
@@ -128,14 +144,12 @@ export class Pages {
     });
     // Pages show personal data: no browser or proxy keeps a copy (as for the API).
     res.setHeader('Cache-Control', 'no-store');
-    res.status(options.status ?? 200).type('html').send(html);
+    return html;
   }
 
   /** After a successful form: see-other, so that reload does not post again. */
   redirect(res: Response, url: string, notice?: string): void {
-    const [path, hash] = url.split('#');
-    const target = notice ? `${path}${path.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}${hash ? `#${hash}` : ''}` : url;
-    res.redirect(303, target);
+    res.redirect(303, withNotice(url, notice));
   }
 
   /**

@@ -1,6 +1,6 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
@@ -10,7 +10,8 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 import type { RatingBand } from '../scoring/types.js';
 import { bandChartSvg } from './band-chart.js';
 import { checkForm } from './forms.js';
-import { pager, pickCycle } from './hr-pages.controller.js';
+import { cycleOptions, pager, pickCycle, searchText } from './page-helpers.js';
+import { PageResponder, type PageView, page } from './page-response.js';
 import { Pages } from './pages.js';
 
 const PAGE_SIZE = 50;
@@ -18,6 +19,7 @@ const PAGE_SIZE = 50;
 /** A manager's team in one cycle, and anyone's own finalized reviews. */
 @ApiExcludeController()
 @Controller()
+@UseInterceptors(PageResponder)
 export class PeoplePagesController {
   constructor(
     private readonly pages: Pages,
@@ -31,19 +33,18 @@ export class PeoplePagesController {
   async team(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
-    @Res() res: Response,
     @Query('cycleId') cycleId: unknown,
     @Query('q') rawQ: unknown,
     @Query('page') rawPage: unknown,
-  ): Promise<void> {
+  ): Promise<PageView> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, cycleId);
-    const q = typeof rawQ === 'string' ? rawQ.trim().slice(0, 100) : '';
+    const q = searchText(rawQ);
     // The chart and the summary are about the whole team; the table shows the people searched for.
     const members = cycle ? await this.readModels.teamOverview(actor, cycle.id) : [];
     const shown = cycle && q ? await this.readModels.teamOverview(actor, cycle.id, q) : members;
     const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
-    const page = Math.min(pages, Math.max(1, Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10) || 1));
+    const shownPage = Math.min(pages, Math.max(1, Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10) || 1));
     const lang = this.pages.lang(req);
     const t = this.pages.t(req);
     const label = (b: RatingBand) => (lang === 'zh-CN' ? b.labelZh : b.labelEn);
@@ -54,18 +55,16 @@ export class PeoplePagesController {
     for (const m of members) if (m.review?.complete && m.review.bandKey) counts.set(m.review.bandKey, (counts.get(m.review.bandKey) ?? 0) + 1);
     const ordered = [...bands.values()].sort((a, b) => b.min - a.min);
     const rated = [...counts.values()].reduce((a, b) => a + b, 0);
-    this.pages.render(
-      req,
-      res,
+    return page(
       'team',
       {
         cycle,
-        cycles: cycles.map((c) => ({ id: c.id, name: c.name, status: c.status, selected: c.id === cycle?.id })),
+        cycles: cycleOptions(cycles, cycle),
         q,
         filtered: q !== '',
         hasTeam: members.length > 0,
-        pager: pager('/team', { cycleId: cycle?.id, q }, page, PAGE_SIZE, shown.length),
-        shown: shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((m) => ({
+        pager: pager('/team', { cycleId: cycle?.id, q }, shownPage, PAGE_SIZE, shown.length),
+        shown: shown.slice((shownPage - 1) * PAGE_SIZE, shownPage * PAGE_SIZE).map((m) => ({
           ...m,
           bandLabel: m.review?.complete && m.review.bandKey && bands.has(m.review.bandKey) ? label(bands.get(m.review.bandKey) as RatingBand) : null,
           pdf: m.review ? `/api/reviews/${m.review.id}/scorecard.pdf?lang=${lang}` : null,
@@ -84,14 +83,14 @@ export class PeoplePagesController {
 
   @Get('my')
   @Allow('employee', 'manager')
-  async mine(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async mine(@CurrentActor() actor: Actor, @Req() req: Request): Promise<PageView> {
     const lang = this.pages.lang(req);
     let items: unknown[] = [];
     if (actor.employeeId) {
       const { dto } = await checkForm(ReviewQueryDto, { employeeId: actor.employeeId, status: 'finalized', pageSize: '200' });
-      const page = await this.reviews.list(actor, dto);
+      const found = await this.reviews.list(actor, dto);
       // Each needs its acknowledgement and band: a handful of reviews per person, read one by one.
-      const full = await Promise.all(page.items.map((r) => this.reviews.get(actor, r.id)));
+      const full = await Promise.all(found.items.map((r) => this.reviews.get(actor, r.id)));
       items = full.map((r) => ({
         id: r.id,
         cycleName: r.cycle.name,
@@ -104,6 +103,6 @@ export class PeoplePagesController {
         pdf: `/api/reviews/${r.id}/scorecard.pdf?lang=${lang}`,
       }));
     }
-    this.pages.render(req, res, 'my', { items }, { title: 'my.title' });
+    return page('my', { items }, { title: 'my.title' });
   }
 }
