@@ -163,6 +163,21 @@ export const ERROR_DETAIL_MODELS = [
   MissingInputsDetailsDto,
 ];
 
+/** Which details each code carries (the codes not named carry none). */
+export const DETAILS_BY_CODE = {
+  VALIDATION_FAILED: [WeakPasswordDetailsDto],
+  STALE_VERSION: [StaleVersionDetailsDto],
+  DUPLICATE: [ExistingReviewDetailsDto],
+  INVALID_STATE: [StatusDetailsDto, CycleStatusDetailsDto, DraftExistsDetailsDto, ExportProgressDetailsDto, RetryRefusedDetailsDto, NotFinalizedDetailsDto, MissingInputsDetailsDto],
+  STILL_REFERENCED: [StillReferencedDetailsDto],
+  THROTTLED: [RetryAfterDetailsDto],
+  SERVICE_UNAVAILABLE: [RetryAfterDetailsDto, RendererDetailsDto],
+} satisfies Partial<Record<ErrorCode, (new () => object)[]>>;
+
+const detailsByCode = Object.entries(DETAILS_BY_CODE)
+  .map(([code, models]) => `${code}: ${models.map((m) => m.name).join(' or ')}`)
+  .join('; ');
+
 /** The one error shape every failing request gets. */
 export class ErrorResponseDto {
   @ApiProperty({ type: 'integer', example: 400 })
@@ -190,7 +205,7 @@ export class ErrorResponseDto {
   errors?: FieldErrorDto[];
 
   @ApiPropertyOptional({
-    description: 'Facts about the failure; its shape follows from `code` (see each *Details schema)',
+    description: `Facts about the failure; its shape follows from \`code\` (${detailsByCode})`,
     anyOf: ERROR_DETAIL_MODELS.map((m) => ({ $ref: getSchemaPath(m) })),
   })
   details?: ErrorDetails;
