@@ -5,7 +5,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ApiError } from '../common/errors.js';
+import { isApiError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
@@ -120,7 +120,7 @@ export class ExportRunner implements OnApplicationBootstrap {
     } catch (error) {
       // A review that no longer exists will not come back; anything else (browser busy, crashed,
       // missing, too slow; the database away) may pass, so it is tried again, a few times.
-      const permanent = error instanceof ApiError && error.getStatus() === 404;
+      const permanent = isApiError(error, 'NOT_FOUND');
       const counts = !this.queue.isStopping;
       const [row] = await this.dataSource.query<{ state: string }[]>(
         `UPDATE export_items

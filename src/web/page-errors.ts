@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PasswordChangeRequired } from '../auth/auth.guard.js';
-import { CsrfRejected } from '../auth/csrf.js';
 import type { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { HtmlErrorRenderer } from '../common/html-errors.js';
 import { Pages } from './pages.js';
@@ -19,7 +17,7 @@ export class PageErrors implements HtmlErrorRenderer {
 
   constructor(private readonly pages: Pages) {}
 
-  render(req: Request, res: Response, error: ErrorResponseDto, exception: unknown): void {
+  render(req: Request, res: Response, error: ErrorResponseDto): void {
     const status = error.statusCode;
     if (status === 401) {
       // Come back to the page after signing in; after a failed post, to where the form was.
@@ -27,7 +25,7 @@ export class PageErrors implements HtmlErrorRenderer {
       res.redirect(303, `/login?next=${encodeURIComponent(next)}`);
       return;
     }
-    if (exception instanceof PasswordChangeRequired) {
+    if (error.code === 'PASSWORD_CHANGE_REQUIRED') {
       res.redirect(303, '/password');
       return;
     }
@@ -41,7 +39,7 @@ export class PageErrors implements HtmlErrorRenderer {
         req,
         res,
         'error',
-        { status, kind, detail, csrfExpired: exception instanceof CsrfRejected, fieldErrors: status === 400 ? (error.errors ?? []) : [] },
+        { status, kind, detail, csrfExpired: error.code === 'CSRF_REJECTED', fieldErrors: status === 400 ? (error.errors ?? []) : [] },
         { title: `errors.${kind}.title`, status },
       );
     } catch (err) {
