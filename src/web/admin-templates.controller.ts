@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { type TemplateDto, type TemplateVersionDto, UpdateDraftDto } from '../kpi-templates/dto/template.dto.js';
@@ -8,9 +7,9 @@ import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { scorecardDictionary } from '../scorecards/scorecard-view.js';
 import { str } from './forms.js';
 import { attempt, type Problem, submitForm } from './page-form.js';
+import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
-import { Pages } from './pages.js';
 import { diffVersions } from './template-diff.js';
 import { applyAction, type DraftForm, editorView, formFromVersion, formToContent, parseDraftForm } from './template-form.js';
 
@@ -21,7 +20,6 @@ import { applyAction, type DraftForm, editorView, formFromVersion, formToContent
 @UseInterceptors(PageResponder)
 export class AdminTemplatesController {
   constructor(
-    private readonly pages: Pages,
     private readonly templates: KpiTemplatesService,
   ) {}
 
@@ -32,17 +30,17 @@ export class AdminTemplatesController {
   }
 
   @Get(':id')
-  show(@Param('id', PageIdPipe) id: string, @Req() req: Request, @Query('version') versionId: unknown): Promise<PageView> {
-    return this.renderTemplate(id, req, { versionId: typeof versionId === 'string' ? versionId : null });
+  show(@Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Query('version') versionId: unknown): Promise<PageView> {
+    return this.renderTemplate(id, locale, { versionId: typeof versionId === 'string' ? versionId : null });
   }
 
   /** A new draft, copied from the current version. */
   @Post(':id/draft')
   @HttpCode(200)
-  startDraft(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request): Promise<PageAnswer> {
+  startDraft(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale): Promise<PageAnswer> {
     return attempt({
       call: () => this.templates.createDraft(actor, id, undefined),
-      refused: (problem) => this.renderTemplate(id, req, { problem }),
+      refused: (problem) => this.renderTemplate(id, locale, { problem }),
       done: () => seeOther(`/admin/templates/${id}#draft`, 'draftStarted'),
     });
   }
@@ -57,16 +55,16 @@ export class AdminTemplatesController {
     @CurrentActor() actor: Actor,
     @Param('id', PageIdPipe) id: string,
     @Param('versionId', PageIdPipe) versionId: string,
-    @Req() req: Request,
+    @PageLocale() locale: Locale,
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
     const { form, action } = parseDraftForm(body);
     if (action.kind !== 'save' && action.kind !== 'publish') {
       const edited = applyAction(form, action);
-      return this.renderTemplate(id, req, { typed: { draftId: versionId, form: edited.form, focus: edited.focus } });
+      return this.renderTemplate(id, locale, { typed: { draftId: versionId, form: edited.form, focus: edited.focus } });
     }
-    const t = this.pages.t(req);
-    const again = (problem: Problem, typed: DraftForm = form) => this.renderTemplate(id, req, { problem, typed: { draftId: versionId, form: typed, focus: null } });
+    const t = locale.t;
+    const again = (problem: Problem, typed: DraftForm = form) => this.renderTemplate(id, locale, { problem, typed: { draftId: versionId, form: typed, focus: null } });
     let saved: TemplateVersionDto | null = null;
     return submitForm({
       dto: UpdateDraftDto,
@@ -100,19 +98,19 @@ export class AdminTemplatesController {
     @CurrentActor() actor: Actor,
     @Param('id', PageIdPipe) id: string,
     @Param('versionId', PageIdPipe) versionId: string,
-    @Req() req: Request,
+    @PageLocale() locale: Locale,
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
     return attempt({
       call: () => this.templates.discardDraft(actor, id, versionId, Number(str(body, 'version')) || 0),
-      refused: (problem) => this.renderTemplate(id, req, { problem }),
+      refused: (problem) => this.renderTemplate(id, locale, { problem }),
       done: () => seeOther(`/admin/templates/${id}`, 'draftDiscarded'),
     });
   }
 
   private async renderTemplate(
     id: string,
-    req: Request,
+    locale: Locale,
     opts: { versionId?: string | null; problem?: Problem; typed?: { draftId: string; form: DraftForm; focus: string | null } },
   ): Promise<PageView> {
     const template: TemplateDto = await this.templates.getTemplate(id);
@@ -122,8 +120,8 @@ export class AdminTemplatesController {
     // Another version to look at (history), else the current one.
     const shown: TemplateVersionDto | null =
       opts.versionId && opts.versionId !== draft?.id && template.versions.some((v) => v.id === opts.versionId) ? await this.templates.getVersion(id, opts.versionId) : current;
-    const t = this.pages.t(req);
-    const lang = this.pages.lang(req);
+    const t = locale.t;
+    const lang = locale.lang;
     // Typed values belong to the draft they were typed into; if that draft is gone, the stored one is shown.
     const typed = opts.typed && draft && opts.typed.draftId === draft.id ? opts.typed : null;
     const editor = draft ? { id: draft.id, number: draft.number, ...editorView(typed?.form ?? formFromVersion(draft), opts.problem?.errors ?? {}, typed?.focus ?? null) } : null;

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { CreateUserDto, ResetPasswordDto, UpdateUserDto, type UserDto } from '../auth/dto/auth.dto.js';
 import { USER_ROLES } from '../auth/user.entity.js';
@@ -10,9 +9,9 @@ import { EmployeesService } from '../employees/employees.service.js';
 import { type FieldErrors, str } from './forms.js';
 import { type Problem, submitForm } from './page-form.js';
 import { pager } from './page-helpers.js';
+import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
-import { Pages } from './pages.js';
 
 const PAGE_SIZE = 50;
 
@@ -30,7 +29,6 @@ interface UserForm {
 @UseInterceptors(PageResponder)
 export class AdminUsersController {
   constructor(
-    private readonly pages: Pages,
     private readonly users: UsersService,
     private readonly employees: EmployeesService,
   ) {}
@@ -43,11 +41,11 @@ export class AdminUsersController {
 
   @Post()
   @HttpCode(200)
-  async create(@CurrentActor() actor: Actor, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  async create(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const form: UserForm = { email: str(body, 'email').trim(), role: str(body, 'role'), employeeNo: str(body, 'employeeNo').trim(), disabled: false };
     const errors: FieldErrors = {};
-    const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, req);
-    const t = this.pages.t(req);
+    const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, locale);
+    const t = locale.t;
     return submitForm({
       dto: CreateUserDto,
       input: { email: form.email, role: form.role, password: str(body, 'password'), ...(employeeId ? { employeeId } : {}) },
@@ -67,15 +65,15 @@ export class AdminUsersController {
 
   @Post(':id')
   @HttpCode(200)
-  async update(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  async update(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const form: UserForm = { email: '', role: str(body, 'role'), employeeNo: str(body, 'employeeNo').trim(), disabled: str(body, 'disabled') === 'on' };
     const errors: FieldErrors = {};
-    const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, req);
+    const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, locale);
     return submitForm({
       dto: UpdateUserDto,
       input: { role: form.role, employeeId, disabled: form.disabled, version: Number(str(body, 'version')) || undefined },
       errors,
-      invalid: this.pages.t(req)('users.fixFields'),
+      invalid: locale.t('users.fixFields'),
       call: (dto) => this.users.update(actor, id, dto.version ?? 0, dto),
       refused: (problem) => this.renderUser(actor, id, { ...problem, form }),
       done: () => seeOther(`/admin/users/${id}`, 'userSaved'),
@@ -84,8 +82,8 @@ export class AdminUsersController {
 
   @Post(':id/reset-password')
   @HttpCode(200)
-  resetPassword(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
-    const t = this.pages.t(req);
+  resetPassword(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    const t = locale.t;
     return submitForm({
       dto: ResetPasswordDto,
       input: { password: str(body, 'password'), version: Number(str(body, 'version')) || undefined },
@@ -100,10 +98,10 @@ export class AdminUsersController {
   }
 
   /** People link accounts by employee number, not by id; empty means "no link". */
-  private async employeeIdOf(actor: Actor, employeeNo: string, errors: FieldErrors, req: Request): Promise<string | null> {
+  private async employeeIdOf(actor: Actor, employeeNo: string, errors: FieldErrors, locale: Locale): Promise<string | null> {
     if (!employeeNo) return null;
     const id = await this.employees.idByNumber(actor, employeeNo);
-    if (!id) errors.employeeId = this.pages.t(req)('users.noSuchEmployee', { no: employeeNo });
+    if (!id) errors.employeeId = locale.t('users.noSuchEmployee', { no: employeeNo });
     return id;
   }
 

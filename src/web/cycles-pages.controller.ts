@@ -1,15 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { CreateCycleDto } from '../cycles/dto/cycle.dto.js';
 import { str } from './forms.js';
 import { attempt, type Problem, submitForm } from './page-form.js';
+import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
-import { Pages } from './pages.js';
 
 type Transition = 'open' | 'close' | 'delete';
 
@@ -25,7 +24,6 @@ interface CycleForm {
 @UseInterceptors(PageResponder)
 export class CyclesPagesController {
   constructor(
-    private readonly pages: Pages,
     private readonly cycles: CyclesService,
   ) {}
 
@@ -38,12 +36,12 @@ export class CyclesPagesController {
   @Post()
   @Allow('hr')
   @HttpCode(200)
-  create(@CurrentActor() actor: Actor, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  create(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const form: CycleForm = { name: str(body, 'name'), periodStart: str(body, 'periodStart'), periodEnd: str(body, 'periodEnd') };
     return submitForm({
       dto: CreateCycleDto,
       input: { ...form },
-      invalid: this.pages.t(req)('cycles.fixFields'),
+      invalid: locale.t('cycles.fixFields'),
       call: (dto) => this.cycles.create(actor, dto),
       refused: (problem) => this.render(actor, problem, form),
       done: () => seeOther('/cycles', 'cycleCreated'),

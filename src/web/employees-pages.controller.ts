@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CreateEmployeeDto, EmployeeQueryDto, UpdateEmployeeDto } from '../employees/dto/employee.dto.js';
@@ -10,9 +9,9 @@ import { changedFields, type EmployeeForm, employeeFormFrom, employeeFormOf } fr
 import { checkForm, type FieldErrors, str } from './forms.js';
 import { type Problem, submitForm } from './page-form.js';
 import { pageNumber, pager, searchText } from './page-helpers.js';
+import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
-import { Pages } from './pages.js';
 
 const PAGE_SIZE = 50;
 const ACTIVE = ['true', 'false', 'all'] as const;
@@ -24,7 +23,6 @@ const ACTIVE = ['true', 'false', 'all'] as const;
 @UseInterceptors(PageResponder)
 export class EmployeesPagesController {
   constructor(
-    private readonly pages: Pages,
     private readonly employees: EmployeesService,
     private readonly templates: KpiTemplatesService,
   ) {}
@@ -58,55 +56,55 @@ export class EmployeesPagesController {
   }
 
   @Get('new')
-  newForm(@CurrentActor() actor: Actor, @Req() req: Request): Promise<PageView> {
+  newForm(@CurrentActor() actor: Actor, @PageLocale() locale: Locale): Promise<PageView> {
     const form: EmployeeForm = { employeeNo: '', name: '', email: '', roleId: '', department: '', managerNo: '', hireDate: '', active: true };
-    return this.renderForm(actor, req, null, form);
+    return this.renderForm(actor, locale, null, form);
   }
 
   @Post()
   @HttpCode(200)
-  async create(@CurrentActor() actor: Actor, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  async create(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const form = employeeFormOf(body);
     const errors: FieldErrors = {};
-    const managerId = await this.managerIdOf(actor, form.managerNo, errors, req);
+    const managerId = await this.managerIdOf(actor, form.managerNo, errors, locale);
     return submitForm({
       dto: CreateEmployeeDto,
       input: { ...this.fields(form), ...(managerId ? { managerId } : {}) },
       errors,
-      invalid: this.pages.t(req)('employees.fixFields'),
+      invalid: locale.t('employees.fixFields'),
       call: (dto) => this.employees.create(actor, dto),
-      refused: (problem) => this.renderForm(actor, req, null, form, managerNo(problem)),
+      refused: (problem) => this.renderForm(actor, locale, null, form, managerNo(problem)),
       done: (created) => seeOther(`/employees/${created.id}`, 'employeeCreated'),
     });
   }
 
   @Get(':id')
-  async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request): Promise<PageView> {
+  async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale): Promise<PageView> {
     const e = await this.employees.get(actor, id);
-    return this.renderForm(actor, req, e.id, employeeFormFrom(e), undefined, e.version);
+    return this.renderForm(actor, locale, e.id, employeeFormFrom(e), undefined, e.version);
   }
 
   @Post(':id')
   @HttpCode(200)
-  async update(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  async update(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const form = employeeFormOf(body);
     const version = Number(str(body, 'version')) || 0;
     const errors: FieldErrors = {};
-    const managerId = await this.managerIdOf(actor, form.managerNo, errors, req);
+    const managerId = await this.managerIdOf(actor, form.managerNo, errors, locale);
     return submitForm({
       dto: UpdateEmployeeDto,
       input: { ...this.fields(form), managerId, version },
       errors,
-      invalid: this.pages.t(req)('employees.fixFields'),
+      invalid: locale.t('employees.fixFields'),
       call: (dto) => this.employees.update(actor, id, version, dto),
       refused: async (problem) => {
-        if (problem.code !== 'STALE_VERSION' || problem.currentVersion === undefined) return this.renderForm(actor, req, id, form, managerNo(problem), version);
+        if (problem.code !== 'STALE_VERSION' || problem.currentVersion === undefined) return this.renderForm(actor, locale, id, form, managerNo(problem), version);
         // Someone saved first: keep what was typed, say what they changed, and carry the new
         // version so that saving again is a deliberate choice over their change.
         const saved = await this.employees.get(actor, id);
-        const t = this.pages.t(req);
+        const t = locale.t;
         const changed = changedFields(form, employeeFormFrom(saved)).map((f) => t(`employees.field.${f}`));
-        return this.renderForm(actor, req, id, form, { ...managerNo(problem), message: t('employees.stale'), changed }, saved.version);
+        return this.renderForm(actor, locale, id, form, { ...managerNo(problem), message: t('employees.stale'), changed }, saved.version);
       },
       done: () => seeOther(`/employees/${id}`, 'employeeSaved'),
     });
@@ -118,16 +116,16 @@ export class EmployeesPagesController {
   }
 
   /** A manager is named by employee number; empty means none. */
-  private async managerIdOf(actor: Actor, managerNo: string, errors: FieldErrors, req: Request): Promise<string | null> {
+  private async managerIdOf(actor: Actor, managerNo: string, errors: FieldErrors, locale: Locale): Promise<string | null> {
     if (!managerNo) return null;
     const id = await this.employees.idByNumber(actor, managerNo);
-    if (!id) errors.managerNo = this.pages.t(req)('employees.noSuchManager', { no: managerNo });
+    if (!id) errors.managerNo = locale.t('employees.noSuchManager', { no: managerNo });
     return id;
   }
 
-  private async renderForm(actor: Actor, req: Request, id: string | null, form: EmployeeForm, problem?: Problem, version?: number): Promise<PageView> {
+  private async renderForm(actor: Actor, locale: Locale, id: string | null, form: EmployeeForm, problem?: Problem, version?: number): Promise<PageView> {
     const [roles, departments] = await Promise.all([this.templates.listRoles(), this.employees.departments(actor)]);
-    const lang = this.pages.lang(req);
+    const lang = locale.lang;
     return page(
       'employee',
       {

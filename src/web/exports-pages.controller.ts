@@ -1,14 +1,13 @@
-import { Controller, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { ExportsService } from '../exports/exports.service.js';
 import { exportPage } from './export-page.js';
+import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageRedirect, PageResponder, type PageView, page, seeOther } from './page-response.js';
-import { Pages } from './pages.js';
 
 /**
  * All scorecards of a cycle as one zip, from the pages: a plain form starts the export, a status
@@ -20,7 +19,6 @@ import { Pages } from './pages.js';
 @UseInterceptors(PageResponder)
 export class ExportsPagesController {
   constructor(
-    private readonly pages: Pages,
     private readonly exports: ExportsService,
     private readonly cycles: CyclesService,
   ) {}
@@ -29,10 +27,10 @@ export class ExportsPagesController {
   @Post('cycles/:id/scorecards')
   @Allow('admin', 'hr', 'manager')
   @HttpCode(200)
-  async start(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) cycleId: string, @Req() req: Request): Promise<PageRedirect> {
+  async start(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) cycleId: string, @PageLocale() locale: Locale): Promise<PageRedirect> {
     // No filters: a manager gets their whole team, HR and admins the whole cycle; the PDFs are in
     // the language the person reads the pages in.
-    const created = await this.exports.create(actor, cycleId, { lang: this.pages.lang(req) });
+    const created = await this.exports.create(actor, cycleId, { lang: locale.lang });
     return seeOther(`/exports/${created.id}`);
   }
 
@@ -47,16 +45,16 @@ export class ExportsPagesController {
 
   @Get('exports/:id')
   @Allow('admin', 'hr', 'manager')
-  async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request): Promise<PageView> {
+  async show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale): Promise<PageView> {
     const job = await this.exports.get(actor, id);
     const cycle = await this.cycles.findById(job.cycleId);
-    const model = exportPage(job, { id: cycle.id, name: cycle.name }, actor.role, this.pages.t(req));
+    const model = exportPage(job, { id: cycle.id, name: cycle.name }, actor.role, locale.t);
     const following = !model.view.finished;
     return page('export', model, {
       title: 'export.title',
       titleVars: { cycle: cycle.name },
       scripts: following ? ['export-progress.js'] : [],
-      data: following ? { statusUrl: `/api/exports/${job.id}`, job: { state: job.state, total: job.total, done: job.done, failed: job.failed }, strings: this.pages.section(req, 'export') } : undefined,
+      data: following ? { statusUrl: `/api/exports/${job.id}`, job: { state: job.state, total: job.total, done: job.done, failed: job.failed }, strings: locale.section('export') } : undefined,
     });
   }
 }

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
@@ -14,9 +13,9 @@ import type { RatingBand } from '../scoring/types.js';
 import { checkForm, str } from './forms.js';
 import { attempt, submitForm } from './page-form.js';
 import { cycleOptions, homeOf, pageNumber, pager, pickCycle, searchText } from './page-helpers.js';
+import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
-import { Pages } from './pages.js';
 
 const PAGE_SIZE = 50;
 const LIST_STATUSES = ['not_started', ...REVIEW_STATUSES] as const;
@@ -27,7 +26,6 @@ const LIST_STATUSES = ['not_started', ...REVIEW_STATUSES] as const;
 @UseInterceptors(PageResponder)
 export class HrPagesController {
   constructor(
-    private readonly pages: Pages,
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewsService,
     private readonly workflow: ReviewWorkflow,
@@ -87,7 +85,7 @@ export class HrPagesController {
 
   @Get('reviews')
   @Allow('admin', 'hr')
-  async list(@CurrentActor() actor: Actor, @Req() req: Request, @Query() query: Record<string, unknown>): Promise<PageView> {
+  async list(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Query() query: Record<string, unknown>): Promise<PageView> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, query.cycleId);
     const status = LIST_STATUSES.find((s) => s === query.status) ?? '';
@@ -104,7 +102,7 @@ export class HrPagesController {
       const { dto } = await checkForm(ReviewQueryDto, { cycleId: cycle.id, status: status || undefined, department: department || undefined, q: q || undefined, page: String(wanted), pageSize: String(PAGE_SIZE) });
       const found = await this.reviews.list(actor, dto);
       const labels = await this.bandLabels();
-      const lang = this.pages.lang(req);
+      const lang = locale.lang;
       model = {
         items: found.items.map((r) => ({ ...r, bandLabel: r.bandKey ? (labels.get(r.bandKey)?.[lang === 'zh-CN' ? 'labelZh' : 'labelEn'] ?? r.bandKey) : null })),
         pager: pager('/reviews', params, wanted, PAGE_SIZE, found.meta.total),

@@ -1,6 +1,5 @@
-import { Controller, Get, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
@@ -11,8 +10,8 @@ import type { RatingBand } from '../scoring/types.js';
 import { bandChartSvg } from './band-chart.js';
 import { checkForm } from './forms.js';
 import { cycleOptions, pager, pickCycle, searchText } from './page-helpers.js';
+import { type Locale, PageLocale } from './page-locale.js';
 import { PageResponder, type PageView, page } from './page-response.js';
-import { Pages } from './pages.js';
 
 const PAGE_SIZE = 50;
 
@@ -22,7 +21,6 @@ const PAGE_SIZE = 50;
 @UseInterceptors(PageResponder)
 export class PeoplePagesController {
   constructor(
-    private readonly pages: Pages,
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewsService,
     private readonly readModels: ReviewReadModels,
@@ -32,7 +30,7 @@ export class PeoplePagesController {
   @Allow('manager')
   async team(
     @CurrentActor() actor: Actor,
-    @Req() req: Request,
+    @PageLocale() locale: Locale,
     @Query('cycleId') cycleId: unknown,
     @Query('q') rawQ: unknown,
     @Query('page') rawPage: unknown,
@@ -45,8 +43,8 @@ export class PeoplePagesController {
     const shown = cycle && q ? await this.readModels.teamOverview(actor, cycle.id, q) : members;
     const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
     const shownPage = Math.min(pages, Math.max(1, Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10) || 1));
-    const lang = this.pages.lang(req);
-    const t = this.pages.t(req);
+    const lang = locale.lang;
+    const t = locale.t;
     const label = (b: RatingBand) => (lang === 'zh-CN' ? b.labelZh : b.labelEn);
     // Bands come from each review's pinned template; the same key means the same band.
     const bands = new Map<string, RatingBand>();
@@ -83,8 +81,8 @@ export class PeoplePagesController {
 
   @Get('my')
   @Allow('employee', 'manager')
-  async mine(@CurrentActor() actor: Actor, @Req() req: Request): Promise<PageView> {
-    const lang = this.pages.lang(req);
+  async mine(@CurrentActor() actor: Actor, @PageLocale() locale: Locale): Promise<PageView> {
+    const lang = locale.lang;
     let items: unknown[] = [];
     if (actor.employeeId) {
       const { dto } = await checkForm(ReviewQueryDto, { employeeId: actor.employeeId, status: 'finalized', pageSize: '200' });

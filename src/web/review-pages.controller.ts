@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { ManagerCommentDto, ReopenDto, TransitionDto } from '../reviews/dto/review.dto.js';
@@ -9,9 +8,10 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 import { str } from './forms.js';
 import { formRefusal, type Problem, submitForm } from './page-form.js';
 import { formVersion, versionMissing } from './page-helpers.js';
+import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
-import { Pages, safeNext } from './pages.js';
+import { safeNext } from './pages.js';
 import { reviewPage, reviewScriptData } from './review-page.js';
 
 type Action = 'submit' | 'finalize' | 'reopen' | 'comment' | 'acknowledge';
@@ -24,50 +24,49 @@ const NOTICE: Record<Action, string> = { submit: 'submitted', finalize: 'finaliz
 @UseInterceptors(PageResponder)
 export class ReviewPagesController {
   constructor(
-    private readonly pages: Pages,
     private readonly reviews: ReviewsService,
     private readonly workflow: ReviewWorkflow,
   ) {}
 
   @Get(':id')
   @Allow('admin', 'hr', 'manager', 'employee')
-  show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request): Promise<PageView> {
-    return this.renderReview(actor, id, req);
+  show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale): Promise<PageView> {
+    return this.renderReview(actor, id, locale);
   }
 
   @Post(':id/submit')
   @Allow('hr')
   @HttpCode(200)
-  submit(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
-    return this.act('submit', actor, id, req, body);
+  submit(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    return this.act('submit', actor, id, locale, body);
   }
 
   @Post(':id/finalize')
   @Allow('hr')
   @HttpCode(200)
-  finalize(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
-    return this.act('finalize', actor, id, req, body);
+  finalize(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    return this.act('finalize', actor, id, locale, body);
   }
 
   @Post(':id/reopen')
   @Allow('hr')
   @HttpCode(200)
-  reopen(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
-    return this.act('reopen', actor, id, req, body);
+  reopen(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    return this.act('reopen', actor, id, locale, body);
   }
 
   @Post(':id/comment')
   @Allow('manager')
   @HttpCode(200)
-  comment(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
-    return this.act('comment', actor, id, req, body);
+  comment(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    return this.act('comment', actor, id, locale, body);
   }
 
   @Post(':id/acknowledge')
   @Allow('employee', 'manager')
   @HttpCode(200)
-  acknowledge(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @Req() req: Request, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
-    return this.act('acknowledge', actor, id, req, body);
+  acknowledge(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    return this.act('acknowledge', actor, id, locale, body);
   }
 
   /**
@@ -75,20 +74,20 @@ export class ReviewPagesController {
    * change (a reopen's reason and a comment have the API's length limits); on refusal the page
    * comes back saying why, with what was typed.
    */
-  private async act(action: Action, actor: Actor, id: string, req: Request, body: Record<string, unknown>): Promise<PageAnswer> {
-    const t = this.pages.t(req);
+  private async act(action: Action, actor: Actor, id: string, locale: Locale, body: Record<string, unknown>): Promise<PageAnswer> {
+    const t = locale.t;
     const typed = { reason: str(body, 'reason'), comment: str(body, 'comment') };
     const reason = typed.reason.trim();
     const comment = typed.comment.trim();
     const refused = (problem: Problem) => {
-      if (problem.code === 'STALE_VERSION') return this.renderReview(actor, id, req, { ...problem, message: t('review.staleAction') }, typed);
+      if (problem.code === 'STALE_VERSION') return this.renderReview(actor, id, locale, { ...problem, message: t('review.staleAction') }, typed);
       if (problem.code === undefined) {
         // The form failed the DTO; its messages are English, these two fields get theirs in the page's language.
         if (problem.errors.reason) problem.errors.reason = reason.length < 3 ? t('review.reasonRequired') : t('review.reasonTooLong');
         if (problem.errors.comment) problem.errors.comment = comment ? t('review.commentTooLong') : t('review.commentRequired');
         problem.message = problem.errors.reason ?? problem.errors.comment ?? problem.message;
       }
-      return this.renderReview(actor, id, req, problem, typed);
+      return this.renderReview(actor, id, locale, problem, typed);
     };
     const done = () => seeOther(safeNext(str(body, 'back'), `/reviews/${id}`), NOTICE[action]);
     const version = formVersion(str(body, 'version'));
@@ -99,9 +98,9 @@ export class ReviewPagesController {
     return submitForm({ dto: TransitionDto, input: { version }, call, refused, done });
   }
 
-  private async renderReview(actor: Actor, id: string, req: Request, problem?: Problem, typed?: { reason: string; comment: string }): Promise<PageView> {
+  private async renderReview(actor: Actor, id: string, locale: Locale, problem?: Problem, typed?: { reason: string; comment: string }): Promise<PageView> {
     const review = await this.reviews.get(actor, id);
-    const lang = this.pages.lang(req);
+    const lang = locale.lang;
     const view = reviewPage(actor, review, lang, problem?.errors);
     return page(
       'review',
@@ -116,7 +115,7 @@ export class ReviewPagesController {
         titleVars: { name: review.employee.name, cycle: review.cycle.name },
         status: problem?.status,
         scripts: view.editable ? ['scoring.js', 'review.js'] : [],
-        data: view.editable ? { ...reviewScriptData(review), strings: this.pages.section(req, 'reviewJs'), lang } : undefined,
+        data: view.editable ? { ...reviewScriptData(review), strings: locale.section('reviewJs'), lang } : undefined,
       },
     );
   }
