@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { AccessScopes, covers, scopeSql } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, duplicate, notFound, stillReferenced } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
@@ -88,38 +89,27 @@ export class EmployeesService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scopes: AccessScopes,
     private readonly templates: KpiTemplatesService,
     private readonly audit: AuditService,
   ) {}
 
-  /**
-   * Whose records the actor may read: null means everyone (HR, admins). Managers see their
-   * reporting subtree and themselves; employees only themselves. Read from the database on every
-   * request, so a re-organisation takes effect at once.
-   */
-  async visibleIds(actor: Actor, m: EntityManager = this.dataSource.manager): Promise<string[] | null> {
-    if (actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system') return null;
-    if (!actor.employeeId) return [];
-    if (actor.role === 'employee') return [actor.employeeId];
-    return [actor.employeeId, ...(await this.subtreeIds(actor.employeeId, m))];
-  }
-
   /** Out of scope looks exactly like not found. */
-  async assertVisible(actor: Actor, employeeId: string, m: EntityManager = this.dataSource.manager): Promise<void> {
-    const visible = await this.visibleIds(actor, m);
-    if (visible && !visible.includes(employeeId)) throw notFound('Employee', employeeId);
+  async assertVisible(actor: Actor, employeeId: string): Promise<void> {
+    if (!covers(await this.scopes.of(actor), employeeId)) throw notFound('Employee', employeeId);
   }
 
   async list(actor: Actor, q: EmployeeQueryDto): Promise<Page<EmployeeDto>> {
-    const visible = await this.visibleIds(actor);
-    if (visible && q.managerId && !visible.includes(q.managerId)) throw notFound('Employee', q.managerId);
+    const scope = await this.scopes.of(actor);
+    if (q.managerId && !covers(scope, q.managerId)) throw notFound('Employee', q.managerId);
     const f = new SqlFilter();
     if (q.q) f.and(nameOrNumberSql(f, 'e', q.q));
     if (q.roleId) f.and(`e.role_id = ${f.param(q.roleId)}`);
     if (q.department) f.and(`e.department = ${f.param(q.department)}`);
     if (q.managerId) f.and(`e.manager_id = ${f.param(q.managerId)}`);
     if (q.active !== 'all') f.and(`e.active = ${f.param(q.active === 'true')}`);
-    if (visible) f.and(`e.id = ANY(${f.param(visible)}::uuid[])`);
+    const inScope = scopeSql(scope, 'e.id', (v) => f.param(v));
+    if (inScope) f.and(inScope);
     const sort = SORTS[q.sort];
     const dir = q.order === 'desc' ? 'DESC' : 'ASC';
     // The page of ids is read in index order before role and manager are joined: joining first
@@ -167,21 +157,17 @@ export class EmployeesService {
 
   /** The id of the employee with this number (in any case), within what the actor may see; null if none. */
   async idByNumber(actor: Actor, employeeNo: string): Promise<string | null> {
-    const visible = await this.visibleIds(actor);
-    const [row] = await this.dataSource.query<{ id: string }[]>(
-      'SELECT id FROM employees WHERE search_no = lower($1) AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))',
-      [employeeNo, visible],
-    );
+    const params: unknown[] = [employeeNo];
+    const inScope = scopeSql(await this.scopes.of(actor), 'id', (v) => `$${params.push(v)}`);
+    const [row] = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM employees WHERE search_no = lower($1)${inScope ? ` AND ${inScope}` : ''}`, params);
     return row?.id ?? null;
   }
 
   /** Department names in use, within what the actor may see (for filters). */
   async departments(actor: Actor): Promise<string[]> {
-    const visible = await this.visibleIds(actor);
-    const rows = await this.dataSource.query<{ department: string }[]>(
-      'SELECT DISTINCT department FROM employees WHERE ($1::uuid[] IS NULL OR id = ANY($1::uuid[])) ORDER BY department',
-      [visible],
-    );
+    const params: unknown[] = [];
+    const inScope = scopeSql(await this.scopes.of(actor), 'id', (v) => `$${params.push(v)}`);
+    const rows = await this.dataSource.query<{ department: string }[]>(`SELECT DISTINCT department FROM employees${inScope ? ` WHERE ${inScope}` : ''} ORDER BY department`, params);
     return rows.map((r) => r.department);
   }
 
@@ -277,19 +263,6 @@ export class EmployeesService {
     });
   }
 
-  /** Ids of everyone below a manager (reports, their reports, …), not the manager. */
-  async subtreeIds(managerId: string, m: EntityManager = this.dataSource.manager): Promise<string[]> {
-    const rows = await m.query<{ id: string }[]>(
-      `WITH RECURSIVE tree AS (
-         SELECT id FROM employees WHERE manager_id = $1
-         UNION
-         SELECT e.id FROM employees e JOIN tree t ON e.manager_id = t.id
-       ) SELECT id FROM tree`,
-      [managerId],
-    );
-    return rows.map((r) => r.id);
-  }
-
   private async checkRole(m: EntityManager, roleId: string): Promise<void> {
     if (!(await this.templates.roleExists(roleId, m))) {
       throw badRequest(`Role ${roleId} does not exist`, [{ field: 'roleId', message: 'must be an existing role' }]);
@@ -302,7 +275,7 @@ export class EmployeesService {
     if (!(await m.existsBy(Employee, { id: managerId }))) {
       throw badRequest(`Manager ${managerId} does not exist`, [{ field: 'managerId', message: 'must be an existing employee' }]);
     }
-    if (employeeId && (await this.subtreeIds(employeeId, m)).includes(managerId)) {
+    if (employeeId && (await this.scopes.subtreeIds(employeeId, m)).includes(managerId)) {
       throw badRequest('That manager reports (directly or indirectly) to this employee; the reporting chain would loop', [
         { field: 'managerId', message: 'must not be one of the employee\'s own reports' },
       ]);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AccessScopes, scopeSql } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { SqlFilter } from '../common/sql-filter.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
-import { EmployeesService } from '../employees/employees.service.js';
 import type { PinnedTemplate } from './review.entity.js';
 import { DepartmentProgressDto, type NotStartedQuery, NotStartedPageDto, TeamMemberDto } from './dto/review-read-models.dto.js';
 
@@ -14,14 +14,15 @@ import { DepartmentProgressDto, type NotStartedQuery, NotStartedPageDto, TeamMem
 export class ReviewReadModels {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly employees: EmployeesService,
+    private readonly scopes: AccessScopes,
     private readonly cycles: CyclesService,
   ) {}
 
   /** Review progress of a cycle per department, within what the actor may see. */
   async progressByDepartment(actor: Actor, cycleId: string): Promise<DepartmentProgressDto[]> {
     await this.cycles.findById(cycleId);
-    const visible = await this.employees.visibleIds(actor);
+    const params: unknown[] = [cycleId];
+    const inScope = scopeSql(await this.scopes.of(actor), 'e.id', (v) => `$${params.push(v)}`);
     const rows = await this.dataSource.query<{ department: string; not_started: number; draft: number; submitted: number; finalized: number }[]>(
       `SELECT e.department,
               count(*) FILTER (WHERE r.id IS NULL)::int AS not_started,
@@ -29,9 +30,9 @@ export class ReviewReadModels {
               count(*) FILTER (WHERE r.status = 'submitted')::int AS submitted,
               count(*) FILTER (WHERE r.status = 'finalized')::int AS finalized
          FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
-        WHERE (e.active OR r.id IS NOT NULL) AND ($2::uuid[] IS NULL OR e.id = ANY($2::uuid[]))
+        WHERE (e.active OR r.id IS NOT NULL)${inScope ? ` AND ${inScope}` : ''}
         GROUP BY e.department ORDER BY e.department`,
-      [cycleId, visible],
+      params,
     );
     return rows.map((r) => ({
       department: r.department,
@@ -46,10 +47,11 @@ export class ReviewReadModels {
   /** Active employees in scope without a review in the cycle: who still needs one. */
   async notStarted(actor: Actor, q: NotStartedQuery): Promise<NotStartedPageDto> {
     await this.cycles.findById(q.cycleId);
-    const visible = await this.employees.visibleIds(actor);
+    const scope = await this.scopes.of(actor);
     const f = new SqlFilter();
     f.and(`e.active AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.employee_id = e.id AND r.cycle_id = ${f.param(q.cycleId)})`);
-    if (visible) f.and(`e.id = ANY(${f.param(visible)}::uuid[])`);
+    const inScope = scopeSql(scope, 'e.id', (v) => f.param(v));
+    if (inScope) f.and(inScope);
     if (q.department) f.and(`e.department = ${f.param(q.department)}`);
     if (q.q?.trim()) f.and(nameOrNumberSql(f, 'e', q.q));
     const [rows, [{ n }]] = await Promise.all([
@@ -73,7 +75,7 @@ export class ReviewReadModels {
    */
   async teamOverview(actor: Actor, cycleId: string, search?: string): Promise<TeamMemberDto[]> {
     await this.cycles.findById(cycleId);
-    const team = actor.employeeId ? await this.employees.subtreeIds(actor.employeeId) : [];
+    const team = actor.employeeId ? await this.scopes.subtreeIds(actor.employeeId) : [];
     if (team.length === 0) return [];
     const f = new SqlFilter();
     f.param(cycleId); // $1: the cycle of the joined review

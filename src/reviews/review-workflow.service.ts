@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { AccessScopes, teamOf } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { rejectNulls } from '../common/validation.js';
@@ -34,6 +35,7 @@ export class ReviewWorkflow {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reviews: ReviewsService,
+    private readonly scopes: AccessScopes,
     private readonly employees: EmployeesService,
     private readonly cycles: CyclesService,
     private readonly templates: KpiTemplatesService,
@@ -171,7 +173,8 @@ export class ReviewWorkflow {
   async managerComment(actor: Actor, id: string, expected: number, comment: string): Promise<ReviewDto> {
     await this.dataSource.transaction(async (m) => {
       const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
-      if (!head || !(await this.reviews.inTeamOf(actor, head.employeeId, m))) throw notFound('Review', id);
+      const scope = await this.scopes.of(actor, m);
+      if (!head || (scope.kind !== 'everyone' && !teamOf(scope).includes(head.employeeId))) throw notFound('Review', id);
       const r = await this.lockForWrite(m, id, expected);
       if (r.status !== 'submitted') throw conflict(`Managers comment on submitted reviews; this one is ${r.status}`, { status: r.status });
       const saved = await saveVersioned(m, Review, 'Review', r, { managerComment: comment });

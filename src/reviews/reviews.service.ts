@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AccessScopes, covers } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { notFound } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
@@ -9,49 +10,32 @@ import { PageSeek, type SeekPoint } from '../common/page-seek.js';
 import { isoTimestampSql, SqlFilter } from '../common/sql-filter.js';
 import { preparedQuery } from '../database/prepared.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
-import { EmployeesService } from '../employees/employees.service.js';
 import type { ReviewDto, ReviewQueryDto, ReviewSummaryDto } from './dto/review.dto.js';
 import { Review } from './review.entity.js';
-import { type ReviewView, toReviewDto } from './review.mapper.js';
+import { toReviewDto } from './review.mapper.js';
+import { canSeeReview, reviewScopeSql, reviewViewOf } from './review.rules.js';
 
 @Injectable()
 export class ReviewsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly employees: EmployeesService,
+    private readonly scopes: AccessScopes,
   ) {}
 
   private readonly totals = new ListTotals();
   private readonly seek = new PageSeek();
   private readonly versionInfo = new Map<string, { roleCode: string; versionNumber: number }>();
 
-  /**
-   * HR and admins see every review; a manager the reviews of their reporting subtree and their own
-   * finalized ones; an employee only their own finalized ones. Anything else is "not found".
-   */
-  private async scopeOf(actor: Actor, m?: EntityManager): Promise<{ team: string[]; self: string | null } | null> {
-    if (actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system') return null;
-    const self = actor.employeeId;
-    const team = actor.role === 'manager' && self ? await this.employees.subtreeIds(self, m) : [];
-    return { team, self };
-  }
-
-  private canSee(scope: { team: string[]; self: string | null } | null, r: Pick<Review, 'employeeId' | 'status'>): boolean {
-    return scope === null || scope.team.includes(r.employeeId) || (r.employeeId === scope.self && r.status === 'finalized');
-  }
-
   async list(actor: Actor, q: ReviewQueryDto): Promise<Page<ReviewSummaryDto>> {
-    const scope = await this.scopeOf(actor);
-    if (scope) {
-      const people = [...scope.team, ...(scope.self ? [scope.self] : [])];
-      if (q.employeeId && !people.includes(q.employeeId)) throw notFound('Employee', q.employeeId);
-      if (q.managerId && !people.includes(q.managerId)) throw notFound('Employee', q.managerId);
-    }
+    const scope = await this.scopes.of(actor);
+    if (q.employeeId && !covers(scope, q.employeeId)) throw notFound('Employee', q.employeeId);
+    if (q.managerId && !covers(scope, q.managerId)) throw notFound('Employee', q.managerId);
     const f = new SqlFilter();
     if (q.cycleId) f.and(`r.cycle_id = ${f.param(q.cycleId)}`);
     if (q.employeeId) f.and(`r.employee_id = ${f.param(q.employeeId)}`);
     if (q.status) f.and(`r.status = ${f.param(q.status)}`);
-    if (scope) f.and(`(r.employee_id = ANY(${f.param(scope.team)}::uuid[]) OR (r.employee_id = ${f.param(scope.self)} AND r.status = 'finalized'))`);
+    const inScope = reviewScopeSql(scope, (v) => f.param(v));
+    if (inScope) f.and(inScope);
     const byEmployee = Boolean(q.department || q.managerId || q.q);
     if (q.department) f.and(`e.department = ${f.param(q.department)}`);
     if (q.managerId) f.and(`e.manager_id = ${f.param(q.managerId)}`);
@@ -115,14 +99,9 @@ export class ReviewsService {
 
   async get(actor: Actor, id: string): Promise<ReviewDto> {
     const r = await this.load(id);
-    if (!this.canSee(await this.scopeOf(actor), r)) throw notFound('Review', id);
-    return toReviewDto(r, viewOf(actor));
-  }
-
-  /** Whether the employee is in the actor's reporting subtree (anyone is, for those who see everything). */
-  async inTeamOf(actor: Actor, employeeId: string, m?: EntityManager): Promise<boolean> {
-    const scope = await this.scopeOf(actor, m);
-    return scope === null || scope.team.includes(employeeId);
+    const scope = await this.scopes.of(actor);
+    if (!canSeeReview(scope, r)) throw notFound('Review', id);
+    return toReviewDto(r, reviewViewOf(scope));
   }
 
   /** The review with employee, manager and cycle, or 404. */
@@ -175,9 +154,4 @@ function summaryFromRow(d: SummaryRow, v: { roleCode: string; versionNumber: num
     version: d.version,
     updatedAt: d.updated_at,
   };
-}
-
-/** Managers and employees never receive HR-only fields. */
-function viewOf(actor: Actor): ReviewView {
-  return actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system' ? 'hr' : 'restricted';
 }
