@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessScopes, scopeSql } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
-import { isoTimestampSql, SqlFilter } from '../common/sql-filter.js';
+import { isoTimestampSql, SqlFilter } from '../database/sql-filter.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
 import type { RatingBand } from '../scoring/types.js';
