@@ -313,7 +313,7 @@ interface SeededReview {
   version: number;
 }
 
-/** The pinned copy a new review gets: the same fields ReviewsService.create copies. */
+/** The pinned copy a new review gets: the same fields ReviewWorkflow.create pins (pinnedFrom in review.rules.ts). */
 async function loadTemplates(db: pg.Client): Promise<Map<string, RoleTemplate>> {
   const { rows } = await db.query<{
     role_id: string;

@@ -404,7 +404,7 @@ async function finishedScorecard(base: string, auth: Record<string, string>, dat
   let history: { cycleName: string; periodEnd: string; total: number; templateVersionNumber: number; complete: boolean }[];
   let peers: { total: number }[];
   try {
-    // The rows of ReviewsService.historiesOf for this employee, up to the review's cycle.
+    // The rows of ScorecardSource.historiesOf for this employee, up to the review's cycle.
     const h = await db.query<{ cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }>(
       `SELECT c.name AS cycle_name, to_char(c.period_end, 'YYYY-MM-DD') AS period_end, r.total, (r.template->>'versionNumber')::int AS version_number, r.complete
          FROM reviews r JOIN cycles c ON c.id = r.cycle_id WHERE r.employee_id = $1 AND c.period_end <= $2 ORDER BY c.period_end`,
@@ -413,7 +413,7 @@ async function finishedScorecard(base: string, auth: Record<string, string>, dat
     history = h.rows
       .map((r) => ({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete }))
       .filter((x) => x.cycleName !== review.cycle.name);
-    // ReviewsService.completeTotals (ordered by id, as the content hash sees them), less the review itself.
+    // ScorecardSource.completeTotals (ordered by id, as the content hash sees them), less the review itself.
     const p = await db.query<{ id: string; total: string }>(`SELECT id, total FROM reviews WHERE cycle_id = $1 AND complete AND template->>'roleCode' = $2 ORDER BY id`, [
       review.cycle.id,
       review.template.roleCode,

@@ -718,6 +718,53 @@ describe('pages over HTTP', () => {
       // A page past the end shows the last one.
       expect(rows((await b.get(`/team?cycleId=${cycle.id}&page=99`)).text)).toEqual([`${u}-51`]);
     });
+
+    it('counts the bands of the whole team, names each complete review\'s band, and lists an employee\'s own finalized reviews', async () => {
+      const cycle = await seedOpenCycle(t);
+      const manager = await createEmployee(t, 'manager');
+      const done = await createEmployee(t, 'account_manager', { managerId: manager.id });
+      const started = await createEmployee(t, 'account_manager', { managerId: manager.id });
+      const waiting = await createEmployee(t, 'account_manager', { managerId: manager.id });
+      let r = await createReview(t, done.id, cycle.id);
+      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
+      r = (await t.http.post(`/api/reviews/${r.id}/finalize`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
+      await createReview(t, started.id, cycle.id);
+      expect(r.band).not.toBeNull();
+      const band = r.band as NonNullable<ReviewDto['band']>;
+
+      const managerEmail = `team-bands-${uniq()}@web.example`.toLowerCase();
+      await t.userFor('manager', manager.id, managerEmail);
+      const mb = new Browser(t);
+      await mb.signIn(managerEmail, TEST_PASSWORD);
+      const team = await mb.get(`/team?cycleId=${cycle.id}`);
+      expect(team.status).toBe(200);
+      expect(team.text).toContain('1 rated · 1 still incomplete · 1 not started');
+      expect(team.text).toContain('The 2 scorecard(s) of your team in this cycle');
+      const row = (no: string) => new RegExp(`<tr data-employee="${no}">[\\s\\S]*?</tr>`).exec(team.text)?.[0] ?? '';
+      expect(row(done.employeeNo)).toContain(`<td>${band.labelEn}</td>`);
+      expect(row(started.employeeNo)).toContain('<span class="muted">—</span>');
+      expect(row(waiting.employeeNo)).toContain('not_started');
+      // The chart: every band of the pinned template, highest first, the finalized review counted in its own.
+      const labels = [...team.text.matchAll(/<text [^>]*text-anchor="end">([^<]+)<\/text>/g)].map((m) => m[1]);
+      expect(labels).toEqual([...r.bands].sort((a, b) => b.min - a.min).map((b) => b.labelEn));
+      const counts = [...team.text.matchAll(/<rect [^>]*\/><text [^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+      expect(counts).toEqual([...r.bands].sort((a, b) => b.min - a.min).map((b) => (b.key === band.key ? 1 : 0)));
+
+      const email = `my-${uniq()}@web.example`.toLowerCase();
+      await t.userFor('employee', done.id, email);
+      const eb = new Browser(t);
+      await eb.signIn(email, TEST_PASSWORD);
+      const my = await eb.get('/my');
+      const mine = new RegExp(`<tr data-review="${r.id}">[\\s\\S]*?</tr>`).exec(my.text)?.[0] ?? '';
+      expect(mine).toContain(cycle.name);
+      expect(mine).toContain(`${cycle.periodStart} – ${cycle.periodEnd}`);
+      expect(mine).toContain(r.total.toFixed(2));
+      expect(mine).toContain(band.labelEn);
+      expect(mine).toContain(`name="version" value="${r.version}"`);
+      expect(mine).toContain('class="primary small acknowledge"');
+      expect([...my.text.matchAll(/<tr data-review="/g)]).toHaveLength(1);
+    });
   });
 
   describe('the team zip without JavaScript', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SqlFilter } from '../common/sql-filter.js';
+import { SqlFilter } from '../database/sql-filter.js';
 import { escapeLike, nameOrNumberSql } from './employee-search.js';
 
 describe('nameOrNumberSql', () => {

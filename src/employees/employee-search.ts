@@ -1,4 +1,4 @@
-import type { SqlFilter } from '../common/sql-filter.js';
+import type { SqlFilter } from '../database/sql-filter.js';
 
 /** Escapes LIKE's wildcards so that a search term matches literally. */
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

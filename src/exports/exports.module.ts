@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
+import { AccessScopeModule } from '../auth/access-scope.module.js';
 import { CyclesModule } from '../cycles/cycles.module.js';
-import { EmployeesModule } from '../employees/employees.module.js';
 import { ScorecardsModule } from '../scorecards/scorecards.module.js';
 import { ExportItem } from './export-item.entity.js';
 import { ExportJob } from './export-job.entity.js';
@@ -17,7 +17,7 @@ import { ExportsService } from './exports.service.js';
  * the same database, done by workers in the app (RUN_WORKERS) and in `npm run worker` processes.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ExportJob, ExportItem]), ScorecardsModule, EmployeesModule, CyclesModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([ExportJob, ExportItem]), ScorecardsModule, AccessScopeModule, CyclesModule, AuditModule],
   controllers: [ExportsController],
   providers: [ExportQueue, ExportRetention, ExportRunner, ExportsService],
   exports: [ExportsService, ExportRunner, ExportQueue],

@@ -3,11 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { AccessScopes, covers, peopleOf, seesEverything, teamOf } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CyclesService } from '../cycles/cycles.service.js';
-import { EmployeesService } from '../employees/employees.service.js';
 import type { CreateExportDto, ExportCreatedDto, ExportDto, ExportRetriedDto } from './dto/export.dto.js';
 import { ExportJob, type ExportFilters } from './export-job.entity.js';
 import { type ExportChunk, ExportQueue } from './export-queue.js';
@@ -44,7 +44,7 @@ export class ExportsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cycles: CyclesService,
-    private readonly employees: EmployeesService,
+    private readonly scopes: AccessScopes,
     private readonly queue: ExportQueue,
     private readonly audit: AuditService,
   ) {}
@@ -78,20 +78,20 @@ export class ExportsService {
     const created = await this.dataSource.transaction(async (m) => {
       const cycle = await this.cycles.findById(cycleId, m);
       // Whose reviews: a manager's own subtree at most; a managerId narrows to that manager's subtree.
-      const visible = await this.employees.visibleIds(actor, m);
+      const scope = await this.scopes.of(actor, m);
       if (filters.managerId) {
-        if (visible ? !visible.includes(filters.managerId) : !(await this.employeeExists(m, filters.managerId))) throw notFound('Employee', filters.managerId);
+        const known = scope.kind === 'everyone' ? await this.employeeExists(m, filters.managerId) : covers(scope, filters.managerId);
+        if (!known) throw notFound('Employee', filters.managerId);
       }
-      // null: everyone (HR, admins without managerId); a manager not linked to an employee: nobody.
-      let people: string[] | null = null;
-      if (filters.managerId) people = await this.employees.subtreeIds(filters.managerId, m);
-      else if (visible) people = actor.employeeId ? await this.employees.subtreeIds(actor.employeeId, m) : [];
+      // The people below the manager asked for, else below the actor; HR and admins without a manager: everyone.
+      let people: readonly string[] | 'everyone' = scope.kind === 'everyone' ? 'everyone' : teamOf(scope);
+      if (filters.managerId) people = await this.scopes.subtreeIds(filters.managerId, m);
 
       const params: unknown[] = [cycle.id];
       const where = ['r.cycle_id = $1'];
       if (filters.department) where.push(`e.department = $${params.push(filters.department)}`);
       if (filters.roleCode) where.push(`r.template->>'roleCode' = $${params.push(filters.roleCode)}`);
-      if (people) where.push(`r.employee_id = ANY($${params.push(people)}::uuid[])`);
+      if (people !== 'everyone') where.push(`r.employee_id = ANY($${params.push(people)}::uuid[])`);
       const reviews = await m.query<{ id: string }[]>(
         `SELECT r.id FROM reviews r JOIN employees e ON e.id = r.employee_id WHERE ${where.join(' AND ')} ORDER BY e.employee_no, r.id`,
         params,
@@ -202,9 +202,9 @@ export class ExportsService {
         failed: job.failed,
       });
     }
-    const visible = await this.employees.visibleIds(actor);
+    const visible = await this.scopes.of(actor);
     const params: unknown[] = [id];
-    const scope = visible ? `AND r.employee_id = ANY($${params.push(visible)}::uuid[])` : '';
+    const scope = visible.kind === 'everyone' ? '' : `AND r.employee_id = ANY($${params.push(peopleOf(visible))}::uuid[])`;
     const entries = await this.dataSource.query<{ id: string; filename: string; size: number }[]>(
       `SELECT i.id, i.filename, i.size FROM export_items i JOIN reviews r ON r.id = i.review_id
         WHERE i.job_id = $1 AND i.state = 'done' ${scope} ORDER BY i.position`,
@@ -261,5 +261,5 @@ export class ExportsService {
 
 /** Who may see, download and retry an export: its creator, HR and admins. */
 function mayRead(actor: Actor, job: Pick<JobRow, 'created_by_user_id'>): boolean {
-  return actor.role === 'admin' || actor.role === 'hr' || actor.role === 'system' || (actor.userId !== null && job.created_by_user_id === actor.userId);
+  return seesEverything(actor) || (actor.userId !== null && job.created_by_user_id === actor.userId);
 }

@@ -1,27 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AccessScopes, scopeSql } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
-import { SqlFilter } from '../common/sql-filter.js';
+import { isoTimestampSql, SqlFilter } from '../database/sql-filter.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
-import { EmployeesService } from '../employees/employees.service.js';
-import type { PinnedTemplate } from './review.entity.js';
-import { DepartmentProgressDto, type NotStartedQuery, NotStartedPageDto, TeamMemberDto } from './dto/review-read-models.dto.js';
+import type { RatingBand } from '../scoring/types.js';
+import {
+  DepartmentProgressDto,
+  type NotStartedQuery,
+  NotStartedPageDto,
+  OwnReviewDto,
+  TeamOverviewDto,
+  type TeamOverviewQuery,
+} from './dto/review-read-models.dto.js';
 
 /** What the HR and team pages show of a cycle's reviews, read in a statement or two and answered as DTOs. */
 @Injectable()
 export class ReviewReadModels {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly employees: EmployeesService,
+    private readonly scopes: AccessScopes,
     private readonly cycles: CyclesService,
   ) {}
 
   /** Review progress of a cycle per department, within what the actor may see. */
   async progressByDepartment(actor: Actor, cycleId: string): Promise<DepartmentProgressDto[]> {
     await this.cycles.findById(cycleId);
-    const visible = await this.employees.visibleIds(actor);
+    const params: unknown[] = [cycleId];
+    const inScope = scopeSql(await this.scopes.of(actor), 'e.id', (v) => `$${params.push(v)}`);
     const rows = await this.dataSource.query<{ department: string; not_started: number; draft: number; submitted: number; finalized: number }[]>(
       `SELECT e.department,
               count(*) FILTER (WHERE r.id IS NULL)::int AS not_started,
@@ -29,9 +37,9 @@ export class ReviewReadModels {
               count(*) FILTER (WHERE r.status = 'submitted')::int AS submitted,
               count(*) FILTER (WHERE r.status = 'finalized')::int AS finalized
          FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
-        WHERE (e.active OR r.id IS NOT NULL) AND ($2::uuid[] IS NULL OR e.id = ANY($2::uuid[]))
+        WHERE (e.active OR r.id IS NOT NULL)${inScope ? ` AND ${inScope}` : ''}
         GROUP BY e.department ORDER BY e.department`,
-      [cycleId, visible],
+      params,
     );
     return rows.map((r) => ({
       department: r.department,
@@ -46,10 +54,11 @@ export class ReviewReadModels {
   /** Active employees in scope without a review in the cycle: who still needs one. */
   async notStarted(actor: Actor, q: NotStartedQuery): Promise<NotStartedPageDto> {
     await this.cycles.findById(q.cycleId);
-    const visible = await this.employees.visibleIds(actor);
+    const scope = await this.scopes.of(actor);
     const f = new SqlFilter();
     f.and(`e.active AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.employee_id = e.id AND r.cycle_id = ${f.param(q.cycleId)})`);
-    if (visible) f.and(`e.id = ANY(${f.param(visible)}::uuid[])`);
+    const inScope = scopeSql(scope, 'e.id', (v) => f.param(v));
+    if (inScope) f.and(inScope);
     if (q.department) f.and(`e.department = ${f.param(q.department)}`);
     if (q.q?.trim()) f.and(nameOrNumberSql(f, 'e', q.q));
     const [rows, [{ n }]] = await Promise.all([
@@ -68,46 +77,133 @@ export class ReviewReadModels {
   }
 
   /**
-   * Everyone in the actor's reporting subtree (not the actor) with their review in the cycle, if
-   * any: a manager's view of their team. Deactivated people appear only when they have a review.
+   * A manager's view of their team in a cycle: everyone in the actor's reporting subtree (not the
+   * actor) with their review, if any; deactivated people only when they have one. The counts and
+   * bands are over the whole team, the page over the people `search` finds: one statement for the
+   * counts and one for the page, both in SQL. A page past the end shows the last one.
    */
-  async teamOverview(actor: Actor, cycleId: string, search?: string): Promise<TeamMemberDto[]> {
+  async teamOverview(actor: Actor, cycleId: string, q: TeamOverviewQuery): Promise<TeamOverviewDto> {
     await this.cycles.findById(cycleId);
-    const team = actor.employeeId ? await this.employees.subtreeIds(actor.employeeId) : [];
-    if (team.length === 0) return [];
+    const team = actor.employeeId ? await this.scopes.subtreeIds(actor.employeeId) : [];
     const f = new SqlFilter();
     f.param(cycleId); // $1: the cycle of the joined review
-    f.and(`e.id = ANY(${f.param(team)}::uuid[])`);
-    if (search?.trim()) f.and(nameOrNumberSql(f, 'e', search));
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        employee_no: string;
-        name: string;
-        department: string;
-        active: boolean;
-        manager_name: string | null;
-        review_id: string | null;
-        status: string | null;
-        total: string | null;
-        complete: boolean | null;
-        band_key: string | null;
-        bands: PinnedTemplate['bands'] | null;
-      }[]
-    >(
-      `SELECT e.id, e.employee_no, e.name, e.department, e.active, m.name AS manager_name,
-              r.id AS review_id, r.status, r.total, r.complete, r.band_key, r.template->'bands' AS bands
-         FROM employees e LEFT JOIN employees m ON m.id = e.manager_id
-         LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
-        ${f.where()} AND (e.active OR r.id IS NOT NULL)
-        ORDER BY e.department, e.employee_no`,
+    f.param(team); // $2: the team
+    const matches = q.search?.trim() ? nameOrNumberSql(f, 'e', q.search) : 'true';
+    const from = `FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
+                 WHERE e.id = ANY($2::uuid[]) AND (e.active OR r.id IS NOT NULL)`;
+    const [counts] = await this.dataSource.query<TeamCountsRow[]>(
+      `WITH members AS MATERIALIZED (
+         SELECT e.department, e.employee_no, r.id AS review_id, r.complete, r.band_key, r.template->'bands' AS bands, ${matches} AS matches ${from})
+       SELECT count(*)::int AS members,
+              count(*) FILTER (WHERE matches)::int AS matching,
+              count(review_id)::int AS with_reviews,
+              count(*) FILTER (WHERE review_id IS NOT NULL AND NOT complete)::int AS incomplete,
+              count(*) FILTER (WHERE review_id IS NULL)::int AS not_started,
+              (SELECT coalesce(json_object_agg(band_key, n), '{}') FROM (SELECT band_key, count(*)::int AS n FROM members WHERE complete AND band_key IS NOT NULL GROUP BY band_key) c) AS band_counts,
+              -- Each band key as first met in (department, number) order: the same key means the same band.
+              (SELECT coalesce(json_agg(d.band ORDER BY d.department, d.employee_no, d.at), '[]') FROM (
+                 SELECT DISTINCT ON (b.band->>'key') b.band, m.department, m.employee_no, b.at
+                   FROM members m CROSS JOIN jsonb_array_elements(coalesce(m.bands, '[]')) WITH ORDINALITY AS b(band, at)
+                  ORDER BY b.band->>'key', m.department, m.employee_no, b.at) d) AS bands
+         FROM members`,
       f.params,
     );
+    const pages = Math.max(1, Math.ceil(counts.matching / q.pageSize));
+    const page = Math.min(pages, Math.max(1, q.page));
+    const rows = await this.dataSource.query<TeamRow[]>(
+      `SELECT e.id, e.employee_no, e.name, e.department, e.active, m.name AS manager_name,
+              r.id AS review_id, r.status, r.total, r.complete, r.band_key
+         FROM employees e LEFT JOIN employees m ON m.id = e.manager_id
+         LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
+        WHERE e.id = ANY($2::uuid[]) AND (e.active OR r.id IS NOT NULL) AND ${matches}
+        ORDER BY e.department, e.employee_no
+        OFFSET $${f.params.length + 1} LIMIT $${f.params.length + 2}`,
+      [...f.params, (page - 1) * q.pageSize, q.pageSize],
+    );
+    const bands = new Map(counts.bands.map((b) => [b.key, b]));
+    const rated = Object.values(counts.band_counts).reduce((a, b) => a + b, 0);
+    return {
+      members: counts.members,
+      withReviews: counts.with_reviews,
+      rated,
+      incomplete: counts.incomplete,
+      notStarted: counts.not_started,
+      bands: [...bands.values()].sort((a, b) => b.min - a.min).map((band) => ({ band, count: counts.band_counts[band.key] ?? 0 })),
+      items: rows.map((r) => ({
+        employee: { id: r.id, employeeNo: r.employee_no, name: r.name, department: r.department, managerName: r.manager_name, active: r.active },
+        review: r.review_id
+          ? {
+              id: r.review_id,
+              status: r.status ?? 'draft',
+              total: Number(r.total),
+              complete: Boolean(r.complete),
+              bandKey: r.band_key,
+              band: r.complete && r.band_key ? (bands.get(r.band_key) ?? null) : null,
+            }
+          : null,
+      })),
+      meta: { page, pageSize: q.pageSize, total: counts.matching },
+    };
+  }
+
+  /** The actor's own finalized reviews, newest cycle first, in one statement. */
+  async ownFinalized(actor: Actor, limit = 200): Promise<OwnReviewDto[]> {
+    if (!actor.employeeId) return [];
+    const rows = await this.dataSource.query<OwnRow[]>(
+      `SELECT r.id, c.name AS cycle_name, to_char(c.period_start, 'YYYY-MM-DD') AS period_start, to_char(c.period_end, 'YYYY-MM-DD') AS period_end,
+              r.total, r.version, ${isoTimestampSql('r.finalized_at')} AS finalized_at, ${isoTimestampSql('r.acknowledged_at')} AS acknowledged_at,
+              (SELECT b FROM jsonb_array_elements(r.template->'bands') b WHERE b->>'key' = r.band_key LIMIT 1) AS band
+         FROM reviews r JOIN cycles c ON c.id = r.cycle_id
+        WHERE r.employee_id = $1 AND r.status = 'finalized'
+        ORDER BY c.period_start DESC, r.employee_no, r.id LIMIT $2`,
+      [actor.employeeId, limit],
+    );
     return rows.map((r) => ({
-      employee: { id: r.id, employeeNo: r.employee_no, name: r.name, department: r.department, managerName: r.manager_name, active: r.active },
-      review: r.review_id
-        ? { id: r.review_id, status: r.status ?? 'draft', total: Number(r.total), complete: Boolean(r.complete), bandKey: r.band_key, bands: r.bands ?? [] }
-        : null,
+      id: r.id,
+      cycleName: r.cycle_name,
+      periodStart: r.period_start,
+      periodEnd: r.period_end,
+      total: Number(r.total),
+      band: r.band,
+      finalizedAt: r.finalized_at,
+      acknowledgedAt: r.acknowledged_at,
+      version: r.version,
     }));
   }
+}
+
+interface TeamCountsRow {
+  members: number;
+  matching: number;
+  with_reviews: number;
+  incomplete: number;
+  not_started: number;
+  band_counts: Record<string, number>;
+  bands: RatingBand[];
+}
+
+interface TeamRow {
+  id: string;
+  employee_no: string;
+  name: string;
+  department: string;
+  active: boolean;
+  manager_name: string | null;
+  review_id: string | null;
+  status: string | null;
+  total: string | null;
+  complete: boolean | null;
+  band_key: string | null;
+}
+
+interface OwnRow {
+  id: string;
+  cycle_name: string;
+  period_start: string;
+  period_end: string;
+  total: string;
+  version: number;
+  finalized_at: string | null;
+  acknowledged_at: string | null;
+  band: RatingBand | null;
 }

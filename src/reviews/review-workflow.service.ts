@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { AccessScopes, teamOf } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { rejectNulls } from '../common/validation.js';
@@ -22,6 +23,7 @@ import type {
 } from './dto/review.dto.js';
 import { type PinnedTemplate, Review, type ReviewStatus } from './review.entity.js';
 import { editRefusal, entriesToInputs, pinnedFrom, scoreColumns, snapshot, textPatch, transitionRefusal } from './review.rules.js';
+import { ReviewQueries } from './review-queries.js';
 import { ReviewsService } from './reviews.service.js';
 
 /**
@@ -34,6 +36,8 @@ export class ReviewWorkflow {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reviews: ReviewsService,
+    private readonly queries: ReviewQueries,
+    private readonly scopes: AccessScopes,
     private readonly employees: EmployeesService,
     private readonly cycles: CyclesService,
     private readonly templates: KpiTemplatesService,
@@ -95,14 +99,8 @@ export class ReviewWorkflow {
   async startAll(actor: Actor, cycleId: string): Promise<StartAllResultDto> {
     return this.dataSource.transaction(async (m) => {
       const cycle = await this.cycles.lockOpen(m, cycleId, 'exclusive');
-      const rows = await m.query<{ id: string; employee_no: string; name: string; role_id: string; role_code: string; active: boolean }[]>(
-        `SELECT e.id, e.employee_no, e.name, e.role_id, ro.code AS role_code, e.active
-           FROM employees e JOIN roles ro ON ro.id = e.role_id
-          WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.employee_id = e.id AND r.cycle_id = $1)
-          ORDER BY e.employee_no`,
-        [cycle.id],
-      );
-      const [{ n: alreadyStarted }] = await m.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reviews WHERE cycle_id = $1', [cycle.id]);
+      const rows = await this.queries.withoutReview(m, cycle.id);
+      const alreadyStarted = await this.queries.countInCycle(m, cycle.id);
       const created: StartedReviewDto[] = [];
       const skipped: SkippedEmployeeDto[] = [];
       const pinned = new Map<string, PinnedTemplate | null>();
@@ -171,7 +169,8 @@ export class ReviewWorkflow {
   async managerComment(actor: Actor, id: string, expected: number, comment: string): Promise<ReviewDto> {
     await this.dataSource.transaction(async (m) => {
       const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
-      if (!head || !(await this.reviews.inTeamOf(actor, head.employeeId, m))) throw notFound('Review', id);
+      const scope = await this.scopes.of(actor, m);
+      if (!head || (scope.kind !== 'everyone' && !teamOf(scope).includes(head.employeeId))) throw notFound('Review', id);
       const r = await this.lockForWrite(m, id, expected);
       if (r.status !== 'submitted') throw conflict(`Managers comment on submitted reviews; this one is ${r.status}`, { status: r.status });
       const saved = await saveVersioned(m, Review, 'Review', r, { managerComment: comment });

@@ -3,7 +3,18 @@ import { ApiError } from '../common/errors.js';
 import { ACCOUNT_MANAGER, DEFAULT_BANDS } from '../kpi-templates/default-templates.js';
 import type { PublishedVersion } from '../kpi-templates/kpi-templates.service.js';
 import type { PinnedTemplate } from './review.entity.js';
-import { editRefusal, entriesToInputs, pinnedFrom, scoreColumns, textPatch, transitionRefusal } from './review.rules.js';
+import type { AccessScope } from '../auth/access-scope.js';
+import {
+  canSeeReview,
+  editRefusal,
+  entriesToInputs,
+  pinnedFrom,
+  reviewScopeSql,
+  reviewViewOf,
+  scoreColumns,
+  textPatch,
+  transitionRefusal,
+} from './review.rules.js';
 
 const template: PinnedTemplate = {
   templateId: 't',
@@ -93,5 +104,38 @@ describe('refusals', () => {
     expect(transitionRefusal('draft', 'reopen', ['submitted', 'finalized'])).toBe('A draft review cannot be reopened; it must be submitted or finalized');
     expect(editRefusal('finalized')).toContain('finalized and cannot change');
     expect(editRefusal('submitted')).toContain('awaits finalization');
+  });
+});
+
+describe('which reviews a scope shows', () => {
+  const everyone: AccessScope = { kind: 'everyone' };
+  const manager: AccessScope = { kind: 'subtree', managerId: 'm', ids: ['a'] };
+  const employee: AccessScope = { kind: 'self', employeeId: 'e' };
+  const nobody: AccessScope = { kind: 'self', employeeId: null };
+  const review = (employeeId: string, status: 'draft' | 'submitted' | 'finalized') => ({ employeeId, status });
+
+  it('shows everything to HR, a team in any state to its manager, and one\'s own only once finalized', () => {
+    expect(canSeeReview(everyone, review('z', 'draft'))).toBe(true);
+    expect(canSeeReview(manager, review('a', 'draft'))).toBe(true);
+    expect(canSeeReview(manager, review('m', 'submitted'))).toBe(false);
+    expect(canSeeReview(manager, review('m', 'finalized'))).toBe(true);
+    expect(canSeeReview(manager, review('z', 'finalized'))).toBe(false);
+    expect(canSeeReview(employee, review('e', 'draft'))).toBe(false);
+    expect(canSeeReview(employee, review('e', 'finalized'))).toBe(true);
+    expect(canSeeReview(nobody, review('e', 'finalized'))).toBe(false);
+  });
+
+  it('writes the same rule in SQL, and nothing for everyone', () => {
+    const params: unknown[] = [];
+    const param = (v: unknown) => `$${params.push(v)}`;
+    expect(reviewScopeSql(everyone, param)).toBeNull();
+    expect(reviewScopeSql(manager, param)).toBe(`(r.employee_id = ANY($1::uuid[]) OR (r.employee_id = $2 AND r.status = 'finalized'))`);
+    expect(params).toEqual([['a'], 'm']);
+  });
+
+  it('shows HR-only fields to everyone-scopes alone', () => {
+    expect(reviewViewOf(everyone)).toBe('hr');
+    expect(reviewViewOf(manager)).toBe('restricted');
+    expect(reviewViewOf(employee)).toBe('restricted');
   });
 });

@@ -1,3 +1,4 @@
+import { type AccessScope, type LimitedScope, teamOf } from '../auth/access-scope.js';
 import { badRequest } from '../common/errors.js';
 import type { FieldErrorDto } from '../common/error-response.dto.js';
 import type { PublishedVersion } from '../kpi-templates/kpi-templates.service.js';
@@ -5,6 +6,7 @@ import { scoreReview } from '../scoring/index.js';
 import type { KpiInput } from '../scoring/types.js';
 import type { KpiEntryDto, UpdateReviewDto } from './dto/review.dto.js';
 import type { PinnedTemplate, Review } from './review.entity.js';
+import type { ReviewView } from './review.mapper.js';
 
 /** The audit's view of a review: what HR entered and what it scored. */
 export function snapshot(r: Review): Record<string, unknown> {
@@ -94,4 +96,29 @@ export function editRefusal(status: string): string {
   return status === 'finalized'
     ? 'This review is finalized and cannot change; reopen it (with a reason) to edit'
     : 'This review is submitted and awaits finalization; reopen it (with a reason) to edit';
+}
+
+/** The person whose own reviews a limited scope shows (finalized ones only); null for nobody. */
+function ownId(scope: LimitedScope): string | null {
+  return scope.kind === 'subtree' ? scope.managerId : scope.employeeId;
+}
+
+/**
+ * Which reviews a scope shows: all of them to everyone-scopes; a manager's team's reviews and their
+ * own finalized ones; an employee's own finalized ones. Anything else is "not found".
+ */
+export function canSeeReview(scope: AccessScope, r: Pick<Review, 'employeeId' | 'status'>): boolean {
+  if (scope.kind === 'everyone') return true;
+  return teamOf(scope).includes(r.employeeId) || (r.employeeId === ownId(scope) && r.status === 'finalized');
+}
+
+/** The same rule as {@link canSeeReview} as a SQL condition on reviews aliased `r`; null for everyone. */
+export function reviewScopeSql(scope: AccessScope, param: (value: unknown) => string): string | null {
+  if (scope.kind === 'everyone') return null;
+  return `(r.employee_id = ANY(${param(teamOf(scope))}::uuid[]) OR (r.employee_id = ${param(ownId(scope))} AND r.status = 'finalized'))`;
+}
+
+/** Only those who see every review see its HR-only fields. */
+export function reviewViewOf(scope: AccessScope): ReviewView {
+  return scope.kind === 'everyone' ? 'hr' : 'restricted';
 }

@@ -1,19 +1,21 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
+import { AccessScopeModule } from '../auth/access-scope.module.js';
 import { CyclesModule } from '../cycles/cycles.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
 import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
 import { Review } from './review.entity.js';
 import { CycleReviewsController, ReviewsController } from './reviews.controller.js';
+import { ReviewQueries } from './review-queries.js';
 import { ReviewReadModels } from './review-read-models.js';
 import { ReviewWorkflow } from './review-workflow.service.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Review]), EmployeesModule, CyclesModule, KpiTemplatesModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([Review]), EmployeesModule, AccessScopeModule, CyclesModule, KpiTemplatesModule, AuditModule],
   controllers: [ReviewsController, CycleReviewsController],
-  providers: [ReviewsService, ReviewWorkflow, ReviewReadModels],
+  providers: [ReviewsService, ReviewQueries, ReviewWorkflow, ReviewReadModels],
   exports: [ReviewsService, ReviewWorkflow, ReviewReadModels],
 })
 export class ReviewsModule {}

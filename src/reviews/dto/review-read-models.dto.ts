@@ -51,11 +51,51 @@ export class TeamMemberReviewDto {
   @ApiProperty() total: number;
   @ApiProperty() complete: boolean;
   @ApiPropertyOptional({ type: String, nullable: true }) bandKey: string | null;
-  @ApiProperty({ type: [RatingBandDto], description: 'The bands of the pinned template' }) bands: RatingBandDto[];
+  @ApiPropertyOptional({ type: RatingBandDto, nullable: true, description: 'The band of a complete review, as the team overview names it' })
+  band: RatingBandDto | null;
 }
 
 /** One person in a manager's reporting subtree and their review in a cycle, if any. */
 export class TeamMemberDto {
   @ApiProperty({ type: TeamMemberEmployeeDto }) employee: TeamMemberEmployeeDto;
   @ApiPropertyOptional({ type: TeamMemberReviewDto, nullable: true }) review: TeamMemberReviewDto | null;
+}
+
+/** How many of a team fall in one band. */
+export class TeamBandCountDto {
+  @ApiProperty({ type: RatingBandDto }) band: RatingBandDto;
+  @ApiProperty({ type: 'integer' }) count: number;
+}
+
+/** What a manager's team page shows of a cycle: counts over the whole team, and one page of the people searched for. */
+export class TeamOverviewDto {
+  @ApiProperty({ type: 'integer', description: 'People in the team (deactivated ones only with a review)' }) members: number;
+  @ApiProperty({ type: 'integer' }) withReviews: number;
+  @ApiProperty({ type: 'integer', description: 'Complete reviews with a band' }) rated: number;
+  @ApiProperty({ type: 'integer' }) incomplete: number;
+  @ApiProperty({ type: 'integer' }) notStarted: number;
+  @ApiProperty({ type: [TeamBandCountDto], description: "The bands of the team's pinned templates, highest first, with their counts" })
+  bands: TeamBandCountDto[];
+  @ApiProperty({ type: [TeamMemberDto] }) items: TeamMemberDto[];
+  @ApiProperty({ type: PageMetaDto, description: 'The page shown (a page past the end shows the last one) and how many match the search' })
+  meta: PageMetaDto;
+}
+
+export interface TeamOverviewQuery {
+  search?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** One of an employee's own finalized reviews. */
+export class OwnReviewDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() cycleName: string;
+  @ApiProperty({ format: 'date' }) periodStart: string;
+  @ApiProperty({ format: 'date' }) periodEnd: string;
+  @ApiProperty() total: number;
+  @ApiPropertyOptional({ type: RatingBandDto, nullable: true }) band: RatingBandDto | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) finalizedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) acknowledgedAt: string | null;
+  @ApiProperty({ type: 'integer' }) version: number;
 }
