@@ -4,19 +4,11 @@ import { join } from 'node:path';
 import { ACCOUNT_MANAGER, MANAGER } from '../kpi-templates/default-templates.js';
 import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { AM_INPUTS, makeReview } from './review.fixture.js';
-import {
-  buildScorecardView,
-  computeStanding,
-  findTemplatesDir,
-  FORMAT_KEYS,
-  interpolate,
-  parseDictionary,
-  safeImageDataUrl,
-  UI_KEYS,
-  type ScorecardHistoryEntry,
-  type ScorecardPeer,
-  type ScorecardViewInput,
-} from './scorecard-view.js';
+import { findTemplatesDir } from '../common/templates-dir.js';
+import { interpolate } from '../i18n/format.js';
+import { FORMAT_KEYS, parseDictionary, UI_KEYS } from '../i18n/scorecard-dictionary.js';
+import { computeStanding, type ScorecardHistoryEntry, type ScorecardPeer } from './scorecard-history.js';
+import { buildScorecardView, safeImageDataUrl, type ScorecardViewInput } from './scorecard-view.js';
 
 function input(review: ReviewDto, over: Partial<ScorecardViewInput> = {}): ScorecardViewInput {
   return {

@@ -14,7 +14,8 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 import { IssuedScorecard } from './issued-scorecard.entity.js';
 import { PdfRenderer } from './pdf-renderer.js';
 import { renderScorecardHtml } from './scorecard-html.js';
-import { buildScorecardView, type ScorecardLang } from './scorecard-view.js';
+import type { Lang as ScorecardLang } from '../i18n/langs.js';
+import { buildScorecardView } from './scorecard-view.js';
 
 export interface ScorecardFile {
   body: Buffer;

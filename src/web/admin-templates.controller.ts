@@ -5,7 +5,7 @@ import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { type TemplateDto, type TemplateVersionDto, UpdateDraftDto } from '../kpi-templates/dto/template.dto.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
-import { scorecardDictionary } from '../scorecards/scorecard-view.js';
+import { scorecardDictionary } from '../i18n/scorecard-dictionary.js';
 import { checkForm, type FieldErrors, formRefusal, staleVersion, str } from './forms.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { Pages } from './pages.js';
