@@ -10,7 +10,9 @@ import { checkForm, type FieldErrors, formRefusal, staleVersion, str } from './f
 import { PageIdPipe } from './page-id.pipe.js';
 import { Pages } from './pages.js';
 import { diffVersions } from './template-diff.js';
-import { applyAction, type DraftForm, editorView, formFromVersion, formToContent, parseDraftForm } from './template-form.js';
+import { editorView } from './template-editor-view.js';
+import { type DraftForm, formFromVersion, formToContent } from './template-form.js';
+import { applyAction, parseDraftForm } from './template-form-post.js';
 
 type Problem = { status: number; message: string; errors: FieldErrors };
 
