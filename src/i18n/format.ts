@@ -28,9 +28,7 @@ export function formatFixed2(n: number, lang: Lang): string {
   return numberFormat(lang, 2, 2).format(n === 0 ? 0 : n);
 }
 
-// Building an Intl.DateTimeFormat costs far more than formatting with one: a new one for every date
-// printed was the app's largest own cost per PDF (about 1.4 ms, bench:pdf profile). Keys are
-// bounded: two languages and the configured time zone.
+// Cached: building a format costs far more than using one (docs/decisions/0003-cached-intl-formats.md).
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function dateFormat(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
   let f = dateFormats.get(key);

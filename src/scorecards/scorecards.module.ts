@@ -5,7 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ReviewsModule } from '../reviews/reviews.module.js';
 import { IssuedScorecard } from './issued-scorecard.entity.js';
-import { PDF_RENDERER_OPTIONS, PdfRenderer, type PdfRendererOptions } from './pdf-renderer.js';
+import { PDF_RENDERER_OPTIONS, type PdfRendererOptions } from './pdf-options.js';
+import { PdfRenderer } from './pdf-renderer.js';
 import { ScorecardsController } from './scorecards.controller.js';
 import { ScorecardsService } from './scorecards.service.js';
 
