@@ -257,7 +257,6 @@ describe('load limits', () => {
       await pdfs.warmUp();
       const started = Date.now();
       const [slow, queued] = await Promise.allSettled([pdfs.print({ html: kpiTable(40_000) }), pdfs.print({ html: '<p>queued</p>' })]);
-      process.stderr.write(`DBG ${JSON.stringify((globalThis as unknown as { DBG: number[] }).DBG)}\n`);
       expect(Date.now() - started).toBeLessThan(6_000);
       expect(slow.status).toBe('rejected');
       expect((slow as PromiseRejectedResult).reason).toBeInstanceOf(RenderTimeoutError);
