@@ -6,6 +6,7 @@ interface Waiter {
   resolve(): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  deadline: number;
 }
 
 export class RenderQueue {
@@ -44,16 +45,12 @@ export class RenderQueue {
       const waiter: Waiter = {
         resolve,
         reject,
+        deadline,
         timer: setTimeout(
           () => {
             const index = this.waiters.indexOf(waiter);
             if (index >= 0) this.waiters.splice(index, 1);
-            reject(
-              new RenderTimeoutError(
-                `The PDF was not ready within ${this.renderTimeoutMs} ms (it waited for a free page all that time)`,
-                this.renderTimeoutMs,
-              ),
-            );
+            reject(this.waitedTooLong());
           },
           Math.max(0, deadline - Date.now()),
         ),
@@ -62,15 +59,26 @@ export class RenderQueue {
     });
   }
 
-  /** Hands the slot to the next waiter (the count stays), or frees it. */
+  /**
+   * Hands the slot to the next waiter (the count stays), or frees it. A waiter whose deadline has
+   * passed gets its timeout instead: its own timer may not have fired yet (timers that end in the
+   * same millisecond fire in either order), and a print with no time left would only open a page
+   * that nothing uses.
+   */
   release(): void {
-    const next = this.waiters.shift();
-    if (next) {
+    for (let next = this.waiters.shift(); next; next = this.waiters.shift()) {
       clearTimeout(next.timer);
-      next.resolve();
-    } else {
-      this.active -= 1;
+      if (Date.now() < next.deadline) {
+        next.resolve();
+        return;
+      }
+      next.reject(this.waitedTooLong());
     }
+    this.active -= 1;
+  }
+
+  private waitedTooLong(): RenderTimeoutError {
+    return new RenderTimeoutError(`The PDF was not ready within ${this.renderTimeoutMs} ms (it waited for a free page all that time)`, this.renderTimeoutMs);
   }
 
   /** Fails every waiting print (shutdown). */
