@@ -23,7 +23,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import puppeteer, { type Browser, type CDPSession, type PDFOptions, type Protocol } from 'puppeteer-core';
 import { chromiumMissingMessage, describeChromium, findChromium, prepareChromium } from '../src/scorecards/chromium.js';
 import { type CjkFonts, loadCjkFonts } from '../src/scorecards/fonts.js';
-import { CHROMIUM_ARGS, PdfRenderer, toInches } from '../src/scorecards/pdf-renderer.js';
+import { CHROMIUM_ARGS } from '../src/scorecards/pdf-browser.js';
+import { toInches } from '../src/scorecards/pdf-options.js';
+import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { treeRssBytesSync } from '../src/scorecards/process-tree.js';
 
 const N = Number(process.env.BENCH_N ?? 100);

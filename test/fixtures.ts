@@ -1,5 +1,5 @@
-// Shared set-up for e2e tests: everything goes through the HTTP API, as a client would, and every
-// request carries `t.as(...)` so that sign-in can later be switched on in one place.
+// Shared set-up for e2e tests: everything goes through the HTTP API, as a client would, signed in
+// as a user of the role it names (`t.as(role)`).
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { expect } from '@jest/globals';

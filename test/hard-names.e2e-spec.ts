@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { makeReview } from '../src/scorecards/review.fixture.js';
 import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
-import { buildScorecardView, type ScorecardLang } from '../src/scorecards/scorecard-view.js';
+import type { Lang } from '../src/i18n/langs.js';
+import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
 import { firstPageGray, pdfFonts, pdfRawText, pdfWords, type PdfWord } from './support/pdf-reader.js';
 
 const quiet = { log: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
@@ -28,7 +29,7 @@ const LONG_CJK = '欧阳'.concat('明华天地玄黄宇宙洪荒日月盈昃辰�
 interface HardName {
   kind: string;
   name: string;
-  lang: ScorecardLang;
+  lang: Lang;
   department?: string;
 }
 

@@ -8,14 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { findChromium, resolveLauncherScript } from '../src/scorecards/chromium.js';
-import {
-  PDF_RENDERER_OPTIONS,
-  PdfRenderer,
-  type PdfRendererOptions,
-  RenderTimeoutError,
-  RendererBusyError,
-  RendererUnavailableError,
-} from '../src/scorecards/pdf-renderer.js';
+import { PDF_RENDERER_OPTIONS, type PdfRendererOptions } from '../src/scorecards/pdf-options.js';
+import { PdfRenderer, RenderTimeoutError, RendererBusyError, RendererUnavailableError } from '../src/scorecards/pdf-renderer.js';
 import { isAlive, processTreeSync } from '../src/scorecards/process-tree.js';
 import { pdfFonts, pdfPages, pdfText } from './support/pdf-reader.js';
 

@@ -63,9 +63,8 @@ export function passwordWeakness(password: string, identity: readonly string[]):
 let checks: Promise<unknown> = Promise.resolve();
 
 /**
- * One estimate at a time, each after a turn of the event loop: an estimate blocks for 10-30 ms of
- * CPU, and 60 password writes at once ran 1.5 s of them back to back, so long that readiness
- * probes timed out (write-storm test). Queued this way, other requests get a turn between two.
+ * One estimate at a time, each after a turn of the event loop, so other requests get a turn between
+ * two (docs/decisions/0007-password-estimates-in-turn.md).
  */
 function weaknessInTurn(password: string, identity: readonly string[]): Promise<PasswordWeakness | null> {
   const result = checks.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => passwordWeakness(password, identity));

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cpus, homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { PASSWORD_WEAKNESS_MESSAGES, identityParts, passwordWeakness } from '../auth/password-policy.js';
+import { isLang, type Lang } from '../i18n/langs.js';
 
 /** Every setting the app reads, parsed and validated once at start-up. */
 export interface AppConfig {
@@ -54,7 +55,7 @@ export interface AppConfig {
     companyName: string;
     /** A PNG/JPEG/SVG file printed in the scorecard header; null for none. */
     companyLogoPath: string | null;
-    defaultLang: 'zh-CN' | 'en';
+    defaultLang: Lang;
     /** IANA time zone for printed times. */
     timeZone: string;
     /** The browser that prints PDFs; null: the system's, else the one packaged in npm. */
@@ -166,8 +167,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must look like https://example.com`);
   }
 
-  const defaultLang = (env.DEFAULT_LANG?.trim() || 'zh-CN') as 'zh-CN' | 'en';
-  if (defaultLang !== 'zh-CN' && defaultLang !== 'en') problems.push(`DEFAULT_LANG="${defaultLang}" must be zh-CN or en`);
+  const defaultLang = (env.DEFAULT_LANG?.trim() || 'zh-CN') as Lang;
+  if (!isLang(defaultLang)) problems.push(`DEFAULT_LANG="${defaultLang}" must be zh-CN or en`);
   const timeZone = env.TIME_ZONE?.trim() || 'Asia/Shanghai';
   try {
     new Intl.DateTimeFormat('en', { timeZone });

@@ -34,10 +34,7 @@ export function dataSourceOptions(url: string, limits: PoolLimits = MIGRATION_LI
     // pg's connectionTimeoutMillis: bounds both a new connection and the wait for a free one.
     connectTimeoutMS: limits.acquireTimeoutMs,
     applicationName: 'scorecard',
-    // Our tables are small enough to stay in memory, where a random page read costs about what a
-    // sequential one does. With the default of 4, PostgreSQL walked past the (cycle, number) index
-    // of a cycle being edited (pages not yet all-visible) and sorted all its reviews instead: 16.5 ms
-    // against 4 ms for a page of 50 out of 10,000 (bench:api data). 1.1 is the usual SSD setting.
+    // Tables stay in memory, so random reads cost about what sequential ones do (docs/decisions/0006-random-page-cost.md).
     extra: {
       options: '-c random_page_cost=1.1',
       statement_timeout: limits.statementTimeoutMs,

@@ -111,10 +111,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
   await mkdir(dirname(options.dataDir), { recursive: true });
   await assertTraversable(options.dataDir);
 
-  // The app talks to its own server through a Unix socket in the data folder: on this kind of
-  // machine a query over loopback TCP cost 0.32 ms against 0.11 ms over the socket, and under
-  // load the TCP writes were a quarter of the app's CPU (bench:api profile). TCP on 127.0.0.1 stays
-  // open for psql and for a path too long for a socket (the kernel allows 107 bytes).
+  // A Unix socket in the data folder, TCP when the path is too long for one (docs/decisions/0005-postgres-unix-socket.md).
   const socketDir = join(options.dataDir, `.s.PGSQL.${options.port}`).length <= 100 ? options.dataDir : null;
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,

@@ -9,7 +9,7 @@ import { isApiError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
-import type { ScorecardLang } from '../scorecards/scorecard-view.js';
+import type { Lang as ScorecardLang } from '../i18n/langs.js';
 import { type ScorecardBatch, ScorecardsService } from '../scorecards/scorecards.service.js';
 import { type ExportChunk, ExportQueue } from './export-queue.js';
 

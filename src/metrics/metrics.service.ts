@@ -8,7 +8,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { HttpRequestSink } from '../logging/http-observer.js';
-import { PdfRenderer, type PdfRenderObserver } from '../scorecards/pdf-renderer.js';
+import type { PdfRenderObserver } from '../scorecards/pdf-options.js';
+import { PdfRenderer } from '../scorecards/pdf-renderer.js';
 
 export type ExportItemOutcome = 'done' | 'failed';
 

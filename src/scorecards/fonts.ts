@@ -1,41 +1,6 @@
-// The CJK font for PDFs: Noto Sans SC from @fontsource/noto-sans-sc, as @font-face rules with
-// inline data: URLs (render pages load nothing from outside, so the font must travel inside the
-// document). The package ships only WOFF2/WOFF files with TrueType (glyf) outlines; Chromium
-// decodes them and Skia embeds the glyphs actually used as a "CID TrueType" subset (checked with
-// pdffonts: `AAAAAA+NotoSansSCThin-Regular  CID TrueType  Identity-H  emb yes  sub yes`), never
-// as Type 3. The family name inside the files is "NotoSansSCThin" because Google cut these static
-// weights from the variable font whose default instance is Thin; the glyphs are the weight asked for.
-//
-// Two layers:
-//  - 'Noto Sans SC': the package's "chinese-simplified" file per weight (one ~1.1 MB file each,
-//    covering Latin and the common simplified characters), so a page usually embeds one font per
-//    weight;
-//  - 'Noto Sans SC Fallback' (weights 400 and 700): the package's ~100 unicode-range slices of the
-//    whole font per weight (~3.5 MB each). Chromium decodes only the slices a page's text needs, so
-//    rare characters in names (堃, 喆, 赟, 琍 ...) and symbols (①, ≥) still print in the same design.
-//    The bold slices matter: with only a regular face Chromium synthesizes bold, and Skia prints
-//    synthetic bold as a Type 3 font of outlines whose text extracts badly (a bold "Nguyễn" in the
-//    name cell came out of pdftotext as "Nguy n").
-//
-// Names beyond Noto Sans SC (CJK Extension B and later: the 生僻字 of real Chinese names, and
-// emoji) use two more fonts from npm, both OFL: HanaMinA/HanaMinB (花園明朝, package `hanamin`,
-// unicode-block slices covering Extensions A to F; HanaMin is dual-licensed under the Hanazono
-// Font License and the SIL OFL 1.1) and Noto Emoji (monochrome, @fontsource/noto-emoji, weights
-// 400 and 700). They are not inlined in the shell document (14 MB of Extension B would triple
-// it): they go into the browser's private fontconfig as plain TrueType slices, named in the font
-// stack after Noto Sans SC, so the page's text and the header/footer templates alike reach them,
-// and Chromium opens a slice only when some text needs a character of it. They embed as CID
-// TrueType subsets like Noto Sans SC. HanaMin ships WOFF2 only, unpacked with wawoff2 (Google's
-// woff2 decoder built as WebAssembly), once per process.
-//
-// Chromium's header and footer templates are separate little documents, laid out once per printed
-// page, that see neither the page's @font-face rules nor finished loads of their own (a data: URL
-// font in a footer template leaves its text invisible with font-display:block, or in DejaVu with
-// swap: measured). They only get system fonts. So each browser also gets a private fontconfig
-// setup (FONTCONFIG_FILE) that adds the two "chinese-simplified" weights as TrueType files, with
-// 'Noto Sans SC' as an alias of their internal family name. Chromium's FreeType does not read the
-// package's WOFF2 (tried: fontconfig lists it, Chromium ignores it), so the WOFF 1.0 files are
-// unpacked into plain TrueType (zlib per table, no font tool needed).
+// The fonts PDFs print with: Noto Sans SC inline in each render page, a per-weight fallback of
+// unicode-range slices, and HanaMin and Noto Emoji for rarer characters through each browser's
+// private fontconfig. Why this way: docs/decisions/0002-pdf-fonts.md.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -167,8 +132,7 @@ let rareFontsLoaded: Promise<Array<{ name: string; data: Buffer }>> | null = nul
 
 /**
  * Noto Emoji (400, 700) and HanaMin's slices (see parseHanaMinSlices) as TrueType files: unpacked
- * once per process (1-3 s for HanaMin's 16 MB of WOFF2, ~35 MB of TrueType kept in memory), then
- * written into each browser's font folder.
+ * once per process (cost: docs/decisions/0002-pdf-fonts.md), then written into each browser's font folder.
  */
 export function rareTrueTypeFonts(): Promise<Array<{ name: string; data: Buffer }>> {
   if (!rareFontsLoaded) {

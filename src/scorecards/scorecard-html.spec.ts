@@ -6,9 +6,12 @@ import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import type { KpiDefinition, KpiInput } from '../scoring/index.js';
 import { makeReview } from './review.fixture.js';
 import { renderScorecardHtml } from './scorecard-html.js';
-import { buildScorecardView, findTemplatesDir, type ScorecardLang, type ScorecardPeer } from './scorecard-view.js';
+import { findTemplatesDir } from '../common/templates-dir.js';
+import type { Lang } from '../i18n/langs.js';
+import type { ScorecardPeer } from './scorecard-history.js';
+import { buildScorecardView } from './scorecard-view.js';
 
-function render(review: ReviewDto, lang: ScorecardLang = 'zh-CN', more: { peers?: ScorecardPeer[]; logo?: string | null; contentHash?: string } = {}) {
+function render(review: ReviewDto, lang: Lang = 'zh-CN', more: { peers?: ScorecardPeer[]; logo?: string | null; contentHash?: string } = {}) {
   const view = buildScorecardView({
     review,
     history: [

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { kpiBarChartSvg, trendChartSvg } from './charts.js';
-import { findTemplatesDir, safeImageDataUrl, type ScorecardView } from './scorecard-view.js';
+import { findTemplatesDir } from '../common/templates-dir.js';
+import { safeImageDataUrl, type ScorecardView } from './scorecard-view.js';
 
 export interface RenderScorecardOptions {
   /** Printed in the footer, e.g. "sha256:9f86d0…"; left out when empty. */

@@ -1,22 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ACCOUNT_MANAGER, MANAGER } from '../kpi-templates/default-templates.js';
 import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { AM_INPUTS, makeReview } from './review.fixture.js';
-import {
-  buildScorecardView,
-  computeStanding,
-  findTemplatesDir,
-  FORMAT_KEYS,
-  interpolate,
-  parseDictionary,
-  safeImageDataUrl,
-  UI_KEYS,
-  type ScorecardHistoryEntry,
-  type ScorecardPeer,
-  type ScorecardViewInput,
-} from './scorecard-view.js';
+import { computeStanding, type ScorecardHistoryEntry, type ScorecardPeer } from './scorecard-history.js';
+import { buildScorecardView, safeImageDataUrl, type ScorecardViewInput } from './scorecard-view.js';
 
 function input(review: ReviewDto, over: Partial<ScorecardViewInput> = {}): ScorecardViewInput {
   return {
@@ -309,33 +296,5 @@ describe('buildScorecardView: acknowledgement, logo, history', () => {
     expect(v.charts.trend[2].versionLabel).toBe('v3');
     expect(v.charts.versionChanged).toBe(true);
     expect(buildScorecardView(input(review)).charts.versionChanged).toBe(false);
-  });
-});
-
-describe('dictionaries', () => {
-  const dir = join(findTemplatesDir(), 'i18n');
-  const read = (lang: string): unknown => JSON.parse(readFileSync(join(dir, `${lang}.json`), 'utf8'));
-  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-
-  it('have the same keys in both languages and pass validation', () => {
-    const en = parseDictionary(read('en'), 'en');
-    const zh = parseDictionary(read('zh-CN'), 'zh-CN');
-    for (const section of ['ui', 'format', 'status', 'category', 'unit'] as const) {
-      expect(Object.keys(zh[section]).sort()).toEqual(Object.keys(en[section]).sort());
-    }
-    expect(Object.keys(en.ui).sort()).toEqual([...UI_KEYS].sort());
-    expect(Object.keys(en.format).sort()).toEqual([...FORMAT_KEYS].sort());
-    for (const key of FORMAT_KEYS) expect(placeholders(zh.format[key])).toEqual(placeholders(en.format[key]));
-  });
-
-  it('rejects a dictionary that lacks a key or has a non-string value', () => {
-    const en = read('en') as { ui: Record<string, unknown> };
-    expect(() => parseDictionary({ ...en, ui: { ...en.ui, title: 1 } }, 'x')).toThrow('x: ui.title must be a string');
-    const { title: _t, ...rest } = en.ui;
-    expect(() => parseDictionary({ ...en, ui: rest }, 'x')).toThrow('x: ui lacks title');
-  });
-
-  it('fills placeholders in one pass', () => {
-    expect(interpolate('{a} and {b} and {c}', { a: '{b}', b: 2 })).toBe('{b} and 2 and {c}');
   });
 });

@@ -15,7 +15,8 @@ import { IssuedScorecard } from './issued-scorecard.entity.js';
 import { ScorecardSource } from './scorecard-source.js';
 import { PdfRenderer } from './pdf-renderer.js';
 import { renderScorecardHtml } from './scorecard-html.js';
-import { buildScorecardView, type ScorecardLang } from './scorecard-view.js';
+import type { Lang as ScorecardLang } from '../i18n/langs.js';
+import { buildScorecardView } from './scorecard-view.js';
 
 export interface ScorecardFile {
   body: Buffer;
@@ -95,9 +96,7 @@ export class ScorecardsService {
   }
 
   /**
-   * The data of many scorecards in 3 + (cycles × roles) statements. An export chunk of 25 made
-   * ~100 round trips before (review, trend, peers and issued copy per scorecard, each through the
-   * pool); PostgreSQL and Node spent ~7-10 and ~13-17 ms of CPU per PDF (bench:pdf).
+   * The data of many scorecards in 3 + (cycles × roles) statements (docs/decisions/0004-scorecard-batch-loading.md).
    */
   async loadBatch(reviewIds: string[], lang: ScorecardLang): Promise<ScorecardBatch> {
     const reviews = await this.source.getManyForSystem(reviewIds);

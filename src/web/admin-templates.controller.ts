@@ -4,14 +4,16 @@ import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { type TemplateDto, type TemplateVersionDto, UpdateDraftDto } from '../kpi-templates/dto/template.dto.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
-import { scorecardDictionary } from '../scorecards/scorecard-view.js';
+import { scorecardDictionary } from '../i18n/scorecard-dictionary.js';
 import { str } from './forms.js';
 import { attempt, type Problem, submitForm } from './page-form.js';
 import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
 import { diffVersions } from './template-diff.js';
-import { applyAction, type DraftForm, editorView, formFromVersion, formToContent, parseDraftForm } from './template-form.js';
+import { editorView } from './template-editor-view.js';
+import { type DraftForm, formFromVersion, formToContent } from './template-form.js';
+import { applyAction, parseDraftForm } from './template-form-post.js';
 
 /** KPI templates: the current version, its history, and the draft with a live weight sum. */
 @ApiExcludeController()

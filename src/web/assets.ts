@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { fontPackageDir } from '../scorecards/fonts.js';
-import { findTemplatesDir } from '../scorecards/scorecard-view.js';
+import { findTemplatesDir } from '../common/templates-dir.js';
 
 export interface Asset {
   body: Buffer;

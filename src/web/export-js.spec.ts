@@ -9,7 +9,7 @@ import { describe, expect, it } from '@jest/globals';
 import { EXPORT_JOB_STATES } from '../exports/export-job.entity.js';
 import { webDir } from './assets.js';
 import { type ExportProgress, type ExportView, exportView } from './export-page.js';
-import { loadDictionaries } from './i18n.js';
+import { loadDictionaries } from '../i18n/page-dictionary.js';
 
 function loadBrowserView(): (job: ExportProgress) => ExportView {
   const code = readFileSync(join(webDir(), 'assets', 'export-progress.js'), 'utf8');

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { USER_ROLES } from '../auth/user.entity.js';
 import { START_SKIP_REASONS } from '../reviews/dto/review.dto.js';
 import { webDir } from './assets.js';
-import { loadDictionaries, translator } from './i18n.js';
+import { loadDictionaries, translator } from '../i18n/page-dictionary.js';
 
 const dir = webDir();
 const dictionaries = loadDictionaries(join(dir, 'i18n'));

@@ -2,7 +2,7 @@
 // this instead of Express's request, so that they build pages without touching HTTP.
 import { createParamDecorator, type ExecutionContext, Injectable, type PipeTransform } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Lang } from './i18n.js';
+import type { Lang } from '../i18n/langs.js';
 import { Pages } from './pages.js';
 
 export interface Locale {

@@ -10,7 +10,9 @@ import { ensureCsrfToken } from '../auth/csrf.js';
 import type { Actor, RequestWithActor } from '../common/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { WebAssets, webDir } from './assets.js';
-import { type Dictionary, domainWord, type Lang, langOf, loadDictionaries, translator } from './i18n.js';
+import type { Lang } from '../i18n/langs.js';
+import { type Dictionary, domainWord, loadDictionaries, translator } from '../i18n/page-dictionary.js';
+import { langOf } from './i18n.js';
 
 export interface PageOptions {
   /** Dictionary key of the page title. */

@@ -3,18 +3,9 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ACCOUNT_MANAGER, DEFAULT_BANDS } from '../kpi-templates/default-templates.js';
 import { UpdateDraftDto } from '../kpi-templates/dto/template.dto.js';
-import {
-  applyAction,
-  blankKpi,
-  type DraftForm,
-  editorView,
-  formFromVersion,
-  formToContent,
-  formWeightSum,
-  parseAction,
-  parseDraftForm,
-  syncPoints,
-} from './template-form.js';
+import { editorView } from './template-editor-view.js';
+import { blankKpi, type DraftForm, formFromVersion, formToContent, formWeightSum, syncPoints } from './template-form.js';
+import { applyAction, parseAction, parseDraftForm } from './template-form-post.js';
 
 const stored = { version: 3, notes: 'why', kpis: ACCOUNT_MANAGER.kpis, bands: DEFAULT_BANDS };
 

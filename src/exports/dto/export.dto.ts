@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { lowerId } from '../../common/transforms.js';
-import { SCORECARD_LANGS, type ScorecardLang } from '../../scorecards/scorecard-view.js';
+import { LANGS as SCORECARD_LANGS, type Lang as ScorecardLang } from '../../i18n/langs.js';
 import { EXPORT_JOB_STATES, type ExportJobState } from '../export-job.entity.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -1,11 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { type Lang, LANGS } from '../../i18n/langs.js';
 
 export class ScorecardQueryDto {
-  @ApiPropertyOptional({ enum: ['zh-CN', 'en'], description: 'Language; default from settings (DEFAULT_LANG)' })
+  @ApiPropertyOptional({ enum: [...LANGS], description: 'Language; default from settings (DEFAULT_LANG)' })
   @IsOptional()
-  @IsIn(['zh-CN', 'en'])
-  lang?: 'zh-CN' | 'en';
+  @IsIn([...LANGS])
+  lang?: Lang;
 
   @ApiPropertyOptional({ enum: ['pdf', 'html'], default: 'pdf', description: '`html` previews the scorecard in the browser' })
   @IsOptional()
