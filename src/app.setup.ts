@@ -2,6 +2,7 @@ import type { INestApplication, Logger } from '@nestjs/common';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type pino from 'pino';
 import { rateLimit } from './common/rate-limit.js';
@@ -48,6 +49,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  // req.cookies for every later step: the session, CSRF and language cookies (src/common/cookies.ts).
+  app.use(cookieParser());
   // Reviews are personal data: no browser or proxy may keep a copy.
   app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');

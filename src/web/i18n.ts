@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request } from 'express';
+import { cookieOf } from '../common/cookies.js';
 import { interpolate, SCORECARD_LANGS, scorecardDictionary, type ScorecardLang } from '../scorecards/scorecard-view.js';
 
 export type Lang = ScorecardLang;
@@ -49,23 +50,9 @@ export function translator(dict: Dictionary): (key: string, vars?: Record<string
 
 export const isLang = (v: unknown): v is Lang => typeof v === 'string' && (LANGS as readonly string[]).includes(v);
 
-function cookieValue(req: Request, name: string): string | null {
-  for (const part of (req.header('cookie') ?? '').split(';')) {
-    const [k, ...rest] = part.trim().split('=');
-    if (k === name) {
-      try {
-        return decodeURIComponent(rest.join('='));
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
-}
-
 /** The chosen language (cookie), else the browser's first Chinese or English preference, else the default. */
 export function langOf(req: Request, fallback: Lang): Lang {
-  const chosen = cookieValue(req, LANG_COOKIE);
+  const chosen = cookieOf(req, LANG_COOKIE);
   if (isLang(chosen)) return chosen;
   for (const part of (req.header('accept-language') ?? '').split(',')) {
     const tag = part.split(';')[0].trim().toLowerCase();
