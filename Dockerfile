@@ -14,6 +14,7 @@ COPY src src
 COPY migrations migrations
 COPY bench bench
 COPY templates templates
+COPY scripts/build-assets.mjs scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -1,5 +1,7 @@
-// Starts a real PostgreSQL for the e2e suite, unless DATABASE_URL names one. Jest loads this file
-// outside the ESM test sandbox (no .js-to-.ts mapping), so it imports packages only.
+// Starts a real PostgreSQL for the e2e suite, unless DATABASE_URL names one, and builds the pages'
+// scoring.js (which the apps under test serve). Jest loads this file outside the ESM test sandbox
+// (no .js-to-.ts mapping, and as CommonJS, which cannot load an .mjs file), so it imports packages only.
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -21,10 +23,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(_global: unknown, project: { rootDir: string }): Promise<void> {
   // Each test app appends how many responses it checked against the OpenAPI document.
   const statsDir = await mkdtemp('/tmp/scorecard-openapi-');
   process.env.E2E_OPENAPI_STATS = join(statsDir, 'checks.jsonl');
+  // From the current sources, so no test serves a scoring.js older than src/scoring.
+  execFileSync(process.execPath, [join(project.rootDir, 'scripts', 'build-assets.mjs')], { stdio: 'inherit' });
   if (process.env.DATABASE_URL) {
     process.env.E2E_SERVER_URL = process.env.DATABASE_URL;
     console.log(`\ne2e: PostgreSQL at ${new URL(process.env.DATABASE_URL).host} (DATABASE_URL)`);
