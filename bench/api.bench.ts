@@ -9,6 +9,7 @@
 // shorten or widen a run; BENCH_ONLY=<part of a scenario's name> runs only the matching ones; BENCH_KEEP=1 keeps the app and database up afterwards, until Ctrl-C, to
 // look into a slow query. The exit code is non-zero only when something broke (set-up, seeding,
 // requests that failed or were refused), never because a latency target was missed.
+import { inspect } from 'node:util';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -120,7 +121,7 @@ let appPid: number | undefined;
 let embeddedDataDir: string | undefined;
 
 /** Milliseconds of CPU used so far by the app and, when embedded, by every PostgreSQL process. */
-async function cpuMs(): Promise<{ app: number | null; db: number | null }> {
+function cpuMs(): { app: number | null; db: number | null } {
   if (process.platform !== 'linux') return { app: null, db: null };
   const app = appPid ? cpuMsOf([appPid]) : null;
   if (!embeddedDataDir) return { app, db: null };
@@ -210,7 +211,7 @@ async function startApp(databaseUrl: string): Promise<string> {
   // Migrations and default roles run before the app listens; on a busy machine that takes a while.
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (exit !== null) throw new Error(`The app exited (${exit}) before it answered:\n${tail.join('\n')}`);
+    if (exit !== null) throw new Error(`The app exited (${String(exit)}) before it answered:\n${tail.join('\n')}`);
     try {
       const res = await fetch(`${base}/api/health`, { headers: ACTOR, signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return base;
@@ -610,7 +611,7 @@ async function cannon(base: string, spec: LoadSpec, seconds: number): Promise<{ 
     let count = 0;
     const instance = autocannon(
       { ...options, url: base, connections: CONNECTIONS, duration: seconds, headers: requestHeaders(), timeout: 10 },
-      (err: unknown, result: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve({ result, latencies: latencies.slice(0, count).sort() })),
+      (err: unknown, result: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(inspect(err))) : resolve({ result, latencies: latencies.slice(0, count).sort() })),
     );
     instance.on('response', (_client: autocannon.Client, _status: number, _bytes: number, ms: number) => {
       if (count === latencies.length) {
@@ -626,11 +627,11 @@ async function cannon(base: string, spec: LoadSpec, seconds: number): Promise<{ 
 async function runScenario(base: string, spec: LoadSpec): Promise<Outcome> {
   // Warm-up: JIT, the pg pool and PostgreSQL's buffer cache all start cold.
   if (WARMUP_S > 0) await cannon(base, spec, WARMUP_S);
-  const cpuBefore = await cpuMs();
+  const cpuBefore = cpuMs();
   const ticksBefore = machineTicks();
   const { result, latencies } = await cannon(base, spec, DURATION_S);
   const ticksAfter = machineTicks();
-  const cpuAfter = await cpuMs();
+  const cpuAfter = cpuMs();
   const perRequest = (before: number | null, after: number | null) =>
     before === null || after === null || latencies.length === 0 ? null : (after - before) / latencies.length;
   const statuses: Record<string, number> = {};

@@ -190,7 +190,7 @@ async function startApp(databaseUrl: string): Promise<RunningApp> {
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (exit !== null) throw new Error(`The app exited (${exit}) before it answered:\n${tail.join('\n')}`);
+    if (exit !== null) throw new Error(`The app exited (${String(exit)}) before it answered:\n${tail.join('\n')}`);
     try {
       const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return { base, child };

@@ -1,5 +1,5 @@
 import type { INestApplication, Logger } from '@nestjs/common';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
@@ -25,7 +25,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // scrapes of /metrics are not rate-limited.
   const metrics = app.get(MetricsService);
   app.use(httpObserver(app.get<pino.Logger>(ROOT_LOGGER), metrics.enabled ? metrics : null));
-  if (config.metricsToken) (app.getHttpAdapter().getInstance() as Express).get(METRICS_PATH, metricsHandler(metrics, config.metricsToken));
+  if (config.metricsToken) app.getHttpAdapter().getInstance().get(METRICS_PATH, metricsHandler(metrics, config.metricsToken));
   // Express would hash every response body for a weak ETag; API answers and pages are no-store
   // (personal data), so no cache ever sends it back. Assets set their own. The hash of a page of
   // 50 employees was ~2 % of the app's CPU on it.

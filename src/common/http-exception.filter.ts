@@ -126,7 +126,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       let message = exception.message;
       let errors: FieldErrorDto[] | undefined;
       if (typeof response === 'object' && response !== null && 'message' in response) {
-        const m = (response as { message: unknown }).message;
+        const m = response.message;
         if (Array.isArray(m)) {
           errors = m.map((x) => ({ field: '', message: String(x) }));
           message = m.map(String).join('; ');
@@ -166,7 +166,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof QueryFailedError) {
-      const mapped = fromDatabase(exception);
+      const mapped = fromDatabase(exception as QueryFailedError);
       if (mapped) return mapped;
     }
     const parser = exception as BodyParserError;

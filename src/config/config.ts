@@ -167,7 +167,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const defaultLang = (env.DEFAULT_LANG?.trim() || 'zh-CN') as 'zh-CN' | 'en';
-  if (defaultLang !== 'zh-CN' && defaultLang !== 'en') problems.push(`DEFAULT_LANG="${defaultLang}" must be zh-CN or en`);
+  if (defaultLang !== 'zh-CN' && defaultLang !== 'en') problems.push(`DEFAULT_LANG="${String(defaultLang)}" must be zh-CN or en`);
   const timeZone = env.TIME_ZONE?.trim() || 'Asia/Shanghai';
   try {
     new Intl.DateTimeFormat('en', { timeZone });

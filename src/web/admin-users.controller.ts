@@ -60,7 +60,7 @@ export class AdminUsersController {
       this.pages.redirect(res, `/admin/users/${user.id}`, 'userCreated');
     } catch (err) {
       const refusal = formRefusal(err, this.pages.t(req));
-      again(refusal.status, refusal.message, refusal.errors);
+      await again(refusal.status, refusal.message, refusal.errors);
     }
   }
 
