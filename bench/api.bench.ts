@@ -9,14 +9,13 @@
 // shorten or widen a run; BENCH_ONLY=<part of a scenario's name> runs only the matching ones; BENCH_KEEP=1 keeps the app and database up afterwards, until Ctrl-C, to
 // look into a slow query. The exit code is non-zero only when something broke (set-up, seeding,
 // requests that failed or were refused), never because a latency target was missed.
-import { inspect } from 'node:util';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { ensureDatabase } from '../src/database/database-url.js';
@@ -24,6 +23,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import type { PinnedTemplate } from '../src/reviews/review.entity.js';
 import { processTreeSync } from '../src/scorecards/process-tree.js';
 import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
+import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
 import { cpuMs as cpuMsOf, machineTicks, postmasterPid, stealPercent } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -87,31 +87,9 @@ async function cleanUp(): Promise<boolean> {
   return ok;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Database
 
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    // FORCE: a connection left by a crashed app must not keep the database alive.
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // CPU per request, read from /proc: unlike latency it hardly depends on what else the machine
@@ -140,9 +118,8 @@ async function provideDatabase(): Promise<{ url: string; where: string }> {
   }
   // /tmp rather than os.tmpdir(): as root, PostgreSQL runs as "postgres", and TMPDIR may point
   // somewhere that user cannot enter.
-  const parent = await mkdtemp('/tmp/scorecard-bench-');
+  const parent = await scratchDir('scorecard-bench-');
   cleanups.push({ what: `remove ${parent}`, run: () => rm(parent, { recursive: true, force: true }) });
-  await chmod(parent, 0o755);
   const port = await freePort();
   embeddedDataDir = join(parent, 'pg');
   const server = await startEmbeddedPostgres({ dataDir: embeddedDataDir, port, log: (line) => console.log(`  ${line}`) });
@@ -885,20 +862,17 @@ async function main(): Promise<number> {
 // its server and exit before the app, the database and the temp folder are cleaned up.
 let interrupted = false;
 let releaseKeep: (() => void) | null = null;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, () => {
-    if (releaseKeep) {
-      releaseKeep();
-      releaseKeep = null;
-      return;
-    }
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: cleaning up`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
+onStopSignals((signal) => {
+  if (releaseKeep) {
+    releaseKeep();
+    releaseKeep = null;
+    return;
+  }
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`\n${signal}: cleaning up`);
+  void cleanUp().then(() => process.exit(130));
+});
 
 let code: number;
 try {
