@@ -13,7 +13,9 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src src
 COPY migrations migrations
 COPY bench bench
+COPY support support
 COPY templates templates
+COPY scripts/build-assets.mjs scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

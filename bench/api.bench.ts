@@ -11,11 +11,11 @@
 // requests that failed or were refused), never because a latency target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { ensureDatabase } from '../src/database/database-url.js';
@@ -23,6 +23,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import type { PinnedTemplate } from '../src/reviews/review.entity.js';
 import { processTreeSync } from '../src/scorecards/process-tree.js';
 import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
+import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
 import { cpuMs as cpuMsOf, machineTicks, postmasterPid, stealPercent } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -86,31 +87,9 @@ async function cleanUp(): Promise<boolean> {
   return ok;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Database
 
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    // FORCE: a connection left by a crashed app must not keep the database alive.
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // CPU per request, read from /proc: unlike latency it hardly depends on what else the machine
@@ -120,7 +99,7 @@ let appPid: number | undefined;
 let embeddedDataDir: string | undefined;
 
 /** Milliseconds of CPU used so far by the app and, when embedded, by every PostgreSQL process. */
-async function cpuMs(): Promise<{ app: number | null; db: number | null }> {
+function cpuMs(): { app: number | null; db: number | null } {
   if (process.platform !== 'linux') return { app: null, db: null };
   const app = appPid ? cpuMsOf([appPid]) : null;
   if (!embeddedDataDir) return { app, db: null };
@@ -139,9 +118,8 @@ async function provideDatabase(): Promise<{ url: string; where: string }> {
   }
   // /tmp rather than os.tmpdir(): as root, PostgreSQL runs as "postgres", and TMPDIR may point
   // somewhere that user cannot enter.
-  const parent = await mkdtemp('/tmp/scorecard-bench-');
+  const parent = await scratchDir('scorecard-bench-');
   cleanups.push({ what: `remove ${parent}`, run: () => rm(parent, { recursive: true, force: true }) });
-  await chmod(parent, 0o755);
   const port = await freePort();
   embeddedDataDir = join(parent, 'pg');
   const server = await startEmbeddedPostgres({ dataDir: embeddedDataDir, port, log: (line) => console.log(`  ${line}`) });
@@ -210,7 +188,7 @@ async function startApp(databaseUrl: string): Promise<string> {
   // Migrations and default roles run before the app listens; on a busy machine that takes a while.
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (exit !== null) throw new Error(`The app exited (${exit}) before it answered:\n${tail.join('\n')}`);
+    if (exit !== null) throw new Error(`The app exited (${String(exit)}) before it answered:\n${tail.join('\n')}`);
     try {
       const res = await fetch(`${base}/api/health`, { headers: ACTOR, signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return base;
@@ -610,7 +588,7 @@ async function cannon(base: string, spec: LoadSpec, seconds: number): Promise<{ 
     let count = 0;
     const instance = autocannon(
       { ...options, url: base, connections: CONNECTIONS, duration: seconds, headers: requestHeaders(), timeout: 10 },
-      (err: unknown, result: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve({ result, latencies: latencies.slice(0, count).sort() })),
+      (err: unknown, result: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(inspect(err))) : resolve({ result, latencies: latencies.slice(0, count).sort() })),
     );
     instance.on('response', (_client: autocannon.Client, _status: number, _bytes: number, ms: number) => {
       if (count === latencies.length) {
@@ -626,11 +604,11 @@ async function cannon(base: string, spec: LoadSpec, seconds: number): Promise<{ 
 async function runScenario(base: string, spec: LoadSpec): Promise<Outcome> {
   // Warm-up: JIT, the pg pool and PostgreSQL's buffer cache all start cold.
   if (WARMUP_S > 0) await cannon(base, spec, WARMUP_S);
-  const cpuBefore = await cpuMs();
+  const cpuBefore = cpuMs();
   const ticksBefore = machineTicks();
   const { result, latencies } = await cannon(base, spec, DURATION_S);
   const ticksAfter = machineTicks();
-  const cpuAfter = await cpuMs();
+  const cpuAfter = cpuMs();
   const perRequest = (before: number | null, after: number | null) =>
     before === null || after === null || latencies.length === 0 ? null : (after - before) / latencies.length;
   const statuses: Record<string, number> = {};
@@ -884,20 +862,17 @@ async function main(): Promise<number> {
 // its server and exit before the app, the database and the temp folder are cleaned up.
 let interrupted = false;
 let releaseKeep: (() => void) | null = null;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, () => {
-    if (releaseKeep) {
-      releaseKeep();
-      releaseKeep = null;
-      return;
-    }
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: cleaning up`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
+onStopSignals((signal) => {
+  if (releaseKeep) {
+    releaseKeep();
+    releaseKeep = null;
+    return;
+  }
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`\n${signal}: cleaning up`);
+  void cleanUp().then(() => process.exit(130));
+});
 
 let code: number;
 try {

@@ -30,8 +30,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +50,7 @@ import { processTreeSync, treeRssBytesSync } from '../src/scorecards/process-tre
 import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
 import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
+import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
 import { commOf, cpuMs, statFields, treeCpuMs } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -92,18 +92,6 @@ async function cleanUp(): Promise<boolean> {
   return ok;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 async function provideDatabase(): Promise<{ url: string; where: string }> {
   const name = `scorecard_pdfbench_${randomBytes(4).toString('hex')}`;
   const serverUrl = process.env.DATABASE_URL?.trim();
@@ -111,21 +99,12 @@ async function provideDatabase(): Promise<{ url: string; where: string }> {
     const url = await ensureDatabase(serverUrl, name);
     cleanups.push({
       what: `drop database ${name}`,
-      run: async () => {
-        const client = new pg.Client({ connectionString: serverUrl });
-        await client.connect();
-        try {
-          await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
-        } finally {
-          await client.end();
-        }
-      },
+      run: () => dropDatabase(serverUrl, name),
     });
     return { url, where: `database ${name} on ${new URL(serverUrl).host} (DATABASE_URL)` };
   }
-  const parent = await mkdtemp('/tmp/scorecard-pdfbench-');
+  const parent = await scratchDir('scorecard-pdfbench-');
   cleanups.push({ what: `remove ${parent}`, run: () => rm(parent, { recursive: true, force: true }) });
-  await chmod(parent, 0o755);
   const port = await freePort();
   const server = await startEmbeddedPostgres({ dataDir: join(parent, 'pg'), port, log: (line) => console.log(`  ${line}`) });
   cleanups.push({ what: 'stop the embedded PostgreSQL', run: () => server.stop() });
@@ -191,7 +170,7 @@ async function startApp(databaseUrl: string): Promise<RunningApp> {
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (exit !== null) throw new Error(`The app exited (${exit}) before it answered:\n${tail.join('\n')}`);
+    if (exit !== null) throw new Error(`The app exited (${String(exit)}) before it answered:\n${tail.join('\n')}`);
     try {
       const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return { base, child };
@@ -821,20 +800,17 @@ async function main(): Promise<number> {
 
 let interrupted = false;
 let releaseKeep: (() => void) | null = null;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.removeAllListeners(signal);
-  process.on(signal, () => {
-    if (releaseKeep) {
-      releaseKeep();
-      releaseKeep = null;
-      return;
-    }
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: cleaning up`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
+onStopSignals((signal) => {
+  if (releaseKeep) {
+    releaseKeep();
+    releaseKeep = null;
+    return;
+  }
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`\n${signal}: cleaning up`);
+  void cleanUp().then(() => process.exit(130));
+});
 
 let code: number;
 try {

@@ -6,13 +6,13 @@
 //   SCREENSHOTS_CHROMIUM=/path/to/chrome npm run screenshots
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findChromium, prepareChromium } from '../src/scorecards/chromium.js';
 import { loadCjkFonts } from '../src/scorecards/fonts.js';
+import { freePort } from '../support/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'docs', 'screenshots');
@@ -99,18 +99,6 @@ const SHOTS: Shot[] = [
   { file: 'users.png', user: 'admin', lang: 'en', path: '/admin/users' },
   { file: 'not-found.png', user: 'manager', lang: 'en', path: '/reviews/00000000-0000-4000-8000-000000000000' },
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function waitForHealth(base: string, app: ChildProcess): Promise<void> {
   const deadline = Date.now() + 180_000;

@@ -1,12 +1,15 @@
-import type { INestApplication } from '@nestjs/common';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { INestApplication, Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type pino from 'pino';
 import { rateLimit } from './common/rate-limit.js';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from './config/config.js';
+import { bootstrap } from './database/bootstrap.js';
+import { DemoService } from './demo/demo.service.js';
 import { createOpenApiDocument } from './openapi/document.js';
 import { AuthService } from './auth/auth.service.js';
 import { KpiTemplatesService } from './kpi-templates/kpi-templates.service.js';
@@ -22,7 +25,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // scrapes of /metrics are not rate-limited.
   const metrics = app.get(MetricsService);
   app.use(httpObserver(app.get<pino.Logger>(ROOT_LOGGER), metrics.enabled ? metrics : null));
-  if (config.metricsToken) (app.getHttpAdapter().getInstance() as Express).get(METRICS_PATH, metricsHandler(metrics, config.metricsToken));
+  if (config.metricsToken) app.getHttpAdapter().getInstance().get(METRICS_PATH, metricsHandler(metrics, config.metricsToken));
   // Express would hash every response body for a weak ETag; API answers and pages are no-store
   // (personal data), so no cache ever sends it back. Assets set their own. The hash of a page of
   // 50 employees was ~2 % of the app's CPU on it.
@@ -46,6 +49,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  // req.cookies for every later step: the session, CSRF and language cookies (src/common/cookies.ts).
+  app.use(cookieParser());
   // Reviews are personal data: no browser or proxy may keep a copy.
   app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -94,10 +99,32 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
 }
 
-/** Brings the schema up to date and makes sure the default roles exist. */
-export async function prepareDatabase(app: INestApplication): Promise<void> {
-  const dataSource = app.get(DataSource);
-  await dataSource.runMigrations({ transaction: 'each' });
-  await app.get(KpiTemplatesService).ensureDefaults();
-  await app.get(AuthService).bootstrapAdmin();
+export interface PrepareOptions {
+  /** Load the demo data into an empty database (DEMO_DATA). */
+  demoData?: boolean;
+  /** Drop everything first and load the demo data again (demo:reset). */
+  resetDemo?: boolean;
+  log?: Pick<Logger, 'log'>;
+}
+
+/**
+ * Brings the schema up to date and makes sure the default roles, the first admin and (when asked)
+ * the demo data exist, under the start-up lock (src/database/bootstrap.ts). True when demo data was loaded.
+ */
+export async function prepareDatabase(app: INestApplication, options: PrepareOptions = {}): Promise<boolean> {
+  const { seeded } = await bootstrap(app.get(DataSource), {
+    dropSchema: options.resetDemo,
+    log: options.log,
+    seed: async () => {
+      await app.get(KpiTemplatesService).ensureDefaults();
+      await app.get(AuthService).bootstrapAdmin();
+      const demo = app.get(DemoService);
+      if (options.resetDemo) {
+        await demo.seed();
+        return true;
+      }
+      return options.demoData ? demo.seedIfEmpty() : false;
+    },
+  });
+  return seeded ?? false;
 }

@@ -55,12 +55,8 @@ async function bootstrap(): Promise<void> {
   }
 
   try {
-    await prepareDatabase(app);
-    if (config.demoData) {
-      const demo = app.get(DemoService);
-      if (await demo.seedIfEmpty()) logger.log('Loaded demo data into the empty database');
-      await demo.printDemoUsers();
-    }
+    if (await prepareDatabase(app, { demoData: config.demoData, log: logger })) logger.log('Loaded demo data into the empty database');
+    if (config.demoData) await app.get(DemoService).printDemoUsers();
     // A first start writes a whole new database (CREATE DATABASE, migrations, demo data) that
     // PostgreSQL would otherwise write out and fsync file by file at shutdown: that made the first
     // Ctrl-C take seconds. Nothing to write on later starts, so this costs milliseconds then.

@@ -5,6 +5,23 @@ import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { createEmployee, createReview, fullAccountManagerEntries, putScores, seedOpenCycle } from './fixtures.js';
 import { createTestApp, TEST_ADMIN, TEST_PASSWORD, type TestApp } from './support/app.js';
 
+/** The fields of the answers these tests read (supertest types every body as any). */
+interface Answer {
+  message: string;
+  errors: { field: string; message: string }[];
+  details?: { reason?: string };
+  statusCode: number;
+  employee: { id: string };
+  hrNotes: string | null;
+  items: unknown[];
+  meta: { total: number };
+  managerComment: string | null;
+  acknowledgedAt: string;
+  acknowledgedBy: string;
+  version: number;
+}
+const bodyOf = (res: { body: unknown }): Answer => res.body as Answer;
+
 const submitAndFinalize = async (t: TestApp, r: ReviewDto): Promise<ReviewDto> => {
   const s = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
   return (await t.http.post(`/api/reviews/${r.id}/finalize`).set(t.as('hr')).send({ version: s.version }).expect(200)).body as ReviewDto;
@@ -36,7 +53,7 @@ describe('sign-in, sessions and scope', () => {
 
       await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${token}`).expect(204);
       const after = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
-      expect(after.body.message).toMatch(/session has ended/);
+      expect(bodyOf(after).message).toMatch(/session has ended/);
     });
 
     it('stores only an argon2id hash and never logs the password in the audit', async () => {
@@ -58,7 +75,7 @@ describe('sign-in, sessions and scope', () => {
 
       const fresh = await t.signIn('reset-me@test.example', 'temporary-two-2');
       const blocked = await t.http.get('/api/reviews').set(fresh).expect(403);
-      expect(blocked.body.message).toMatch(/Change your password first/);
+      expect(bodyOf(blocked).message).toMatch(/Change your password first/);
       await t.http.get('/api/auth/me').set(fresh).expect(200);
       await t.http.post('/api/auth/change-password').set(fresh).send({ currentPassword: 'wrong-password', newPassword: 'brand-new-pass-3' }).expect(400);
       await t.http.post('/api/auth/change-password').set(fresh).send({ currentPassword: 'temporary-two-2', newPassword: 'brand-new-pass-3' }).expect(204);
@@ -87,7 +104,7 @@ describe('sign-in, sessions and scope', () => {
 
     it('requires managers and employees to be linked to an employee record', async () => {
       const res = await t.http.post('/api/users').set(t.as('admin')).send({ email: 'unlinked@test.example', role: 'manager', password: 'long-enough-1' }).expect(400);
-      expect(res.body.errors).toEqual([{ field: 'employeeId', message: 'is required for the manager role' }]);
+      expect(bodyOf(res).errors).toEqual([{ field: 'employeeId', message: 'is required for the manager role' }]);
     });
   });
 
@@ -115,22 +132,22 @@ describe('sign-in, sessions and scope', () => {
 
     it("lets a manager read their reports' reports, and hides HR-only fields", async () => {
       const res = await t.http.get(`/api/reviews/${review.id}`).set(asA).expect(200);
-      expect(res.body.employee.id).toBe(grandReport.id);
+      expect(bodyOf(res).employee.id).toBe(grandReport.id);
       expect(res.body).not.toHaveProperty('hrNotes');
       const hr = await t.http.get(`/api/reviews/${review.id}`).set(t.as('hr')).expect(200);
-      expect(hr.body.hrNotes).toBe('salary band under discussion');
+      expect(bodyOf(hr).hrNotes).toBe('salary band under discussion');
       const list = await t.http.get('/api/employees').set(asA).expect(200);
-      expect((list.body.items as EmployeeDto[]).map((e) => e.id).sort()).toEqual([managerA.id, report.id, grandReport.id].sort());
+      expect((bodyOf(list).items as EmployeeDto[]).map((e) => e.id).sort()).toEqual([managerA.id, report.id, grandReport.id].sort());
     });
 
     it('answers 404 to a manager outside the scope on every route kind', async () => {
       const json = await t.http.get(`/api/reviews/${review.id}`).set(asB).expect(404);
-      expect(json.body.message).toBe(`Review ${review.id} was not found`);
+      expect(bodyOf(json).message).toBe(`Review ${review.id} was not found`);
       await t.http.get(`/api/employees/${grandReport.id}`).set(asB).expect(404);
       await t.http.get('/api/reviews').query({ employeeId: grandReport.id }).set(asB).expect(404);
       await t.http.get('/api/employees').query({ managerId: report.id }).set(asB).expect(404);
       const list = await t.http.get('/api/reviews').set(asB).expect(200);
-      expect(list.body.meta.total).toBe(0);
+      expect(bodyOf(list).meta.total).toBe(0);
       // The same ids that do not exist at all give the same answer.
       await t.http.get('/api/reviews/7d3f6a52-0c1e-4b7a-9a55-2f0b1c9d8e77').set(asB).expect(404);
     });
@@ -150,7 +167,7 @@ describe('sign-in, sessions and scope', () => {
       const submitted = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: current.version }).expect(200)).body as ReviewDto;
       await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asB).send({ comment: 'not mine', version: submitted.version }).expect(404);
       const res = await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asA).send({ comment: '继续保持 Keep it up', version: submitted.version }).expect(200);
-      expect(res.body.managerComment).toBe('继续保持 Keep it up');
+      expect(bodyOf(res).managerComment).toBe('继续保持 Keep it up');
       const audit = (await t.http.get('/api/audit').query({ entity: 'review', id: review.id }).set(t.as('hr')).expect(200)).body as AuditEntryDto[];
       expect(audit[0]).toMatchObject({ action: 'manager_comment', actor: 'manager-a@test.example', after: { managerComment: '继续保持 Keep it up' } });
       expect(audit[0].actorUserId).toMatch(/^[0-9a-f-]{36}$/);
@@ -167,12 +184,12 @@ describe('sign-in, sessions and scope', () => {
       expect(seen.body).not.toHaveProperty('hrNotes');
       await t.http.get(`/api/reviews/${review.id}`).set(asMe).expect(404);
       const list = await t.http.get('/api/reviews').set(asMe).expect(200);
-      expect((list.body.items as { id: string }[]).map((r) => r.id)).toEqual([mine.id]);
+      expect((bodyOf(list).items as { id: string }[]).map((r) => r.id)).toEqual([mine.id]);
 
       const ack = await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: mine.version }).expect(200);
-      expect(Date.parse(ack.body.acknowledgedAt)).toBeGreaterThan(Date.now() - 60_000);
-      expect(ack.body.acknowledgedBy).toBe('me@test.example');
-      await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: ack.body.version }).expect(409);
+      expect(Date.parse(bodyOf(ack).acknowledgedAt)).toBeGreaterThan(Date.now() - 60_000);
+      expect(bodyOf(ack).acknowledgedBy).toBe('me@test.example');
+      await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: bodyOf(ack).version }).expect(409);
     });
   });
 
@@ -193,7 +210,7 @@ describe('sign-in, sessions and scope', () => {
         const who = url.startsWith('/api/users') ? t.as('admin') : t.as('hr');
         const res = await t.http[method as 'patch' | 'post'](url).set(who).send(body);
         expect([url, res.status]).toEqual([url, 400]);
-        expect(res.body.message).toMatch(/is not a known field/);
+        expect(bodyOf(res).message).toMatch(/is not a known field/);
       }
       const proto = await t.http
         .patch(`/api/reviews/${r.id}`)
@@ -216,7 +233,7 @@ describe('sign-in, sessions and scope', () => {
         await t.http
           .post('/api/employees')
           .set(t.as('hr'))
-          .send({ employeeNo: `PW-${Date.now()}`, name: 'Zhang Xiaoming', email, roleId: (await t.http.get('/api/roles').set(t.as('hr'))).body[0].id, department: 'QA', hireDate: '2020-01-01' })
+          .send({ employeeNo: `PW-${Date.now()}`, name: 'Zhang Xiaoming', email, roleId: ((await t.http.get('/api/roles').set(t.as('hr'))).body as { id: string }[])[0].id, department: 'QA', hireDate: '2020-01-01' })
           .expect(201)
       ).body as { id: string };
       const weak: [string, string][] = [
@@ -228,17 +245,17 @@ describe('sign-in, sessions and scope', () => {
       ];
       for (const [password, reason] of weak) {
         const res = await t.http.post('/api/users').set(t.as('admin')).send({ email, role: 'employee', employeeId: person.id, password });
-        expect([password, res.status, res.body.details?.reason, res.body.errors?.[0]?.field]).toEqual([password, 400, reason, 'password']);
-        expect(res.body.message).toMatch(/\(.*[\u4e00-\u9fff].*\)$/);
+        expect([password, res.status, bodyOf(res).details?.reason, bodyOf(res).errors?.[0]?.field]).toEqual([password, 400, reason, 'password']);
+        expect(bodyOf(res).message).toMatch(/\(.*[\u4e00-\u9fff].*\)$/);
       }
       const user = (await t.http.post('/api/users').set(t.as('admin')).send({ email, role: 'employee', employeeId: person.id, password: 'teal-otter-bakes-bread' }).expect(201)).body as { id: string; version: number };
       const reset = await t.http.post(`/api/users/${user.id}/reset-password`).set(t.as('admin')).send({ password: 'password12', version: user.version });
-      expect([reset.status, reset.body.details?.reason]).toEqual([400, 'common']);
+      expect([reset.status, bodyOf(reset).details?.reason]).toEqual([400, 'common']);
 
       const signedIn = await t.signIn(email, 'teal-otter-bakes-bread');
       for (const [newPassword, reason] of weak) {
         const res = await t.http.post('/api/auth/change-password').set(signedIn).send({ currentPassword: 'teal-otter-bakes-bread', newPassword });
-        expect([newPassword, res.status, res.body.details?.reason, res.body.errors?.[0]?.field]).toEqual([newPassword, 400, reason, 'newPassword']);
+        expect([newPassword, res.status, bodyOf(res).details?.reason, bodyOf(res).errors?.[0]?.field]).toEqual([newPassword, 400, reason, 'newPassword']);
       }
       await t.http.post('/api/auth/change-password').set(signedIn).send({ currentPassword: 'teal-otter-bakes-bread', newPassword: 'quiet river under stone' }).expect(204);
     });
@@ -289,7 +306,7 @@ describe('brute force and rate limits', () => {
     for (let i = 1; i <= 5; i++) {
       const res = await t.http.post('/api/auth/login').send({ email: TEST_ADMIN.email, password: `wrong-${i}` });
       expect([i, res.status]).toEqual([i, 401]);
-      expect(res.body.message).toBe('Wrong email or password');
+      expect(bodyOf(res).message).toBe('Wrong email or password');
     }
     const sixth = await t.http.post('/api/auth/login').send({ email: TEST_ADMIN.email, password: 'wrong-6' }).expect(429);
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThanOrEqual(1);
@@ -311,7 +328,7 @@ describe('brute force and rate limits', () => {
     const email = `${'a'.repeat(240)}@${'b'.repeat(60)}.example`;
     const res = await t.http.post('/api/auth/login').send({ email, password: 'whatever-password' });
     expect(res.status).toBe(401);
-    expect(res.body.message).toBe('Wrong email or password');
+    expect(bodyOf(res).message).toBe('Wrong email or password');
     const [row] = await t.db.query<{ actor: string; entity_id: string; email: string }[]>(
       `SELECT actor, entity_id, after->>'email' AS email FROM audit_log WHERE action = 'login_failed' ORDER BY id DESC LIMIT 1`,
     );
@@ -322,7 +339,7 @@ describe('brute force and rate limits', () => {
     const before = await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM audit_log');
     const tooLong = await t.http.post('/api/auth/login').send({ email: `${'a'.repeat(400)}@example.com`, password: 'whatever-password' });
     expect(tooLong.status).toBe(400);
-    expect(tooLong.body.errors.map((e: { field: string }) => e.field)).toEqual(['email']);
+    expect(bodyOf(tooLong).errors.map((e: { field: string }) => e.field)).toEqual(['email']);
     expect(await t.db.query('SELECT count(*)::int AS n FROM audit_log')).toEqual(before);
   });
 
@@ -346,7 +363,7 @@ describe('brute force and rate limits', () => {
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(5);
       const res = await t3.http.get('/api/health').expect(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      expect(res.body.statusCode).toBe(429);
+      expect(bodyOf(res).statusCode).toBe(429);
     } finally {
       await t3.close();
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import type { ErrorResponseDto } from '../src/common/error-response.dto.js';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto, EmployeePageDto } from '../src/employees/dto/employee.dto.js';
 import type { ReviewDto, ReviewPageDto } from '../src/reviews/dto/review.dto.js';
@@ -326,7 +327,7 @@ describe('hostile and malformed input', () => {
         expect(errorFields(weight)).toEqual(['content.kpis[0].weight']);
       }
       const cap = expectError(
-        await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send({ content: { kpis: current.kpis.map((k) => ({ ...k, rule: k.rule && (k.rule as { type: string }).type === 'target' ? { ...(k.rule as object), cap: 1.2e2 + 1e-7 } : k.rule })), bands: current.bands } }),
+        await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send({ content: { kpis: current.kpis.map((k) => ({ ...k, rule: k.rule && (k.rule as { type: string }).type === 'target' ? { ...(k.rule), cap: 1.2e2 + 1e-7 } : k.rule })), bands: current.bands } }),
         400,
       );
       expect(cap.errors?.every((e) => /rule\.cap$/.test(e.field) && e.message === 'cap must have at most 2 decimals')).toBe(true);
@@ -489,8 +490,9 @@ describe('hostile and malformed input', () => {
         const res = await request;
         expect([field, res.status]).toEqual([field, 400]);
         if (res.type === 'application/json') {
-          expect(errorFields(res.body)).toEqual([field]);
-          expect(res.body.errors[0].message).toBe('must not contain a NUL character');
+          const body = res.body as ErrorResponseDto;
+          expect(errorFields(body)).toEqual([field]);
+          expect(body.errors?.[0].message).toBe('must not contain a NUL character');
         } else {
           expect(res.type).toBe('text/html');
           expect(res.text).toContain('NUL character');

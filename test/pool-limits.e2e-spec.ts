@@ -71,10 +71,10 @@ describe('the nested-connection guard (strict in e2e apps)', () => {
 
   it('fails a query that takes a second pooled connection inside a transaction', async () => {
     const ds: DataSource = t.db;
-    await expect(ds.transaction(async () => ds.query('SELECT 1'))).rejects.toBeInstanceOf(NestedConnectionError);
-    await expect(ds.transaction('READ COMMITTED', async () => ds.query('SELECT 1'))).rejects.toBeInstanceOf(NestedConnectionError);
+    await expect(ds.transaction(() => ds.query<unknown[]>('SELECT 1'))).rejects.toBeInstanceOf(NestedConnectionError);
+    await expect(ds.transaction('READ COMMITTED', () => ds.query<unknown[]>('SELECT 1'))).rejects.toBeInstanceOf(NestedConnectionError);
     // The transaction's own manager, and the pool outside any transaction, are fine.
-    await expect(ds.transaction(async (m) => m.query('SELECT 1 AS one'))).resolves.toEqual([{ one: 1 }]);
+    await expect(ds.transaction((m) => m.query<unknown[]>('SELECT 1 AS one'))).resolves.toEqual([{ one: 1 }]);
     await expect(ds.query('SELECT 2 AS two')).resolves.toEqual([{ two: 2 }]);
   });
 

@@ -558,7 +558,7 @@ describe('reviews API', () => {
       await seedReview(t, 'account_manager', cycle);
       const total = async (status?: string) =>
         ((await t.http.get('/api/reviews').query({ cycleId: cycle.id, pageSize: 1, ...(status ? { status } : {}) }).set(t.as('hr')).expect(200)).body as ReviewPageDto).meta.total;
-      const counter = async () => ((await t.db.query('SELECT changes::text AS c FROM list_changes')) as { c: string }[])[0].c;
+      const counter = async () => (await t.db.query<{ c: string }[]>('SELECT changes::text AS c FROM list_changes'))[0].c;
       expect([await total(), await total('draft'), await total('submitted')]).toEqual([2, 2, 0]);
 
       // Scoring changes no column a list filters or sorts on.

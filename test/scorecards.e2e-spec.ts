@@ -83,7 +83,7 @@ function startDownload(t: TestApp, reviewId: string, headers: Record<string, str
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => cb(null, Buffer.concat(chunks)));
     })
-    .then((res: Response) => ({ status: res.status, body: res.body as Buffer, headers: res.headers as Record<string, string> }));
+    .then((res: Response) => ({ status: res.status, body: res.body as Buffer, headers: res.headers }));
 }
 
 /** A successful PDF download: 200, a PDF, and X-Content-SHA256 naming its bytes. */

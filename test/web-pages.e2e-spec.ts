@@ -309,7 +309,7 @@ describe('pages over HTTP', () => {
       const body = { version: 999, entries: [] };
       const refused = await t.http.put(`/api/reviews/${review.id}`).set('Cookie', cookie).send(body).expect(403);
       expect(refused.headers['content-type']).toMatch(/^application\/json/);
-      expect(refused.body.message).toMatch(/X-CSRF-Token/);
+      expect((refused.body as { message: string }).message).toMatch(/X-CSRF-Token/);
       // With the header the request gets through to the service (which finds the version stale).
       await t.http.put(`/api/reviews/${review.id}`).set('Cookie', cookie).set('X-CSRF-Token', b.csrf).send(body).expect(409);
       await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send(body).expect(409);
@@ -552,7 +552,7 @@ describe('pages over HTTP', () => {
       expect(unknown.text).toContain('value="linked@web.example"');
       const created = await b.post('/admin/users', { email: 'linked@web.example', role: 'employee', employeeNo: e.employeeNo.toLowerCase(), password: 'first-pass-123' });
       expect(created.status).toBe(303);
-      const userPath = (created.headers.location as string).split('?')[0];
+      const userPath = (created.headers.location).split('?')[0];
       const u = new Browser(t);
       await u.signIn('linked@web.example', 'first-pass-123');
       await u.post('/password', { currentPassword: 'first-pass-123', newPassword: 'second-pass-123', confirmPassword: 'second-pass-123' });

@@ -306,7 +306,7 @@ describe('pages in a browser', () => {
     const { page, context } = await signedIn(people.admin, 'first-boss-key-42');
     const value = (selector: string) => page.$eval(selector, (i) => (i as HTMLInputElement).value);
     const publishDisabled = () => page.$eval('#publish', (b) => (b as HTMLButtonElement).disabled);
-    const keys = () => page.$$eval('input[name$="].key"][name^="kpis["]', (inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    const keys = () => page.$$eval('input[name$="].key"][name^="kpis["]', (inputs) => inputs.map((i) => (i).value));
     /** Replaces a field's text by typing, as a person would after selecting it (focus, not a click: the sticky sum bar may cover the spot). */
     async function retype(selector: string, text: string): Promise<void> {
       await page.focus(selector);
@@ -399,7 +399,7 @@ describe('pages in a browser', () => {
         await clickAndWait(page, '#save-draft');
         expect(await text(page, '.notice')).toMatch(/draft is saved/);
         const rows = await page.$$eval('#diff tbody tr', (trs) =>
-          trs.map((tr) => [tr.className, ...Array.from((tr as HTMLTableRowElement).cells).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())].join(' | ')),
+          trs.map((tr) => [tr.className, ...Array.from((tr).cells).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())].join(' | ')),
         );
         expect(rows).toEqual(
           expect.arrayContaining([

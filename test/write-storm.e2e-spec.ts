@@ -29,14 +29,17 @@ interface Storm {
   send: (i: number, target: Target) => Test;
 }
 
-type Target = Record<string, string | number | Record<string, string>>;
+/** What a case's prepare() made: ids, versions, and for a fresh account its bearer `authorization`. */
+type Target = Record<string, string | number>;
+
+const headersOf = (x: Target): Record<string, string> => ({ authorization: String(x.authorization) });
 
 /** Form fields named by API path (kpis[0].rule.type), as the template editor posts them. */
 function formFields(value: unknown, prefix: string, out: Record<string, string> = {}): Record<string, string> {
   if (Array.isArray(value)) value.forEach((v, i) => formFields(v, `${prefix}[${i}]`, out));
   else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) formFields(v, prefix ? `${prefix}.${k}` : k, out);
-  } else if (value !== null && value !== undefined) out[prefix] = String(value);
+  } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[prefix] = String(value);
   return out;
 }
 
@@ -120,7 +123,7 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
   /** A user of its own, so one storm's failed sign-ins do not throttle the next. */
   const freshAccount = async (): Promise<Target> => {
     const email = `storm-${uniq()}@test.example`;
-    return { email, headers: await t.userFor('hr', null, email) };
+    return { email, authorization: (await t.userFor('hr', null, email)).authorization };
   };
 
   beforeAll(async () => {
@@ -153,13 +156,13 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         method: 'POST',
         route: '/api/auth/logout',
         prepare: freshAccount,
-        send: (_i, x) => post('/api/auth/logout', x.headers as Record<string, string>),
+        send: (_i, x) => post('/api/auth/logout', headersOf(x)),
       },
       {
         method: 'POST',
         route: '/api/auth/change-password',
         prepare: freshAccount,
-        send: (i, x) => post('/api/auth/change-password', x.headers as Record<string, string>).send({ currentPassword: TEST_PASSWORD, newPassword: `storm-password-${i}` }),
+        send: (i, x) => post('/api/auth/change-password', headersOf(x)).send({ currentPassword: TEST_PASSWORD, newPassword: `storm-password-${i}` }),
       },
       { method: 'POST', route: '/api/users', send: (i) => post('/api/users', admin()).send({ email: `storm-${i}-${uniq()}@test.example`, role: 'hr', employeeId: null, password: 'temporary-pass-1' }) },
       {
@@ -394,14 +397,14 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         method: 'POST',
         route: '/logout',
         prepare: freshAccount,
-        send: (_i, x) => page('/logout', x.headers as Record<string, string>).send({}),
+        send: (_i, x) => page('/logout', headersOf(x)).send({}),
       },
       { method: 'POST', route: '/lang', send: (i) => page('/lang').send({ lang: i % 2 ? 'en' : 'zh-CN' }) },
       {
         method: 'POST',
         route: '/password',
         prepare: freshAccount,
-        send: (i, x) => page('/password', x.headers as Record<string, string>).send({ currentPassword: TEST_PASSWORD, newPassword: `storm-password-${i}`, confirmPassword: `storm-password-${i}` }),
+        send: (i, x) => page('/password', headersOf(x)).send({ currentPassword: TEST_PASSWORD, newPassword: `storm-password-${i}`, confirmPassword: `storm-password-${i}` }),
       },
       { method: 'POST', route: '/admin/users', send: (i) => page('/admin/users', admin()).send({ email: `storm-page-${i}-${uniq()}@test.example`, role: 'hr', password: 'temporary-pass-1' }) },
       {

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable
 import { Reflector } from '@nestjs/core';
 import type { RequestWithActor } from '../common/actor.js';
 import type { CodedError } from '../common/error-codes.js';
+import { cookieOf } from '../common/cookies.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
 import { AuthService } from './auth.service.js';
 
@@ -16,13 +17,7 @@ export class PasswordChangeRequired extends ForbiddenException implements CodedE
 export function tokenOf(req: RequestWithActor): string | null {
   const auth = req.header('authorization');
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const cookies = req.header('cookie');
-  if (!cookies) return null;
-  for (const part of cookies.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
-  }
-  return null;
+  return cookieOf(req, SESSION_COOKIE);
 }
 
 /**

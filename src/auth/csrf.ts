@@ -10,6 +10,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { CodedError } from '../common/error-codes.js';
+import { cookieOf } from '../common/cookies.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SESSION_COOKIE, tokenOf } from './auth.guard.js';
 
@@ -20,14 +21,6 @@ export const CSRF_HEADER = 'x-csrf-token';
 const TOKEN = /^[A-Za-z0-9_-]{32,128}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function cookie(req: Request, name: string): string | null {
-  for (const part of (req.header('cookie') ?? '').split(';')) {
-    const [k, ...rest] = part.trim().split('=');
-    if (k === name) return rest.join('=');
-  }
-  return null;
-}
-
 /** The signed-in browser's token: bound to its session, so it cannot be planted or carried over. */
 function sessionBoundToken(sessionToken: string): string {
   return createHmac('sha256', sessionToken).update('scorecard csrf v1').digest('base64url');
@@ -35,7 +28,7 @@ function sessionBoundToken(sessionToken: string): string {
 
 /** The session cookie's token (not a bearer token: bearer clients need no CSRF token). */
 function sessionCookieOf(req: Request): string | null {
-  if (cookie(req, SESSION_COOKIE) === null) return null;
+  if (cookieOf(req, SESSION_COOKIE) === null) return null;
   const auth = req.header('authorization');
   return auth?.startsWith('Bearer ') ? null : tokenOf(req);
 }
@@ -44,12 +37,12 @@ function sessionCookieOf(req: Request): string | null {
 export function ensureCsrfToken(req: Request, res: Response, secure: boolean): string {
   const session = sessionCookieOf(req);
   if (session) return sessionBoundToken(session);
-  const existing = cookie(req, CSRF_COOKIE);
+  const existing = cookieOf(req, CSRF_COOKIE);
   if (existing && TOKEN.test(existing)) return existing;
   const token = randomBytes(32).toString('base64url');
   res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
   // Later code in this same request (the page template) must see the new token too.
-  req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ''}${CSRF_COOKIE}=${token}`;
+  req.cookies = { ...(req.cookies as Record<string, unknown> | undefined), [CSRF_COOKIE]: token };
   return token;
 }
 
@@ -97,13 +90,13 @@ export function csrfProblem(req: Request, allowedOrigins: readonly string[] = []
     // attacker's account (login CSRF): a browser names the page's origin, and a foreign one that
     // CORS_ORIGINS does not list is refused.
     if (foreignSource(req) && !allowedOrigins.includes(req.header('origin') ?? '')) return 'Requests from another site are refused';
-    if (cookie(req, SESSION_COOKIE) === null) return null;
+    if (cookieOf(req, SESSION_COOKIE) === null) return null;
   } else if (foreignSource(req)) {
     // Pages refuse a foreign source outright: no other site has a reason to post here.
     return 'This form was sent from another site';
   }
   const session = sessionCookieOf(req);
-  const anonymous = cookie(req, CSRF_COOKIE);
+  const anonymous = cookieOf(req, CSRF_COOKIE);
   const expected = session ? sessionBoundToken(session) : anonymous && TOKEN.test(anonymous) ? anonymous : null;
   const body = req.body as Record<string, unknown> | undefined;
   const fromBody = body && typeof body === 'object' && typeof body[CSRF_FIELD] === 'string' ? body[CSRF_FIELD] : undefined;

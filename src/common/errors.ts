@@ -28,6 +28,11 @@ export function isApiError<C extends ErrorCode>(err: unknown, code: C): err is A
   return err instanceof ApiError && err.code === code;
 }
 
+/** `instanceof` on the generic class would widen its code to any; this keeps it an ErrorCode. */
+export function isAnyApiError(err: unknown): err is ApiError {
+  return err instanceof ApiError;
+}
+
 export const badRequest = (message: string, errors?: FieldErrorDto[], details?: ErrorDetails<'VALIDATION_FAILED'>) => new ApiError('VALIDATION_FAILED', message, { errors, details });
 export const notFound = (what: string, id: string) => new ApiError('NOT_FOUND', `${what} ${id} was not found`);
 /** 409 for a change the object's state forbids. */

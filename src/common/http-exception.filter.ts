@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db-unavailable.js';
 import { type ErrorCode, defaultCode, isCodedError, STATUS_OF } from './error-codes.js';
-import { ApiError } from './errors.js';
+import { isAnyApiError } from './errors.js';
 import { HTML_ERROR_RENDERER, type HtmlErrorRenderer, isApiPath } from './html-errors.js';
 import type { ErrorResponseDto, FieldErrorDto } from './error-response.dto.js';
 
@@ -105,15 +105,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorResponseDto {
-    if (exception instanceof ApiError) {
-      const status = exception.getStatus();
+    if (isAnyApiError(exception)) {
+      const api = exception;
+      const status = api.getStatus();
       return {
         statusCode: status,
-        code: exception.code,
+        code: api.code,
         error: REASONS[status] ?? 'Error',
-        message: exception.message,
-        ...(exception.fieldErrors ? { errors: exception.fieldErrors } : {}),
-        ...(exception.details ? { details: exception.details } : {}),
+        message: api.message,
+        ...(api.fieldErrors ? { errors: api.fieldErrors } : {}),
+        ...(api.details ? { details: api.details } : {}),
       };
     }
     if (exception instanceof HttpException) {
@@ -122,7 +123,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       let message = exception.message;
       let errors: FieldErrorDto[] | undefined;
       if (typeof response === 'object' && response !== null && 'message' in response) {
-        const m = (response as { message: unknown }).message;
+        const m = response.message;
         if (Array.isArray(m)) {
           errors = m.map((x) => ({ field: '', message: String(x) }));
           message = m.map(String).join('; ');
@@ -159,7 +160,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof QueryFailedError) {
-      const mapped = fromDatabase(exception);
+      const mapped = fromDatabase(exception as QueryFailedError);
       if (mapped) return mapped;
     }
     const parser = exception as BodyParserError;

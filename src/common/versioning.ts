@@ -69,5 +69,5 @@ export async function saveVersioned<T extends ObjectLiteral & { id: string; vers
     .where('id = :id AND version = :version', { id: row.id, version: row.version })
     .execute();
   if (result.affected !== 1) throw staleVersion(`${what} ${row.id} was changed by someone else; reload and apply your change again.`);
-  return { ...row, ...patch, ...set } as T;
+  return { ...row, ...patch, ...set };
 }

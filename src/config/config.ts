@@ -168,7 +168,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const defaultLang = (env.DEFAULT_LANG?.trim() || 'zh-CN') as Lang;
-  if (!isLang(defaultLang)) problems.push(`DEFAULT_LANG="${defaultLang}" must be zh-CN or en`);
+  if (!isLang(defaultLang)) problems.push(`DEFAULT_LANG="${String(defaultLang)}" must be zh-CN or en`);
   const timeZone = env.TIME_ZONE?.trim() || 'Asia/Shanghai';
   try {
     new Intl.DateTimeFormat('en', { timeZone });

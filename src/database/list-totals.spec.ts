@@ -64,9 +64,9 @@ describe('ListTotals', () => {
     const totals = new ListTotals();
     const { q } = query(totals, 'Sales');
     let counted = 0;
-    const count = async () => {
+    const count = () => {
       counted += 1;
-      return 7;
+      return Promise.resolve(7);
     };
     expect(await totals.ofPage(q, [{ total_rows: 3, list_stamp: '1' }], false, count)).toBe(3);
     expect(await totals.ofPage(q, [], true, count)).toBe(0);

@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../config/config.js';
+import { bootstrap, withStartupLock } from './bootstrap.js';
 import { createDataSource } from './data-source.js';
 import { resolveDatabase } from './database-url.js';
 
@@ -24,7 +25,7 @@ async function generate(url: string, name: string): Promise<void> {
   const ds = createDataSource(url);
   await ds.initialize();
   try {
-    await ds.runMigrations({ transaction: 'each' });
+    await bootstrap(ds);
     const sql = await ds.driver.createSchemaBuilder().log();
     if (sql.upQueries.length === 0) {
       console.log('The entities match the database: no migration needed.');
@@ -75,10 +76,10 @@ async function main(): Promise<void> {
       await ds.initialize();
       try {
         if (command === 'run') {
-          const done = await ds.runMigrations({ transaction: 'each' });
-          console.log(done.length ? `Ran ${done.map((m) => m.name).join(', ')}` : 'No pending migrations.');
+          const { migrations } = await bootstrap(ds);
+          console.log(migrations.length ? `Ran ${migrations.join(', ')}` : 'No pending migrations.');
         } else {
-          await ds.undoLastMigration({ transaction: 'each' });
+          await withStartupLock(db.url, () => ds.undoLastMigration({ transaction: 'each' }));
           console.log('Reverted the last migration.');
         }
       } finally {

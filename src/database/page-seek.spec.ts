@@ -38,9 +38,9 @@ describe('PageSeek', () => {
   it('reads from a known row, again from the top when the list moved on, and learns the page it got', async () => {
     const seek = new PageSeek();
     const calls: Array<number | null> = [];
-    const rowsAt = (stamp: string, first: number) => async (point: { offset: number } | null) => {
+    const rowsAt = (stamp: string, first: number) => (point: { offset: number } | null) => {
       calls.push(point?.offset ?? null);
-      return [first, first + 1].map((n) => ({ no: `E${n}`, list_stamp: stamp }));
+      return Promise.resolve([first, first + 1].map((n) => ({ no: `E${n}`, list_stamp: stamp })));
     };
     const key = (r: { no: string }) => r.no;
     expect(await seek.read('list', 10, key, rowsAt('1', 10))).toHaveLength(2);

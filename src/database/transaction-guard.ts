@@ -41,7 +41,7 @@ export function guardNestedConnections(dataSource: DataSource, options: { strict
         }
       : run;
   manager.transaction = ((isolationOrRun: unknown, run?: unknown) =>
-    typeof isolationOrRun === 'function' ? transaction(marked(isolationOrRun)) : transaction(isolationOrRun, marked(run))) as EntityManager['transaction'];
+    typeof isolationOrRun === 'function' ? transaction(marked(isolationOrRun)) : transaction(isolationOrRun, marked(run)));
 
   const pool = (dataSource.driver as unknown as { master?: ConnectablePool }).master;
   if (!pool) throw new Error('guardNestedConnections needs an initialized PostgreSQL data source');

@@ -2,12 +2,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { prepareDatabase } from '../app.setup.js';
 import { loadConfig } from '../config/config.js';
 import { resolveDatabase } from '../database/database-url.js';
-import { DemoService } from './demo.service.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,9 +14,7 @@ async function main(): Promise<void> {
     const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: db.url }), { logger: ['error', 'warn'] });
     try {
       // Dropping the schema is the only way past the append-only audit log, by design.
-      await app.get(DataSource).query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-      await prepareDatabase(app);
-      await app.get(DemoService).seed();
+      await prepareDatabase(app, { resetDemo: true });
       console.log('Demo data recreated.');
     } finally {
       await app.close();

@@ -72,7 +72,7 @@ export class ExportsController {
     content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiErrors(400, 404, 409)
-  async download(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async download(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) _res: Response): Promise<StreamableFile> {
     const file = await this.exports.download(actor, id);
     return new StreamableFile(file.stream, {
       type: 'application/zip',

@@ -234,7 +234,7 @@ export class ExportsService {
     }));
     if (failures.length > 0) {
       const text = Buffer.from(`Scorecards that could not be printed:\n${failures.map((f) => `${f.employee_no} ${f.name}: ${f.error ?? 'failed'}`).join('\n')}\n`, 'utf8');
-      sources.push({ name: 'FAILED.txt', size: text.length, read: async () => text });
+      sources.push({ name: 'FAILED.txt', size: text.length, read: () => Promise.resolve(text) });
     }
     const { stream, length } = storedZip(sources, job.finished_at ? new Date(job.finished_at) : new Date());
     const name = `${(cycle?.name ?? 'export').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim()}-scorecards.zip`;

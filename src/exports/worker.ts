@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { installProcessGuards } from '../common/process-guards.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
+import { bootstrap } from '../database/bootstrap.js';
 import { createDataSource } from '../database/data-source.js';
 import { resolveDatabase } from '../database/database-url.js';
 import { AppLogger, createRootLogger } from '../logging/logging.js';
@@ -16,9 +17,9 @@ async function migrate(url: string, logger: Logger): Promise<void> {
   const ds = createDataSource(url);
   await ds.initialize();
   try {
-    // The app migrates at start too; a worker started first must not wait for it.
-    const ran = await ds.runMigrations({ transaction: 'each' });
-    if (ran.length > 0) logger.log(`Ran migrations: ${ran.map((m) => m.name).join(', ')}`);
+    // The app migrates at start too; a worker started first must not wait for it. The start-up
+    // lock keeps the two from running the same migrations at once.
+    await bootstrap(ds, { log: logger });
   } finally {
     await ds.destroy();
   }

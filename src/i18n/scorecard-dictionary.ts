@@ -58,7 +58,7 @@ export function parseDictionary(json: unknown, name: string): ScorecardDictionar
   if (!isRecord(json)) throw new Error(`${name} must be a JSON object`);
   return {
     ui: stringMap(json.ui, `${name}: ui`, UI_KEYS) as ScorecardLabels,
-    format: stringMap(json.format, `${name}: format`, FORMAT_KEYS) as Record<FormatKey, string>,
+    format: stringMap(json.format, `${name}: format`, FORMAT_KEYS),
     status: stringMap(json.status, `${name}: status`, []),
     category: stringMap(json.category, `${name}: category`, []),
     unit: stringMap(json.unit, `${name}: unit`, []),

@@ -329,7 +329,7 @@ export class KpiTemplatesService {
       templateId: v.templateId,
       number: v.number,
       status: v.status,
-      kpis: v.kpis as KpiDto[],
+      kpis: v.kpis,
       bands: v.bands,
       notes: v.notes,
       weightSum: weightSum(v.kpis),

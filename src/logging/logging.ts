@@ -75,7 +75,8 @@ export interface SerializedError {
   code?: string;
 }
 
-export function serializeError(value: unknown): SerializedError | unknown {
+/** A SerializedError for an Error; anything else as it is. */
+export function serializeError(value: unknown): unknown {
   if (!(value instanceof Error)) return value;
   const code = (value as { code?: unknown }).code;
   return {

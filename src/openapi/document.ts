@@ -77,7 +77,7 @@ function fixNullable(schema: unknown): void {
       delete s.type;
       s.oneOf = [ref, { type: 'object', nullable: true, enum: [null] }];
     } else if (Array.isArray(s.enum) && !s.enum.includes(null)) {
-      s.enum = [...s.enum, null];
+      s.enum = [...(s.enum as unknown[]), null];
     }
   }
   for (const value of Object.values(s)) fixNullable(value);
@@ -139,7 +139,7 @@ function completeOperation(path: string, method: string, op: OperationObject & R
       if (Number(status) === 429 || Number(status) === 503) response.headers = { 'Retry-After': retryAfter, ...response.headers };
     }
   }
-  const params = (op.parameters ?? []) as (ParameterObject | ReferenceObject)[];
+  const params = (op.parameters ?? []);
   applyQueryRules(params.filter((p): p is ParameterObject => !isRef(p)));
   // Every path parameter is an id that ParseIdPipe checks.
   for (const p of params) if (!isRef(p) && p.in === 'path' && p.schema && !isRef(p.schema)) p.schema.format = 'uuid';

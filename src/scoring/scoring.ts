@@ -20,6 +20,8 @@ export class ScoringInputError extends Error {
   constructor(
     readonly kpiKey: string,
     message: string,
+    /** Which input is wrong (the review page marks that field): the rating, the rule's scale, the actual or the target. */
+    readonly reason: 'rating' | 'rule' | 'actual' | 'target',
   ) {
     super(message);
     this.name = 'ScoringInputError';
@@ -59,10 +61,11 @@ function scoreRating(kpi: KpiDefinition, rule: RatingRule, input: KpiInput | und
     throw new ScoringInputError(
       kpi.key,
       `rating ${String(rating)} is not a whole number on the scale ${rule.min}..${rule.max}`,
+      'rating',
     );
   }
   if (!(rule.max > 0)) {
-    throw new ScoringInputError(kpi.key, `rating scale ${rule.min}..${rule.max} has no positive maximum`);
+    throw new ScoringInputError(kpi.key, `rating scale ${rule.min}..${rule.max} has no positive maximum`, 'rule');
   }
   const score = round2((rating / rule.max) * 100);
   const points = round2((score * kpi.weight) / 100);
@@ -108,10 +111,10 @@ function scoreTarget(kpi: KpiDefinition, rule: TargetRule, input: KpiInput | und
   const override = input?.target;
   const target = isMissing(override) ? rule.target : override;
   if (!Number.isFinite(actual)) {
-    throw new ScoringInputError(kpi.key, `actual ${String(actual)} is not a finite number`);
+    throw new ScoringInputError(kpi.key, `actual ${String(actual)} is not a finite number`, 'actual');
   }
   if (!Number.isFinite(target) || target < 0) {
-    throw new ScoringInputError(kpi.key, `target ${String(target)} must be a finite number of at least 0`);
+    throw new ScoringInputError(kpi.key, `target ${String(target)} must be a finite number of at least 0`, 'target');
   }
 
   const { value, note } = attainmentOf(actual, target, rule);
@@ -180,10 +183,22 @@ export function scoreReview(
   inputs: Record<string, KpiInput>,
   bands: RatingBand[],
 ): ReviewScore {
-  // Object.hasOwn: KPI keys such as `constructor` would otherwise pick up Object.prototype members.
-  const scores = kpis.map((kpi) =>
-    scoreKpi(kpi, Object.hasOwn(inputs, kpi.key) ? inputs[kpi.key] : undefined),
+  return summarizeScores(
+    kpis.map((kpi) => scoreKpi(kpi, inputOf(inputs, kpi.key))),
+    bands,
   );
+}
+
+/** The input of a KPI; `Object.prototype.hasOwnProperty` so that keys such as `constructor` pick up nothing inherited (and older browsers run it). */
+export function inputOf(inputs: Record<string, KpiInput>, key: string): KpiInput | undefined {
+  return Object.prototype.hasOwnProperty.call(inputs, key) ? inputs[key] : undefined;
+}
+
+/** Total, completeness and band of KPIs already scored in template order; a KPI without points is missing. */
+export function summarizeScores<S extends { key: string; points: number | null }>(
+  scores: S[],
+  bands: RatingBand[],
+): { kpis: S[]; total: number; complete: boolean; missing: string[]; band: RatingBand | null } {
   const missing = scores.filter((s) => s.points === null).map((s) => s.key);
   const total = round2(sumHundredths(scores.flatMap((s) => (s.points === null ? [] : [s.points]))));
   const complete = missing.length === 0;

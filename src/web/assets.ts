@@ -1,8 +1,8 @@
-// The pages' own CSS and JavaScript, read from templates/web/assets once at start and served from
-// memory. URLs carry a content hash (?v=…) so browsers may keep a file for a year and still never
+// The pages' own CSS and JavaScript, read from templates/web/assets (and the built scoring.js from
+// dist/assets) once at start and served from memory. URLs carry a content hash (?v=…) so browsers may keep a file for a year and still never
 // run an old script against a new page.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { fontPackageDir } from '../scorecards/fonts.js';
@@ -25,6 +25,13 @@ export function webDir(): string {
   return join(findTemplatesDir(), 'web');
 }
 
+/** Assets made by the build (scripts/build-assets.mjs): scoring.js, from src/scoring. */
+export function generatedAssetsDir(): string {
+  return join(findTemplatesDir(), '..', 'dist', 'assets');
+}
+
+const GENERATED = ['scoring.js'];
+
 @Injectable()
 export class WebAssets {
   private readonly files = new Map<string, Asset>();
@@ -36,6 +43,11 @@ export class WebAssets {
       if (!contentType) continue;
       const body = readFileSync(join(dir, name));
       this.add(name, body, contentType);
+    }
+    for (const name of GENERATED) {
+      const file = join(generatedAssetsDir(), name);
+      if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (it builds ${name} from src/scoring)`);
+      this.add(name, readFileSync(file), TYPES[extname(name)]);
     }
     // Chinese text must not depend on the viewer's fonts: the bundled Noto Sans SC (the PDFs' font)
     // comes last in the CSS font stack, so browsers with a system CJK font never download it.

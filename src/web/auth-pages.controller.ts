@@ -97,6 +97,7 @@ export class AuthPagesController {
   }
 
   private mustChange(req: RequestWithActor): boolean {
-    return Boolean((req.actor as (Actor & { mustChangePassword?: boolean }) | undefined)?.mustChangePassword);
+    const actor: (Actor & { mustChangePassword?: boolean }) | undefined = req.actor;
+    return Boolean(actor?.mustChangePassword);
   }
 }

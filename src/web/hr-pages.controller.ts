@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
-import type { CycleDto } from '../cycles/dto/cycle.dto.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { CreateReviewDto, REVIEW_STATUSES, ReviewQueryDto, type StartAllResultDto } from '../reviews/dto/review.dto.js';
 import { ReviewReadModels } from '../reviews/review-read-models.js';

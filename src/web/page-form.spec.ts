@@ -12,8 +12,9 @@ describe('submitForm', () => {
     const answer = await submitForm({
       dto: ReopenDto,
       input: { version: 3, reason: 'r'.repeat(2001) },
-      call: async () => {
+      call: () => {
         called = true;
+        return Promise.resolve();
       },
       refused: back,
       done: () => seeOther('/reviews/x', 'reopened'),
@@ -30,9 +31,9 @@ describe('submitForm', () => {
     const answer = await submitForm({
       dto: ManagerCommentDto,
       input: { version: 2, comment: 'Strong year' },
-      call: async (dto) => {
+      call: (dto) => {
         saved = dto.comment;
-        return { id: 'r1' };
+        return Promise.resolve({ id: 'r1' });
       },
       refused: back,
       done: (r) => seeOther(`/reviews/${r.id}`, 'commented'),
@@ -44,7 +45,7 @@ describe('submitForm', () => {
 
   it('gives a refusal its code and the facts pages act on', async () => {
     const refusedWith = async (err: unknown) => {
-      const answer = await attempt({ call: () => Promise.reject(err), refused: back, done: () => seeOther('/') });
+      const answer = await attempt({ call: () => Promise.reject(err as Error), refused: back, done: () => seeOther('/') });
       return ((answer as PageView).model as { problem: Problem }).problem;
     };
     expect(await refusedWith(staleVersionError('changed by someone else', { currentVersion: 5, yourVersion: 4 }))).toMatchObject({ status: 409, code: 'STALE_VERSION', currentVersion: 5 });

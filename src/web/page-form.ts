@@ -4,7 +4,7 @@
 import { HttpException } from '@nestjs/common';
 import { PASSWORD_WEAKNESS_MESSAGES } from '../auth/password-policy.js';
 import type { ErrorCode } from '../common/error-codes.js';
-import { ApiError, isApiError } from '../common/errors.js';
+import { isAnyApiError, isApiError } from '../common/errors.js';
 import { checkForm, type FieldErrors, toFieldErrors } from './forms.js';
 import type { PageAnswer } from './page-response.js';
 
@@ -31,8 +31,9 @@ type Translate = (key: string, vars?: Record<string, string | number>) => string
  * anything else is rethrown to the error page.
  */
 export function formRefusal(err: unknown, t?: Translate): Problem {
-  if (err instanceof ApiError && [400, 401, 409, 429].includes(err.getStatus())) {
-    const problem: Problem = { status: err.getStatus(), code: err.code, message: err.message, errors: toFieldErrors(err.fieldErrors) };
+  if (isAnyApiError(err) && [400, 401, 409, 429].includes(err.getStatus())) {
+    const api = err;
+    const problem: Problem = { status: api.getStatus(), code: api.code, message: api.message, errors: toFieldErrors(api.fieldErrors) };
     if (isApiError(err, 'STALE_VERSION') && err.details) problem.currentVersion = err.details.currentVersion;
     if (isApiError(err, 'THROTTLED') && err.details) problem.retryAfterSeconds = err.details.retryAfterSeconds;
     // A weak password says why in the page's language (the API's message carries both).

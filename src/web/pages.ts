@@ -81,7 +81,7 @@ export class Pages {
     this.dictionaries = loadDictionaries(join(dir, 'i18n'));
     this.registerHelpers();
     const compile = (file: string): Template =>
-      this.hbs.compile(readFileSync(file, 'utf8'), { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, preventIndent: true }) as Template;
+      this.hbs.compile(readFileSync(file, 'utf8'), { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, preventIndent: true });
     for (const file of readdirSync(join(dir, 'partials')).sort()) {
       if (file.endsWith('.hbs')) this.hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(dir, 'partials', file), 'utf8'));
     }

