@@ -11,8 +11,12 @@ import { ActualsTemplateQueryDto, SheetQueryDto } from './dto/spreadsheet.dto.js
 import type { SheetLang } from './result-rows.js';
 import { CONTENT_TYPES, type SheetDownload, type SheetFormat, SpreadsheetsService } from './spreadsheets.service.js';
 
-const XLSX_RESPONSE = { status: 200, description: 'The workbook (streamed)', content: { [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } } } } as const;
-const CSV_RESPONSE = { status: 200, description: 'UTF-8 with a BOM (streamed)', content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } } } as const;
+const DOWNLOAD_HEADERS = {
+  'Content-Disposition': { description: '`attachment` with the file name', schema: { type: 'string' } },
+  'Cache-Control': { description: '`no-store`: personal data', schema: { type: 'string' } },
+} as const;
+const XLSX_RESPONSE = { status: 200, description: 'The workbook (streamed)', headers: DOWNLOAD_HEADERS, content: { [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } } } } as const;
+const CSV_RESPONSE = { status: 200, description: 'UTF-8 with a BOM (streamed)', headers: DOWNLOAD_HEADERS, content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } } } as const;
 
 @ApiTags('spreadsheets')
 @Controller()
