@@ -9,7 +9,7 @@ import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { langOf } from '../web/i18n.js';
 import { ActualsTemplateQueryDto, SheetQueryDto } from './dto/spreadsheet.dto.js';
 import type { SheetLang } from './result-rows.js';
-import { CONTENT_TYPES, type SheetDownload, type SheetFormat, SpreadsheetsService } from './spreadsheets.service.js';
+import { ClientGone, CONTENT_TYPES, type SheetDownload, type SheetFormat, SpreadsheetsService } from './spreadsheets.service.js';
 
 const DOWNLOAD_HEADERS = {
   'Content-Disposition': { description: '`attachment` with the file name', schema: { type: 'string' } },
@@ -88,9 +88,18 @@ export class SpreadsheetsController {
       await file.write(res);
       if (!res.writableEnded) res.end();
     } catch (err) {
-      this.logger.error(`${file.filename} broke off: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) throw err;
-      res.destroy(err instanceof Error ? err : new Error(String(err)));
+      if (!res.headersSent) {
+        // Nothing sent yet: the error filter answers in the one error shape, not as a download.
+        res.removeHeader('Content-Disposition');
+        res.removeHeader('Content-Type');
+        throw err;
+      }
+      if (err instanceof ClientGone || res.destroyed) {
+        this.logger.debug(`${file.filename}: the client left before the end`);
+      } else {
+        this.logger.error(`${file.filename} broke off: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      res.destroy();
     }
   }
 }

@@ -1,5 +1,5 @@
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
@@ -50,14 +50,47 @@ const NUM_FMT: Record<ColumnFormat, string | undefined> = {
 
 const HEADER_FONT = { bold: true } as const;
 
-/** Writes a CSV row, waiting while the response's buffer is full. */
-async function writeCsv(csv: ReturnType<typeof stringify>, row: string[]): Promise<void> {
-  if (!csv.write(row)) await once(csv, 'drain');
+/** The client closed the connection: stop reading rows. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection');
+  }
 }
 
-async function endCsv(csv: ReturnType<typeof stringify>, out: Writable): Promise<void> {
-  csv.end();
-  await once(out, 'finish');
+/** Waits while the response's buffer is full, so rows are read no faster than the client takes them. */
+async function flowing(out: Writable): Promise<void> {
+  if (out.destroyed) throw new ClientGone();
+  if (!out.writableNeedDrain) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new ClientGone());
+    out.on('drain', onDrain);
+    out.on('close', onClose);
+  });
+}
+
+/**
+ * A CSV of a header and rows read a batch at a time. pipeline() carries the back-pressure, and a
+ * client that leaves ends the row source (no further batch is read).
+ */
+async function streamCsv<T>(out: Writable, header: string[], batches: AsyncGenerator<T[]>, cells: (row: T) => string[] | null): Promise<void> {
+  async function* records(): AsyncGenerator<string[]> {
+    yield header;
+    for await (const batch of batches) {
+      for (const row of batch) {
+        const r = cells(row);
+        if (r) yield r;
+      }
+    }
+  }
+  // The BOM lets Excel read the file as UTF-8 (Chinese names) instead of the locale's code page.
+  await pipeline(Readable.from(records()), stringify({ bom: true }), out);
 }
 
 function employeeCells(e: EmployeeSheetRow): string[] {
@@ -144,6 +177,7 @@ export class SpreadsheetsService {
         }
         sheet.ws.addRow(resultRow(r, version, sheet.kpis, lang, 'date')).commit();
       }
+      await flowing(out);
     }
     if (sheets.length === 0) {
       // A cycle without reviews (in scope) still opens as a workbook with its headers.
@@ -163,17 +197,10 @@ export class SpreadsheetsService {
     lang: SheetLang,
   ): Promise<void> {
     const kpis = unionKpis(sheetsOf(versions));
-    // The BOM lets Excel read the file as UTF-8 (Chinese names) instead of the locale's code page.
-    const csv = stringify({ bom: true });
-    csv.pipe(out);
-    await writeCsv(csv, resultColumns(kpis, lang).map((c) => c.header));
-    for await (const batch of this.query.reviews(cycleId, visible)) {
-      for (const r of batch) {
-        const version = byId.get(r.templateVersionId);
-        if (version) await writeCsv(csv, resultRow(r, version, kpis, lang, 'iso').map(csvValue));
-      }
-    }
-    await endCsv(csv, out);
+    await streamCsv(out, resultColumns(kpis, lang).map((c) => c.header), this.query.reviews(cycleId, visible), (r) => {
+      const version = byId.get(r.templateVersionId);
+      return version ? resultRow(r, version, kpis, lang, 'iso').map(csvValue) : null;
+    });
   }
 
   /** The people on record in the employee import's layout, so the file imports back unchanged. */
@@ -192,11 +219,7 @@ export class SpreadsheetsService {
       contentType: CONTENT_TYPES[format],
       write: async (out) => {
         if (format === 'csv') {
-          const csv = stringify({ bom: true });
-          csv.pipe(out);
-          await writeCsv(csv, headers);
-          for await (const batch of this.query.employees(visible)) for (const e of batch) await writeCsv(csv, employeeCells(e));
-          await endCsv(csv, out);
+          await streamCsv(out, headers, this.query.employees(visible), employeeCells);
           return;
         }
         const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
@@ -204,7 +227,10 @@ export class SpreadsheetsService {
         // Every column is text: employee numbers such as 00042 and dates must come back as written.
         ws.columns = headers.map((header) => ({ header, width: Math.max(12, header.length + 2), style: { numFmt: '@' } }));
         ws.getRow(1).font = HEADER_FONT;
-        for await (const batch of this.query.employees(visible)) for (const e of batch) ws.addRow(employeeCells(e)).commit();
+        for await (const batch of this.query.employees(visible)) {
+          for (const e of batch) ws.addRow(employeeCells(e)).commit();
+          await flowing(out);
+        }
         await wb.commit();
       },
     };
