@@ -41,8 +41,10 @@ export interface SheetDownload {
   write(out: Writable): Promise<void>;
 }
 
+// Text cells carry no style: exceljs serialises each styled cell's style to find its id, and text
+// needs none (the values are strings already), which saves about a quarter of the XLSX's CPU.
 const NUM_FMT: Record<ColumnFormat, string | undefined> = {
-  text: '@',
+  text: undefined,
   number: '#,##0.##',
   decimal: '0.00',
   datetime: 'yyyy-mm-dd hh:mm',
@@ -159,7 +161,7 @@ export class SpreadsheetsService {
       ws.columns = resultColumns(s.kpis, lang).map((c) => ({
         header: c.header,
         width: Math.min(40, Math.max(10, c.header.length + 2)),
-        style: { numFmt: NUM_FMT[c.format] },
+        style: NUM_FMT[c.format] ? { numFmt: NUM_FMT[c.format] } : {},
       }));
       ws.getRow(1).font = HEADER_FONT;
       open.set(s.roleCode, { ws, kpis: s.kpis });
