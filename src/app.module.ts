@@ -25,6 +25,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { KpiTemplatesModule } from './kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { ScorecardsModule } from './scorecards/scorecards.module.js';
+import { SpreadsheetsModule } from './spreadsheets/spreadsheets.module.js';
 import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
@@ -41,7 +42,7 @@ export interface AppModuleOptions {
  * same-looking paths (/reviews/:id beside /api/reviews/:id): a global-prefix exclusion matches
  * route patterns, so excluding the page /reviews/:id would also strip /api from the API's.
  */
-export const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule, ScorecardsModule, ExportsModule];
+export const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule, ScorecardsModule, ExportsModule, SpreadsheetsModule];
 
 /** Guards, pipe and filter are registered here, not in main.ts, so tests get exactly the same. */
 @Module({})

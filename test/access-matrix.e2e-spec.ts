@@ -116,6 +116,14 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.submittedReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
   // Bulk export: an invalid body (400 for whoever may export), then a cheap real one (no review
   // matches, so nothing is printed); reading and downloading: only the creator, HR and admins.
+  // Spreadsheets: managers get their own team's rows (scoping is tested in spreadsheets.e2e-spec.ts).
+  ...(['results.xlsx', 'results.csv'] as const).flatMap((file): Cell[] => [
+    { method: 'GET', route: `/api/cycles/:id/${file}`, path: (i) => `/api/cycles/${i.cycle}/${file}`, expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) },
+    { method: 'GET', route: `/api/cycles/:id/${file}`, path: () => `/api/cycles/${NOWHERE}/${file}`, expect: only({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
+  ]),
+  ...(['employees.xlsx', 'employees.csv'] as const).map((file): Cell => ({ method: 'GET', route: `/api/${file}`, path: () => `/api/${file}`, expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) })),
+  { method: 'GET', route: '/api/cycles/:id/actuals-template.xlsx', path: (i) => `/api/cycles/${i.cycle}/actuals-template.xlsx`, expect: only({ hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/api/cycles/:id/actuals-template.xlsx', path: (i) => `/api/cycles/${i.cycle}/actuals-template.xlsx?roleCode=nobody`, expect: only({ hr: 400, admin: 400 }) },
   { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: { lang: 'xx' }, expect: only({ managerIn: 400, managerOut: 400, hr: 400, admin: 400 }) },
   { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: { department: 'matrix: nobody' }, expect: only({ managerIn: 202, managerOut: 202, hr: 202, admin: 202 }) },
   { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: (i) => ({ managerId: i.managerA, department: 'matrix: nobody' }), expect: only({ managerIn: 202, managerOut: 404, hr: 202, admin: 202 }) },

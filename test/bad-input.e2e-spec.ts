@@ -353,6 +353,9 @@ describe('hostile and malformed input', () => {
       expectError(await t.http.post('/api/reviews/abc/submit').set(t.as('hr')).set('If-Match', '1').send({}), 400);
       expectError(await t.http.patch('/api/employees/42').set(t.as('hr')).set('If-Match', '1').send({ name: 'x' }), 400);
       expectError(await t.http.get('/api/cycles/42').set(t.as('hr')), 400);
+      for (const file of ['results.xlsx', 'results.csv', 'actuals-template.xlsx']) {
+        expect(errorFields(expectError(await t.http.get(`/api/cycles/42/${file}`).set(t.as('hr')), 400))).toEqual(['id']);
+      }
       for (const id of ['not-a-uuid', "1' OR '1'='1"]) {
         expect(errorFields(expectError(await t.http.post(`/api/exports/${encodeURIComponent(id)}/retry-failed`).set(t.as('hr')).send({}), 400))).toEqual(['id']);
       }
@@ -485,6 +488,7 @@ describe('hostile and malformed input', () => {
         [t.http.get('/api/employees?department=Sales%00').set(t.as('hr')), 'department'],
         [t.http.get('/api/reviews?department=%00x').set(t.as('hr')), 'department'],
         [t.http.get('/api/reviews?q=a%00').set(t.as('hr')), 'q'],
+        [t.http.get(`/api/cycles/${cycle.id}/actuals-template.xlsx?roleCode=manager%00`).set(t.as('hr')), 'roleCode'],
       ];
       for (const [request, field] of cases) {
         const res = await request;
@@ -616,6 +620,20 @@ describe('hostile and malformed input', () => {
     const html = await t.http.get(`/api/reviews/${r.id}/scorecard.pdf?format=html&lang=en`).set(t.as('hr')).expect(200);
     expect(html.text).toContain('constructor');
     expect(html.text).toContain('95.00');
+  });
+
+  it('spreadsheet downloads: a repeated, malformed or unknown roleCode or lang → 400 naming it, never 500', async () => {
+    const cases: [string, string][] = [
+      [`/api/cycles/${cycle.id}/actuals-template.xlsx?roleCode=a&roleCode=b`, 'roleCode'],
+      [`/api/cycles/${cycle.id}/actuals-template.xlsx?roleCode=${'x'.repeat(65)}`, 'roleCode'],
+      [`/api/cycles/${cycle.id}/actuals-template.xlsx?roleCode=%27%3B%20DROP%20TABLE%20roles`, 'roleCode'],
+      [`/api/cycles/${cycle.id}/actuals-template.xlsx?roleCode=no_such_role`, 'roleCode'],
+      [`/api/cycles/${cycle.id}/results.csv?lang=de`, 'lang'],
+      [`/api/cycles/${cycle.id}/results.xlsx?lang[]=en`, 'lang[]'],
+      ['/api/employees.csv?lang=', 'lang'],
+      [`/api/cycles/${cycle.id}/results.csv?format=xlsx`, 'format'],
+    ];
+    for (const [url, field] of cases) expect([url, errorFields(expectError(await t.http.get(url).set(t.as('hr')), 400))]).toEqual([url, [field]]);
   });
 
   it('an If-Match of garbage → 400 naming If-Match', async () => {

@@ -1076,6 +1076,40 @@ describe('pages over HTTP', () => {
     });
   });
 
+  describe('spreadsheet download buttons', () => {
+    it('dashboard, cycles, team and employees pages link the exports with labels in the reader\'s language; the links download with the session', async () => {
+      const cycle = await seedOpenCycle(t);
+      const boss = await createEmployee(t, 'manager');
+      const member = await createEmployee(t, 'account_manager', { managerId: boss.id });
+      await createReview(t, member.id, cycle.id);
+      const hr = new Browser(t);
+      await hr.signIn('hr@test.example', TEST_PASSWORD);
+      const dash = (await hr.get(`/?cycleId=${cycle.id}`)).text;
+      expect(dash).toContain(`<a class="button" href="/api/cycles/${cycle.id}/results.xlsx" download id="results-xlsx">Results (Excel)</a>`);
+      expect(dash).toContain(`href="/api/cycles/${cycle.id}/results.csv" download id="results-csv">Results (CSV)</a>`);
+      expect(dash).toContain(`href="/api/cycles/${cycle.id}/actuals-template.xlsx" download id="actuals-template">KPI actuals template (Excel)</a>`);
+      expect((await hr.get(`/?cycleId=${cycle.id}`, { 'Accept-Language': 'zh-CN' })).text).toContain('考核结果（Excel）');
+      expect((await hr.get('/cycles')).text).toContain(`href="/api/cycles/${cycle.id}/actuals-template.xlsx" download>Actuals template</a>`);
+      const people = (await hr.get('/employees')).text;
+      expect(people).toContain('<a class="button" href="/api/employees.xlsx" download id="employees-xlsx">Export (Excel)</a>');
+      expect(people).toContain('href="/api/employees.csv" download id="employees-csv">Export (CSV)</a>');
+      for (const path of [`/api/cycles/${cycle.id}/results.xlsx`, `/api/cycles/${cycle.id}/results.csv`, `/api/cycles/${cycle.id}/actuals-template.xlsx`, '/api/employees.csv']) {
+        const file = await hr.download(path);
+        expect([path, file.status]).toEqual([path, 200]);
+        expect(file.body.length).toBeGreaterThan(100);
+      }
+      const email = `sheets-boss-${uniq()}@web.example`;
+      await t.userFor('manager', boss.id, email);
+      const mgr = new Browser(t);
+      await mgr.signIn(email, TEST_PASSWORD);
+      const team = (await mgr.get(`/team?cycleId=${cycle.id}`)).text;
+      expect(team).toContain(`href="/api/cycles/${cycle.id}/results.csv" download id="team-results-csv">Team results (CSV)</a>`);
+      const csv = await mgr.download(`/api/cycles/${cycle.id}/results.csv`);
+      expect(csv.status).toBe(200);
+      expect(csv.body.toString('utf8')).toContain(member.employeeNo);
+    });
+  });
+
   describe('starting reviews from the dashboard', () => {
     it('starts a draft for everyone without one and says who was skipped', async () => {
       const cycle = await seedOpenCycle(t);
