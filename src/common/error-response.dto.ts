@@ -128,7 +128,26 @@ export class WeakPasswordDetailsDto {
   messageZh: string;
 }
 
+/** An import file refused (400, 413 PAYLOAD_TOO_LARGE) or a commit refused (409): the message in Chinese too, and what applies. */
+export class ImportRefusalDetailsDto {
+  @ApiProperty({ example: '文件超过 IMPORT_MAX_BYTES（10485760 字节，10.0 MB）' })
+  messageZh: string;
+
+  @ApiPropertyOptional({ enum: ['IMPORT_MAX_BYTES', 'IMPORT_MAX_ROWS', 'IMPORT_MAX_UNZIPPED_BYTES'], description: 'The setting that was exceeded (413)' })
+  limit?: string;
+
+  @ApiPropertyOptional({ description: 'SHA-256 of the file (409)' })
+  fileHash?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Rows the dry run refused (409)' })
+  refusedRows?: number;
+
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'Rows refused now, as in an import report (409)' })
+  rows?: Record<string, unknown>[];
+}
+
 export const ERROR_DETAIL_MODELS = [
+  ImportRefusalDetailsDto,
   RetryAfterDetailsDto,
   WeakPasswordDetailsDto,
   RetryRefusedDetailsDto,

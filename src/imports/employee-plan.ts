@@ -130,7 +130,8 @@ export function planEmployees(table: Table, onRecord: ReadonlyMap<string, Employ
     if (department.length < 1 || department.length > 200) refuse(r.row, 'department', department ? 'is longer than 200 characters' : 'is empty', department ? '超过 200 个字符' : '为空');
     const roleCode = text('roleCode');
     if (!roleCodes.has(roleCode)) {
-      refuse(r.row, 'roleCode', roleCode ? `role code "${roleCode}" does not exist (known: ${[...roleCodes].join(', ')})` : 'is empty', roleCode ? `角色代码 "${roleCode}" 不存在（已有：${[...roleCodes].join('、')}）` : '为空');
+      const known = [...roleCodes].sort().join(', ');
+      refuse(r.row, 'roleCode', roleCode ? `role code "${roleCode}" does not exist (known: ${known})` : 'is empty', roleCode ? `角色代码 "${roleCode}" 不存在（已有：${known}）` : '为空');
     }
     const managerNo = text('managerNo') || null;
     if (managerNo !== null && managerNo === employeeNo) refuse(r.row, 'managerNo', 'an employee cannot be their own manager', '员工不能是自己的上级');

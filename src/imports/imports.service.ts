@@ -38,7 +38,10 @@ const CHUNK = 1000;
 
 /** The file as a 4xx in the one error shape; a file that cannot be read never becomes a 500. */
 export function fileError(e: ImportFileError): ApiError {
-  return new ApiError(e.status === 413 ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST, e.message, undefined, { messageZh: e.messageZh });
+  return new ApiError(e.status === 413 ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST, e.message, undefined, {
+    messageZh: e.messageZh,
+    ...(e.limit ? { limit: e.limit } : {}),
+  });
 }
 
 const shown = (v: string | boolean | null): string | null => (v === null ? null : String(v));
@@ -90,7 +93,10 @@ export class ImportsService {
       await m.query('SELECT id FROM employees WHERE employee_no = ANY($1::text[]) ORDER BY id FOR UPDATE', [numbers]);
       const { plan: p, records, roles } = await plan(m);
       if (p.refused.length > 0 && !skipRefused) {
-        throw conflict('The records changed since the dry run and now some rows are refused; run the dry run again', { refused: p.refused });
+        throw conflict('The records changed since the dry run and now some rows are refused; run the dry run again', {
+          messageZh: '自试运行以来记录已有变化，现在有行被拒绝；请重新试运行',
+          rows: p.refused,
+        });
       }
       const runId = await this.saveRun(m, actor, 'employees', 'commit', null, hash, file.originalname, p);
       if (p.changes.length > 0) await this.applyEmployees(m, actor, runId, p.changes, records, roles);
@@ -117,11 +123,17 @@ export class ImportsService {
         ORDER BY created_at DESC LIMIT 1`,
       [kind, hash, cycleId],
     );
-    if (!run) throw conflict('Run a dry run of this file first (mode=dry-run): a commit applies only a file whose dry run was seen', { fileHash: hash });
+    if (!run) {
+      throw conflict('Run a dry run of this file first (mode=dry-run): a commit applies only a file whose dry run was seen', {
+        messageZh: '请先试运行此文件（mode=dry-run）：只有试运行过的文件才能提交',
+        fileHash: hash,
+      });
+    }
     if (run.refused > 0 && !skipRefused) {
       throw conflict(`The dry run of this file refused ${run.refused} row(s): fix them, or commit with skipRefused=true to apply the other rows`, {
+        messageZh: `此文件的试运行拒绝了 ${run.refused} 行：请修正，或以 skipRefused=true 提交其余行`,
         fileHash: hash,
-        refused: run.refused,
+        refusedRows: run.refused,
       });
     }
   }

@@ -33,6 +33,8 @@ export class ImportFileError extends Error {
     message: string,
     readonly messageZh: string,
     readonly status: 400 | 413 = 400,
+    /** The setting exceeded, for a 413. */
+    readonly limit?: 'IMPORT_MAX_ROWS' | 'IMPORT_MAX_UNZIPPED_BYTES',
   ) {
     super(message);
   }
@@ -165,6 +167,7 @@ async function readXlsx(bytes: Buffer, limits: ReadLimits): Promise<Table[]> {
       `The workbook unpacks to more than IMPORT_MAX_UNZIPPED_BYTES (${limits.maxUnzippedBytes} bytes); it is refused unread`,
       `该工作簿解压后超过 IMPORT_MAX_UNZIPPED_BYTES（${limits.maxUnzippedBytes} 字节），未读取即拒绝`,
       413,
+      'IMPORT_MAX_UNZIPPED_BYTES',
     );
   }
   const tables: Table[] = [];
@@ -202,6 +205,7 @@ function tooManyRows(limits: ReadLimits): never {
     `The file has more than IMPORT_MAX_ROWS (${limits.maxRows}) rows; split it into smaller files`,
     `文件超过 IMPORT_MAX_ROWS（${limits.maxRows}）行；请拆分为多个较小的文件`,
     413,
+    'IMPORT_MAX_ROWS',
   );
 }
 

@@ -26,7 +26,6 @@ export class ImportUploadInterceptor implements NestInterceptor {
         const limit = this.config.imports.maxBytes;
         throw new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, `The file is larger than IMPORT_MAX_BYTES (${limit} bytes, ${(limit / 1024 / 1024).toFixed(1)} MB)`, undefined, {
           limit: 'IMPORT_MAX_BYTES',
-          maxBytes: limit,
           messageZh: `文件超过 IMPORT_MAX_BYTES（${limit} 字节，${(limit / 1024 / 1024).toFixed(1)} MB）`,
         });
       }
