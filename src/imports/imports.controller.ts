@@ -1,10 +1,11 @@
-import { Controller, HttpCode, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { badRequest } from '../common/errors.js';
-import { EmployeeImportReportDto, ImportQueryDto, ImportUploadDto } from './dto/import.dto.js';
+import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { ActualsImportReportDto, EmployeeImportReportDto, ImportQueryDto, ImportUploadDto } from './dto/import.dto.js';
 import { ImportsService, type UploadedImport } from './imports.service.js';
 import { ImportUploadInterceptor } from './upload.interceptor.js';
 
@@ -34,5 +35,28 @@ export class ImportsController {
   @ApiErrors(400, 409, 413, 415)
   employees(@CurrentActor() actor: Actor, @Query() q: ImportQueryDto, @UploadedFile() file: UploadedImport | undefined): Promise<EmployeeImportReportDto> {
     return this.service.importEmployees(actor, requireFile(file), q.mode, q.skipRefused ?? false);
+  }
+
+  @Allow('admin', 'hr')
+  @Post('cycles/:id/actuals')
+  @HttpCode(200)
+  @UseInterceptors(ImportUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: ImportUploadDto })
+  @ApiOperation({
+    summary: 'Import KPI actuals, personal targets, ratings and comments of a cycle from .xlsx or .csv',
+    description:
+      'Long layout: employee number, KPI key, actual, personal target, rating, comment. Wide layout: employee number, then one column per KPI, headed by its key, ' +
+      'its Chinese or English name, or `… [key]`. Missing reviews are started as drafts; only drafts take values. Dry run first, then commit the same file.',
+  })
+  @ApiOkResponse({ type: ActualsImportReportDto })
+  @ApiErrors(400, 404, 409, 413, 415)
+  actuals(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) cycleId: string,
+    @Query() q: ImportQueryDto,
+    @UploadedFile() file: UploadedImport | undefined,
+  ): Promise<ActualsImportReportDto> {
+    return this.service.importActuals(actor, cycleId, requireFile(file), q.mode, q.skipRefused ?? false);
   }
 }

@@ -66,3 +66,19 @@ export class ImportReportBaseDto {
 export class EmployeeImportReportDto extends ImportReportBaseDto {
   @ApiProperty({ type: [EmployeeImportChangeDto] }) changes: EmployeeImportChangeDto[];
 }
+
+export class ActualsImportReviewDto {
+  @ApiProperty() employeeNo: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['start', 'update'], description: 'start: a draft is started (pinning the role\'s published template) for the values' }) action: 'start' | 'update';
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) reviewId: string | null;
+  @ApiProperty({ type: [Number], description: 'Rows of the file for this review' }) rows: number[];
+  @ApiProperty({ type: Number, nullable: true }) totalBefore: number | null;
+  @ApiProperty() totalAfter: number;
+  @ApiProperty({ type: [ImportFieldChangeDto], description: 'Per KPI key: the input before → after (JSON)' }) fields: ImportFieldChangeDto[];
+}
+
+export class ActualsImportReportDto extends ImportReportBaseDto {
+  @ApiProperty({ enum: ['long', 'wide'], description: 'long: one row per employee and KPI; wide: one row per employee, one column per KPI' }) layout: 'long' | 'wide';
+  @ApiProperty({ type: [ActualsImportReviewDto], description: 'Reviews that change, with their totals before and after' }) reviews: ActualsImportReviewDto[];
+}
