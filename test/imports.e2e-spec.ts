@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
-import type { EmployeeImportReportDto } from '../src/imports/dto/import.dto.js';
-import { auditOf, createEmployee, expectError, recordStatuses, uniq } from './fixtures.js';
+import type { ActualsImportReportDto, EmployeeImportReportDto } from '../src/imports/dto/import.dto.js';
+import type { ReviewSummaryDto } from '../src/reviews/dto/review.dto.js';
+import { auditOf, createEmployee, createReview, expectError, fullAccountManagerEntries, getReview, putScores, recordStatuses, seedOpenCycle, uniq } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const HEADER = 'Employee number,Name,Email,Department,Role code,Manager\'s employee number,Hire date,Active';
@@ -201,6 +202,104 @@ describe('imports API', () => {
       const headers = await t.userFor('manager', mgr.id);
       expectError(await t.http.post('/api/imports/employees?mode=dry-run').set(headers).attach('file', csv([]), 'a.csv'), 403);
       report(await upload('/api/imports/employees?mode=dry-run', csv([]), 'a.csv', 'admin'));
+    });
+  });
+
+  describe('KPI actuals', () => {
+    const LONG = 'Employee number,KPI key,Actual,Personal target,Rating,Comment';
+    const actuals = (cycleId: string, mode: string, bytes: Buffer, name = 'actuals.csv', extra = '') =>
+      upload(`/api/imports/cycles/${cycleId}/actuals?mode=${mode}${extra}`, bytes, name);
+    const totals = async (cycleId: string): Promise<Map<string, { total: number; status: string; version: number }>> => {
+      const res = await t.http.get('/api/reviews').query({ cycleId, pageSize: 100 }).set(t.as('hr')).expect(200);
+      return new Map((res.body as { items: ReviewSummaryDto[] }).items.map((r) => [r.employee.employeeNo, { total: r.total, status: r.status, version: r.version }]));
+    };
+
+    it('long layout: refuses an unknown KPI, a rating out of scale, a text in a number column and a submitted review; fixed, it commits and the totals change', async () => {
+      const cycle = await seedOpenCycle(t);
+      const a = await createEmployee(t, 'account_manager');
+      const b = await createEmployee(t, 'account_manager');
+      const c = await createEmployee(t, 'account_manager');
+      const bReview = await createReview(t, b.id, cycle.id);
+      const cReview = await putScores(t, await createReview(t, c.id, cycle.id), fullAccountManagerEntries());
+      await t.http.post(`/api/reviews/${cReview.id}/submit`).set(t.as('hr')).send({ version: cReview.version }).expect(200);
+      const lines = (selling: string, unknown: string, actual: string) => [
+        LONG,
+        `${a.employeeNo},sales_attainment,"¥2,000,000",,,签约三家`,
+        `${a.employeeNo},customer_satisfaction,92%,,,`,
+        `${a.employeeNo},selling,,,${selling},`,
+        `${b.employeeNo},${unknown},1,,,`,
+        `${b.employeeNo},relationship_upkeep,${actual},４０,,`,
+        `${c.employeeNo},communication,,,3,`,
+      ];
+      const bad = Buffer.from(lines('7', 'sales_revenue', 'forty-two').join('\n'));
+      const dry = report(await actuals(cycle.id, 'dry-run', bad)) as unknown as ActualsImportReportDto;
+      expect(dry.layout).toBe('long');
+      expect(dry.refused.map((e) => [e.row, e.column])).toEqual([
+        [4, 'Rating'],
+        [5, 'KPI key'],
+        [6, 'Actual'],
+        [7, 'status'],
+      ]);
+      expect(dry.refused[0].message).toBe('selling: rating must be from 1 to 5');
+      expect(dry.refused[1].message).toMatch(/^"sales_revenue" is not a KPI of this review/);
+      expect(dry.refused[2].message).toBe('"forty-two" is not a number');
+      expect(dry.refused[3].message).toMatch(/is submitted; only draft reviews take imported values/);
+      expectError(await actuals(cycle.id, 'commit', bad), 409);
+      expect((await totals(cycle.id)).has(a.employeeNo)).toBe(false);
+
+      const good = Buffer.from(lines('4', 'customer_retention', '42').join('\n').split('\n').slice(0, 6).join('\n'));
+      const fixed = report(await actuals(cycle.id, 'dry-run', good)) as unknown as ActualsImportReportDto;
+      expect(fixed.refused).toEqual([]);
+      expect(fixed.counts).toEqual({ create: 1, update: 1, unchanged: 0, refused: 0 });
+      const byNo = new Map(fixed.reviews.map((r) => [r.employeeNo, r]));
+      expect(byNo.get(a.employeeNo)).toMatchObject({ action: 'start', totalBefore: null, reviewId: null });
+      expect(byNo.get(b.employeeNo)).toMatchObject({ action: 'update', totalBefore: 0, reviewId: bReview.id });
+      const done = report(await actuals(cycle.id, 'commit', good)) as unknown as ActualsImportReportDto;
+      expect(done.committed).toBe(true);
+      const after = await totals(cycle.id);
+      expect(after.get(a.employeeNo)).toMatchObject({ status: 'draft', version: 1, total: byNo.get(a.employeeNo)?.totalAfter });
+      expect(after.get(b.employeeNo)).toMatchObject({ status: 'draft', version: 2, total: byNo.get(b.employeeNo)?.totalAfter });
+      expect(byNo.get(a.employeeNo)?.totalAfter).toBeGreaterThan(0);
+      // Same scoring as a manual save: the review read back scores what the import said.
+      const bRead = await getReview(t, bReview.id);
+      expect(bRead.kpis.find((k) => k.key === 'relationship_upkeep')?.input).toMatchObject({ actual: 42, target: 40 });
+      expect(bRead.total).toBe(byNo.get(b.employeeNo)?.totalAfter);
+      const trail = await auditOf(t, 'review', bReview.id);
+      expect(trail[0]).toMatchObject({ action: 'scores', after: expect.objectContaining({ importId: done.importId, version: 2 }) });
+      // Re-importing the same file changes nothing.
+      const again = report(await actuals(cycle.id, 'dry-run', good)) as unknown as ActualsImportReportDto;
+      expect(again.counts).toEqual({ create: 0, update: 0, unchanged: 2, refused: 0 });
+      expect((report(await actuals(cycle.id, 'commit', good)) as unknown as ActualsImportReportDto).committed).toBe(false);
+      expect((await totals(cycle.id)).get(b.employeeNo)?.version).toBe(2);
+    });
+
+    it('wide layout in XLSX: headers by key, Chinese or English name, or "… [key]", formula results and number forms', async () => {
+      const cycle = await seedOpenCycle(t);
+      const a = await createEmployee(t, 'account_manager');
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('说明 Instructions').addRow(['Fill in the other sheet']);
+      const ws = wb.addWorksheet('account_manager');
+      ws.addRow(['工号 / Employee number', '姓名 / Name', '销售业绩完成情况 / Sales attainment [sales_attainment]', '客户满意度', 'Customer retention', 'selling', 'Not a KPI']);
+      ws.addRow([a.employeeNo, a.name, { formula: '1000000*2', result: 2_000_000 }, '８１', '1.2e1', 4, 'x']);
+      const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+      const dry = report(await actuals(cycle.id, 'dry-run', bytes, 'wide.xlsx')) as unknown as ActualsImportReportDto;
+      expect(dry.layout).toBe('wide');
+      expect(dry.refused).toEqual([]);
+      expect(dry.ignoredColumns).toEqual(['Not a KPI']);
+      expect(dry.reviews[0].fields.map((f) => [f.field, JSON.parse(f.after ?? 'null')])).toEqual([
+        ['sales_attainment', { actual: 2_000_000, target: null, comment: null }],
+        ['customer_satisfaction', { actual: 81, target: null, comment: null }],
+        ['customer_retention', { actual: 12, target: null, comment: null }],
+        ['selling', { rating: 4, comment: null }],
+      ]);
+      report(await actuals(cycle.id, 'commit', bytes, 'wide.xlsx'));
+      expect((await totals(cycle.id)).get(a.employeeNo)?.total).toBe(dry.reviews[0].totalAfter);
+    });
+
+    it('refuses a file with no KPI column, an unknown cycle, and a closed one', async () => {
+      const cycle = await seedOpenCycle(t);
+      expect(expectError(await actuals(cycle.id, 'dry-run', Buffer.from('工号,姓名\nE1,x\n')), 400).message).toMatch(/No column names a KPI/);
+      expectError(await actuals('9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', 'dry-run', Buffer.from(`${LONG}\n`)), 404);
     });
   });
 });

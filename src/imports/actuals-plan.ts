@@ -123,6 +123,7 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
   for (const table of tables) {
     const longCols = new Map<LongField, number>();
     const wideCols = new Map<number, string>();
+    const ignoredHere: string[] = [];
     table.headers.forEach((h, i) => {
       if (!h.trim()) return;
       const f = columnOfHeader(h, longColumnOf);
@@ -130,11 +131,12 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
       else {
         const k = kpiColumnOf(h, kpis);
         if (k) wideCols.set(i, k);
-        else ignored.push(h);
+        else ignoredHere.push(h);
       }
     });
     // A sheet without an employee-number column (the template's instructions) is not data.
     if (!longCols.has('employeeNo')) continue;
+    ignored.push(...ignoredHere);
     const sheetLayout = longCols.has('kpiKey') ? 'long' : 'wide';
     if (sheetLayout === 'wide' && wideCols.size === 0) {
       throw new ImportFileError(
@@ -168,6 +170,11 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
       const list: Entry[] = [];
       if (sheetLayout === 'long') {
         const kpiKey = textOf(cell(longCols.get('kpiKey')));
+        const template = target.review?.template ?? target.newTemplate;
+        if (template && !template.kpis.some((k) => k.key === kpiKey)) {
+          const keys = template.kpis.map((k) => k.key);
+          refuse(table.sheet, r.row, label(longCols.get('kpiKey') ?? 0), `"${kpiKey}" is not a KPI of this review (${keys.join(', ')})`, `"${kpiKey}" 不是该评估的指标（${keys.join('、')}）`);
+        }
         const e: Entry = { row: r.row, sheet: table.sheet, kpiKey, columns: {} };
         for (const f of ['actual', 'target', 'rating'] as const) {
           const i = longCols.get(f);

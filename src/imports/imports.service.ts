@@ -98,10 +98,12 @@ export class ImportsService {
       }
     };
     if (mode === 'dry-run') {
-      await this.cycles.lockOpen(this.dataSource.manager, cycleId);
-      const { plan: p } = await plan(this.dataSource.manager);
-      const runId = await this.saveRun(this.dataSource.manager, actor, 'actuals', 'dry-run', cycleId, hash, file.originalname, actualsCounts(p));
-      return this.actualsReport(runId, 'dry-run', hash, file.originalname, p, false);
+      return this.dataSource.transaction(async (m) => {
+        await this.cycles.lockOpen(m, cycleId);
+        const { plan: p } = await plan(m);
+        const runId = await this.saveRun(m, actor, 'actuals', 'dry-run', cycleId, hash, file.originalname, actualsCounts(p));
+        return this.actualsReport(runId, 'dry-run', hash, file.originalname, p, false);
+      });
     }
     return this.dataSource.transaction(async (m) => {
       // Holds the cycle open, as every review write does; the reviews named are then row-locked
