@@ -28,7 +28,13 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssMb = (pid: number): number => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+};
 
 async function xlsx(rows: (string | number)[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
       env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT_PER_MINUTE: '1000000', RUN_WORKERS: 'false', IMPORT_MAX_ROWS: String(Math.max(10_000, N)) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    child.on('exit', (code, signal) => console.error(`The app exited: code ${code}, signal ${signal}`));
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       if (i > 240) throw new Error('the app did not start');
@@ -75,7 +82,14 @@ async function main(): Promise<void> {
       await sleep(500);
     }
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-    const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+    const admin = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+    // Cycles are HR's: an HR user does every step, as on a real install.
+    const json = { 'content-type': 'application/json' };
+    const hr = { email: 'bench-hr@example.com', password: 'bench-import-key-4243' };
+    await fetch(`${base}/api/users`, { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ email: hr.email, role: 'hr', employeeId: null, password: 'temporary-pass-1' }) });
+    const first = (await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: hr.email, password: 'temporary-pass-1' }) })).json()) as { token: string };
+    await fetch(`${base}/api/auth/change-password`, { method: 'POST', headers: { authorization: `Bearer ${first.token}`, ...json }, body: JSON.stringify({ currentPassword: 'temporary-pass-1', newPassword: hr.password }) });
+    const auth = { authorization: `Bearer ${first.token}` };
     const appPid = child.pid ?? 0;
     const pgPid = postmasterPid(dataDir) ?? 0;
     const cpu = () => cpuMs([appPid], true) + cpuMs(processTreeSync(pgPid), true);
@@ -89,6 +103,7 @@ async function main(): Promise<void> {
       const cpu0 = cpu();
       const t0 = performance.now();
       const times: string[] = [];
+      try {
       for (const mode of ['dry-run', 'commit']) {
         const s = performance.now();
         const form = new FormData();
@@ -98,8 +113,10 @@ async function main(): Promise<void> {
         if (res.status !== 200) throw new Error(`${label} ${mode}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
         times.push(`${mode} ${((performance.now() - s) / 1000).toFixed(1)} s (${JSON.stringify(body.counts)})`);
       }
+      } finally {
+        clearInterval(sampler);
+      }
       const wall = (performance.now() - t0) / 1000;
-      clearInterval(sampler);
       const cpuS = (cpu() - cpu0) / 1000;
       console.log(
         `${label.padEnd(22)} ${(bytes.length / 1024 / 1024).toFixed(1).padStart(5)} MB  wall ${wall.toFixed(1).padStart(5)} s  CPU ${cpuS.toFixed(1).padStart(5)} s  ` +
