@@ -184,27 +184,33 @@ export class ImportsService {
     const starts = changes.filter((c) => c.action === 'start');
     const updates = changes.filter((c) => c.action === 'update');
     const started = new Map<string, string>();
-    for (let i = 0; i < starts.length; i += CHUNK) {
-      const chunk = starts.slice(i, i + CHUNK);
-      const inserted = await m.query<{ id: string; employee_id: string }[]>(
-        `INSERT INTO reviews (employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status)
-         SELECT v.employee_id, $1, v.template_version_id, v.template, v.inputs, v.total, v.complete, v.band_key, 'draft'
-           FROM unnest($2::uuid[], $3::uuid[], $4::jsonb[], $5::jsonb[], $6::numeric[], $7::boolean[], $8::text[])
-                AS v(employee_id, template_version_id, template, inputs, total, complete, band_key)
-         RETURNING id, employee_id`,
-        [
-          cycleId,
-          chunk.map((c) => reviews.get(c.employeeNo)?.employee_id),
-          chunk.map((c) => c.template.templateVersionId),
-          chunk.map((c) => JSON.stringify(c.template)),
-          chunk.map((c) => JSON.stringify(c.inputs)),
-          chunk.map((c) => c.totalAfter),
-          chunk.map((c) => c.complete),
-          chunk.map((c) => c.bandKey),
-        ],
-      );
-      const noOf = new Map(chunk.map((c) => [reviews.get(c.employeeNo)?.employee_id, c.employeeNo]));
-      for (const r of inserted) started.set(noOf.get(r.employee_id) ?? '', r.id);
+    // Grouped by template version: the pinned template (several KB of JSON) is sent once per
+    // statement, not once per review (10,000 copies took about 400 MB of the app's memory).
+    const byVersion = new Map<string, ReviewChange[]>();
+    for (const c of starts) byVersion.set(c.template.templateVersionId, [...(byVersion.get(c.template.templateVersionId) ?? []), c]);
+    for (const group of byVersion.values()) {
+      const template = JSON.stringify(group[0].template);
+      for (let i = 0; i < group.length; i += CHUNK) {
+        const chunk = group.slice(i, i + CHUNK);
+        const inserted = await m.query<{ id: string; employee_id: string }[]>(
+          `INSERT INTO reviews (employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status)
+           SELECT v.employee_id, $1, $2::uuid, $3::jsonb, v.inputs, v.total, v.complete, v.band_key, 'draft'
+             FROM unnest($4::uuid[], $5::jsonb[], $6::numeric[], $7::boolean[], $8::text[]) AS v(employee_id, inputs, total, complete, band_key)
+           RETURNING id, employee_id`,
+          [
+            cycleId,
+            group[0].template.templateVersionId,
+            template,
+            chunk.map((c) => reviews.get(c.employeeNo)?.employee_id),
+            chunk.map((c) => JSON.stringify(c.inputs)),
+            chunk.map((c) => c.totalAfter),
+            chunk.map((c) => c.complete),
+            chunk.map((c) => c.bandKey),
+          ],
+        );
+        const noOf = new Map(chunk.map((c) => [reviews.get(c.employeeNo)?.employee_id, c.employeeNo]));
+        for (const r of inserted) started.set(noOf.get(r.employee_id) ?? '', r.id);
+      }
     }
     for (let i = 0; i < updates.length; i += CHUNK) {
       const chunk = updates.slice(i, i + CHUNK);
