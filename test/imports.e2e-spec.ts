@@ -296,7 +296,7 @@ describe('imports API', () => {
       expect((await totals(cycle.id)).get(a.employeeNo)?.total).toBe(dry.reviews[0].totalAfter);
     });
 
-    it('refuses a file with no KPI column, an unknown cycle, and a closed one', async () => {
+    it('refuses a file with no KPI column, and an unknown cycle (404)', async () => {
       const cycle = await seedOpenCycle(t);
       expect(expectError(await actuals(cycle.id, 'dry-run', Buffer.from('工号,姓名\nE1,x\n')), 400).message).toMatch(/No column names a KPI/);
       expectError(await actuals('9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', 'dry-run', Buffer.from(`${LONG}\n`)), 404);
