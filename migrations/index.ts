@@ -12,6 +12,7 @@ import { ReviewTemplateVersionForeignKey1795886865932 } from './1795886865932-Re
 import { PdfStorageExternal1795887000000 } from './1795887000000-PdfStorageExternal.js';
 import { ListChanges1795888000000 } from './1795888000000-ListChanges.js';
 import { EmployeeSearchGrams1795888100000 } from './1795888100000-EmployeeSearchGrams.js';
+import { ImportRuns1795889000000 } from './1795889000000-ImportRuns.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -26,4 +27,5 @@ export const migrations = [
   PdfStorageExternal1795887000000,
   ListChanges1795888000000,
   EmployeeSearchGrams1795888100000,
+  ImportRuns1795889000000,
 ];

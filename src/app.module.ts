@@ -19,6 +19,7 @@ import { DemoModule } from './demo/demo.module.js';
 import { EmployeesModule } from './employees/employees.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { createRootLogger } from './logging/logging.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -42,7 +43,7 @@ export interface AppModuleOptions {
  * same-looking paths (/reviews/:id beside /api/reviews/:id): a global-prefix exclusion matches
  * route patterns, so excluding the page /reviews/:id would also strip /api from the API's.
  */
-export const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule, ScorecardsModule, ExportsModule, SpreadsheetsModule];
+export const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule, ScorecardsModule, ExportsModule, SpreadsheetsModule, ImportsModule];
 
 /** Guards, pipe and filter are registered here, not in main.ts, so tests get exactly the same. */
 @Module({})

@@ -79,7 +79,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // A body the parsers do not read would otherwise arrive as {} and "succeed" as an empty edit.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
+    // Import files come as multipart uploads, read (and bounded) by the imports' FileInterceptor only.
+    const upload = req.method === 'POST' && req.path.startsWith('/api/imports/') && typeof req.is('multipart/form-data') === 'string';
+    if (hasBody && !upload && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
       res.status(415).json({
         statusCode: 415,
         code: 'UNSUPPORTED_MEDIA_TYPE',

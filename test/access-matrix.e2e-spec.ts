@@ -85,6 +85,9 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/employees', path: (i) => `/api/employees?managerId=${i.managerA}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
   { method: 'GET', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
   { method: 'POST', route: '/api/employees', path: () => '/api/employees', body: {}, expect: only({ hr: 400 }) },
+  // No file in the body: an allowed caller gets 400 and nothing is imported.
+  { method: 'POST', route: '/api/imports/employees', path: () => '/api/imports/employees?mode=dry-run', body: {}, expect: only({ hr: 400, admin: 400 }) },
+  { method: 'POST', route: '/api/imports/cycles/:id/actuals', path: (i) => `/api/imports/cycles/${i.cycle}/actuals?mode=dry-run`, body: {}, expect: only({ hr: 400, admin: 400 }) },
   { method: 'PATCH', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, body: { department: 'x' }, stale: true, expect: only({ hr: 409 }) },
   { method: 'DELETE', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, stale: true, expect: only({ hr: 409 }) },
 

@@ -125,6 +125,19 @@ describe('hostile and malformed input', () => {
       expect(person.version).toBe(1);
     });
 
+    it('import uploads: no file, another field, a text body, garbage bytes → 4xx in the one shape, nothing imported', async () => {
+      const before = await state();
+      const url = '/api/imports/employees?mode=commit';
+      expect(expectError(await t.http.post(url).set(t.as('hr')).field('other', 'x'), 400).message).toMatch(/field "file"/);
+      expectError(await t.http.post(url).set(t.as('hr')).attach('upload', Buffer.from('a,b\n'), 'a.csv'), 400);
+      const text = await t.http.post(url).set(t.as('hr')).set('Content-Type', 'text/csv').send('a,b\n');
+      expectError(text, 415);
+      expect(expectError(await t.http.post('/api/imports/employees?mode=dry-run').set(t.as('hr')).attach('file', Buffer.from([0, 1, 2, 3, 0, 255]), 'a.csv'), 400).message).toMatch(
+        /not a CSV text file/,
+      );
+      expect(await state()).toEqual(before);
+    });
+
     it('a body over the limit → 413 (default 256kb)', async () => {
       const before = await state();
       const huge = await patchReview({ strengths: 'x'.repeat(300 * 1024) });

@@ -37,6 +37,28 @@ export class AuditService {
     );
   }
 
+  /** Many entries of one actor in one INSERT (an import's thousands of changes), with the caller's transaction. */
+  async recordMany(manager: EntityManager, actor: Actor, records: AuditRecord[]): Promise<void> {
+    const json = (value: Record<string, unknown> | undefined) => (value === undefined ? null : JSON.stringify(value));
+    for (let i = 0; i < records.length; i += 2000) {
+      const chunk = records.slice(i, i + 2000);
+      await manager.query(
+        `INSERT INTO audit_log (actor, actor_user_id, action, entity, entity_id, before, after)
+         SELECT $1, $2, a.action, a.entity, a.entity_id, a.before, a.after
+           FROM unnest($3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[]) AS a(action, entity, entity_id, before, after)`,
+        [
+          bounded(actor.name, 200),
+          actor.userId,
+          chunk.map((r) => r.action),
+          chunk.map((r) => r.entity),
+          chunk.map((r) => bounded(r.entityId, 64)),
+          chunk.map((r) => json(r.before)),
+          chunk.map((r) => json(r.after)),
+        ],
+      );
+    }
+  }
+
   async list(entity: string, entityId: string, limit: number, beforeId?: string): Promise<AuditEntry[]> {
     const qb = this.entries
       .createQueryBuilder('a')

@@ -152,11 +152,22 @@ export interface MissingInputsDetails {
   missing: string[];
 }
 
+/** An import refused (400, 409) or too large (413): the message in Chinese too, and what to act on. */
+export interface ImportRefusalDetails {
+  messageZh: string;
+  /** The setting that was exceeded (413). */
+  limit?: string;
+  fileHash?: string;
+  refusedRows?: number;
+  /** Rows refused now, as in an import report. */
+  rows?: object[];
+}
+
 type EveryCode<T extends Record<ErrorCode, unknown>> = T;
 
 /** What `details` holds for each code; `never`: that code has none. */
 export type ErrorDetailsByCode = EveryCode<{
-  VALIDATION_FAILED: WeakPasswordDetails;
+  VALIDATION_FAILED: WeakPasswordDetails | ImportRefusalDetails;
   MALFORMED_BODY: never;
   UNAUTHENTICATED: never;
   INVALID_CREDENTIALS: never;
@@ -167,9 +178,9 @@ export type ErrorDetailsByCode = EveryCode<{
   METHOD_NOT_ALLOWED: never;
   STALE_VERSION: StaleVersionDetails;
   DUPLICATE: ExistingReviewDetails;
-  INVALID_STATE: StatusDetails | CycleStatusDetails | DraftExistsDetails | ExportProgressDetails | RetryRefusedDetails | NotFinalizedDetails | MissingInputsDetails;
+  INVALID_STATE: StatusDetails | CycleStatusDetails | DraftExistsDetails | ExportProgressDetails | RetryRefusedDetails | NotFinalizedDetails | MissingInputsDetails | ImportRefusalDetails;
   STILL_REFERENCED: StillReferencedDetails;
-  PAYLOAD_TOO_LARGE: never;
+  PAYLOAD_TOO_LARGE: ImportRefusalDetails;
   UNSUPPORTED_MEDIA_TYPE: never;
   PRECONDITION_REQUIRED: never;
   THROTTLED: RetryAfterDetails;

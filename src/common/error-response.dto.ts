@@ -147,7 +147,26 @@ export class WeakPasswordDetailsDto implements WeakPasswordDetails {
   messageZh: string;
 }
 
+/** An import file refused (400, 413 PAYLOAD_TOO_LARGE) or a commit refused (409): the message in Chinese too, and what applies. */
+export class ImportRefusalDetailsDto {
+  @ApiProperty({ example: '文件超过 IMPORT_MAX_BYTES（10485760 字节，10.0 MB）' })
+  messageZh: string;
+
+  @ApiPropertyOptional({ enum: ['IMPORT_MAX_BYTES', 'IMPORT_MAX_ROWS', 'IMPORT_MAX_UNZIPPED_BYTES'], description: 'The setting that was exceeded (413)' })
+  limit?: string;
+
+  @ApiPropertyOptional({ description: 'SHA-256 of the file (409)' })
+  fileHash?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Rows the dry run refused (409)' })
+  refusedRows?: number;
+
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'Rows refused now, as in an import report (409)' })
+  rows?: Record<string, unknown>[];
+}
+
 export const ERROR_DETAIL_MODELS = [
+  ImportRefusalDetailsDto,
   RetryAfterDetailsDto,
   WeakPasswordDetailsDto,
   RetryRefusedDetailsDto,
@@ -165,10 +184,11 @@ export const ERROR_DETAIL_MODELS = [
 
 /** Which details each code carries (the codes not named carry none). */
 export const DETAILS_BY_CODE = {
-  VALIDATION_FAILED: [WeakPasswordDetailsDto],
+  VALIDATION_FAILED: [WeakPasswordDetailsDto, ImportRefusalDetailsDto],
   STALE_VERSION: [StaleVersionDetailsDto],
   DUPLICATE: [ExistingReviewDetailsDto],
-  INVALID_STATE: [StatusDetailsDto, CycleStatusDetailsDto, DraftExistsDetailsDto, ExportProgressDetailsDto, RetryRefusedDetailsDto, NotFinalizedDetailsDto, MissingInputsDetailsDto],
+  INVALID_STATE: [StatusDetailsDto, CycleStatusDetailsDto, DraftExistsDetailsDto, ExportProgressDetailsDto, RetryRefusedDetailsDto, NotFinalizedDetailsDto, MissingInputsDetailsDto, ImportRefusalDetailsDto],
+  PAYLOAD_TOO_LARGE: [ImportRefusalDetailsDto],
   STILL_REFERENCED: [StillReferencedDetailsDto],
   THROTTLED: [RetryAfterDetailsDto],
   SERVICE_UNAVAILABLE: [RetryAfterDetailsDto, RendererDetailsDto],

@@ -74,6 +74,14 @@ export interface AppConfig {
     /** Finished exports (their PDFs are stored in PostgreSQL) are deleted this many hours later. */
     exportRetentionHours: number;
   };
+  imports: {
+    /** Largest uploaded import file. */
+    maxBytes: number;
+    /** Most data rows an import file may hold. */
+    maxRows: number;
+    /** Largest total size the parts of an uploaded XLSX may unpack to (zip bombs). */
+    maxUnzippedBytes: number;
+  };
   http: {
     /** Origins allowed by CORS; empty means CORS stays off. */
     corsOrigins: string[];
@@ -220,6 +228,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pdfTimeoutMs: int('PDF_TIMEOUT_MS', 15000, 1000, 300000),
       runWorkers: bool('RUN_WORKERS', true),
       exportRetentionHours: int('EXPORT_RETENTION_HOURS', 72, 1, 8760),
+    },
+    imports: {
+      maxBytes: int('IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxRows: int('IMPORT_MAX_ROWS', 10_000, 1, 1_000_000),
+      maxUnzippedBytes: int('IMPORT_MAX_UNZIPPED_BYTES', 200 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     },
     http: {
       corsOrigins,

@@ -9,7 +9,8 @@ import { ExportJob } from '../exports/export-job.entity.js';
 import { KpiTemplate, KpiTemplateVersion } from '../kpi-templates/kpi-template.entity.js';
 import { Role } from '../kpi-templates/role.entity.js';
 import { Review } from '../reviews/review.entity.js';
+import { ImportRun } from '../imports/import-run.entity.js';
 import { IssuedScorecard } from '../scorecards/issued-scorecard.entity.js';
 
 /** Listed, not globbed, so the same list works compiled (dist) and under Jest (TypeScript sources). */
-export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry, User, Session, LoginAttempt, IssuedScorecard, ExportJob, ExportItem];
+export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry, User, Session, LoginAttempt, IssuedScorecard, ExportJob, ExportItem, ImportRun];

@@ -30,7 +30,7 @@ function snapshot(e: Employee): Record<string, unknown> {
 
 // Any reporting-line change takes this lock, so two concurrent re-orgs cannot together build a loop
 // that neither would build alone.
-const REPORTING_TREE_LOCK = 4_242_001;
+export const REPORTING_TREE_LOCK = 4_242_001;
 
 @Injectable()
 export class EmployeesService {

@@ -37,7 +37,8 @@ export function formRefusal(err: unknown, t?: Translate): Problem {
     if (isApiError(err, 'STALE_VERSION') && err.details) problem.currentVersion = err.details.currentVersion;
     if (isApiError(err, 'THROTTLED') && err.details) problem.retryAfterSeconds = err.details.retryAfterSeconds;
     // A weak password says why in the page's language (the API's message carries both).
-    const reason = isApiError(err, 'VALIDATION_FAILED') ? err.details?.reason : undefined;
+    const details = isApiError(err, 'VALIDATION_FAILED') ? err.details : undefined;
+    const reason = details && 'reason' in details ? details.reason : undefined;
     if (t && reason && Object.hasOwn(PASSWORD_WEAKNESS_MESSAGES, reason)) {
       const why = t(`password.weak.${reason}`);
       for (const field of Object.keys(problem.errors)) problem.errors[field] = why;

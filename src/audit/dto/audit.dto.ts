@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumberString, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { AuditEntry } from '../audit-entry.entity.js';
 
-export const AUDITED_ENTITIES = ['role', 'kpi_template', 'kpi_template_version', 'employee', 'cycle', 'review', 'user', 'export'] as const;
+export const AUDITED_ENTITIES = ['role', 'kpi_template', 'kpi_template_version', 'employee', 'cycle', 'review', 'user', 'export', 'import'] as const;
 
 export class AuditQueryDto {
   @ApiProperty({ enum: AUDITED_ENTITIES })

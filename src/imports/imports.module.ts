@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
+import { CyclesModule } from '../cycles/cycles.module.js';
+import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
+import { ImportRun } from './import-run.entity.js';
+import { ImportsController } from './imports.controller.js';
+import { ImportsService } from './imports.service.js';
+import { ImportUploadInterceptor } from './upload.interceptor.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ImportRun]), AuditModule, CyclesModule, KpiTemplatesModule],
+  controllers: [ImportsController],
+  providers: [ImportsService, ImportUploadInterceptor],
+  exports: [ImportsService],
+})
+export class ImportsModule {}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { declaredUnzippedBytes, decodeText, detectDelimiter, ImportFileError, readTables } from './read-table.js';
+
+const limits = { maxRows: 100, maxUnzippedBytes: 10 * 1024 * 1024 };
+
+async function xlsx(rows: ExcelJS.CellValue[][], sheets = 1): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  for (let s = 0; s < sheets; s++) {
+    const ws = wb.addWorksheet(`S${s + 1}`);
+    for (const r of rows) ws.addRow(r);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+describe('readTables', () => {
+  it('reads GB18030 CSV, as Chinese Excel saves it', async () => {
+    const [t] = await readTables(iconv.encode('工号,姓名\r\nE1,王小明\r\n', 'gb18030'), limits);
+    expect(t.headers).toEqual(['工号', '姓名']);
+    expect(t.rows).toEqual([{ row: 2, cells: ['E1', '王小明'] }]);
+  });
+
+  it('reads UTF-8 with a BOM, semicolons, quoted newlines, and skips empty rows and trims', async () => {
+    const text = '\ufeffa;b\n"x";"line 1\nline 2"\n;\n\n y ; 2 \n';
+    const [t] = await readTables(Buffer.from(text), limits);
+    expect(t.headers).toEqual(['a', 'b']);
+    expect(t.rows).toEqual([
+      { row: 2, cells: ['x', 'line 1\nline 2'] },
+      { row: 5, cells: ['y', '2'] },
+    ]);
+  });
+
+  it('detects the separator outside quotes', () => {
+    expect(detectDelimiter('"a,b";c;d\n')).toBe(';');
+    expect(detectDelimiter('a\tb\n')).toBe('\t');
+    expect(detectDelimiter('a,b\n')).toBe(',');
+    expect(decodeText(Buffer.from('é')).encoding).toBe('utf-8');
+    expect(decodeText(iconv.encode('王', 'gbk')).encoding).toBe('gb18030');
+  });
+
+  it('reads XLSX cells: numbers, formula results, dates, every sheet', async () => {
+    const bytes = await xlsx(
+      [
+        ['工号', 'actual', 'when'],
+        ['E1', { formula: '1000*2', result: 2000 }, new Date(Date.UTC(2026, 0, 5))],
+        [null, null, null],
+        ['E2', 5, 46027],
+      ],
+      2,
+    );
+    const tables = await readTables(bytes, limits);
+    expect(tables.map((t) => t.sheet)).toEqual(['S1', 'S2']);
+    expect(tables[0].rows[0]).toEqual({ row: 2, cells: ['E1', 2000, new Date(Date.UTC(2026, 0, 5))] });
+    expect(tables[0].rows[1]).toEqual({ row: 4, cells: ['E2', 5, 46027] });
+  });
+
+  it('refuses an .xls renamed .csv, binary, empty, and too many rows with the limit named', async () => {
+    const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(100)]);
+    await expect(readTables(xls, limits)).rejects.toThrow(/old Excel \.xls/);
+    await expect(readTables(Buffer.from([1, 0, 2, 0, 3]), limits)).rejects.toThrow(/not a CSV/);
+    await expect(readTables(Buffer.alloc(0), limits)).rejects.toThrow(/empty/);
+    const many = `a\n${Array.from({ length: 101 }, (_, i) => i).join('\n')}\n`;
+    const e = await readTables(Buffer.from(many), limits).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ImportFileError);
+    expect((e as ImportFileError).status).toBe(413);
+    expect((e as ImportFileError).message).toContain('IMPORT_MAX_ROWS (100)');
+  });
+
+  it('refuses a workbook that unpacks beyond the limit before reading it', async () => {
+    const bytes = await xlsx([['a'], ['x'.repeat(5000)]]);
+    expect(declaredUnzippedBytes(bytes)).toBeGreaterThan(5000);
+    const e = await readTables(bytes, { maxRows: 100, maxUnzippedBytes: 4000 }).catch((x: unknown) => x);
+    expect((e as ImportFileError).status).toBe(413);
+    expect((e as ImportFileError).message).toContain('IMPORT_MAX_UNZIPPED_BYTES (4000 bytes)');
+  });
+});
