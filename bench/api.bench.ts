@@ -90,7 +90,6 @@ async function cleanUp(): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------
 // Database
 
-
 // ---------------------------------------------------------------------------------------------
 // CPU per request, read from /proc: unlike latency it hardly depends on what else the machine
 // runs, so runs on a busy machine can still be compared.
@@ -246,13 +245,86 @@ function prng(seed: number): () => number {
   };
 }
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split(
+    '',
+  );
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红鹏飞辉宇欣婷浩然子涵梓晨博文轩思雨佳怡嘉琪俊凯悦雪琳建国志海波斌峰鑫晓东'.split('');
-const FIRST = ['James', 'Mary', 'John', 'Patricia', 'Robert', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Daniel', 'Emily', 'Kevin', 'Grace', 'Olivia', 'Sophia', 'Ethan', 'Chloe', 'Ryan', 'Hannah', 'Jason', 'Amy', 'Eric', 'Vivian', 'Leo', 'Iris', 'Tony', 'Cindy'];
-const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller', 'Davis', 'Wilson', 'Anderson', 'Taylor', 'Thompson', 'Moore', 'Chen', 'Wang', 'Li', 'Zhang', 'Liu', 'Wong', 'Lee', 'Lin', 'Wu', 'Huang', 'Ho', 'Tan'];
-const STRENGTHS = ['客户关系稳固，复购率高。Strong relationships and repeat business.', 'Closed two key accounts ahead of plan.', '跨部门协作积极，方案质量高。'];
+const FIRST = [
+  'James',
+  'Mary',
+  'John',
+  'Patricia',
+  'Robert',
+  'Jennifer',
+  'Michael',
+  'Linda',
+  'David',
+  'Elizabeth',
+  'William',
+  'Barbara',
+  'Richard',
+  'Susan',
+  'Joseph',
+  'Jessica',
+  'Thomas',
+  'Sarah',
+  'Daniel',
+  'Emily',
+  'Kevin',
+  'Grace',
+  'Olivia',
+  'Sophia',
+  'Ethan',
+  'Chloe',
+  'Ryan',
+  'Hannah',
+  'Jason',
+  'Amy',
+  'Eric',
+  'Vivian',
+  'Leo',
+  'Iris',
+  'Tony',
+  'Cindy',
+];
+const LAST = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Miller',
+  'Davis',
+  'Wilson',
+  'Anderson',
+  'Taylor',
+  'Thompson',
+  'Moore',
+  'Chen',
+  'Wang',
+  'Li',
+  'Zhang',
+  'Liu',
+  'Wong',
+  'Lee',
+  'Lin',
+  'Wu',
+  'Huang',
+  'Ho',
+  'Tan',
+];
+const STRENGTHS = [
+  '客户关系稳固，复购率高。Strong relationships and repeat business.',
+  'Closed two key accounts ahead of plan.',
+  '跨部门协作积极，方案质量高。',
+];
 const CHALLENGES = ['新客户开拓偏慢。New-logo acquisition was slow.', 'Pipeline hygiene in the CRM needs work.', '大客户续约周期长，回款压力大。'];
-const PLANS = ['参加谈判技巧培训；Q3 前带教一名新人。', 'Own the partner channel pilot next period.', 'Deepen product knowledge: two certifications by year end.'];
+const PLANS = [
+  '参加谈判技巧培训；Q3 前带教一名新人。',
+  'Own the partner channel pilot next period.',
+  'Deepen product knowledge: two certifications by year end.',
+];
 
 interface Person {
   id: string;
@@ -588,7 +660,8 @@ async function cannon(base: string, spec: LoadSpec, seconds: number): Promise<{ 
     let count = 0;
     const instance = autocannon(
       { ...options, url: base, connections: CONNECTIONS, duration: seconds, headers: requestHeaders(), timeout: 10 },
-      (err: unknown, result: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(inspect(err))) : resolve({ result, latencies: latencies.slice(0, count).sort() })),
+      (err: unknown, result: autocannon.Result) =>
+        err ? reject(err instanceof Error ? err : new Error(inspect(err))) : resolve({ result, latencies: latencies.slice(0, count).sort() }),
     );
     instance.on('response', (_client: autocannon.Client, _status: number, _bytes: number, ms: number) => {
       if (count === latencies.length) {
@@ -676,38 +749,36 @@ function scoreWrites(databaseUrl: string, cycleId: string): LoadSpec['options'] 
     const pools = await writePools(databaseUrl, cycleId);
     let clientNo = 0;
     return {
-    setupClient: (client: autocannon.Client) => {
-      const mine = pools[clientNo++ % pools.length];
-      let cursor = 0;
-      let current: Slot | null = null;
-      client.setRequests([
-        {
-          method: 'PUT',
-          setupRequest: (req: autocannon.Request): autocannon.Request => {
-            current = mine[cursor++ % mine.length];
-            return {
-              ...req,
-              path: `/api/reviews/${current.id}/scores`,
-              headers: { ...req.headers, 'content-type': 'application/json', 'if-match': `"${current.version}"` },
-              body: JSON.stringify({ entries: entriesFor(current.kpis, rnd) }),
-            };
+      setupClient: (client: autocannon.Client) => {
+        const mine = pools[clientNo++ % pools.length];
+        let cursor = 0;
+        let current: Slot | null = null;
+        client.setRequests([
+          {
+            method: 'PUT',
+            setupRequest: (req: autocannon.Request): autocannon.Request => {
+              current = mine[cursor++ % mine.length];
+              return {
+                ...req,
+                path: `/api/reviews/${current.id}/scores`,
+                headers: { ...req.headers, 'content-type': 'application/json', 'if-match': `"${current.version}"` },
+                body: JSON.stringify({ entries: entriesFor(current.kpis, rnd) }),
+              };
+            },
+            onResponse: (status: number, body: string) => {
+              if (!current) return;
+              try {
+                const parsed: unknown = JSON.parse(body);
+                const version =
+                  status < 300 ? (parsed as { version?: unknown }).version : (parsed as { details?: { currentVersion?: unknown } }).details?.currentVersion;
+                if (typeof version === 'number') current.version = version;
+              } catch {
+                // A body that is not JSON leaves the version as it was; the status is counted anyway.
+              }
+            },
           },
-          onResponse: (status: number, body: string) => {
-            if (!current) return;
-            try {
-              const parsed: unknown = JSON.parse(body);
-              const version =
-                status < 300
-                  ? (parsed as { version?: unknown }).version
-                  : (parsed as { details?: { currentVersion?: unknown } }).details?.currentVersion;
-              if (typeof version === 'number') current.version = version;
-            } catch {
-              // A body that is not JSON leaves the version as it was; the status is counted anyway.
-            }
-          },
-        },
-      ]);
-    },
+        ]);
+      },
     };
   };
 }
@@ -780,9 +851,13 @@ function printTable(outcomes: Outcome[]): void {
   const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of rows.slice(1)) console.log(line(r));
-  console.log(`\n(${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; percentiles are exact, from every response's own latency;`);
+  console.log(
+    `\n(${CONNECTIONS} connections, ${DURATION_S} s per scenario after ${WARMUP_S} s warm-up; percentiles are exact, from every response's own latency;`,
+  );
   console.log(` CPU per request from /proc, user + system, of the app process and of all embedded PostgreSQL processes;
- steal: the machine's CPU time the hypervisor gave to other guests (a busy host slows every figure); load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+ steal: the machine's CPU time the hypervisor gave to other guests (a busy host slows every figure); load average at the end ${loadavg()
+   .map((l) => l.toFixed(1))
+   .join(' ')})`);
 
   console.log(`\nTarget: p95 < ${TARGET_P95_MS} ms for reads`);
   for (const o of outcomes.filter((x) => x.read)) {
@@ -823,7 +898,11 @@ async function main(): Promise<number> {
 
   const specs: LoadSpec[] = [
     { name: 'list employees (page 1-200)', read: true, options: rotating(pageOrder.map((p) => `/api/employees?page=${p}&pageSize=50`)) },
-    { name: 'list reviews of cycle (page 1-200)', read: true, options: rotating(pageOrder.map((p) => `/api/reviews?cycleId=${seeded.cycleId}&page=${p}&pageSize=50`)) },
+    {
+      name: 'list reviews of cycle (page 1-200)',
+      read: true,
+      options: rotating(pageOrder.map((p) => `/api/reviews?cycleId=${seeded.cycleId}&page=${p}&pageSize=50`)),
+    },
     { name: 'search name (Chinese + Latin)', read: true, options: rotating(nameTerms.map(q)) },
     { name: 'search employee-no prefix', read: true, options: rotating(numberTerms.map(q)) },
     { name: 'review by id', read: true, options: rotating(reviewIds.map((id) => `/api/reviews/${id}`)) },

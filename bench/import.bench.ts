@@ -18,7 +18,16 @@ import { cpuMs, postmasterPid } from './support.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const N = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000);
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-import-key-4242' };
-const KEYS = ['sales_attainment', 'customer_satisfaction', 'customer_retention', 'relationship_upkeep', 'communication', 'selling', 'customer_service', 'problem_solving'];
+const KEYS = [
+  'sales_attainment',
+  'customer_satisfaction',
+  'customer_retention',
+  'relationship_upkeep',
+  'communication',
+  'selling',
+  'customer_service',
+  'problem_solving',
+];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const freePort = () =>
@@ -45,17 +54,49 @@ async function xlsx(rows: (string | number)[][]): Promise<Buffer> {
 const csv = (rows: (string | number)[][]) => Buffer.from(`\ufeff${rows.map((r) => r.join(',')).join('\r\n')}\r\n`);
 
 function employeeRows(tag: string): (string | number)[][] {
-  const rows: (string | number)[][] = [['工号 / Employee number', '姓名 / Name', '邮箱 / Email', '部门 / Department', '角色代码 / Role code', "上级工号 / Manager's employee number", '入职日期 / Hire date', '在职 / Active']];
+  const rows: (string | number)[][] = [
+    [
+      '工号 / Employee number',
+      '姓名 / Name',
+      '邮箱 / Email',
+      '部门 / Department',
+      '角色代码 / Role code',
+      "上级工号 / Manager's employee number",
+      '入职日期 / Hire date',
+      '在职 / Active',
+    ],
+  ];
   for (let i = 0; i < N; i++) {
     const manager = i < 50 ? '' : `${tag}${String(i % 50).padStart(5, '0')}`;
-    rows.push([`${tag}${String(i).padStart(5, '0')}`, `员工 ${tag} ${i}`, `${tag.toLowerCase()}${i}@example.com`, `部门 ${i % 40}`, i < 50 ? 'manager' : 'account_manager', manager, '2024/3/15', 'true']);
+    rows.push([
+      `${tag}${String(i).padStart(5, '0')}`,
+      `员工 ${tag} ${i}`,
+      `${tag.toLowerCase()}${i}@example.com`,
+      `部门 ${i % 40}`,
+      i < 50 ? 'manager' : 'account_manager',
+      manager,
+      '2024/3/15',
+      'true',
+    ]);
   }
   return rows;
 }
 
 function actualRows(tag: string): (string | number)[][] {
   const rows: (string | number)[][] = [['工号 / Employee number', '姓名 / Name', ...KEYS]];
-  for (let i = 50; i < N + 50; i++) rows.push([`${tag}${String(i).padStart(5, '0')}`, `员工 ${i}`, 1_500_000 + i, 80 + (i % 20), 60 + (i % 40), 30 + (i % 30), 1 + (i % 5), 1 + ((i + 1) % 5), 1 + ((i + 2) % 5), 1 + ((i + 3) % 5)]);
+  for (let i = 50; i < N + 50; i++)
+    rows.push([
+      `${tag}${String(i).padStart(5, '0')}`,
+      `员工 ${i}`,
+      1_500_000 + i,
+      80 + (i % 20),
+      60 + (i % 40),
+      30 + (i % 30),
+      1 + (i % 5),
+      1 + ((i + 1) % 5),
+      1 + ((i + 2) % 5),
+      1 + ((i + 3) % 5),
+    ]);
   return rows;
 }
 
@@ -71,7 +112,19 @@ async function main(): Promise<void> {
     const port = await freePort();
     child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RATE_LIMIT_PER_MINUTE: '1000000', RUN_WORKERS: 'false', IMPORT_MAX_ROWS: String(Math.max(10_000, N)) },
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DEMO_DATA: 'false',
+        LOG_LEVEL: 'warn',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        RUN_WORKERS: 'false',
+        IMPORT_MAX_ROWS: String(Math.max(10_000, N)),
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('exit', (code, signal) => console.error(`The app exited: code ${code}, signal ${signal}`));
@@ -86,16 +139,30 @@ async function main(): Promise<void> {
     // Cycles are HR's: an HR user does every step, as on a real install.
     const json = { 'content-type': 'application/json' };
     const hr = { email: 'bench-hr@example.com', password: 'bench-import-key-4243' };
-    await fetch(`${base}/api/users`, { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ email: hr.email, role: 'hr', employeeId: null, password: 'temporary-pass-1' }) });
-    const first = (await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: hr.email, password: 'temporary-pass-1' }) })).json()) as { token: string };
-    await fetch(`${base}/api/auth/change-password`, { method: 'POST', headers: { authorization: `Bearer ${first.token}`, ...json }, body: JSON.stringify({ currentPassword: 'temporary-pass-1', newPassword: hr.password }) });
+    await fetch(`${base}/api/users`, {
+      method: 'POST',
+      headers: { ...admin, ...json },
+      body: JSON.stringify({ email: hr.email, role: 'hr', employeeId: null, password: 'temporary-pass-1' }),
+    });
+    const first = (await (
+      await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: hr.email, password: 'temporary-pass-1' }) })
+    ).json()) as { token: string };
+    await fetch(`${base}/api/auth/change-password`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first.token}`, ...json },
+      body: JSON.stringify({ currentPassword: 'temporary-pass-1', newPassword: hr.password }),
+    });
     const auth = { authorization: `Bearer ${first.token}` };
     const appPid = child.pid ?? 0;
     const pgPid = postmasterPid(dataDir) ?? 0;
     const cpu = () => cpuMs([appPid], true) + cpuMs(processTreeSync(pgPid), true);
     await sleep(2000);
     const idle = rssMb(appPid);
-    console.log(`Import bench: ${N} employees and ${N} × ${KEYS.length} KPI actuals; app idle RSS ${idle.toFixed(0)} MB; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `Import bench: ${N} employees and ${N} × ${KEYS.length} KPI actuals; app idle RSS ${idle.toFixed(0)} MB; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
 
     const run = async (label: string, path: string, bytes: Buffer, name: string, rows: number) => {
       let peak = rssMb(appPid);
@@ -104,15 +171,15 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const times: string[] = [];
       try {
-      for (const mode of ['dry-run', 'commit']) {
-        const s = performance.now();
-        const form = new FormData();
-        form.append('file', new Blob([new Uint8Array(bytes)]), name);
-        const res = await fetch(`${base}${path}?mode=${mode}`, { method: 'POST', headers: auth, body: form });
-        const body = (await res.json()) as { counts?: unknown; message?: string };
-        if (res.status !== 200) throw new Error(`${label} ${mode}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-        times.push(`${mode} ${((performance.now() - s) / 1000).toFixed(1)} s (${JSON.stringify(body.counts)})`);
-      }
+        for (const mode of ['dry-run', 'commit']) {
+          const s = performance.now();
+          const form = new FormData();
+          form.append('file', new Blob([new Uint8Array(bytes)]), name);
+          const res = await fetch(`${base}${path}?mode=${mode}`, { method: 'POST', headers: auth, body: form });
+          const body = (await res.json()) as { counts?: unknown; message?: string };
+          if (res.status !== 200) throw new Error(`${label} ${mode}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+          times.push(`${mode} ${((performance.now() - s) / 1000).toFixed(1)} s (${JSON.stringify(body.counts)})`);
+        }
       } finally {
         clearInterval(sampler);
       }
@@ -120,20 +187,40 @@ async function main(): Promise<void> {
       const cpuS = (cpu() - cpu0) / 1000;
       console.log(
         `${label.padEnd(22)} ${(bytes.length / 1024 / 1024).toFixed(1).padStart(5)} MB  wall ${wall.toFixed(1).padStart(5)} s  CPU ${cpuS.toFixed(1).padStart(5)} s  ` +
-          `${Math.round(rows / wall).toString().padStart(6)} rows/s  peak RSS +${(peak - idle).toFixed(0)} MB  ${wall < 15 && peak - idle < 300 ? 'PASS' : 'FAIL'}   [${times.join('; ')}]`,
+          `${Math.round(rows / wall)
+            .toString()
+            .padStart(6)} rows/s  peak RSS +${(peak - idle).toFixed(0)} MB  ${wall < 15 && peak - idle < 300 ? 'PASS' : 'FAIL'}   [${times.join('; ')}]`,
       );
     };
-    for (const [format, tag] of [['csv', 'C'], ['xlsx', 'X']] as const) {
+    for (const [format, tag] of [
+      ['csv', 'C'],
+      ['xlsx', 'X'],
+    ] as const) {
       const make = format === 'csv' ? (r: (string | number)[][]) => Promise.resolve(csv(r)) : xlsx;
       await run(`employees ${format}`, '/api/imports/employees', await make(employeeRows(tag)), `employees.${format}`, N);
     }
     const cycles: string[] = [];
     for (const name of ['Bench C', 'Bench X']) {
-      const created = (await (await fetch(`${base}/api/cycles`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name, periodStart: '2026-01-01', periodEnd: '2026-06-30' }) })).json()) as { id: string; version: number };
-      await fetch(`${base}/api/cycles/${created.id}/open`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ version: created.version }) });
+      const created = (await (
+        await fetch(`${base}/api/cycles`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ name, periodStart: '2026-01-01', periodEnd: '2026-06-30' }),
+        })
+      ).json()) as { id: string; version: number };
+      await fetch(`${base}/api/cycles/${created.id}/open`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ version: created.version }),
+      });
       cycles.push(created.id);
     }
-    for (const [i, [format, tag]] of ([['csv', 'C'], ['xlsx', 'X']] as const).entries()) {
+    for (const [i, [format, tag]] of (
+      [
+        ['csv', 'C'],
+        ['xlsx', 'X'],
+      ] as const
+    ).entries()) {
       const make = format === 'csv' ? (r: (string | number)[][]) => Promise.resolve(csv(r)) : xlsx;
       const rows = actualRows(tag).slice(0, N - 50 + 1);
       await run(`actuals ${format} (wide)`, `/api/imports/cycles/${cycles[i]}/actuals`, await make(rows), `actuals.${format}`, (rows.length - 1) * KEYS.length);

@@ -105,7 +105,8 @@ function scorecardHtml(): string {
 }
 
 const HEADER = '<span>绩效评估 Performance Scorecard · 张伟 Zhang Wei · 2025</span>';
-const FOOTER = '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · Page <span class="pageNumber"></span> of <span class="totalPages"></span>';
+const FOOTER =
+  '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · Page <span class="pageNumber"></span> of <span class="totalPages"></span>';
 const MARGIN = { top: '16mm', right: '14mm', bottom: '16mm', left: '14mm' };
 
 /** The whole document the renderer would end up with: shell head (fonts) + CSS + body. */
@@ -299,7 +300,6 @@ async function main(): Promise<void> {
       await page.close();
     }
     await browser.close();
-
   } finally {
     await renderer.close();
     if (browser.connected) await browser.close();
@@ -334,8 +334,11 @@ async function main(): Promise<void> {
   console.log(`  PdfRenderer concurrent / floor (d2) ${(e2.ms / e2.pdfs / (d2.ms / d2.pdfs)).toFixed(2)}x`);
   console.log(`  floor concurrent speed-up (d1/d2)   ${(d1.ms / d2.ms).toFixed(2)}x;  PdfRenderer (e1/e2) ${(e1.ms / e2.ms).toFixed(2)}x`);
   const growth = rssEnd / rss100;
-  console.log(`Browser RSS (sum over its process tree): ${rss100.toFixed(0)} MB after 100 renders, ${rssEnd.toFixed(0)} MB after ${LEAK_RENDERS}: ${growth.toFixed(2)}x (target < 1.2x: ${growth < 1.2 ? 'met' : 'MISSED'})`);
-  if (reloadLeak) console.log(`(c) reloading the whole document per PDF grew the RSS by ${reloadLeak.perPdfKb.toFixed(0)} kB per PDF over ${reloadLeak.renders} PDFs`);
+  console.log(
+    `Browser RSS (sum over its process tree): ${rss100.toFixed(0)} MB after 100 renders, ${rssEnd.toFixed(0)} MB after ${LEAK_RENDERS}: ${growth.toFixed(2)}x (target < 1.2x: ${growth < 1.2 ? 'met' : 'MISSED'})`,
+  );
+  if (reloadLeak)
+    console.log(`(c) reloading the whole document per PDF grew the RSS by ${reloadLeak.perPdfKb.toFixed(0)} kB per PDF over ${reloadLeak.renders} PDFs`);
 }
 
 main().catch((error: unknown) => {

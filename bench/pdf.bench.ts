@@ -187,15 +187,19 @@ async function signIn(base: string, databaseUrl: string): Promise<Record<string,
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const made = await db.query(`INSERT INTO users (email, password_hash, role, must_change_password) SELECT $1, password_hash, 'hr', false FROM users WHERE email = $2`, [
-      BENCH_USER,
-      ADMIN_EMAIL,
-    ]);
+    const made = await db.query(
+      `INSERT INTO users (email, password_hash, role, must_change_password) SELECT $1, password_hash, 'hr', false FROM users WHERE email = $2`,
+      [BENCH_USER, ADMIN_EMAIL],
+    );
     if (made.rowCount !== 1) throw new Error(`The app did not create the first admin ${ADMIN_EMAIL}`);
   } finally {
     await db.end();
   }
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: BENCH_USER, password: PASSWORD }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: BENCH_USER, password: PASSWORD }),
+  });
   const body = (await res.json()) as { token?: string };
   if (res.status !== 200 || !body.token) throw new Error(`sign-in answered ${res.status}`);
   return { authorization: `Bearer ${body.token}` };
@@ -274,7 +278,16 @@ async function seed(databaseUrl: string): Promise<Seeded> {
         r.code,
         {
           roleId: r.role_id,
-          pinned: { templateId: r.template_id, templateVersionId: r.version_id, versionNumber: r.number, roleCode: r.code, roleNameZh: r.name_zh, roleNameEn: r.name_en, kpis: r.kpis, bands: r.bands },
+          pinned: {
+            templateId: r.template_id,
+            templateVersionId: r.version_id,
+            versionNumber: r.number,
+            roleCode: r.code,
+            roleNameZh: r.name_zh,
+            roleNameEn: r.name_en,
+            kpis: r.kpis,
+            bands: r.bands,
+          },
         },
       ]),
     );
@@ -288,20 +301,47 @@ async function seed(databaseUrl: string): Promise<Seeded> {
     const people: { id: string; no: string; name: string; role: 'manager' | 'account_manager'; department: string; managerId: string | null }[] = [];
     const gm = { id: randomUUID(), no: 'M0001', name: '周建国', role: 'manager' as const, department: '总经理办公室 General Management', managerId: null };
     people.push(gm);
-    const heads = DEPARTMENTS.map((department, i) => ({ id: randomUUID(), no: `M${String(i + 2).padStart(4, '0')}`, name: pick(SURNAMES) + pick(GIVEN) + pick(GIVEN), role: 'manager' as const, department, managerId: gm.id }));
+    const heads = DEPARTMENTS.map((department, i) => ({
+      id: randomUUID(),
+      no: `M${String(i + 2).padStart(4, '0')}`,
+      name: pick(SURNAMES) + pick(GIVEN) + pick(GIVEN),
+      role: 'manager' as const,
+      department,
+      managerId: gm.id,
+    }));
     people.push(...heads);
     for (let i = 1; people.length < EXPORT_REVIEWS; i++) {
       const head = heads[i % heads.length];
-      people.push({ id: randomUUID(), no: `E${String(i).padStart(5, '0')}`, name: pick(SURNAMES) + pick(GIVEN) + (rnd() < 0.6 ? pick(GIVEN) : ''), role: 'account_manager', department: head.department, managerId: head.id });
+      people.push({
+        id: randomUUID(),
+        no: `E${String(i).padStart(5, '0')}`,
+        name: pick(SURNAMES) + pick(GIVEN) + (rnd() < 0.6 ? pick(GIVEN) : ''),
+        role: 'account_manager',
+        department: head.department,
+        managerId: head.id,
+      });
     }
     await db.query(
       `INSERT INTO employees (id, employee_no, name, email, role_id, department, manager_id, hire_date)
        SELECT u.id, u.no, u.name, lower(u.no) || '@bench.example.com', u.role_id, u.department, u.manager_id, DATE '2019-04-01'
          FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::uuid[], $5::varchar[], $6::uuid[]) AS u(id, no, name, role_id, department, manager_id)`,
-      [people.map((p) => p.id), people.map((p) => p.no), people.map((p) => p.name), people.map((p) => (p.role === 'manager' ? mgr.roleId : am.roleId)), people.map((p) => p.department), people.map((p) => p.managerId)],
+      [
+        people.map((p) => p.id),
+        people.map((p) => p.no),
+        people.map((p) => p.name),
+        people.map((p) => (p.role === 'manager' ? mgr.roleId : am.roleId)),
+        people.map((p) => p.department),
+        people.map((p) => p.managerId),
+      ],
     );
     const cycle = async (name: string, start: string, end: string) =>
-      (await db.query<{ id: string }>(`INSERT INTO cycles (name, period_start, period_end, status) VALUES ($1, $2, $3, 'open') RETURNING id`, [name, start, end])).rows[0].id;
+      (
+        await db.query<{ id: string }>(`INSERT INTO cycles (name, period_start, period_end, status) VALUES ($1, $2, $3, 'open') RETURNING id`, [
+          name,
+          start,
+          end,
+        ])
+      ).rows[0].id;
     const cycleB = await cycle('2025 下半年 / 2025 H2', '2025-07-01', '2025-12-31');
     const cycleA = await cycle('2026 上半年 / 2026 H1', '2026-01-01', '2026-06-30');
     const draftEmployee = people.find((p) => p.role === 'account_manager')?.id;
@@ -375,7 +415,13 @@ interface FinishedScorecard {
 
 const MARGIN = { top: '16mm', right: '14mm', bottom: '16mm', left: '14mm' };
 
-async function finishedScorecard(base: string, auth: Record<string, string>, databaseUrl: string, reviewId: string, fonts: CjkFonts): Promise<FinishedScorecard> {
+async function finishedScorecard(
+  base: string,
+  auth: Record<string, string>,
+  databaseUrl: string,
+  reviewId: string,
+  fonts: CjkFonts,
+): Promise<FinishedScorecard> {
   const res = await fetch(`${base}/api/reviews/${reviewId}`, { headers: auth });
   if (res.status !== 200) throw new Error(`GET review answered ${res.status}`);
   const review = (await res.json()) as ReviewDto;
@@ -394,18 +440,24 @@ async function finishedScorecard(base: string, auth: Record<string, string>, dat
       .map((r) => ({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete }))
       .filter((x) => x.cycleName !== review.cycle.name);
     // ScorecardSource.completeTotals (ordered by id, as the content hash sees them), less the review itself.
-    const p = await db.query<{ id: string; total: string }>(`SELECT id, total FROM reviews WHERE cycle_id = $1 AND complete AND template->>'roleCode' = $2 ORDER BY id`, [
-      review.cycle.id,
-      review.template.roleCode,
-    ]);
-    peers = peerTotalsExcept(p.rows.map((r) => ({ reviewId: r.id, total: Number(r.total) })), review.id);
+    const p = await db.query<{ id: string; total: string }>(
+      `SELECT id, total FROM reviews WHERE cycle_id = $1 AND complete AND template->>'roleCode' = $2 ORDER BY id`,
+      [review.cycle.id, review.template.roleCode],
+    );
+    peers = peerTotalsExcept(
+      p.rows.map((r) => ({ reviewId: r.id, total: Number(r.total) })),
+      review.id,
+    );
   } finally {
     await db.end();
   }
   const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl });
   const lang = config.scorecards.defaultLang;
   const { hrNotes: _hrNotes, ...printed } = review;
-  const contentHash = createHash('sha256').update(JSON.stringify({ review: printed, history, peers, lang })).digest('hex').slice(0, 16);
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify({ review: printed, history, peers, lang }))
+    .digest('hex')
+    .slice(0, 16);
   const view = buildScorecardView({
     review,
     history,
@@ -496,7 +548,8 @@ async function pool(count: number, concurrency: number, job: (i: number, worker:
 async function downloadPdf(base: string, auth: Record<string, string>, reviewId: string): Promise<number> {
   const res = await fetch(`${base}/api/reviews/${reviewId}/scorecard.pdf`, { headers: auth });
   const body = Buffer.from(await res.arrayBuffer());
-  if (res.status !== 200 || body.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error(`scorecard.pdf answered ${res.status}: ${body.toString('utf8').slice(0, 200)}`);
+  if (res.status !== 200 || body.subarray(0, 5).toString('latin1') !== '%PDF-')
+    throw new Error(`scorecard.pdf answered ${res.status}: ${body.toString('utf8').slice(0, 200)}`);
   return body.length;
 }
 
@@ -749,7 +802,9 @@ async function main(): Promise<number> {
   const zipBytes = Buffer.from(await zip.arrayBuffer());
   const zipMs = performance.now() - zipStarted;
   const entries = zipBytes.readUInt16LE(zipBytes.length - 22 + 10);
-  console.log(`     its zip: ${(zipBytes.length / 1e6).toFixed(1)} MB, ${entries} PDFs, downloaded in ${zipMs.toFixed(0)} ms (${((zipBytes.length / 1e6 / zipMs) * 1000).toFixed(0)} MB/s)`);
+  console.log(
+    `     its zip: ${(zipBytes.length / 1e6).toFixed(1)} MB, ${entries} PDFs, downloaded in ${zipMs.toFixed(0)} ms (${((zipBytes.length / 1e6 / zipMs) * 1000).toFixed(0)} MB/s)`,
+  );
   if (zip.status !== 200 || entries !== EXPORT_REVIEWS || Number(zip.headers.get('content-length')) !== zipBytes.length) {
     throw new Error(`zip: ${zip.status}, ${entries} entries, ${zipBytes.length} bytes, Content-Length ${zip.headers.get('content-length')}`);
   }
@@ -777,7 +832,9 @@ async function main(): Promise<number> {
   console.log('Ratios:');
   console.log(`  b/d1  single download vs floor, ms per PDF              ${bd.toFixed(2)}x`);
   console.log(`  c/d2  bulk export vs floor at concurrency ${POOL}, PDFs/s     ${cd.toFixed(2)}x`);
-  console.log(`        by CPU per PDF (less sensitive to other load)     ${(md2.cpuPerPdfMs() / mc.cpuPerPdfMs()).toFixed(2)}x  (floor ${md2.cpuPerPdfMs().toFixed(0)} ms, export ${mc.cpuPerPdfMs().toFixed(0)} ms on ${cores} cores)`);
+  console.log(
+    `        by CPU per PDF (less sensitive to other load)     ${(md2.cpuPerPdfMs() / mc.cpuPerPdfMs()).toFixed(2)}x  (floor ${md2.cpuPerPdfMs().toFixed(0)} ms, export ${mc.cpuPerPdfMs().toFixed(0)} ms on ${cores} cores)`,
+  );
   console.log(`  a/b   naive vs single download, ms per PDF              ${ab.toFixed(1)}x`);
   console.log(
     `  Chromium RSS (the app's browser process tree): ${rssEarly.mb.toFixed(0)} MB after ${rendersEarly} renders, ${rssLate.mb.toFixed(0)} MB after ${renders}: ${growth.toFixed(2)}x` +
@@ -785,7 +842,9 @@ async function main(): Promise<number> {
   );
   console.log('\nTargets:');
   console.log(`  ${verdict(bd <= 1.3)}  (b) within 1.3x of (d1): ${bd.toFixed(2)}x`);
-  console.log(`  ${verdict(cd >= 0.8)}  (c) at least 0.8x of (d2)'s throughput: ${cd.toFixed(2)}x (${perSecond(c).toFixed(1)} vs ${perSecond(d2).toFixed(1)} PDFs/s)`);
+  console.log(
+    `  ${verdict(cd >= 0.8)}  (c) at least 0.8x of (d2)'s throughput: ${cd.toFixed(2)}x (${perSecond(c).toFixed(1)} vs ${perSecond(d2).toFixed(1)} PDFs/s)`,
+  );
   console.log(`  ${verdict(perSecond(c) >= 40)}  (c) at least 40 PDFs/s: ${perSecond(c).toFixed(1)}`);
   console.log(`  ${verdict(ab >= 15)}  (a)/(b) at least 15x: ${ab.toFixed(1)}x`);
   console.log(`  ${verdict(growth < 1.2)}  Chromium RSS after ~2,000 renders below 1.2x of after ~100: ${growth.toFixed(2)}x`);

@@ -87,7 +87,17 @@ async function startApp(databaseUrl: string): Promise<{ base: string; pid: numbe
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'warn', RUN_WORKERS: 'false', ADMIN_EMAIL, ADMIN_PASSWORD: PASSWORD },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      RUN_WORKERS: 'false',
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD: PASSWORD,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   cleanups.push({
@@ -104,7 +114,10 @@ async function startApp(databaseUrl: string): Promise<{ base: string; pid: numbe
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The app exited (${child.exitCode}) before it answered`);
-    const ok = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok && child.pid) return { base, pid: child.pid };
     await sleep(250);
   }
@@ -112,7 +125,11 @@ async function startApp(databaseUrl: string): Promise<{ base: string; pid: numbe
 }
 
 async function signIn(base: string): Promise<Record<string, string>> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN_EMAIL, password: PASSWORD }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ADMIN_EMAIL, password: PASSWORD }),
+  });
   const body = (await res.json()) as { token?: string };
   if (res.status !== 200 || !body.token) throw new Error(`sign-in answered ${res.status}`);
   return { authorization: `Bearer ${body.token}` };
@@ -132,7 +149,10 @@ function inputsFor(kpis: KpiDefinition[], rnd: () => number): Record<string, Kpi
   const inputs: Record<string, KpiInput> = {};
   for (const k of kpis) {
     if (rnd() < 0.1) continue;
-    inputs[k.key] = k.rule.type === 'rating' ? { rating: k.rule.min + Math.floor(rnd() * (k.rule.max - k.rule.min + 1)) } : { actual: Math.round(k.rule.target * (0.5 + rnd())) };
+    inputs[k.key] =
+      k.rule.type === 'rating'
+        ? { rating: k.rule.min + Math.floor(rnd() * (k.rule.max - k.rule.min + 1)) }
+        : { actual: Math.round(k.rule.target * (0.5 + rnd())) };
   }
   return inputs;
 }
@@ -143,7 +163,17 @@ async function seed(databaseUrl: string): Promise<string> {
   await db.connect();
   try {
     await db.query('SET synchronous_commit = off');
-    const { rows: versions } = await db.query<{ role_id: string; code: string; name_zh: string; name_en: string; template_id: string; version_id: string; number: number; kpis: KpiDefinition[]; bands: RatingBand[] }>(
+    const { rows: versions } = await db.query<{
+      role_id: string;
+      code: string;
+      name_zh: string;
+      name_en: string;
+      template_id: string;
+      version_id: string;
+      number: number;
+      kpis: KpiDefinition[];
+      bands: RatingBand[];
+    }>(
       `SELECT DISTINCT ON (t.id) r.id AS role_id, r.code, r.name_zh, r.name_en, t.id AS template_id, v.id AS version_id, v.number, v.kpis, v.bands
          FROM roles r JOIN kpi_templates t ON t.role_id = r.id JOIN kpi_template_versions v ON v.template_id = t.id AND v.status = 'published'
         ORDER BY t.id, v.number DESC`,
@@ -160,11 +190,20 @@ async function seed(databaseUrl: string): Promise<string> {
     let manager: string | null = null;
     for (let i = 0; i < REVIEWS; i++) {
       const isManager = i % 25 === 0;
-      const p: Person = { id: randomUUID(), no: `${isManager ? 'M' : 'E'}${String(i).padStart(5, '0')}`, code: isManager ? 'manager' : 'account_manager', managerId: isManager ? null : manager };
+      const p: Person = {
+        id: randomUUID(),
+        no: `${isManager ? 'M' : 'E'}${String(i).padStart(5, '0')}`,
+        code: isManager ? 'manager' : 'account_manager',
+        managerId: isManager ? null : manager,
+      };
       if (isManager) manager = p.id;
       people.push(p);
     }
-    const { rows: [cycle] } = await db.query<{ id: string }>(`INSERT INTO cycles (name, period_start, period_end, status) VALUES ('2026 上半年 / 2026 H1', '2026-01-01', '2026-06-30', 'open') RETURNING id`);
+    const {
+      rows: [cycle],
+    } = await db.query<{ id: string }>(
+      `INSERT INTO cycles (name, period_start, period_end, status) VALUES ('2026 上半年 / 2026 H1', '2026-01-01', '2026-06-30', 'open') RETURNING id`,
+    );
     await db.query('BEGIN');
     for (let at = 0; at < people.length; at += 2000) {
       const batch = people.slice(at, at + 2000);
@@ -187,7 +226,16 @@ async function seed(databaseUrl: string): Promise<string> {
         const inputs = inputsFor(v.kpis, rnd);
         const s = scoreReview(v.kpis, inputs, v.bands);
         const finalized = rnd() < 0.3;
-        const template: PinnedTemplate = { templateId: v.template_id, templateVersionId: v.version_id, versionNumber: v.number, roleCode: v.code, roleNameZh: v.name_zh, roleNameEn: v.name_en, kpis: v.kpis, bands: v.bands };
+        const template: PinnedTemplate = {
+          templateId: v.template_id,
+          templateVersionId: v.version_id,
+          versionNumber: v.number,
+          roleCode: v.code,
+          roleNameZh: v.name_zh,
+          roleNameEn: v.name_en,
+          kpis: v.kpis,
+          bands: v.bands,
+        };
         return { p, v, inputs, s, finalized, template };
       });
       await db.query(
@@ -253,7 +301,11 @@ async function download(url: string, headers: Record<string, string>, appPid: nu
 }
 
 async function main(): Promise<number> {
-  console.log(`Results export bench: ${REVIEWS.toLocaleString('en')} reviews, ${RUNS} downloads per format; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `Results export bench: ${REVIEWS.toLocaleString('en')} reviews, ${RUNS} downloads per format; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const url = await provideDatabase();
   const { base, pid } = await startApp(url);
   const t0 = Date.now();
@@ -277,7 +329,11 @@ async function main(): Promise<number> {
       `results.${format}: ${(median.bytes / 1e6).toFixed(1)} MB; wall median ${median.ms.toFixed(0)} ms (best ${best.ms.toFixed(0)}), app CPU ${median.appCpuMs} ms, PostgreSQL CPU ${median.dbCpuMs} ms, peak RSS ${peak.toFixed(0)} MB (+${(peak - idle).toFixed(0)} MB over rest); target < ${TARGET_MS} ms: ${median.ms <= TARGET_MS ? 'met' : 'MISSED'}`,
     );
   }
-  console.log(`Load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}${missed ? ' (a missed target on a loaded machine: compare CPU, not wall time)' : ''}`);
+  console.log(
+    `Load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}${missed ? ' (a missed target on a loaded machine: compare CPU, not wall time)' : ''}`,
+  );
   return 0;
 }
 

@@ -4,10 +4,12 @@ export class ReviewTemplateVersionForeignKey1795886865932 implements MigrationIn
   name = 'ReviewTemplateVersionForeignKey1795886865932';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("ALTER TABLE \"reviews\" ADD CONSTRAINT \"FK_afca0b12c216ae17efdb5c698c8\" FOREIGN KEY (\"template_version_id\") REFERENCES \"kpi_template_versions\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+    await queryRunner.query(
+      'ALTER TABLE "reviews" ADD CONSTRAINT "FK_afca0b12c216ae17efdb5c698c8" FOREIGN KEY ("template_version_id") REFERENCES "kpi_template_versions"("id") ON DELETE RESTRICT ON UPDATE NO ACTION',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("ALTER TABLE \"reviews\" DROP CONSTRAINT \"FK_afca0b12c216ae17efdb5c698c8\"");
+    await queryRunner.query('ALTER TABLE "reviews" DROP CONSTRAINT "FK_afca0b12c216ae17efdb5c698c8"');
   }
 }

@@ -17,7 +17,10 @@ const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({
 });
 // Preview mode creates no module instances, RouterModule's included: mount the API under /api
 // as its constructor would (the document's paths must equal the served ones).
-new RouterModule(app.get(ModulesContainer), API_MODULES.map((module) => ({ path: 'api', module })));
+new RouterModule(
+  app.get(ModulesContainer),
+  API_MODULES.map((module) => ({ path: 'api', module })),
+);
 const doc = createOpenApiDocument(app);
 const out = process.argv[2];
 const text = `${JSON.stringify(doc, null, 2)}\n`;

@@ -138,14 +138,25 @@ async function main(): Promise<void> {
   const [appPort, pgPort] = [await freePort(), await freePort()];
   const base = `http://127.0.0.1:${appPort}`;
   const app = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(appPort), HOST: '127.0.0.1', EMBEDDED_PG_DIR: join(work, 'pg'), EMBEDDED_PG_PORT: String(pgPort), DATABASE_URL: '', DEMO_DATA: 'true', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(appPort),
+      HOST: '127.0.0.1',
+      EMBEDDED_PG_DIR: join(work, 'pg'),
+      EMBEDDED_PG_PORT: String(pgPort),
+      DATABASE_URL: '',
+      DEMO_DATA: 'true',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   let browser: Browser | null = null;
   try {
     console.log(`Starting the app with demo data on ${base} …`);
     await waitForHealth(base, app);
-    const found = findChromium({ systemPaths: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/chromium-headless-shell'] });
+    const found = findChromium({
+      systemPaths: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/chromium-headless-shell'],
+    });
     const chromium = process.env.SCREENSHOTS_CHROMIUM ?? (found ? await prepareChromium(found) : null);
     if (!chromium) throw new Error('No Chromium found; set SCREENSHOTS_CHROMIUM');
     // The bundled Noto Sans SC as a system font of this browser (as the PDF renderer does): a
@@ -157,7 +168,16 @@ async function main(): Promise<void> {
       env: { ...process.env, ...fontEnv },
       headless: process.env.SCREENSHOTS_CHROMIUM ? true : (found?.headless ?? true),
       userDataDir: join(work, 'profile'),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     await mkdir(OUT, { recursive: true });
     for (const shot of SHOTS) {

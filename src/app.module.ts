@@ -43,7 +43,19 @@ export interface AppModuleOptions {
  * same-looking paths (/reviews/:id beside /api/reviews/:id): a global-prefix exclusion matches
  * route patterns, so excluding the page /reviews/:id would also strip /api from the API's.
  */
-export const API_MODULES = [HealthModule, AuthModule, AuditModule, KpiTemplatesModule, EmployeesModule, CyclesModule, ReviewsModule, ScorecardsModule, ExportsModule, SpreadsheetsModule, ImportsModule];
+export const API_MODULES = [
+  HealthModule,
+  AuthModule,
+  AuditModule,
+  KpiTemplatesModule,
+  EmployeesModule,
+  CyclesModule,
+  ReviewsModule,
+  ScorecardsModule,
+  ExportsModule,
+  SpreadsheetsModule,
+  ImportsModule,
+];
 
 /** Guards, pipe and filter are registered here, not in main.ts, so tests get exactly the same. */
 @Module({})

@@ -37,7 +37,14 @@ interface Cell {
   expect: Record<Persona, number>;
 }
 
-const all = (status: number): Record<Persona, number> => ({ anonymous: status, employee: status, managerIn: status, managerOut: status, hr: status, admin: status });
+const all = (status: number): Record<Persona, number> => ({
+  anonymous: status,
+  employee: status,
+  managerIn: status,
+  managerOut: status,
+  hr: status,
+  admin: status,
+});
 const signedIn = (status: number): Record<Persona, number> => ({ ...all(status), anonymous: 401 });
 const only = (allowed: Partial<Record<Persona, number>>): Record<Persona, number> => ({ ...signedIn(403), ...allowed });
 // Pages answer a caller who is not signed in with a redirect to the sign-in page, not 401.
@@ -52,9 +59,15 @@ const MATRIX: Cell[] = [
   // Probes of load balancers and orchestrators carry no credentials.
   ...['/api/health', '/api/health/live', '/api/health/ready'].map((route): Cell => ({ method: 'GET', route, path: () => route, expect: all(200) })),
   // API documentation is public on purpose: it describes routes, never data.
-  ...['/api/docs', '/api/docs/', '/api/docs-json', '/api/docs-yaml', '/api/docs/index.html', '/api/docs/swagger-ui-init.js', '/api/docs/docs/swagger-ui-init.js'].map(
-    (route): Cell => ({ method: 'GET', route, path: () => route, expect: all(200) }),
-  ),
+  ...[
+    '/api/docs',
+    '/api/docs/',
+    '/api/docs-json',
+    '/api/docs-yaml',
+    '/api/docs/index.html',
+    '/api/docs/swagger-ui-init.js',
+    '/api/docs/docs/swagger-ui-init.js',
+  ].map((route): Cell => ({ method: 'GET', route, path: () => route, expect: all(200) })),
   // Registered by swagger-ui for a file its npm package does not ship.
   { method: 'GET', route: '/api/docs/LICENSE', path: () => '/api/docs/LICENSE', expect: all(404) },
   { method: 'POST', route: '/api/auth/login', path: () => '/api/auth/login', body: {}, expect: all(400) },
@@ -66,7 +79,13 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/users/:id', path: (i) => `/api/users/${i.user}`, expect: only({ admin: 200 }) },
   { method: 'POST', route: '/api/users', path: () => '/api/users', body: {}, expect: only({ admin: 400 }) },
   { method: 'PATCH', route: '/api/users/:id', path: (i) => `/api/users/${i.user}`, body: { disabled: false }, stale: true, expect: only({ admin: 409 }) },
-  { method: 'POST', route: '/api/users/:id/reset-password', path: (i) => `/api/users/${i.user}/reset-password`, body: { password: 'short' }, expect: only({ admin: 400 }) },
+  {
+    method: 'POST',
+    route: '/api/users/:id/reset-password',
+    path: (i) => `/api/users/${i.user}/reset-password`,
+    body: { password: 'short' },
+    expect: only({ admin: 400 }),
+  },
 
   { method: 'GET', route: '/api/roles', path: () => '/api/roles', expect: only({ hr: 200, admin: 200 }) },
   { method: 'GET', route: '/api/roles/:id', path: (i) => `/api/roles/${i.role}`, expect: only({ hr: 200, admin: 200 }) },
@@ -75,20 +94,73 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/kpi-templates', path: () => '/api/kpi-templates', expect: only({ hr: 200, admin: 200 }) },
   { method: 'GET', route: '/api/kpi-templates/:id', path: (i) => `/api/kpi-templates/${i.template}`, expect: only({ hr: 200, admin: 200 }) },
   { method: 'GET', route: '/api/kpi-templates/:id/versions', path: (i) => `/api/kpi-templates/${i.template}/versions`, expect: only({ hr: 200, admin: 200 }) },
-  { method: 'GET', route: '/api/kpi-templates/:id/versions/:versionId', path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`, expect: only({ hr: 200, admin: 200 }) },
-  { method: 'POST', route: '/api/kpi-templates/:id/versions', path: (i) => `/api/kpi-templates/${i.template}/versions`, body: { content: {} }, expect: only({ admin: 400 }) },
-  { method: 'PUT', route: '/api/kpi-templates/:id/versions/:versionId', path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`, body: {}, expect: only({ admin: 400 }) },
-  { method: 'DELETE', route: '/api/kpi-templates/:id/versions/:versionId', path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`, stale: true, expect: only({ admin: 409 }) },
-  { method: 'POST', route: '/api/kpi-templates/:id/versions/:versionId/publish', path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}/publish`, body: {}, stale: true, expect: only({ admin: 409 }) },
+  {
+    method: 'GET',
+    route: '/api/kpi-templates/:id/versions/:versionId',
+    path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`,
+    expect: only({ hr: 200, admin: 200 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/kpi-templates/:id/versions',
+    path: (i) => `/api/kpi-templates/${i.template}/versions`,
+    body: { content: {} },
+    expect: only({ admin: 400 }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/kpi-templates/:id/versions/:versionId',
+    path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`,
+    body: {},
+    expect: only({ admin: 400 }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/kpi-templates/:id/versions/:versionId',
+    path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}`,
+    stale: true,
+    expect: only({ admin: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/kpi-templates/:id/versions/:versionId/publish',
+    path: (i) => `/api/kpi-templates/${i.template}/versions/${i.templateVersion}/publish`,
+    body: {},
+    stale: true,
+    expect: only({ admin: 409 }),
+  },
 
   { method: 'GET', route: '/api/employees', path: () => '/api/employees', expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) },
-  { method: 'GET', route: '/api/employees', path: (i) => `/api/employees?managerId=${i.managerA}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
-  { method: 'GET', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
+  {
+    method: 'GET',
+    route: '/api/employees',
+    path: (i) => `/api/employees?managerId=${i.managerA}`,
+    expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }),
+  },
+  {
+    method: 'GET',
+    route: '/api/employees/:id',
+    path: (i) => `/api/employees/${i.employee}`,
+    expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }),
+  },
   { method: 'POST', route: '/api/employees', path: () => '/api/employees', body: {}, expect: only({ hr: 400 }) },
   // No file in the body: an allowed caller gets 400 and nothing is imported.
   { method: 'POST', route: '/api/imports/employees', path: () => '/api/imports/employees?mode=dry-run', body: {}, expect: only({ hr: 400, admin: 400 }) },
-  { method: 'POST', route: '/api/imports/cycles/:id/actuals', path: (i) => `/api/imports/cycles/${i.cycle}/actuals?mode=dry-run`, body: {}, expect: only({ hr: 400, admin: 400 }) },
-  { method: 'PATCH', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, body: { department: 'x' }, stale: true, expect: only({ hr: 409 }) },
+  {
+    method: 'POST',
+    route: '/api/imports/cycles/:id/actuals',
+    path: (i) => `/api/imports/cycles/${i.cycle}/actuals?mode=dry-run`,
+    body: {},
+    expect: only({ hr: 400, admin: 400 }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/employees/:id',
+    path: (i) => `/api/employees/${i.employee}`,
+    body: { department: 'x' },
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
   { method: 'DELETE', route: '/api/employees/:id', path: (i) => `/api/employees/${i.employee}`, stale: true, expect: only({ hr: 409 }) },
 
   { method: 'GET', route: '/api/cycles', path: () => '/api/cycles', expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) },
@@ -106,36 +178,158 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.finalReview}`, expect: { ...signedIn(200), managerOut: 404 } },
   { method: 'GET', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
   { method: 'POST', route: '/api/reviews', path: () => '/api/reviews', body: {}, expect: only({ hr: 400 }) },
-  { method: 'PUT', route: '/api/reviews/:id/scores', path: (i) => `/api/reviews/${i.submittedReview}/scores`, body: { entries: [] }, stale: true, expect: only({ hr: 409 }) },
+  {
+    method: 'PUT',
+    route: '/api/reviews/:id/scores',
+    path: (i) => `/api/reviews/${i.submittedReview}/scores`,
+    body: { entries: [] },
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
   { method: 'PUT', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, body: { entries: [] }, stale: true, expect: only({ hr: 409 }) },
-  { method: 'PATCH', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, body: { strengths: 'x' }, stale: true, expect: only({ hr: 409 }) },
-  { method: 'POST', route: '/api/reviews/:id/submit', path: (i) => `/api/reviews/${i.submittedReview}/submit`, body: {}, stale: true, expect: only({ hr: 409 }) },
-  { method: 'POST', route: '/api/reviews/:id/finalize', path: (i) => `/api/reviews/${i.submittedReview}/finalize`, body: {}, stale: true, expect: only({ hr: 409 }) },
-  { method: 'POST', route: '/api/reviews/:id/reopen', path: (i) => `/api/reviews/${i.submittedReview}/reopen`, body: { reason: 'matrix check' }, stale: true, expect: only({ hr: 409 }) },
-  { method: 'POST', route: '/api/reviews/:id/manager-comment', path: (i) => `/api/reviews/${i.submittedReview}/manager-comment`, body: { comment: 'x' }, stale: true, expect: only({ managerIn: 409, managerOut: 404 }) },
-  { method: 'POST', route: '/api/reviews/:id/acknowledge', path: (i) => `/api/reviews/${i.finalReview}/acknowledge`, body: {}, stale: true, expect: only({ employee: 409, managerIn: 404, managerOut: 404 }) },
+  {
+    method: 'PATCH',
+    route: '/api/reviews/:id',
+    path: (i) => `/api/reviews/${i.submittedReview}`,
+    body: { strengths: 'x' },
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/submit',
+    path: (i) => `/api/reviews/${i.submittedReview}/submit`,
+    body: {},
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/finalize',
+    path: (i) => `/api/reviews/${i.submittedReview}/finalize`,
+    body: {},
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/reopen',
+    path: (i) => `/api/reviews/${i.submittedReview}/reopen`,
+    body: { reason: 'matrix check' },
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/manager-comment',
+    path: (i) => `/api/reviews/${i.submittedReview}/manager-comment`,
+    body: { comment: 'x' },
+    stale: true,
+    expect: only({ managerIn: 409, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/acknowledge',
+    path: (i) => `/api/reviews/${i.finalReview}/acknowledge`,
+    body: {},
+    stale: true,
+    expect: only({ employee: 409, managerIn: 404, managerOut: 404 }),
+  },
 
-  { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.finalReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), managerOut: 404 } },
-  { method: 'GET', route: '/api/reviews/:id/scorecard.pdf', path: (i) => `/api/reviews/${i.submittedReview}/scorecard.pdf?format=html`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
+  {
+    method: 'GET',
+    route: '/api/reviews/:id/scorecard.pdf',
+    path: (i) => `/api/reviews/${i.finalReview}/scorecard.pdf?format=html`,
+    expect: { ...signedIn(200), managerOut: 404 },
+  },
+  {
+    method: 'GET',
+    route: '/api/reviews/:id/scorecard.pdf',
+    path: (i) => `/api/reviews/${i.submittedReview}/scorecard.pdf?format=html`,
+    expect: { ...signedIn(200), employee: 404, managerOut: 404 },
+  },
   // Bulk export: an invalid body (400 for whoever may export), then a cheap real one (no review
   // matches, so nothing is printed); reading and downloading: only the creator, HR and admins.
   // Spreadsheets: managers get their own team's rows (scoping is tested in spreadsheets.e2e-spec.ts).
   ...(['results.xlsx', 'results.csv'] as const).flatMap((file): Cell[] => [
-    { method: 'GET', route: `/api/cycles/:id/${file}`, path: (i) => `/api/cycles/${i.cycle}/${file}`, expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) },
-    { method: 'GET', route: `/api/cycles/:id/${file}`, path: () => `/api/cycles/${NOWHERE}/${file}`, expect: only({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
+    {
+      method: 'GET',
+      route: `/api/cycles/:id/${file}`,
+      path: (i) => `/api/cycles/${i.cycle}/${file}`,
+      expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }),
+    },
+    {
+      method: 'GET',
+      route: `/api/cycles/:id/${file}`,
+      path: () => `/api/cycles/${NOWHERE}/${file}`,
+      expect: only({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }),
+    },
   ]),
-  ...(['employees.xlsx', 'employees.csv'] as const).map((file): Cell => ({ method: 'GET', route: `/api/${file}`, path: () => `/api/${file}`, expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }) })),
-  { method: 'GET', route: '/api/cycles/:id/actuals-template.xlsx', path: (i) => `/api/cycles/${i.cycle}/actuals-template.xlsx`, expect: only({ hr: 200, admin: 200 }) },
-  { method: 'GET', route: '/api/cycles/:id/actuals-template.xlsx', path: (i) => `/api/cycles/${i.cycle}/actuals-template.xlsx?roleCode=nobody`, expect: only({ hr: 400, admin: 400 }) },
-  { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: { lang: 'xx' }, expect: only({ managerIn: 400, managerOut: 400, hr: 400, admin: 400 }) },
-  { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: { department: 'matrix: nobody' }, expect: only({ managerIn: 202, managerOut: 202, hr: 202, admin: 202 }) },
-  { method: 'POST', route: '/api/cycles/:id/scorecards', path: (i) => `/api/cycles/${i.cycle}/scorecards`, body: (i) => ({ managerId: i.managerA, department: 'matrix: nobody' }), expect: only({ managerIn: 202, managerOut: 404, hr: 202, admin: 202 }) },
-  { method: 'GET', route: '/api/exports/:id', path: (i) => `/api/exports/${i.exportJob}`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
+  ...(['employees.xlsx', 'employees.csv'] as const).map((file): Cell => ({
+    method: 'GET',
+    route: `/api/${file}`,
+    path: () => `/api/${file}`,
+    expect: only({ managerIn: 200, managerOut: 200, hr: 200, admin: 200 }),
+  })),
+  {
+    method: 'GET',
+    route: '/api/cycles/:id/actuals-template.xlsx',
+    path: (i) => `/api/cycles/${i.cycle}/actuals-template.xlsx`,
+    expect: only({ hr: 200, admin: 200 }),
+  },
+  {
+    method: 'GET',
+    route: '/api/cycles/:id/actuals-template.xlsx',
+    path: (i) => `/api/cycles/${i.cycle}/actuals-template.xlsx?roleCode=nobody`,
+    expect: only({ hr: 400, admin: 400 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/cycles/:id/scorecards',
+    path: (i) => `/api/cycles/${i.cycle}/scorecards`,
+    body: { lang: 'xx' },
+    expect: only({ managerIn: 400, managerOut: 400, hr: 400, admin: 400 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/cycles/:id/scorecards',
+    path: (i) => `/api/cycles/${i.cycle}/scorecards`,
+    body: { department: 'matrix: nobody' },
+    expect: only({ managerIn: 202, managerOut: 202, hr: 202, admin: 202 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/cycles/:id/scorecards',
+    path: (i) => `/api/cycles/${i.cycle}/scorecards`,
+    body: (i) => ({ managerId: i.managerA, department: 'matrix: nobody' }),
+    expect: only({ managerIn: 202, managerOut: 404, hr: 202, admin: 202 }),
+  },
+  {
+    method: 'GET',
+    route: '/api/exports/:id',
+    path: (i) => `/api/exports/${i.exportJob}`,
+    expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }),
+  },
   // Retrying its failed scorecards: the same people as reading it; this export printed everything
   // (nothing), so an allowed caller is told there is nothing to retry.
-  { method: 'POST', route: '/api/exports/:id/retry-failed', path: (i) => `/api/exports/${i.exportJob}/retry-failed`, expect: only({ managerIn: 409, managerOut: 404, hr: 409, admin: 409 }) },
-  { method: 'POST', route: '/api/exports/:id/retry-failed', path: () => `/api/exports/${NOWHERE}/retry-failed`, expect: only({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
-  { method: 'GET', route: '/api/exports/:id/download', path: (i) => `/api/exports/${i.exportJob}/download`, expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
+  {
+    method: 'POST',
+    route: '/api/exports/:id/retry-failed',
+    path: (i) => `/api/exports/${i.exportJob}/retry-failed`,
+    expect: only({ managerIn: 409, managerOut: 404, hr: 409, admin: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/exports/:id/retry-failed',
+    path: () => `/api/exports/${NOWHERE}/retry-failed`,
+    expect: only({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }),
+  },
+  {
+    method: 'GET',
+    route: '/api/exports/:id/download',
+    path: (i) => `/api/exports/${i.exportJob}/download`,
+    expect: only({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }),
+  },
   { method: 'GET', route: '/api/audit', path: (i) => `/api/audit?entity=review&id=${i.finalReview}`, expect: only({ hr: 200, admin: 200 }) },
 
   // ---- pages ----
@@ -154,21 +348,75 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/reviews/:id', path: (i) => `/reviews/${i.finalReview}`, expect: { ...page(200), managerOut: 404 } },
   { method: 'GET', route: '/reviews/:id', path: (i) => `/reviews/${i.submittedReview}`, expect: { ...page(200), employee: 404, managerOut: 404 } },
   { method: 'GET', route: '/reviews/:id', path: () => '/reviews/not-an-id', expect: page(404) },
-  { method: 'POST', route: '/reviews/:id/submit', path: (i) => `/reviews/${i.submittedReview}/submit`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
-  { method: 'POST', route: '/reviews/:id/finalize', path: (i) => `/reviews/${i.submittedReview}/finalize`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
-  { method: 'POST', route: '/reviews/:id/reopen', path: (i) => `/reviews/${i.submittedReview}/reopen`, body: { version: '999', reason: 'matrix check' }, expect: onlyPage({ hr: 409 }) },
-  { method: 'POST', route: '/reviews/:id/comment', path: (i) => `/reviews/${i.submittedReview}/comment`, body: { version: '999', comment: 'x' }, expect: onlyPage({ managerIn: 409, managerOut: 404 }) },
-  { method: 'POST', route: '/reviews/:id/acknowledge', path: (i) => `/reviews/${i.finalReview}/acknowledge`, body: { version: '999' }, expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }) },
+  {
+    method: 'POST',
+    route: '/reviews/:id/submit',
+    path: (i) => `/reviews/${i.submittedReview}/submit`,
+    body: { version: '999' },
+    expect: onlyPage({ hr: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/reviews/:id/finalize',
+    path: (i) => `/reviews/${i.submittedReview}/finalize`,
+    body: { version: '999' },
+    expect: onlyPage({ hr: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/reviews/:id/reopen',
+    path: (i) => `/reviews/${i.submittedReview}/reopen`,
+    body: { version: '999', reason: 'matrix check' },
+    expect: onlyPage({ hr: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/reviews/:id/comment',
+    path: (i) => `/reviews/${i.submittedReview}/comment`,
+    body: { version: '999', comment: 'x' },
+    expect: onlyPage({ managerIn: 409, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/reviews/:id/acknowledge',
+    path: (i) => `/reviews/${i.finalReview}/acknowledge`,
+    body: { version: '999' },
+    expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }),
+  },
   { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
   { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
   // The zip from the pages: aimed at the planned cycle, which has no reviews, so an allowed caller
   // starts a real but empty export (done at once, nothing printed) and is sent to its page.
-  { method: 'POST', route: '/cycles/:id/scorecards', path: (i) => `/cycles/${i.plannedCycle}/scorecards`, body: {}, expect: onlyPage({ managerIn: 303, managerOut: 303, hr: 303, admin: 303 }) },
-  { method: 'POST', route: '/cycles/:id/scorecards', path: () => `/cycles/${NOWHERE}/scorecards`, body: {}, expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
+  {
+    method: 'POST',
+    route: '/cycles/:id/scorecards',
+    path: (i) => `/cycles/${i.plannedCycle}/scorecards`,
+    body: {},
+    expect: onlyPage({ managerIn: 303, managerOut: 303, hr: 303, admin: 303 }),
+  },
+  {
+    method: 'POST',
+    route: '/cycles/:id/scorecards',
+    path: () => `/cycles/${NOWHERE}/scorecards`,
+    body: {},
+    expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }),
+  },
   { method: 'GET', route: '/exports/:id', path: (i) => `/exports/${i.exportJob}`, expect: onlyPage({ managerIn: 200, managerOut: 404, hr: 200, admin: 200 }) },
   { method: 'GET', route: '/exports/:id', path: () => `/exports/${NOWHERE}`, expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
-  { method: 'POST', route: '/exports/:id/retry-failed', path: (i) => `/exports/${i.exportJob}/retry-failed`, body: {}, expect: onlyPage({ managerIn: 409, managerOut: 404, hr: 409, admin: 409 }) },
-  { method: 'POST', route: '/exports/:id/retry-failed', path: () => '/exports/not-an-id/retry-failed', body: {}, expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
+  {
+    method: 'POST',
+    route: '/exports/:id/retry-failed',
+    path: (i) => `/exports/${i.exportJob}/retry-failed`,
+    body: {},
+    expect: onlyPage({ managerIn: 409, managerOut: 404, hr: 409, admin: 409 }),
+  },
+  {
+    method: 'POST',
+    route: '/exports/:id/retry-failed',
+    path: () => '/exports/not-an-id/retry-failed',
+    body: {},
+    expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }),
+  },
   { method: 'GET', route: '/exports/:id', path: () => '/exports/not-an-id', expect: onlyPage({ managerIn: 404, managerOut: 404, hr: 404, admin: 404 }) },
   { method: 'GET', route: '/employees', path: () => '/employees?q=E-&active=all', expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'GET', route: '/employees/new', path: () => '/employees/new', expect: onlyPage({ hr: 200, admin: 200 }) },
@@ -184,13 +432,31 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/admin/templates/:id', path: (i) => `/admin/templates/${i.template}`, expect: onlyPage({ admin: 200 }) },
   // Writes aim at a template that does not exist, so an allowed caller changes nothing (404).
   { method: 'POST', route: '/admin/templates/:id/draft', path: () => `/admin/templates/${NOWHERE}/draft`, body: {}, expect: onlyPage({ admin: 404 }) },
-  { method: 'POST', route: '/admin/templates/:id/draft/:versionId', path: () => `/admin/templates/${NOWHERE}/draft/${NOWHERE}`, body: {}, expect: onlyPage({ admin: 404 }) },
-  { method: 'POST', route: '/admin/templates/:id/draft/:versionId/discard', path: () => `/admin/templates/${NOWHERE}/draft/${NOWHERE}/discard`, body: { version: '1' }, expect: onlyPage({ admin: 404 }) },
+  {
+    method: 'POST',
+    route: '/admin/templates/:id/draft/:versionId',
+    path: () => `/admin/templates/${NOWHERE}/draft/${NOWHERE}`,
+    body: {},
+    expect: onlyPage({ admin: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/admin/templates/:id/draft/:versionId/discard',
+    path: () => `/admin/templates/${NOWHERE}/draft/${NOWHERE}/discard`,
+    body: { version: '1' },
+    expect: onlyPage({ admin: 404 }),
+  },
   { method: 'GET', route: '/admin/users', path: () => '/admin/users', expect: onlyPage({ admin: 200 }) },
   { method: 'GET', route: '/admin/users/:id', path: (i) => `/admin/users/${i.user}`, expect: onlyPage({ admin: 200 }) },
   { method: 'POST', route: '/admin/users', path: () => '/admin/users', body: {}, expect: onlyPage({ admin: 400 }) },
   { method: 'POST', route: '/admin/users/:id', path: (i) => `/admin/users/${i.user}`, body: { version: '999', role: 'hr' }, expect: onlyPage({ admin: 409 }) },
-  { method: 'POST', route: '/admin/users/:id/reset-password', path: (i) => `/admin/users/${i.user}/reset-password`, body: { password: 'short' }, expect: onlyPage({ admin: 400 }) },
+  {
+    method: 'POST',
+    route: '/admin/users/:id/reset-password',
+    path: (i) => `/admin/users/${i.user}/reset-password`,
+    body: { password: 'short' },
+    expect: onlyPage({ admin: 400 }),
+  },
 ];
 
 /** "METHOD /path" of every route the app registered, read from Express's router. */
@@ -218,7 +484,9 @@ describe('access matrix', () => {
   beforeAll(async () => {
     t = await createTestApp();
     const cycle = await seedOpenCycle(t);
-    const planned = (await t.http.post('/api/cycles').set(t.as('hr')).send({ name: 'matrix planned', periodStart: '2027-01-01', periodEnd: '2027-06-30' }).expect(201)).body as { id: string };
+    const planned = (
+      await t.http.post('/api/cycles').set(t.as('hr')).send({ name: 'matrix planned', periodStart: '2027-01-01', periodEnd: '2027-06-30' }).expect(201)
+    ).body as { id: string };
     const managerA = await createEmployee(t, 'manager');
     const managerB = await createEmployee(t, 'manager');
     const x = await createEmployee(t, 'account_manager', { managerId: managerA.id });
@@ -248,7 +516,11 @@ describe('access matrix', () => {
     emails.set('admin', 'admin@test.example');
     headers.set('anonymous', {});
 
-    const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as { id: string; role: { id: string }; current: { id: string } }[];
+    const templates = (await t.http.get('/api/kpi-templates').set(t.as('admin')).expect(200)).body as {
+      id: string;
+      role: { id: string };
+      current: { id: string };
+    }[];
     const users = (await t.http.get('/api/users').set(t.as('admin')).expect(200)).body as { id: string; email: string }[];
     ids = {
       employee: x.id,
@@ -264,7 +536,11 @@ describe('access matrix', () => {
       user: users.find((u) => u.email === 'employee@matrix.example')?.id ?? '',
       exportJob: '',
     };
-    const exported = await t.http.post(`/api/cycles/${cycle.id}/scorecards`).set(headers.get('managerIn') ?? {}).send({ department: 'matrix: nobody' }).expect(202);
+    const exported = await t.http
+      .post(`/api/cycles/${cycle.id}/scorecards`)
+      .set(headers.get('managerIn') ?? {})
+      .send({ department: 'matrix: nobody' })
+      .expect(202);
     ids.exportJob = (exported.body as { id: string }).id;
   });
 
@@ -288,12 +564,17 @@ describe('access matrix', () => {
           const password = persona === 'admin' ? 'first-boss-key-42' : TEST_PASSWORD;
           auth = await t.signIn(emails.get(persona) ?? '', password);
         }
-        let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids)).set(auth).set('Cookie', `scorecard_csrf=${CSRF}`).set('X-CSRF-Token', CSRF);
+        let req = t.http[cell.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](cell.path(ids))
+          .set(auth)
+          .set('Cookie', `scorecard_csrf=${CSRF}`)
+          .set('X-CSRF-Token', CSRF);
         if (cell.stale) req = req.set('If-Match', '999');
         const body = typeof cell.body === 'function' ? cell.body(ids) : cell.body;
         const res = body !== undefined ? await req.send(body) : await req;
         if (res.status !== cell.expect[persona]) {
-          mismatches.push(`${cell.method} ${cell.path(ids)} as ${persona}: expected ${cell.expect[persona]}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+          mismatches.push(
+            `${cell.method} ${cell.path(ids)} as ${persona}: expected ${cell.expect[persona]}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`,
+          );
         }
       }
     }

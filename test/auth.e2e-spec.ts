@@ -60,7 +60,9 @@ describe('sign-in, sessions and scope', () => {
       const rows = await t.db.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE email = $1', ['hr@test.example']);
       expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
       expect(rows[0].password_hash).not.toContain(TEST_PASSWORD);
-      const [{ n }] = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log WHERE before::text LIKE $1 OR after::text LIKE $1`, [`%${TEST_PASSWORD}%`]);
+      const [{ n }] = await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log WHERE before::text LIKE $1 OR after::text LIKE $1`, [
+        `%${TEST_PASSWORD}%`,
+      ]);
       expect(n).toBe(0);
     });
 
@@ -70,7 +72,12 @@ describe('sign-in, sessions and scope', () => {
       const users = (await t.http.get('/api/users').set(t.as('admin')).expect(200)).body as { id: string; email: string; version: number }[];
       const user = users.find((u) => u.email === 'reset-me@test.example');
       if (!user) throw new Error('user missing');
-      await t.http.post(`/api/users/${user.id}/reset-password`).set(t.as('admin')).set('If-Match', String(user.version)).send({ password: 'temporary-two-2' }).expect(200);
+      await t.http
+        .post(`/api/users/${user.id}/reset-password`)
+        .set(t.as('admin'))
+        .set('If-Match', String(user.version))
+        .send({ password: 'temporary-two-2' })
+        .expect(200);
       await t.http.get('/api/auth/me').set(headers).expect(401);
 
       const fresh = await t.signIn('reset-me@test.example', 'temporary-two-2');
@@ -98,12 +105,18 @@ describe('sign-in, sessions and scope', () => {
       const employee = await createEmployee(t);
       const headers = await t.userFor('employee', employee.id, 'expire-me@test.example');
       await t.http.get('/api/auth/me').set(headers).expect(200);
-      await t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = $1)`, ['expire-me@test.example']);
+      await t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = $1)`, [
+        'expire-me@test.example',
+      ]);
       await t.http.get('/api/auth/me').set(headers).expect(401);
     });
 
     it('requires managers and employees to be linked to an employee record', async () => {
-      const res = await t.http.post('/api/users').set(t.as('admin')).send({ email: 'unlinked@test.example', role: 'manager', password: 'long-enough-1' }).expect(400);
+      const res = await t.http
+        .post('/api/users')
+        .set(t.as('admin'))
+        .send({ email: 'unlinked@test.example', role: 'manager', password: 'long-enough-1' })
+        .expect(400);
       expect(bodyOf(res).errors).toEqual([{ field: 'employeeId', message: 'is required for the manager role' }]);
     });
   });
@@ -164,9 +177,14 @@ describe('sign-in, sessions and scope', () => {
 
     it('lets a manager comment on a submitted review in scope; the audit names them', async () => {
       const current = (await t.http.get(`/api/reviews/${review.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
-      const submitted = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: current.version }).expect(200)).body as ReviewDto;
+      const submitted = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: current.version }).expect(200))
+        .body as ReviewDto;
       await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asB).send({ comment: 'not mine', version: submitted.version }).expect(404);
-      const res = await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asA).send({ comment: '继续保持 Keep it up', version: submitted.version }).expect(200);
+      const res = await t.http
+        .post(`/api/reviews/${review.id}/manager-comment`)
+        .set(asA)
+        .send({ comment: '继续保持 Keep it up', version: submitted.version })
+        .expect(200);
       expect(bodyOf(res).managerComment).toBe('继续保持 Keep it up');
       const audit = (await t.http.get('/api/audit').query({ entity: 'review', id: review.id }).set(t.as('hr')).expect(200)).body as AuditEntryDto[];
       expect(audit[0]).toMatchObject({ action: 'manager_comment', actor: 'manager-a@test.example', after: { managerComment: '继续保持 Keep it up' } });
@@ -189,7 +207,11 @@ describe('sign-in, sessions and scope', () => {
       const ack = await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: mine.version }).expect(200);
       expect(Date.parse(bodyOf(ack).acknowledgedAt)).toBeGreaterThan(Date.now() - 60_000);
       expect(bodyOf(ack).acknowledgedBy).toBe('me@test.example');
-      await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: bodyOf(ack).version }).expect(409);
+      await t.http
+        .post(`/api/reviews/${mine.id}/acknowledge`)
+        .set(asMe)
+        .send({ version: bodyOf(ack).version })
+        .expect(409);
     });
   });
 
@@ -233,7 +255,14 @@ describe('sign-in, sessions and scope', () => {
         await t.http
           .post('/api/employees')
           .set(t.as('hr'))
-          .send({ employeeNo: `PW-${Date.now()}`, name: 'Zhang Xiaoming', email, roleId: ((await t.http.get('/api/roles').set(t.as('hr'))).body as { id: string }[])[0].id, department: 'QA', hireDate: '2020-01-01' })
+          .send({
+            employeeNo: `PW-${Date.now()}`,
+            name: 'Zhang Xiaoming',
+            email,
+            roleId: ((await t.http.get('/api/roles').set(t.as('hr'))).body as { id: string }[])[0].id,
+            department: 'QA',
+            hireDate: '2020-01-01',
+          })
           .expect(201)
       ).body as { id: string };
       const weak: [string, string][] = [
@@ -248,7 +277,13 @@ describe('sign-in, sessions and scope', () => {
         expect([password, res.status, bodyOf(res).details?.reason, bodyOf(res).errors?.[0]?.field]).toEqual([password, 400, reason, 'password']);
         expect(bodyOf(res).message).toMatch(/\(.*[\u4e00-\u9fff].*\)$/);
       }
-      const user = (await t.http.post('/api/users').set(t.as('admin')).send({ email, role: 'employee', employeeId: person.id, password: 'teal-otter-bakes-bread' }).expect(201)).body as { id: string; version: number };
+      const user = (
+        await t.http
+          .post('/api/users')
+          .set(t.as('admin'))
+          .send({ email, role: 'employee', employeeId: person.id, password: 'teal-otter-bakes-bread' })
+          .expect(201)
+      ).body as { id: string; version: number };
       const reset = await t.http.post(`/api/users/${user.id}/reset-password`).set(t.as('admin')).send({ password: 'password12', version: user.version });
       expect([reset.status, bodyOf(reset).details?.reason]).toEqual([400, 'common']);
 
@@ -257,7 +292,11 @@ describe('sign-in, sessions and scope', () => {
         const res = await t.http.post('/api/auth/change-password').set(signedIn).send({ currentPassword: 'teal-otter-bakes-bread', newPassword });
         expect([newPassword, res.status, bodyOf(res).details?.reason, bodyOf(res).errors?.[0]?.field]).toEqual([newPassword, 400, reason, 'newPassword']);
       }
-      await t.http.post('/api/auth/change-password').set(signedIn).send({ currentPassword: 'teal-otter-bakes-bread', newPassword: 'quiet river under stone' }).expect(204);
+      await t.http
+        .post('/api/auth/change-password')
+        .set(signedIn)
+        .send({ currentPassword: 'teal-otter-bakes-bread', newPassword: 'quiet river under stone' })
+        .expect(204);
     });
 
     it('says why on the password page, in the page language', async () => {
@@ -314,11 +353,18 @@ describe('brute force and rate limits', () => {
     const right = await t.http.post('/api/auth/login').send({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }).expect(429);
     expect(right.body).not.toHaveProperty('token');
 
-    const rows = await t.db.query<{ action: string }[]>(
-      `SELECT action FROM audit_log WHERE action LIKE 'login%' AND (after->>'email') = $1 ORDER BY id`,
-      [TEST_ADMIN.email],
-    );
-    expect(rows.map((r) => r.action)).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_throttled', 'login_throttled']);
+    const rows = await t.db.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE action LIKE 'login%' AND (after->>'email') = $1 ORDER BY id`, [
+      TEST_ADMIN.email,
+    ]);
+    expect(rows.map((r) => r.action)).toEqual([
+      'login_failed',
+      'login_failed',
+      'login_failed',
+      'login_failed',
+      'login_failed',
+      'login_throttled',
+      'login_throttled',
+    ]);
     // Another account from the same address is not locked by one account's failures.
     await t.http.post('/api/auth/login').send({ email: 'hr@test.example', password: TEST_PASSWORD }).expect(200);
   });
@@ -346,7 +392,11 @@ describe('brute force and rate limits', () => {
   it('locks an address that guesses across many accounts', async () => {
     const t2 = await createTestApp({ LOGIN_MAX_FAILURES: '2' });
     try {
-      for (let i = 0; i < 8; i++) await t2.http.post('/api/auth/login').send({ email: `nobody-${i}@test.example`, password: 'x' }).expect(401);
+      for (let i = 0; i < 8; i++)
+        await t2.http
+          .post('/api/auth/login')
+          .send({ email: `nobody-${i}@test.example`, password: 'x' })
+          .expect(401);
       const res = await t2.http.post('/api/auth/login').send({ email: 'hr@test.example', password: TEST_PASSWORD }).expect(429);
       expect(res.headers['retry-after']).toBeDefined();
     } finally {

@@ -83,7 +83,15 @@ describe('hostile and malformed input', () => {
       for (const raw of ['"just a string"', '42', 'null', 'true']) expectError(await putScoresRaw(raw), 400);
       // An array is valid JSON, but not the object the route takes.
       expectError(await putScoresRaw('[{"kpiKey": "selling", "rating": 3}]'), 400);
-      expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', String(review.version)).set('Content-Type', 'application/json').send('[]'), 400);
+      expectError(
+        await t.http
+          .patch(`/api/reviews/${review.id}`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .set('Content-Type', 'application/json')
+          .send('[]'),
+        400,
+      );
       expect(await state()).toEqual(before);
     });
 
@@ -132,9 +140,15 @@ describe('hostile and malformed input', () => {
       expectError(await t.http.post(url).set(t.as('hr')).attach('upload', Buffer.from('a,b\n'), 'a.csv'), 400);
       const text = await t.http.post(url).set(t.as('hr')).set('Content-Type', 'text/csv').send('a,b\n');
       expectError(text, 415);
-      expect(expectError(await t.http.post('/api/imports/employees?mode=dry-run').set(t.as('hr')).attach('file', Buffer.from([0, 1, 2, 3, 0, 255]), 'a.csv'), 400).message).toMatch(
-        /not a CSV text file/,
-      );
+      expect(
+        expectError(
+          await t.http
+            .post('/api/imports/employees?mode=dry-run')
+            .set(t.as('hr'))
+            .attach('file', Buffer.from([0, 1, 2, 3, 0, 255]), 'a.csv'),
+          400,
+        ).message,
+      ).toMatch(/not a CSV text file/);
       expect(await state()).toEqual(before);
     });
 
@@ -149,10 +163,18 @@ describe('hostile and malformed input', () => {
 
     it('BODY_LIMIT=10kb: 11kb → 413, 9kb still fine', async () => {
       const s = await seedReview(small);
-      const over = await small.http.patch(`/api/reviews/${s.review.id}`).set(small.as('hr')).set('If-Match', '1').send({ strengths: '好'.repeat(4000) }); // 12,000 bytes of UTF-8
+      const over = await small.http
+        .patch(`/api/reviews/${s.review.id}`)
+        .set(small.as('hr'))
+        .set('If-Match', '1')
+        .send({ strengths: '好'.repeat(4000) }); // 12,000 bytes of UTF-8
       expect(expectError(over, 413).message).toMatch(/too large/i);
       expect((await getReview(small, s.review.id)).version).toBe(1);
-      const under = await small.http.patch(`/api/reviews/${s.review.id}`).set(small.as('hr')).set('If-Match', '1').send({ strengths: 'y'.repeat(9 * 1024) });
+      const under = await small.http
+        .patch(`/api/reviews/${s.review.id}`)
+        .set(small.as('hr'))
+        .set('If-Match', '1')
+        .send({ strengths: 'y'.repeat(9 * 1024) });
       expect(under.status).toBe(200);
       expect((under.body as ReviewDto).strengths).toHaveLength(9 * 1024);
     });
@@ -166,15 +188,25 @@ describe('hostile and malformed input', () => {
       expect(top.message).toContain('salary is not a known field');
 
       const nested = expectError(
-        await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({
-          entries: [{ kpiKey: 'selling', rating: 3 }, { kpiKey: 'communication', rating: 3, weight: 100, score: 100 }],
-        }),
+        await t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .send({
+            entries: [
+              { kpiKey: 'selling', rating: 3 },
+              { kpiKey: 'communication', rating: 3, weight: 100, score: 100 },
+            ],
+          }),
         400,
       );
       expect(errorFields(nested).sort()).toEqual(['entries[1].score', 'entries[1].weight']);
 
       const emp = expectError(
-        await t.http.post('/api/employees').set(t.as('hr')).send({ employeeNo: 'NEW-1', name: 'N', email: 'n@example.com', roleId: employee.role.id, department: 'D', hireDate: '2020-01-01', isAdmin: true }),
+        await t.http
+          .post('/api/employees')
+          .set(t.as('hr'))
+          .send({ employeeNo: 'NEW-1', name: 'N', email: 'n@example.com', roleId: employee.role.id, department: 'D', hireDate: '2020-01-01', isAdmin: true }),
         400,
       );
       expect(errorFields(emp)).toEqual(['isAdmin']);
@@ -207,20 +239,35 @@ describe('hostile and malformed input', () => {
 
     it('out-of-range numbers → 400', async () => {
       const before = await state();
-      const entry = (e: object) => t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'sales_attainment', ...e }] });
+      const entry = (e: object) =>
+        t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .send({ entries: [{ kpiKey: 'sales_attainment', ...e }] });
       expect(errorFields(expectError(await entry({ actual: 1e13 }), 400))).toEqual(['entries[0].actual']);
       expect(errorFields(expectError(await entry({ actual: -1e13 }), 400))).toEqual(['entries[0].actual']);
       expect(errorFields(expectError(await entry({ actual: 1.23456 }), 400))).toEqual(['entries[0].actual']);
       expect(errorFields(expectError(await entry({ actual: 1, target: -1 }), 400))).toEqual(['entries[0].target']);
       expect(errorFields(expectError(await entry({ actual: 1, target: 1e13 }), 400))).toEqual(['entries[0].target']);
-      const rating = await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'selling', rating: -1 }] });
+      const rating = await t.http
+        .put(`/api/reviews/${review.id}/scores`)
+        .set(t.as('hr'))
+        .set('If-Match', String(review.version))
+        .send({ entries: [{ kpiKey: 'selling', rating: -1 }] });
       expect(errorFields(expectError(rating, 400))).toEqual(['entries[0].rating']);
       const tooMany = Array.from({ length: 51 }, () => ({ kpiKey: 'selling', rating: 3 }));
       const many = await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: tooMany });
       expect(errorFields(expectError(many, 400))).toContain('entries');
-      expect(errorFields(expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 0, strengths: 'x' }), 400))).toEqual(['version']);
-      expect(errorFields(expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: -5, strengths: 'x' }), 400))).toEqual(['version']);
-      expect(errorFields(expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 2.5, strengths: 'x' }), 400))).toEqual(['version']);
+      expect(errorFields(expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 0, strengths: 'x' }), 400))).toEqual([
+        'version',
+      ]);
+      expect(errorFields(expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: -5, strengths: 'x' }), 400))).toEqual([
+        'version',
+      ]);
+      expect(errorFields(expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 2.5, strengths: 'x' }), 400))).toEqual([
+        'version',
+      ]);
       // Dates that do not exist.
       expect(errorFields(expectError(await patchEmployee({ hireDate: '2021-02-30' }), 400))).toEqual(['hireDate']);
       const badCycle = await t.http.post('/api/cycles').set(t.as('hr')).send({ name: 'Bad dates', periodStart: '2026-13-01', periodEnd: '2026-12-31' });
@@ -231,7 +278,11 @@ describe('hostile and malformed input', () => {
     it('NaN and Infinity, as strings or as overflowing JSON numbers → 400', async () => {
       const before = await state();
       for (const actual of ['NaN', 'Infinity', '-Infinity', '1e400']) {
-        const res = await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'sales_attainment', actual }] });
+        const res = await t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .send({ entries: [{ kpiKey: 'sales_attainment', actual }] });
         expect(errorFields(expectError(res, 400))).toEqual(['entries[0].actual']);
       }
       // 1e400 is valid JSON that JSON.parse turns into Infinity.
@@ -251,17 +302,49 @@ describe('hostile and malformed input', () => {
       const before = await state();
       expect(errorFields(expectError(await patchReview({ strengths: 'a'.repeat(10_001) }), 400))).toEqual(['strengths']);
       expect(errorFields(expectError(await patchReview({ developmentPlan: '长'.repeat(10_001) }), 400))).toEqual(['developmentPlan']);
-      const comment = await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'selling', rating: 3, comment: 'c'.repeat(4001) }] });
+      const comment = await t.http
+        .put(`/api/reviews/${review.id}/scores`)
+        .set(t.as('hr'))
+        .set('If-Match', String(review.version))
+        .send({ entries: [{ kpiKey: 'selling', rating: 3, comment: 'c'.repeat(4001) }] });
       expect(errorFields(expectError(comment, 400))).toEqual(['entries[0].comment']);
-      const key = await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'k'.repeat(65), rating: 3 }] });
+      const key = await t.http
+        .put(`/api/reviews/${review.id}/scores`)
+        .set(t.as('hr'))
+        .set('If-Match', String(review.version))
+        .send({ entries: [{ kpiKey: 'k'.repeat(65), rating: 3 }] });
       expect(errorFields(expectError(key, 400))).toEqual(['entries[0].kpiKey']);
       expect(errorFields(expectError(await patchEmployee({ name: '名'.repeat(201) }), 400))).toEqual(['name']);
       expect(errorFields(expectError(await patchEmployee({ employeeNo: 'E'.repeat(33) }), 400))).toEqual(['employeeNo']);
       expect(errorFields(expectError(await patchEmployee({ email: `${'a'.repeat(400)}@example.com` }), 400))).toContain('email');
-      const reopenLong = await t.http.post(`/api/reviews/${review.id}/reopen`).set(t.as('hr')).set('If-Match', String(review.version)).send({ reason: 'r'.repeat(2001) });
+      const reopenLong = await t.http
+        .post(`/api/reviews/${review.id}/reopen`)
+        .set(t.as('hr'))
+        .set('If-Match', String(review.version))
+        .send({ reason: 'r'.repeat(2001) });
       expect(errorFields(expectError(reopenLong, 400))).toEqual(['reason']);
-      expect(errorFields(expectError(await t.http.get('/api/reviews').query({ q: 'q'.repeat(101) }).set(t.as('hr')), 400))).toEqual(['q']);
-      expect(errorFields(expectError(await t.http.get('/api/employees').query({ department: 'd'.repeat(201) }).set(t.as('hr')), 400))).toEqual(['department']);
+      expect(
+        errorFields(
+          expectError(
+            await t.http
+              .get('/api/reviews')
+              .query({ q: 'q'.repeat(101) })
+              .set(t.as('hr')),
+            400,
+          ),
+        ),
+      ).toEqual(['q']);
+      expect(
+        errorFields(
+          expectError(
+            await t.http
+              .get('/api/employees')
+              .query({ department: 'd'.repeat(201) })
+              .set(t.as('hr')),
+            400,
+          ),
+        ),
+      ).toEqual(['department']);
       expect(errorFields(expectError(await t.http.get(`/api/reviews/${'f'.repeat(5000)}`).set(t.as('hr')), 400))).toEqual(['id']);
       expect(await state()).toEqual(before);
     });
@@ -270,16 +353,39 @@ describe('hostile and malformed input', () => {
       const before = await state();
       const create = expectError(await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: null, cycleId: cycle.id }), 400);
       expect(errorFields(create)).toContain('employeeId');
-      const entries = expectError(await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: null }), 400);
+      const entries = expectError(
+        await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: null }),
+        400,
+      );
       expect(errorFields(entries)).toContain('entries');
-      const entry = expectError(await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [null] }), 400);
+      const entry = expectError(
+        await t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .send({ entries: [null] }),
+        400,
+      );
       expect(errorFields(entry)).toContain('entries[0]');
-      const kpiKey = expectError(await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: null, rating: 3 }] }), 400);
+      const kpiKey = expectError(
+        await t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .send({ entries: [{ kpiKey: null, rating: 3 }] }),
+        400,
+      );
       expect(errorFields(kpiKey)).toContain('entries[0].kpiKey');
-      const reason = expectError(await t.http.post(`/api/reviews/${review.id}/reopen`).set(t.as('hr')).set('If-Match', String(review.version)).send({ reason: null }), 400);
+      const reason = expectError(
+        await t.http.post(`/api/reviews/${review.id}/reopen`).set(t.as('hr')).set('If-Match', String(review.version)).send({ reason: null }),
+        400,
+      );
       expect(errorFields(reason)).toContain('reason');
       const emp = expectError(
-        await t.http.post('/api/employees').set(t.as('hr')).send({ employeeNo: 'NULL-1', name: null, email: 'n@example.com', roleId: employee.role.id, department: 'D', hireDate: '2020-01-01' }),
+        await t.http
+          .post('/api/employees')
+          .set(t.as('hr'))
+          .send({ employeeNo: 'NULL-1', name: null, email: 'n@example.com', roleId: employee.role.id, department: 'D', hireDate: '2020-01-01' }),
         400,
       );
       expect(errorFields(emp)).toContain('name');
@@ -304,14 +410,23 @@ describe('hostile and malformed input', () => {
 
     it('numbers in exponent notation, below 1e-6 too → 400 naming the decimals, never 500 (issue 10)', async () => {
       const before = await state();
-      const entry = (e: object) => t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'sales_attainment', ...e }] });
+      const entry = (e: object) =>
+        t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .send({ entries: [{ kpiKey: 'sales_attainment', ...e }] });
       for (const actual of [1e-7, 1.5e-7, 5e-324, -2.5e-9]) {
         const body = expectError(await entry({ actual }), 400);
         expect(body.errors).toEqual([{ field: 'entries[0].actual', message: 'actual must have at most 4 decimals' }]);
       }
       expect(errorFields(expectError(await entry({ actual: 1, target: 3e-8 }), 400))).toEqual(['entries[0].target']);
       const full = (actual: number) =>
-        t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey: 'sales_attainment', actual }] });
+        t.http
+          .put(`/api/reviews/${review.id}`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .send({ entries: [{ kpiKey: 'sales_attainment', actual }] });
       expect(errorFields(expectError(await full(1e-7), 400))).toEqual(['entries[0].actual']);
       expect(await state()).toEqual(before);
 
@@ -340,12 +455,26 @@ describe('hostile and malformed input', () => {
         expect(errorFields(weight)).toEqual(['content.kpis[0].weight']);
       }
       const cap = expectError(
-        await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send({ content: { kpis: current.kpis.map((k) => ({ ...k, rule: k.rule && (k.rule as { type: string }).type === 'target' ? { ...(k.rule), cap: 1.2e2 + 1e-7 } : k.rule })), bands: current.bands } }),
+        await t.http
+          .post(`/api/kpi-templates/${id}/versions`)
+          .set(t.as('admin'))
+          .send({
+            content: {
+              kpis: current.kpis.map((k) => ({
+                ...k,
+                rule: k.rule && (k.rule as { type: string }).type === 'target' ? { ...k.rule, cap: 1.2e2 + 1e-7 } : k.rule,
+              })),
+              bands: current.bands,
+            },
+          }),
         400,
       );
       expect(cap.errors?.every((e) => /rule\.cap$/.test(e.field) && e.message === 'cap must have at most 2 decimals')).toBe(true);
       const band = expectError(
-        await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send({ content: { kpis: current.kpis, bands: current.bands.map((b, i) => (i === 0 ? { ...b, min: 1e-9 } : b)) } }),
+        await t.http
+          .post(`/api/kpi-templates/${id}/versions`)
+          .set(t.as('admin'))
+          .send({ content: { kpis: current.kpis, bands: current.bands.map((b, i) => (i === 0 ? { ...b, min: 1e-9 } : b)) } }),
         400,
       );
       expect(errorFields(band)).toEqual(['content.bands[0].min']);
@@ -370,7 +499,17 @@ describe('hostile and malformed input', () => {
         expect(errorFields(expectError(await t.http.get(`/api/cycles/42/${file}`).set(t.as('hr')), 400))).toEqual(['id']);
       }
       for (const id of ['not-a-uuid', "1' OR '1'='1"]) {
-        expect(errorFields(expectError(await t.http.post(`/api/exports/${encodeURIComponent(id)}/retry-failed`).set(t.as('hr')).send({}), 400))).toEqual(['id']);
+        expect(
+          errorFields(
+            expectError(
+              await t.http
+                .post(`/api/exports/${encodeURIComponent(id)}/retry-failed`)
+                .set(t.as('hr'))
+                .send({}),
+              400,
+            ),
+          ),
+        ).toEqual(['id']);
       }
       // A broken percent-encoding in the path.
       expectError(await t.http.get('/api/reviews/%FF').set(t.as('hr')), 400);
@@ -384,17 +523,31 @@ describe('hostile and malformed input', () => {
         ['managerId', "' OR 1=1 --"],
         ['cycleId', '00000000-0000-0000-0000-000000000000'],
       ]) {
-        const res = expectError(await t.http.get('/api/reviews').query({ [name]: value }).set(t.as('hr')), 400);
+        const res = expectError(
+          await t.http
+            .get('/api/reviews')
+            .query({ [name]: value })
+            .set(t.as('hr')),
+          400,
+        );
         expect(errorFields(res)).toEqual([name]);
       }
       expect(errorFields(expectError(await t.http.get('/api/employees').query({ roleId: 'manager' }).set(t.as('hr')), 400))).toEqual(['roleId']);
       expect(errorFields(expectError(await t.http.get('/api/reviews').query({ status: 'deleted' }).set(t.as('hr')), 400))).toEqual(['status']);
-      expect(errorFields(expectError(await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: 'x', cycleId: cycle.id }), 400))).toEqual(['employeeId']);
+      expect(errorFields(expectError(await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: 'x', cycleId: cycle.id }), 400))).toEqual([
+        'employeeId',
+      ]);
       expect(errorFields(expectError(await patchEmployee({ managerId: 'boss' }), 400))).toEqual(['managerId']);
       // The audit's id is free text, but its entity is a closed list and its paging is numeric.
       expect(errorFields(expectError(await t.http.get('/api/audit').query({ entity: 'users', id: review.id }).set(t.as('hr')), 400))).toEqual(['entity']);
-      expect(errorFields(expectError(await t.http.get('/api/audit').query({ entity: 'review', id: review.id, beforeId: '1; DROP TABLE audit_log' }).set(t.as('hr')), 400))).toEqual(['beforeId']);
-      expect(errorFields(expectError(await t.http.get('/api/audit').query({ entity: 'review', id: review.id, limit: 501 }).set(t.as('hr')), 400))).toEqual(['limit']);
+      expect(
+        errorFields(
+          expectError(await t.http.get('/api/audit').query({ entity: 'review', id: review.id, beforeId: '1; DROP TABLE audit_log' }).set(t.as('hr')), 400),
+        ),
+      ).toEqual(['beforeId']);
+      expect(errorFields(expectError(await t.http.get('/api/audit').query({ entity: 'review', id: review.id, limit: 501 }).set(t.as('hr')), 400))).toEqual([
+        'limit',
+      ]);
       expect(errorFields(expectError(await t.http.get('/api/audit').query({ entity: 'review' }).set(t.as('hr')), 400))).toEqual(['id']);
       const sqlId = await t.http.get('/api/audit').query({ entity: 'review', id: "x' OR '1'='1" }).set(t.as('hr')).expect(200);
       expect(sqlId.body).toEqual([]);
@@ -482,7 +635,14 @@ describe('hostile and malformed input', () => {
         }
       }
       // At the limit it is an ordinary validation error.
-      const shallow = expectError(await t.http.post('/api/cycles').set(t.as('hr')).set('Content-Type', 'application/json').send(`{"name":${deep(31)}}`), 400);
+      const shallow = expectError(
+        await t.http
+          .post('/api/cycles')
+          .set(t.as('hr'))
+          .set('Content-Type', 'application/json')
+          .send(`{"name":${deep(31)}}`),
+        400,
+      );
       expect(errorFields(shallow)).toContain('name');
       expect(await state()).toEqual(before);
     });
@@ -557,7 +717,11 @@ describe('hostile and malformed input', () => {
     it('prototype names as KPI keys are not KPIs of the review (400)', async () => {
       const before = await state();
       for (const kpiKey of ['constructor', 'hasownproperty', 'tostring', '__proto__', 'prototype']) {
-        const res = await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries: [{ kpiKey, rating: 3 }] });
+        const res = await t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(review.version))
+          .send({ entries: [{ kpiKey, rating: 3 }] });
         expect(errorFields(expectError(res, 400))).toEqual(['entries[0].kpiKey']);
       }
       expect(await state()).toEqual(before);
@@ -566,7 +730,13 @@ describe('hostile and malformed input', () => {
 
   it('prototype-named KPI keys: constructor and prototype publish, score, submit and print like any key; the others are refused at draft (issue 12)', async () => {
     const admin = t.as('admin');
-    const role = (await t.http.post('/api/roles').set(admin).send({ code: `proto_${randomUUID().slice(0, 8)}`, nameZh: '原型', nameEn: 'Proto' }).expect(201)).body as { id: string; templateId: string };
+    const role = (
+      await t.http
+        .post('/api/roles')
+        .set(admin)
+        .send({ code: `proto_${randomUUID().slice(0, 8)}`, nameZh: '原型', nameEn: 'Proto' })
+        .expect(201)
+    ).body as { id: string; templateId: string };
     const kpi = (key: string, weight: number, rule: Record<string, unknown>) => ({
       key,
       nameZh: key,
@@ -590,22 +760,40 @@ describe('hostile and malformed input', () => {
       expect(errorFields(expectError(refused, 400))).toEqual(['content.kpis[0].key']);
     }
     const content = {
-      kpis: [kpi('constructor', 40, rating), kpi('prototype', 30, { type: 'target', target: 100, unit: '%', direction: 'higher', cap: 120, threshold: null }), kpi('plain', 30, rating)],
+      kpis: [
+        kpi('constructor', 40, rating),
+        kpi('prototype', 30, { type: 'target', target: 100, unit: '%', direction: 'higher', cap: 120, threshold: null }),
+        kpi('plain', 30, rating),
+      ],
       bands,
     };
-    const draft = (await t.http.post(`/api/kpi-templates/${role.templateId}/versions`).set(admin).send({ content }).expect(201)).body as { id: string; version: number };
+    const draft = (await t.http.post(`/api/kpi-templates/${role.templateId}/versions`).set(admin).send({ content }).expect(201)).body as {
+      id: string;
+      version: number;
+    };
     await t.http.post(`/api/kpi-templates/${role.templateId}/versions/${draft.id}/publish`).set(admin).send({ version: draft.version }).expect(200);
 
     const person = (
       await t.http
         .post('/api/employees')
         .set(t.as('hr'))
-        .send({ employeeNo: `PROTO-${randomUUID().slice(0, 6)}`, name: 'Proto Person', email: 'proto@example.com', roleId: role.id, department: 'Proto', hireDate: '2022-02-02' })
+        .send({
+          employeeNo: `PROTO-${randomUUID().slice(0, 6)}`,
+          name: 'Proto Person',
+          email: 'proto@example.com',
+          roleId: role.id,
+          department: 'Proto',
+          hireDate: '2022-02-02',
+        })
         .expect(201)
     ).body as EmployeeDto;
     let r = (await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: person.id, cycleId: cycle.id }).expect(201)).body as ReviewDto;
     expect(r.missing.sort()).toEqual(['constructor', 'plain', 'prototype']);
-    const partial = await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).set('If-Match', String(r.version)).send({ entries: [{ kpiKey: 'plain', rating: 3 }] });
+    const partial = await t.http
+      .put(`/api/reviews/${r.id}/scores`)
+      .set(t.as('hr'))
+      .set('If-Match', String(r.version))
+      .send({ entries: [{ kpiKey: 'plain', rating: 3 }] });
     expect(partial.status).toBe(200);
     r = partial.body as ReviewDto;
     // Not given yet: no input, whatever a plain object's prototype holds under that name.
@@ -615,18 +803,33 @@ describe('hostile and malformed input', () => {
       .put(`/api/reviews/${r.id}/scores`)
       .set(t.as('hr'))
       .set('If-Match', String(r.version))
-      .send({ entries: [{ kpiKey: 'constructor', rating: 4, comment: 'c' }, { kpiKey: 'prototype', actual: 110 }, { kpiKey: 'plain', rating: 5 }] });
+      .send({
+        entries: [
+          { kpiKey: 'constructor', rating: 4, comment: 'c' },
+          { kpiKey: 'prototype', actual: 110 },
+          { kpiKey: 'plain', rating: 5 },
+        ],
+      });
     expect(scored.status).toBe(200);
     r = scored.body as ReviewDto;
     expect(r.missing).toEqual([]);
-    expect(r.kpis.map((k) => [k.key, k.score])).toEqual([['constructor', 80], ['prototype', 110], ['plain', 100]]);
+    expect(r.kpis.map((k) => [k.key, k.score])).toEqual([
+      ['constructor', 80],
+      ['prototype', 110],
+      ['plain', 100],
+    ]);
     // 80 × 0.4 + 110 × 0.3 + 100 × 0.3
     expect(r.total).toBe(95);
     const twice = await t.http
       .put(`/api/reviews/${r.id}/scores`)
       .set(t.as('hr'))
       .set('If-Match', String(r.version))
-      .send({ entries: [{ kpiKey: 'constructor', rating: 4 }, { kpiKey: 'constructor', rating: 2 }] });
+      .send({
+        entries: [
+          { kpiKey: 'constructor', rating: 4 },
+          { kpiKey: 'constructor', rating: 2 },
+        ],
+      });
     expect(errorFields(expectError(twice, 400))).toEqual(['entries[1].kpiKey']);
     r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
     r = (await t.http.post(`/api/reviews/${r.id}/finalize`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;

@@ -59,7 +59,11 @@ describe('optimistic concurrency', () => {
 
     const responses = await Promise.all(
       Array.from({ length: WRITERS }, (_, i) =>
-        t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(start.version)).send({ entries: writerEntries(i) }),
+        t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(start.version))
+          .send({ entries: writerEntries(i) }),
       ),
     );
     const { ok, conflicts } = split(responses);
@@ -72,7 +76,12 @@ describe('optimistic concurrency', () => {
     }
 
     const winner = ok[0].index;
-    const expectedInputs = writerEntries(winner).map((e) => ({ actual: e.actual ?? null, target: e.target ?? null, rating: e.rating ?? null, comment: e.comment ?? null }));
+    const expectedInputs = writerEntries(winner).map((e) => ({
+      actual: e.actual ?? null,
+      target: e.target ?? null,
+      rating: e.rating ?? null,
+      comment: e.comment ?? null,
+    }));
     // (50 + winner) % → score 50 + winner, × 35 / 100 points; the other KPIs add 13.5 + 0 + 10.5 + 20 = 44.
     // In hundredths: (50 + winner) × 35 + 4400.
     const expectedTotal = ((50 + winner) * 35 + 4400) / 100;
@@ -110,7 +119,10 @@ describe('optimistic concurrency', () => {
 
     const responses = await Promise.all(
       Array.from({ length: WRITERS }, (_, i) =>
-        t.http.patch(`/api/employees/${employee.id}`).set(t.as('hr')).send({ version: 1, name: `并发写者 ${i}`, department: `Dept ${i}` }),
+        t.http
+          .patch(`/api/employees/${employee.id}`)
+          .set(t.as('hr'))
+          .send({ version: 1, name: `并发写者 ${i}`, department: `Dept ${i}` }),
       ),
     );
     const { ok, conflicts } = split(responses);
@@ -121,7 +133,13 @@ describe('optimistic concurrency', () => {
     const winner = ok[0].index;
     expect((ok[0].res.body as EmployeeDto).name).toBe(`并发写者 ${winner}`);
     const stored = await getEmployee(t, employee.id);
-    expect(stored).toMatchObject({ name: `并发写者 ${winner}`, department: `Dept ${winner}`, version: 2, email: employee.email, employeeNo: employee.employeeNo });
+    expect(stored).toMatchObject({
+      name: `并发写者 ${winner}`,
+      department: `Dept ${winner}`,
+      version: 2,
+      email: employee.email,
+      employeeNo: employee.employeeNo,
+    });
 
     const trail = await auditOf(t, 'employee', employee.id);
     expect(trail.map((a) => a.action)).toEqual(['update', 'create']);
@@ -137,8 +155,17 @@ describe('optimistic concurrency', () => {
     const requests = Array.from({ length: 30 }, (_, i) => {
       const base = `/api/reviews/${review.id}`;
       if (i % 3 === 0) return t.http.post(`${base}/submit`).set(t.as('hr')).set('If-Match', v).send({});
-      if (i % 3 === 1) return t.http.patch(base).set(t.as('hr')).set('If-Match', v).send({ strengths: `writer ${i}` });
-      return t.http.put(`${base}/scores`).set(t.as('hr')).set('If-Match', v).send({ entries: writerEntries(i) });
+      if (i % 3 === 1)
+        return t.http
+          .patch(base)
+          .set(t.as('hr'))
+          .set('If-Match', v)
+          .send({ strengths: `writer ${i}` });
+      return t.http
+        .put(`${base}/scores`)
+        .set(t.as('hr'))
+        .set('If-Match', v)
+        .send({ entries: writerEntries(i) });
     });
     const { ok, conflicts } = split(await Promise.all(requests));
     expect(ok).toHaveLength(1);
@@ -195,7 +222,14 @@ describe('optimistic concurrency', () => {
       const v2 = await putScores(t, review, [{ kpiKey: 'selling', rating: 4 }]);
       await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', '2').send({ strengths: 'v3' }).expect(200);
 
-      const stale = expectError(await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(v2.version - 1)).send({ entries: [] }), 409);
+      const stale = expectError(
+        await t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', String(v2.version - 1))
+          .send({ entries: [] }),
+        409,
+      );
       expect(stale.details).toEqual({ currentVersion: 3, yourVersion: 1 });
       expect(stale.message).toContain('you read version 1, it is now at version 3');
       const staleBody = expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 2, strengths: 'lost update' }), 409);
@@ -220,7 +254,13 @@ describe('optimistic concurrency', () => {
 
     it('a write without any version gets 428 and changes nothing', async () => {
       const { review } = await seedReview(t);
-      const put = expectError(await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).send({ entries: [{ kpiKey: 'selling', rating: 4 }] }), 428);
+      const put = expectError(
+        await t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .send({ entries: [{ kpiKey: 'selling', rating: 4 }] }),
+        428,
+      );
       expect(errorFields(put)).toEqual(['version']);
       expect(put.error).toBe('Precondition Required');
       expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).send({ strengths: 'x' }), 428);
@@ -247,7 +287,10 @@ describe('optimistic concurrency', () => {
       const c = await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', 'W/"3"').send({ strengths: 'c' }).expect(200);
       expect((c.body as ReviewDto).version).toBe(4);
 
-      const disagree = expectError(await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', '4').send({ version: 3, strengths: 'd' }), 400);
+      const disagree = expectError(
+        await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', '4').send({ version: 3, strengths: 'd' }),
+        400,
+      );
       expect(errorFields(disagree)).toEqual(['version']);
       expect(disagree.message).toContain('disagree');
       expect((await getReview(t, review.id)).strengths).toBe('c');

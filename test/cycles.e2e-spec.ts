@@ -152,11 +152,19 @@ describe('cycles API', () => {
       const stale = expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).send({ version: 1, name: 'Stale' }), 409);
       expect(stale.details).toEqual({ currentVersion: 2, yourVersion: 1 });
       // Only periodStart sent: checked against the stored periodEnd.
-      expect(errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2').send({ periodStart: '2026-08-01' }), 400))).toEqual(['periodEnd']);
-      expect(errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2').send({ name: other.name }), 409))).toEqual(['name']);
+      expect(
+        errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2').send({ periodStart: '2026-08-01' }), 400)),
+      ).toEqual(['periodEnd']);
+      expect(errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2').send({ name: other.name }), 409))).toEqual([
+        'name',
+      ]);
       expect(errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).send({ name: 'No version' }), 428))).toEqual(['version']);
-      expect(errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2').send({ name: null }), 400))).toEqual(['name']);
-      expect(errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2').send({ status: 'closed' }), 400))).toEqual(['status']);
+      expect(errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2').send({ name: null }), 400))).toEqual([
+        'name',
+      ]);
+      expect(errorFields(expectError(await t.http.patch(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2').send({ status: 'closed' }), 400))).toEqual([
+        'status',
+      ]);
       expect(await getCycle(c.id)).toEqual(renamed);
     });
 
@@ -228,7 +236,13 @@ describe('cycles API', () => {
 
   describe('closing', () => {
     /** An open cycle with three reviews: CLn-1 draft, CLn-2 submitted, CLn-3 finalized. */
-    async function cycleWithMixedReviews(): Promise<{ cycle: CycleDto; employees: EmployeeDto[]; draft: ReviewDto; submitted: ReviewDto; finalized: ReviewDto }> {
+    async function cycleWithMixedReviews(): Promise<{
+      cycle: CycleDto;
+      employees: EmployeeDto[];
+      draft: ReviewDto;
+      submitted: ReviewDto;
+      finalized: ReviewDto;
+    }> {
       const cycle = await open(await plan());
       const u = uniq().toUpperCase();
       // Created in reverse number order: the error must list them sorted by employee number.
@@ -305,9 +319,9 @@ describe('cycles API', () => {
       // The cycle itself is frozen too.
       expect(expectError(await openReq(cycle, closed.version), 409).details).toEqual({ status: 'closed' });
       expect(expectError(await closeReq(cycle, closed.version), 409).details).toEqual({ status: 'closed' });
-      expect(expectError(await t.http.patch(`/api/cycles/${cycle.id}`).set(t.as('hr')).send({ version: closed.version, name: 'Renamed after close' }), 409).message).toBe(
-        `Cycle "${cycle.name}" is closed and can no longer change`,
-      );
+      expect(
+        expectError(await t.http.patch(`/api/cycles/${cycle.id}`).set(t.as('hr')).send({ version: closed.version, name: 'Renamed after close' }), 409).message,
+      ).toBe(`Cycle "${cycle.name}" is closed and can no longer change`);
       expectError(await t.http.delete(`/api/cycles/${cycle.id}`).set(t.as('hr')).set('If-Match', String(closed.version)), 409);
       expect(await getCycle(cycle.id)).toEqual(closed);
 
@@ -403,7 +417,9 @@ describe('cycles API', () => {
         expect(filtered.map((c) => c.id)).toContain(mine);
         for (const o of others) expect(filtered.map((c) => c.id)).not.toContain(o);
       }
-      expect(all.length).toBe((await listCycles({ status: 'planned' })).length + (await listCycles({ status: 'open' })).length + (await listCycles({ status: 'closed' })).length);
+      expect(all.length).toBe(
+        (await listCycles({ status: 'planned' })).length + (await listCycles({ status: 'open' })).length + (await listCycles({ status: 'closed' })).length,
+      );
 
       expect(errorFields(expectError(await t.http.get('/api/cycles').query({ status: 'archived' }).set(t.as('hr')), 400))).toEqual(['status']);
       expect(errorFields(expectError(await t.http.get('/api/cycles').query({ sort: 'name' }).set(t.as('hr')), 400))).toEqual(['sort']);
@@ -414,7 +430,10 @@ describe('cycles API', () => {
     it('deletes a planned cycle with its version (204), then 404', async () => {
       const c = await plan();
       expect(errorFields(expectError(await t.http.delete(`/api/cycles/${c.id}`).set(t.as('hr')), 428))).toEqual(['version']);
-      expect(expectError(await t.http.delete(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2'), 409).details).toEqual({ currentVersion: 1, yourVersion: 2 });
+      expect(expectError(await t.http.delete(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '2'), 409).details).toEqual({
+        currentVersion: 1,
+        yourVersion: 2,
+      });
       const res = await t.http.delete(`/api/cycles/${c.id}`).set(t.as('hr')).set('If-Match', '1');
       expect(res.status).toBe(204);
       expect(res.text).toBe('');

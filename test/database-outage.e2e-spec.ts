@@ -100,7 +100,9 @@ describe('PostgreSQL outage under a running app', () => {
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('SELECT 1 FROM employees WHERE id = $1 FOR UPDATE', [employee.id]);
-    const inFlight = timed(() => t.http.patch(`/api/employees/${employee.id}`).set(t.as('hr')).set('If-Match', String(employee.version)).send({ name: 'Cut Mid-Write' }));
+    const inFlight = timed(() =>
+      t.http.patch(`/api/employees/${employee.id}`).set(t.as('hr')).set('If-Match', String(employee.version)).send({ name: 'Cut Mid-Write' }),
+    );
     await new Promise((r) => setTimeout(r, 300));
 
     const stoppedAt = Date.now();
@@ -147,7 +149,12 @@ describe('PostgreSQL outage under a running app', () => {
     ];
     for (const [what, answer] of [...reads, ...writes]) {
       expectUnavailable(answer, what);
-      expect(answer.res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/database/i) });
+      expect(answer.res.body).toMatchObject({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'SERVICE_UNAVAILABLE',
+        message: expect.stringMatching(/database/i),
+      });
     }
     figures.slowestOutageAnswerMs = Math.max(...[...reads, ...writes].map(([, a]) => a.ms));
 
@@ -185,7 +192,9 @@ describe('PostgreSQL outage under a running app', () => {
     const [row] = await t.db.query<{ name: string; version: number }[]>('SELECT name, version FROM employees WHERE id = $1', [employee.id]);
     expect(row).toEqual({ name: 'Before Outage', version: employee.version });
     expect(await t.db.query('SELECT 1 FROM employees WHERE employee_no = $1', ['OUT-2'])).toEqual([]);
-    const audit = await t.db.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity = 'employee' AND entity_id = $1 ORDER BY id`, [employee.id]);
+    const audit = await t.db.query<{ action: string }[]>(`SELECT action FROM audit_log WHERE entity = 'employee' AND entity_id = $1 ORDER BY id`, [
+      employee.id,
+    ]);
     expect(audit.map((a) => a.action)).toEqual([expect.stringMatching(/create/)]);
 
     // And writes work again.

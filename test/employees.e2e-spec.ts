@@ -5,16 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { EmployeeDto, EmployeePageDto } from '../src/employees/dto/employee.dto.js';
 import type { RoleDto } from '../src/kpi-templates/dto/template.dto.js';
-import {
-  auditOf,
-  createEmployee,
-  errorFields,
-  expectError,
-  getEmployee,
-  getRole,
-  recordStatuses,
-  uniq,
-} from './fixtures.js';
+import { auditOf, createEmployee, errorFields, expectError, getEmployee, getRole, recordStatuses, uniq } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 /** A version-4 UUID that names nothing in the database. */
@@ -111,7 +102,9 @@ describe('employees API', () => {
     it('stores an English name with punctuation and accents exactly, and links the manager', async () => {
       const boss = await createEmployee(t, 'manager', { name: 'Margaret Thatcher-Hughes' });
       const u = uniq();
-      const res = await post(body({ employeeNo: `EN-${u}`, name: "Zoë O'Brien-Smith Jr.", roleId: accountManager.id, managerId: boss.id, department: 'Sales West' }));
+      const res = await post(
+        body({ employeeNo: `EN-${u}`, name: "Zoë O'Brien-Smith Jr.", roleId: accountManager.id, managerId: boss.id, department: 'Sales West' }),
+      );
       expect(res.status).toBe(201);
       const created = res.body as EmployeeDto;
       expect(created.name).toBe("Zoë O'Brien-Smith Jr.");
@@ -351,7 +344,11 @@ describe('employees API', () => {
       // A second instance of the app on the same database: this one must see its writes.
       const other = await createTestApp({}, { database: t.database, keepDatabase: true });
       try {
-        await other.http.post('/api/employees').set(t.as('hr')).send(body({ department: dept })).expect(201);
+        await other.http
+          .post('/api/employees')
+          .set(t.as('hr'))
+          .send(body({ department: dept }))
+          .expect(201);
       } finally {
         await other.close();
       }
@@ -491,11 +488,14 @@ describe('employees API', () => {
       // read first, from what earlier reads taught about the list before the change.
       const numbers = async (order: string) => {
         const pages: string[][] = [];
-        for (let page = 5; page >= 1; page--) pages[page - 1] = (await list({ department: dept, pageSize: 3, page, order })).items.map((e) => e.employeeNo.slice(-2));
+        for (let page = 5; page >= 1; page--)
+          pages[page - 1] = (await list({ department: dept, pageSize: 3, page, order })).items.map((e) => e.employeeNo.slice(-2));
         return pages.flat();
       };
       const expected = async () => {
-        const rows = await t.db.query<{ employee_no: string }[]>('SELECT employee_no FROM employees WHERE department = $1 AND active ORDER BY employee_no', [dept]);
+        const rows = await t.db.query<{ employee_no: string }[]>('SELECT employee_no FROM employees WHERE department = $1 AND active ORDER BY employee_no', [
+          dept,
+        ]);
         return rows.map((r) => r.employee_no.slice(-2));
       };
       for (const order of ['asc', 'desc']) {
@@ -553,7 +553,15 @@ describe('employees API', () => {
       const res = await patch(e.id, { version: 1, name: '新名字', department: '华南销售部', hireDate: '2020-02-29', roleId: manager.id });
       expect(res.status).toBe(200);
       const updated = res.body as EmployeeDto;
-      expect(updated).toMatchObject({ id: e.id, name: '新名字', department: '华南销售部', hireDate: '2020-02-29', version: 2, employeeNo: e.employeeNo, email: e.email });
+      expect(updated).toMatchObject({
+        id: e.id,
+        name: '新名字',
+        department: '华南销售部',
+        hireDate: '2020-02-29',
+        version: 2,
+        employeeNo: e.employeeNo,
+        email: e.email,
+      });
       expect(updated.role.id).toBe(manager.id);
       expect(updated.role.code).toBe('manager');
       expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(e.updatedAt));
@@ -702,7 +710,11 @@ describe('employees API', () => {
   describe('deleting and deactivating', () => {
     it('refuses to delete an employee with a review (409) and keeps them', async () => {
       const e = await createEmployee(t, 'account_manager', { name: '有评估的员工' });
-      const created = await t.http.post('/api/cycles').set(t.as('hr')).send({ name: `Delete guard ${uniq()}`, periodStart: '2026-01-01', periodEnd: '2026-06-30' }).expect(201);
+      const created = await t.http
+        .post('/api/cycles')
+        .set(t.as('hr'))
+        .send({ name: `Delete guard ${uniq()}`, periodStart: '2026-01-01', periodEnd: '2026-06-30' })
+        .expect(201);
       const cycle = created.body as { id: string; version: number };
       await t.http.post(`/api/cycles/${cycle.id}/open`).set(t.as('hr')).send({ version: cycle.version }).expect(200);
       const review = await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: e.id, cycleId: cycle.id });

@@ -67,10 +67,18 @@ describe('PostgreSQL stops and starts during an export', () => {
     });
     await app.waitFor(/Scorecard is running/, 90_000);
     const base = `http://127.0.0.1:${port}`;
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'hr@test.example', password: TEST_PASSWORD }) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'hr@test.example', password: TEST_PASSWORD }),
+    });
     expect(login.status).toBe(200);
     const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
-    const started = await fetch(`${base}/api/cycles/${cycle.id}/scorecards`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' });
+    const started = await fetch(`${base}/api/cycles/${cycle.id}/scorecards`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(started.status).toBe(202);
     const { id } = (await started.json()) as { id: string };
     const exportOf = async (): Promise<ExportDto | null> => {

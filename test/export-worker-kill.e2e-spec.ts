@@ -114,7 +114,8 @@ describe('an export worker killed with SIGKILL', () => {
         [EXPORT_QUEUE, chunks.map((c) => c.id)],
       );
       for (const row of rows) {
-        if (row.retry_count >= 1 && (row.state === 'active' || row.state === 'completed') && !retakenAfter.has(row.id)) retakenAfter.set(row.id, Date.now() - killedAt);
+        if (row.retry_count >= 1 && (row.state === 'active' || row.state === 'completed') && !retakenAfter.has(row.id))
+          retakenAfter.set(row.id, Date.now() - killedAt);
       }
       return retakenAfter.size === chunks.length;
     });

@@ -63,7 +63,12 @@ async function getExport(t: TestApp, id: string, headers: Record<string, string>
 }
 
 /** Polls until the export is done (or failed), returning every `done` count seen on the way. */
-async function waitForExport(t: TestApp, id: string, timeoutMs: number, headers: Record<string, string> = t.as('hr')): Promise<{ final: ExportDto; seen: ExportDto[] }> {
+async function waitForExport(
+  t: TestApp,
+  id: string,
+  timeoutMs: number,
+  headers: Record<string, string> = t.as('hr'),
+): Promise<{ final: ExportDto; seen: ExportDto[] }> {
   const seen: ExportDto[] = [];
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -129,7 +134,9 @@ describe('bulk export of scorecards', () => {
     managerA = await createEmployee(t, 'manager', { department: 'Management' });
     managerB = await createEmployee(t, 'manager', { department: 'Management' });
     lead = await createEmployee(t, 'manager', { managerId: managerA.id, department: 'Sales East' });
-    managerReviews = await Promise.all([managerA, managerB, lead].map(async (employee) => ({ employee, review: await createReview(t, employee.id, cycle.id) })));
+    managerReviews = await Promise.all(
+      [managerA, managerB, lead].map(async (employee) => ({ employee, review: await createReview(t, employee.id, cycle.id) })),
+    );
     const team = await seedPeople(t, cycle, 20, { managerId: lead.id, department: 'Sales East' });
     const rest = await seedPeople(t, cycle, 177, { managerId: managerB.id, department: 'Sales North' });
     // Two finalized: their export is the issued copy.
@@ -226,7 +233,7 @@ describe('bulk export of scorecards', () => {
     await t.http.get(`/api/exports/${recent.id}`).set(t.as('hr')).expect(200);
   }, 90_000);
 
-  it("a manager exports only their subtree, and sees only their own exports", async () => {
+  it('a manager exports only their subtree, and sees only their own exports', async () => {
     const created = await startExport(t, cycle.id, {}, managerAHeaders);
     expect(created.total).toBe(teamA.length);
     const { final } = await waitForExport(t, created.id, 60_000, managerAHeaders);
@@ -390,7 +397,12 @@ describe('retrying the failed scorecards of an export', () => {
       // being broken): no button while it runs, and a post from a stale page gets the 409 page.
       expect(after.text).toMatch(/data-state="(queued|running)"/);
       expect(after.text).toMatch(/id="export-retry-form" hidden>/);
-      const again = await broken.http.post(`/exports/${created.id}/retry-failed`).set(broken.as('hr')).set('Cookie', `scorecard_csrf=${csrf}`).type('form').send({ _csrf: csrf });
+      const again = await broken.http
+        .post(`/exports/${created.id}/retry-failed`)
+        .set(broken.as('hr'))
+        .set('Cookie', `scorecard_csrf=${csrf}`)
+        .type('form')
+        .send({ _csrf: csrf });
       expect(again.status).toBe(409);
       expect(again.text).toContain('<!doctype html>');
     } finally {

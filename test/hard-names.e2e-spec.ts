@@ -24,7 +24,9 @@ import { firstPageGray, pdfFonts, pdfRawText, pdfWords, type PdfWord } from './s
 const quiet = { log: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 
 const LONG_LATIN = 'Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegtundsorgfalt';
-const LONG_CJK = '欧阳'.concat('明华天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩壹体率宾归王鸣');
+const LONG_CJK = '欧阳'.concat(
+  '明华天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩壹体率宾归王鸣',
+);
 
 interface HardName {
   kind: string;
@@ -44,7 +46,12 @@ const HARD_NAMES: HardName[] = [
   { kind: 'rare BMP and Extension A characters', name: '张堃 王喆 赵赟 林琍 㐂', lang: 'zh-CN' },
   // Upper case as on a passport: wider than the page in one piece.
   { kind: 'an unbroken 115-character Latin name (English)', name: LONG_LATIN.toUpperCase(), lang: 'en' },
-  { kind: 'an unbroken 115-character Latin name (Chinese)', name: LONG_LATIN, lang: 'zh-CN', department: 'Departmentofsalesandcustomerrelationshipmanagementforeastchinaandthesouthernprovincesincludinghongkongmacaoandtaiwan' },
+  {
+    kind: 'an unbroken 115-character Latin name (Chinese)',
+    name: LONG_LATIN,
+    lang: 'zh-CN',
+    department: 'Departmentofsalesandcustomerrelationshipmanagementforeastchinaandthesouthernprovincesincludinghongkongmacaoandtaiwan',
+  },
   { kind: 'an unbroken 115-character CJK name', name: LONG_CJK, lang: 'zh-CN' },
 ];
 
@@ -60,7 +67,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await renderer?.onApplicationShutdown();
-  if (!process.env.KEEP_PDFS) await rm(workDir, { recursive: true, force: true }); else console.log(workDir);
+  if (!process.env.KEEP_PDFS) await rm(workDir, { recursive: true, force: true });
+  else console.log(workDir);
 });
 
 async function printScorecard(hard: HardName): Promise<Buffer> {

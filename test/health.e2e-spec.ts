@@ -35,7 +35,11 @@ describe('health and docs', () => {
     try {
       const res = await t.http.get('/api/health/ready').expect(503);
       expect(res.headers['retry-after']).toBeDefined();
-      expect(res.body).toMatchObject({ status: 'error', error: { migrations: { status: 'down', message: expect.stringContaining(last.name) } }, info: { database: { status: 'up' } } });
+      expect(res.body).toMatchObject({
+        status: 'error',
+        error: { migrations: { status: 'down', message: expect.stringContaining(last.name) } },
+        info: { database: { status: 'up' } },
+      });
       await t.http.get('/api/health').expect(503);
       // Liveness does not care: restarting would not apply it either.
       await t.http.get('/api/health/live').expect(200);

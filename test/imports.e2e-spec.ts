@@ -7,10 +7,21 @@ import iconv from 'iconv-lite';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import type { ActualsImportReportDto, EmployeeImportReportDto } from '../src/imports/dto/import.dto.js';
 import type { ReviewSummaryDto } from '../src/reviews/dto/review.dto.js';
-import { auditOf, createEmployee, createReview, expectError, fullAccountManagerEntries, getReview, putScores, recordStatuses, seedOpenCycle, uniq } from './fixtures.js';
+import {
+  auditOf,
+  createEmployee,
+  createReview,
+  expectError,
+  fullAccountManagerEntries,
+  getReview,
+  putScores,
+  recordStatuses,
+  seedOpenCycle,
+  uniq,
+} from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
-const HEADER = 'Employee number,Name,Email,Department,Role code,Manager\'s employee number,Hire date,Active';
+const HEADER = "Employee number,Name,Email,Department,Role code,Manager's employee number,Hire date,Active";
 
 describe('imports API', () => {
   let t: TestApp;
@@ -104,7 +115,12 @@ describe('imports API', () => {
       const dry = report(await employees('dry-run', file));
       expect(dry.counts).toEqual({ create: 1, update: 0, unchanged: 0, refused: 1 });
       expect(dry.refused).toEqual([
-        { row: 3, column: '角色代码 / Role code', message: 'role code "ceo" does not exist (known: account_manager, manager)', messageZh: expect.stringContaining('角色代码 "ceo" 不存在') },
+        {
+          row: 3,
+          column: '角色代码 / Role code',
+          message: 'role code "ceo" does not exist (known: account_manager, manager)',
+          messageZh: expect.stringContaining('角色代码 "ceo" 不存在'),
+        },
       ]);
       const refused = expectError(await employees('commit', file), 409);
       expect(refused.message).toMatch(/refused 1 row\(s\).*skipRefused=true/);
@@ -153,22 +169,49 @@ describe('imports API', () => {
 
     it('reads GB18030 CSV with Chinese headers, semicolons, a BOM, quoted newlines, and XLSX with formulas and date cells', async () => {
       const u = uniq();
-      const gbk = iconv.encode(`工号,姓名,邮箱,部门,角色代码,上级工号,入职日期,在职\r\nG${u},张伟,g${u}@example.com,研发部,manager,,2026年1月5日,是\r\n\r\n`, 'gb18030');
+      const gbk = iconv.encode(
+        `工号,姓名,邮箱,部门,角色代码,上级工号,入职日期,在职\r\nG${u},张伟,g${u}@example.com,研发部,manager,,2026年1月5日,是\r\n\r\n`,
+        'gb18030',
+      );
       const g = report(await employees('dry-run', gbk, 'gbk.csv'));
       expect(g.refused).toEqual([]);
-      expect(g.changes[0].fields).toEqual(expect.arrayContaining([{ field: 'name', before: null, after: '张伟' }, { field: 'department', before: null, after: '研发部' }]));
+      expect(g.changes[0].fields).toEqual(
+        expect.arrayContaining([
+          { field: 'name', before: null, after: '张伟' },
+          { field: 'department', before: null, after: '研发部' },
+        ]),
+      );
       const semi = Buffer.from(`\ufeff${HEADER.replaceAll(',', ';')}\r\nS${u};"Two\nLines";s${u}@example.com;Sales  ;manager;;2026-01-05;\r\n`);
       const s = report(await employees('dry-run', semi, 'semi.csv'));
       expect(s.refused).toEqual([]);
-      expect(s.changes[0].fields).toEqual(expect.arrayContaining([{ field: 'name', before: null, after: 'Two\nLines' }, { field: 'department', before: null, after: 'Sales' }]));
+      expect(s.changes[0].fields).toEqual(
+        expect.arrayContaining([
+          { field: 'name', before: null, after: 'Two\nLines' },
+          { field: 'department', before: null, after: 'Sales' },
+        ]),
+      );
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('People');
-      ws.addRow(['工号 / Employee number', '姓名 / Name', '邮箱 / Email', '部门 / Department', '角色代码 / Role code', "上级工号 / Manager's employee number", '入职日期 / Hire date', '在职 / Active']);
+      ws.addRow([
+        '工号 / Employee number',
+        '姓名 / Name',
+        '邮箱 / Email',
+        '部门 / Department',
+        '角色代码 / Role code',
+        "上级工号 / Manager's employee number",
+        '入职日期 / Hire date',
+        '在职 / Active',
+      ]);
       ws.addRow([`X${u}`, { formula: 'CONCAT("A","B")', result: 'AB' }, `x${u}@example.com`, 'Sales', 'manager', null, new Date(Date.UTC(2026, 0, 5)), true]);
       ws.addRow([]);
       const x = report(await employees('dry-run', Buffer.from(await wb.xlsx.writeBuffer()), 'people.xlsx'));
       expect(x.refused).toEqual([]);
-      expect(x.changes[0].fields).toEqual(expect.arrayContaining([{ field: 'name', before: null, after: 'AB' }, { field: 'hireDate', before: null, after: '2026-01-05' }]));
+      expect(x.changes[0].fields).toEqual(
+        expect.arrayContaining([
+          { field: 'name', before: null, after: 'AB' },
+          { field: 'hireDate', before: null, after: '2026-01-05' },
+        ]),
+      );
     });
 
     it('answers every bad file with a clear 4xx: no file, empty, .xls renamed .csv, missing columns, too large, too many rows, a zip bomb', async () => {
@@ -179,12 +222,17 @@ describe('imports API', () => {
       const renamed = expectError(await employees('dry-run', xls, 'people.csv'), 400);
       expect(renamed.message).toMatch(/old Excel \.xls workbook/);
       expect((renamed.details as { messageZh: string }).messageZh).toMatch(/旧版 Excel/);
-      expect(expectError(await employees('dry-run', Buffer.from('工号,姓名\r\nE1,x\r\n')), 400).message).toMatch(/lacks the column\(s\) Email, Department, Role code, Hire date/);
+      expect(expectError(await employees('dry-run', Buffer.from('工号,姓名\r\nE1,x\r\n')), 400).message).toMatch(
+        /lacks the column\(s\) Email, Department, Role code, Hire date/,
+      );
       const big = expectError(await employees('dry-run', Buffer.alloc(2 * 1024 * 1024 + 10, 0x41), 'big.csv'), 413);
       expect(big.message).toMatch(/IMPORT_MAX_BYTES \(2097152 bytes, 2\.0 MB\)/);
       const rows = Array.from({ length: 501 }, (_, i) => `R${i},n,r${i}@example.com,d,manager,,2021-01-01,true`);
       const many = expectError(await employees('dry-run', csv(rows)), 413);
-      expect([many.message, (many.details as { limit: string }).limit]).toEqual(['The file has more than IMPORT_MAX_ROWS (500) rows; split it into smaller files', 'IMPORT_MAX_ROWS']);
+      expect([many.message, (many.details as { limit: string }).limit]).toEqual([
+        'The file has more than IMPORT_MAX_ROWS (500) rows; split it into smaller files',
+        'IMPORT_MAX_ROWS',
+      ]);
       // A zip bomb: small on the wire (under the upload limit), 400 rows (under the row limit) that unpack to 24 MB.
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('bomb');
@@ -211,7 +259,9 @@ describe('imports API', () => {
       upload(`/api/imports/cycles/${cycleId}/actuals?mode=${mode}${extra}`, bytes, name);
     const totals = async (cycleId: string): Promise<Map<string, { total: number; status: string; version: number }>> => {
       const res = await t.http.get('/api/reviews').query({ cycleId, pageSize: 100 }).set(t.as('hr')).expect(200);
-      return new Map((res.body as { items: ReviewSummaryDto[] }).items.map((r) => [r.employee.employeeNo, { total: r.total, status: r.status, version: r.version }]));
+      return new Map(
+        (res.body as { items: ReviewSummaryDto[] }).items.map((r) => [r.employee.employeeNo, { total: r.total, status: r.status, version: r.version }]),
+      );
     };
 
     it('long layout: refuses an unknown KPI, a rating out of scale, a text in a number column and a submitted review; fixed, it commits and the totals change', async () => {
@@ -279,7 +329,15 @@ describe('imports API', () => {
       const wb = new ExcelJS.Workbook();
       wb.addWorksheet('说明 Instructions').addRow(['Fill in the other sheet']);
       const ws = wb.addWorksheet('account_manager');
-      ws.addRow(['工号 / Employee number', '姓名 / Name', '销售业绩完成情况 / Sales attainment [sales_attainment]', '客户满意度', 'Customer retention', 'selling', 'Not a KPI']);
+      ws.addRow([
+        '工号 / Employee number',
+        '姓名 / Name',
+        '销售业绩完成情况 / Sales attainment [sales_attainment]',
+        '客户满意度',
+        'Customer retention',
+        'selling',
+        'Not a KPI',
+      ]);
       ws.addRow([a.employeeNo, a.name, { formula: '1000000*2', result: 2_000_000 }, '８１', '1.2e1', 4, 'x']);
       const bytes = Buffer.from(await wb.xlsx.writeBuffer());
       const dry = report(await actuals(cycle.id, 'dry-run', bytes, 'wide.xlsx')) as unknown as ActualsImportReportDto;

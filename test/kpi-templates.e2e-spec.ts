@@ -145,7 +145,11 @@ describe('roles and KPI templates', () => {
   }
 
   async function createRole(code = uniqueCode()): Promise<RoleDto> {
-    const res = await t.http.post('/api/roles').set(t.as('admin')).send({ code, nameZh: `角色${code}`, nameEn: `Role ${code}` }).expect(201);
+    const res = await t.http
+      .post('/api/roles')
+      .set(t.as('admin'))
+      .send({ code, nameZh: `角色${code}`, nameEn: `Role ${code}` })
+      .expect(201);
     return body<RoleDto>(res);
   }
 
@@ -159,11 +163,7 @@ describe('roles and KPI templates', () => {
   }
 
   async function publish(templateId: string, v: TemplateVersionDto): Promise<TemplateVersionDto> {
-    const res = await t.http
-      .post(`/api/kpi-templates/${templateId}/versions/${v.id}/publish`)
-      .set(t.as('admin'))
-      .send({ version: v.version })
-      .expect(200);
+    const res = await t.http.post(`/api/kpi-templates/${templateId}/versions/${v.id}/publish`).set(t.as('admin')).send({ version: v.version }).expect(200);
     return body<TemplateVersionDto>(res);
   }
 
@@ -308,7 +308,10 @@ describe('roles and KPI templates', () => {
       expectError(await t.http.get(`/api/kpi-templates/${tpl.id}/versions/xyz`).set(t.as('hr')), 400, 'versionId');
       expectError(await t.http.post('/api/kpi-templates/nope/versions').set(t.as('admin')).send({}), 400, 'id');
       expectError(
-        await t.http.put(`/api/kpi-templates/${tpl.id}/versions/nope`).set(t.as('admin')).send({ ...validContent(), version: 1 }),
+        await t.http
+          .put(`/api/kpi-templates/${tpl.id}/versions/nope`)
+          .set(t.as('admin'))
+          .send({ ...validContent(), version: 1 }),
         400,
         'versionId',
       );
@@ -421,7 +424,16 @@ describe('roles and KPI templates', () => {
       expect((await getTemplate(role.templateId)).versions).toEqual([]);
 
       const draft = await createDraft(role.templateId, validContent('initial'));
-      expect(draft).toMatchObject({ number: 1, status: 'draft', version: 1, weightSum: 100, notes: 'initial', publishedAt: null, publishedBy: null, templateId: role.templateId });
+      expect(draft).toMatchObject({
+        number: 1,
+        status: 'draft',
+        version: 1,
+        weightSum: 100,
+        notes: 'initial',
+        publishedAt: null,
+        publishedBy: null,
+        templateId: role.templateId,
+      });
       expect((await getRole(role.id)).currentVersionNumber).toBeNull();
 
       const published = await publish(role.templateId, draft);
@@ -482,7 +494,10 @@ describe('roles and KPI templates', () => {
     it('PUT with weights summing to 95 is refused with 400 mentioning 95, and nothing changes', async () => {
       const { templateId, draft } = await roleWithDraft();
       const content: ContentIn = { kpis: [targetKpi('deals_closed', 55), ratingKpi('teamwork', 40)], bands: BANDS, notes: 'bad' };
-      const res = await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...content, version: 1 });
+      const res = await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...content, version: 1 });
       const err = expectError(res, 400, 'kpis');
       expect(err.message).toContain('95');
       expect(err.errors?.find((e) => e.field === 'kpis')?.message).toBe('KPI weights sum to 95, they must sum to exactly 100');
@@ -495,7 +510,11 @@ describe('roles and KPI templates', () => {
 
     it('PUT with 33.33 + 33.33 + 33.34 is accepted (exactly 100) and persisted', async () => {
       const { templateId, draft, v1 } = await roleWithDraft();
-      const res = await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...thirds(), version: 1 }).expect(200);
+      const res = await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...thirds(), version: 1 })
+        .expect(200);
       const saved = body<TemplateVersionDto>(res);
       expect(saved).toMatchObject({ id: draft.id, number: 2, status: 'draft', version: 2, weightSum: 100, notes: 'three equal parts' });
       expect(saved.kpis.map((k) => [k.key, k.weight])).toEqual([
@@ -518,7 +537,11 @@ describe('roles and KPI templates', () => {
         ],
         bands: BANDS,
       };
-      const res = await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...content, version: 1 }).expect(200);
+      const res = await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...content, version: 1 })
+        .expect(200);
       const saved = body<TemplateVersionDto>(res);
       expect(saved.kpis[0].rule).toEqual({ type: 'rating', min: 1, max: 5, points: points(1, 5) });
       expect(saved.kpis[1].rule).toEqual({ type: 'target', target: 100, unit: '%', direction: 'higher', cap: 120, threshold: null });
@@ -528,10 +551,17 @@ describe('roles and KPI templates', () => {
 
     it('a stale version is refused with 409 and the content is unchanged', async () => {
       const { templateId, draft } = await roleWithDraft();
-      const first = await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...thirds(), version: 1 }).expect(200);
+      const first = await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...thirds(), version: 1 })
+        .expect(200);
       const current = body<TemplateVersionDto>(first);
 
-      const stale = await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...validContent('stale'), version: 1 });
+      const stale = await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...validContent('stale'), version: 1 });
       const err = expectError(stale, 409);
       expect(err.details).toEqual({ currentVersion: 2, yourVersion: 1 });
       expect(err.message).toContain('version 1');
@@ -541,7 +571,11 @@ describe('roles and KPI templates', () => {
 
     it('two concurrent PUTs with the same version: exactly one wins', async () => {
       const { templateId, draft } = await roleWithDraft();
-      const put = (content: ContentIn) => t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...content, version: 1 });
+      const put = (content: ContentIn) =>
+        t.http
+          .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+          .set(t.as('admin'))
+          .send({ ...content, version: 1 });
       const [a, b] = await Promise.all([put(thirds()), put(validContent('other'))]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       const winner = body<TemplateVersionDto>(a.status === 200 ? a : b);
@@ -570,7 +604,15 @@ describe('roles and KPI templates', () => {
       // A stale If-Match is a 409 like a stale field.
       expectError(await t.http.put(url).set(t.as('admin')).set('If-Match', '"2"').send(thirds()), 409);
       // Header and field disagree.
-      expectError(await t.http.put(url).set(t.as('admin')).set('If-Match', '3').send({ ...thirds(), version: 2 }), 400, 'version');
+      expectError(
+        await t.http
+          .put(url)
+          .set(t.as('admin'))
+          .set('If-Match', '3')
+          .send({ ...thirds(), version: 2 }),
+        400,
+        'version',
+      );
       // Not a version.
       expectError(await t.http.put(url).set(t.as('admin')).set('If-Match', 'abc').send(thirds()), 400, 'If-Match');
       const now = await getVersion(templateId, draft.id);
@@ -610,7 +652,13 @@ describe('roles and KPI templates', () => {
     it('a published version is frozen: PUT, publish and DELETE are refused with 409', async () => {
       const { templateId, v1 } = await roleWithPublished();
       const url = `/api/kpi-templates/${templateId}/versions/${v1.id}`;
-      const put = expectError(await t.http.put(url).set(t.as('admin')).send({ ...thirds(), version: v1.version }), 409);
+      const put = expectError(
+        await t.http
+          .put(url)
+          .set(t.as('admin'))
+          .send({ ...thirds(), version: v1.version }),
+        409,
+      );
       expect(put.message).toMatch(/published/);
       expect(put.details).toEqual({ status: 'published' });
       expectError(await t.http.post(`${url}/publish`).set(t.as('admin')).send({ version: v1.version }), 409);
@@ -643,7 +691,13 @@ describe('roles and KPI templates', () => {
       const b = await roleWithPublished();
       const url = `/api/kpi-templates/${b.templateId}/versions/${a.draft.id}`;
       expectError(await t.http.get(url).set(t.as('hr')), 404);
-      expectError(await t.http.put(url).set(t.as('admin')).send({ ...thirds(), version: 1 }), 404);
+      expectError(
+        await t.http
+          .put(url)
+          .set(t.as('admin'))
+          .send({ ...thirds(), version: 1 }),
+        404,
+      );
       expectError(await t.http.post(`${url}/publish`).set(t.as('admin')).send({ version: 1 }), 404);
       expectError(await t.http.delete(url).set(t.as('admin')).set('If-Match', '1'), 404);
       expect(await getVersion(a.templateId, a.draft.id)).toEqual(a.draft);
@@ -653,13 +707,34 @@ describe('roles and KPI templates', () => {
     it('unknown fields in a draft body are refused with 400 naming them', async () => {
       const { templateId, draft } = await roleWithDraft();
       const url = `/api/kpi-templates/${templateId}/versions/${draft.id}`;
-      expectError(await t.http.put(url).set(t.as('admin')).send({ ...thirds(), version: 1, status: 'published' }), 400, 'status');
+      expectError(
+        await t.http
+          .put(url)
+          .set(t.as('admin'))
+          .send({ ...thirds(), version: 1, status: 'published' }),
+        400,
+        'status',
+      );
       const nested = thirds();
       nested.kpis[1] = { ...nested.kpis[1], colour: 'blue' };
-      expectError(await t.http.put(url).set(t.as('admin')).send({ ...nested, version: 1 }), 400, 'kpis[1].colour');
+      expectError(
+        await t.http
+          .put(url)
+          .set(t.as('admin'))
+          .send({ ...nested, version: 1 }),
+        400,
+        'kpis[1].colour',
+      );
       const inRule = thirds();
       inRule.kpis[0] = { ...inRule.kpis[0], rule: { ...(inRule.kpis[0].rule as RuleIn), formula: 'x*2' } };
-      expectError(await t.http.put(url).set(t.as('admin')).send({ ...inRule, version: 1 }), 400, 'kpis[0].rule.formula');
+      expectError(
+        await t.http
+          .put(url)
+          .set(t.as('admin'))
+          .send({ ...inRule, version: 1 }),
+        400,
+        'kpis[0].rule.formula',
+      );
       expectError(await t.http.post(`/api/kpi-templates/${templateId}/versions`).set(t.as('admin')).send({ kpis: [] }), 400, 'kpis');
       expect(await getVersion(templateId, draft.id)).toEqual(draft);
     });
@@ -678,7 +753,10 @@ describe('roles and KPI templates', () => {
     });
 
     async function putInvalid(content: ContentIn, field: string): Promise<ErrorResponseDto> {
-      const res = await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...content, version: draft.version });
+      const res = await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...content, version: draft.version });
       const err = expectError(res, 400, field);
       expect(err.error).toBe('Bad Request');
       return err;
@@ -784,11 +862,17 @@ describe('roles and KPI templates', () => {
         kpis: [targetKpi('a', 50, { cap: 90 }), ratingKpi('a', 40, { points: points(1, 3) })],
         bands: [{ key: 'top', min: 50, labelZh: '高', labelEn: 'High' }],
       };
-      const res = await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...c, version: draft.version });
+      const res = await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...c, version: draft.version });
       const err = expectError(res, 400, 'kpis[0].rule.cap');
       // The DTO check stops at the first layer; fix it and the template rules speak.
       c.kpis[0] = targetKpi('a', 50);
-      const res2 = await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...c, version: draft.version });
+      const res2 = await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...c, version: draft.version });
       const err2 = expectError(res2, 400);
       expect((err2.errors ?? []).map((e) => e.field).sort()).toEqual(['bands', 'kpis', 'kpis[1].key', 'kpis[1].rule.points'].sort());
       expect(err2.message).toContain('90');
@@ -833,10 +917,16 @@ describe('roles and KPI templates', () => {
       await t.http.get(`/api/kpi-templates/${templateId}/versions`).set(t.as('hr')).expect(200);
       const url = `/api/kpi-templates/${templateId}/versions/${draft.id}`;
       const refused = [
-        await t.http.post('/api/roles').set(t.as('hr')).send({ code: uniqueCode('hr'), nameZh: '人事', nameEn: 'HR made' }),
+        await t.http
+          .post('/api/roles')
+          .set(t.as('hr'))
+          .send({ code: uniqueCode('hr'), nameZh: '人事', nameEn: 'HR made' }),
         await t.http.patch(`/api/roles/${role.id}`).set(t.as('hr')).send({ nameEn: 'HR renamed', version: 1 }),
         await t.http.post(`/api/kpi-templates/${templateId}/versions`).set(t.as('hr')).send({}),
-        await t.http.put(url).set(t.as('hr')).send({ ...thirds(), version: 1 }),
+        await t.http
+          .put(url)
+          .set(t.as('hr'))
+          .send({ ...thirds(), version: 1 }),
         await t.http.post(`${url}/publish`).set(t.as('hr')).send({ version: 1 }),
         await t.http.delete(url).set(t.as('hr')).set('If-Match', '1'),
       ];
@@ -857,10 +947,18 @@ describe('roles and KPI templates', () => {
       const { role, templateId, v1 } = await roleWithPublished();
       const draft = await createDraft(templateId);
       const updated = body<TemplateVersionDto>(
-        await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...thirds(), version: 1 }).expect(200),
+        await t.http
+          .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+          .set(t.as('admin'))
+          .send({ ...thirds(), version: 1 })
+          .expect(200),
       );
       // Refused writes leave no trace.
-      await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...thirds(), version: 1 }).expect(409);
+      await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ ...thirds(), version: 1 })
+        .expect(409);
       await publish(templateId, updated);
 
       const entries = await audit('kpi_template_version', draft.id);

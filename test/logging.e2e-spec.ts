@@ -70,7 +70,13 @@ describe('request logs', () => {
     expect(lines).toHaveLength(1);
     const [line] = lines;
     const me = (await t.http.get('/api/auth/me').set(t.as('hr')).expect(200)).body as { id: string };
-    expect(line).toMatchObject({ level: 30, route: '/api/reviews/:id', userId: me.id, req: { method: 'GET', url: `/api/reviews/${review.id}` }, res: { statusCode: 200 } });
+    expect(line).toMatchObject({
+      level: 30,
+      route: '/api/reviews/:id',
+      userId: me.id,
+      req: { method: 'GET', url: `/api/reviews/${review.id}` },
+      res: { statusCode: 200 },
+    });
     expect(line.durationMs).toEqual(expect.any(Number));
     expect(line.msg).toBe(`GET /api/reviews/:id 200 ${line.durationMs} ms`);
     // No route matched: the path is in the message and the URL, and no route is claimed.
@@ -132,7 +138,14 @@ describe('request logs', () => {
     for (const [name, value] of Object.entries(texts)) secrets.set(name, value);
     secrets.set('KPI comment', kpiComment);
     const entries = fullAccountManagerEntries().map((e, i) => (i === 0 ? { ...e, comment: kpiComment } : e));
-    const saved = (await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries, ...texts }).expect(200)).body as ReviewDto;
+    const saved = (
+      await t.http
+        .put(`/api/reviews/${review.id}`)
+        .set(t.as('hr'))
+        .set('If-Match', String(review.version))
+        .send({ entries, ...texts })
+        .expect(200)
+    ).body as ReviewDto;
     const submitted = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: saved.version }).expect(200)).body as ReviewDto;
     const managerComment = `manager-comment-${u} 继续保持`;
     secrets.set("manager's comment", managerComment);
@@ -145,7 +158,12 @@ describe('request logs', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(loginPage.text)?.[1] ?? '';
     expect(csrf).not.toBe('');
     secrets.set('CSRF token', csrf);
-    const pageSignIn = await t.http.post('/login').set('Cookie', `scorecard_csrf=${csrf}`).type('form').send({ _csrf: csrf, email, password: changed }).expect(303);
+    const pageSignIn = await t.http
+      .post('/login')
+      .set('Cookie', `scorecard_csrf=${csrf}`)
+      .type('form')
+      .send({ _csrf: csrf, email, password: changed })
+      .expect(303);
     const session = /scorecard_session=([^;]+)/.exec(String(pageSignIn.headers['set-cookie']))?.[1] ?? '';
     expect(session).not.toBe('');
     secrets.set('session cookie', session);

@@ -35,7 +35,15 @@ describe('the Prometheus text reader used below', () => {
     expect(valueOf(families, 'a_total', 'counter', { path: 'C:\\DIR', msg: 'say "hi"\n' })).toBe(3);
     expect(valueOf(families, 'g', 'gauge', { k: 'x' })).toBeNaN();
     expect(valueOf(families, 'g', 'gauge', { k: 'y' })).toBe(-Infinity);
-    expect(histogramOf(families, 'h', { route: '/a' })).toEqual({ labels: { route: '/a' }, buckets: [[0.5, 1], [Infinity, 2]], sum: 1.5, count: 2 });
+    expect(histogramOf(families, 'h', { route: '/a' })).toEqual({
+      labels: { route: '/a' },
+      buckets: [
+        [0.5, 1],
+        [Infinity, 2],
+      ],
+      sum: 1.5,
+      count: 2,
+    });
     expect(histogramOf(families, 'h', { route: '/b' })?.count).toBe(0);
   });
 
@@ -75,7 +83,8 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     return parsePrometheusText(res.text);
   };
-  const requests = (families: Map<string, Family>, labels: Record<string, string>): number => histogramOf(families, 'http_request_duration_seconds', labels)?.count ?? 0;
+  const requests = (families: Map<string, Family>, labels: Record<string, string>): number =>
+    histogramOf(families, 'http_request_duration_seconds', labels)?.count ?? 0;
 
   beforeAll(async () => {
     t = await createTestApp({ METRICS_TOKEN: TOKEN, PDF_POOL_SIZE: '2' });

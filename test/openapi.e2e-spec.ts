@@ -33,11 +33,14 @@ describe('OpenAPI contract', () => {
 
   it('declares bearer and cookie security globally and marks only sign-in and health anonymous', () => {
     expect(doc.security).toEqual([{ bearer: [] }, { cookie: [] }]);
-    const anonymous = ops().filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ method, path }) => `${method} ${path}`);
+    const anonymous = ops()
+      .filter(({ op }) => Array.isArray(op.security) && op.security.length === 0)
+      .map(({ method, path }) => `${method} ${path}`);
     expect(anonymous.sort()).toEqual(expect.arrayContaining(['post /api/auth/login']));
     for (const a of anonymous) expect(a).toMatch(/^(post \/api\/auth\/login|get \/api\/health(\/\w+)?)$/);
     // Everyone else can be refused for want of a session.
-    for (const { op, method, path } of ops()) if (!op.security) expect([`${method} ${path}`, op.responses['401']]).toEqual([`${method} ${path}`, expect.anything()]);
+    for (const { op, method, path } of ops())
+      if (!op.security) expect([`${method} ${path}`, op.responses['401']]).toEqual([`${method} ${path}`, expect.anything()]);
   });
 
   it('documents 403 on every write (CSRF) and 429/503 with Retry-After everywhere', () => {
@@ -88,21 +91,39 @@ describe('OpenAPI contract', () => {
     expect(props('ReviewDto').version.type).toBe('integer');
     expect(props('KpiEntryDto').rating).toMatchObject({ type: 'integer', minimum: 0, maximum: 10 });
     expect(props('TargetRule').cap).toMatchObject({ minimum: 100, maximum: 1000 });
-    expect(s.ScoringRuleDto).toMatchObject({ oneOf: [{ $ref: '#/components/schemas/RatingRule' }, { $ref: '#/components/schemas/TargetRule' }], discriminator: { propertyName: 'type' } });
+    expect(s.ScoringRuleDto).toMatchObject({
+      oneOf: [{ $ref: '#/components/schemas/RatingRule' }, { $ref: '#/components/schemas/TargetRule' }],
+      discriminator: { propertyName: 'type' },
+    });
     expect(props('EmployeeDto').manager.oneOf).toEqual([{ $ref: '#/components/schemas/EmployeeRefDto' }, { type: 'object', nullable: true, enum: [null] }]);
   });
 
   it('gives errors a stable code: STALE_VERSION, DUPLICATE, INVALID_STATE, PRECONDITION_REQUIRED, UNAUTHENTICATED, NOT_FOUND', async () => {
     const e: EmployeeDto = await createEmployee(t);
-    const stale = expectError(await t.http.patch(`/api/employees/${e.id}`).set(t.as('hr')).send({ name: 'X', version: e.version + 5 }), 409);
+    const stale = expectError(
+      await t.http
+        .patch(`/api/employees/${e.id}`)
+        .set(t.as('hr'))
+        .send({ name: 'X', version: e.version + 5 }),
+      409,
+    );
     expect(stale.code).toBe('STALE_VERSION');
     expect(stale.details).toEqual({ currentVersion: e.version, yourVersion: e.version + 5 });
     const dup = expectError(
-      await t.http.post('/api/employees').set(t.as('hr')).send({ employeeNo: e.employeeNo, name: 'Dup', email: `d-${uniq()}@example.com`, roleId: e.role.id, department: 'D', hireDate: '2021-01-01' }),
+      await t.http
+        .post('/api/employees')
+        .set(t.as('hr'))
+        .send({ employeeNo: e.employeeNo, name: 'Dup', email: `d-${uniq()}@example.com`, roleId: e.role.id, department: 'D', hireDate: '2021-01-01' }),
       409,
     );
     expect(dup.code).toBe('DUPLICATE');
-    const cycle = (await t.http.post('/api/cycles').set(t.as('hr')).send({ name: `C ${uniq()}`, periodStart: '2026-01-01', periodEnd: '2026-06-30' }).expect(201)).body as { id: string; version: number };
+    const cycle = (
+      await t.http
+        .post('/api/cycles')
+        .set(t.as('hr'))
+        .send({ name: `C ${uniq()}`, periodStart: '2026-01-01', periodEnd: '2026-06-30' })
+        .expect(201)
+    ).body as { id: string; version: number };
     const closePlanned = expectError(await t.http.post(`/api/cycles/${cycle.id}/close`).set(t.as('hr')).send({ version: cycle.version }), 409);
     expect(closePlanned.code).toBe('INVALID_STATE');
     expect(expectError(await t.http.post(`/api/cycles/${cycle.id}/open`).set(t.as('hr')).send({}), 428).code).toBe('PRECONDITION_REQUIRED');
@@ -118,7 +139,10 @@ describe('OpenAPI contract', () => {
       logger: ['error'],
       abortOnError: false,
     });
-    new RouterModule(preview.get(ModulesContainer), API_MODULES.map((module) => ({ path: 'api', module })));
+    new RouterModule(
+      preview.get(ModulesContainer),
+      API_MODULES.map((module) => ({ path: 'api', module })),
+    );
     expect(JSON.parse(JSON.stringify(createOpenApiDocument(preview)))).toEqual(doc);
     await preview.close();
   });
@@ -129,14 +153,18 @@ describe('OpenAPI contract', () => {
     const good = { statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: 'x' };
     expect(t.contract.check('get', '/api/cycles/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', fake(404, good))).toEqual([]);
     expect(t.contract.check('get', '/api/cycles/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', fake(418, good)).join()).toMatch(/418 is not documented/);
-    expect(t.contract.check('get', '/api/cycles/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', fake(404, { ...good, extra: 1 })).join()).toMatch(/must NOT have additional properties/);
+    expect(t.contract.check('get', '/api/cycles/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', fake(404, { ...good, extra: 1 })).join()).toMatch(
+      /must NOT have additional properties/,
+    );
     expect(t.contract.check('get', '/api/cycles/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', fake(404, { ...good, code: 'NOPE' })).join()).toMatch(/allowed values/);
     expect(
-      t.contract.check('get', '/api/cycles/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', fake(404, good, { 'content-type': 'application/json', 'x-content-sha256': 'ab' })).join(),
+      t.contract
+        .check('get', '/api/cycles/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f', fake(404, good, { 'content-type': 'application/json', 'x-content-sha256': 'ab' }))
+        .join(),
     ).toMatch(/x-content-sha256 is sent but not declared/);
     expect(t.contract.check('get', '/api/cycles', fake(200, [{ id: 'not-a-uuid' }])).join()).toMatch(/must match format "uuid"|must have required property/);
-    expect(t.contract.check('get', '/api/reviews/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f/scorecard.pdf', fake(200, {}, { 'content-type': 'application/zip' })).join()).toMatch(
-      /application\/zip is not documented/,
-    );
+    expect(
+      t.contract.check('get', '/api/reviews/9b2f7c1e-4d3a-4e8b-9c6f-0a1b2c3d4e5f/scorecard.pdf', fake(200, {}, { 'content-type': 'application/zip' })).join(),
+    ).toMatch(/application\/zip is not documented/);
   });
 });

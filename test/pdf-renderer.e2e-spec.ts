@@ -60,10 +60,7 @@ describe('finding Chromium', () => {
 
   it('without a browser the app still starts, and print() explains how to install one', async () => {
     const moduleRef = await Test.createTestingModule({
-      providers: [
-        PdfRenderer,
-        { provide: PDF_RENDERER_OPTIONS, useValue: { launch: 'boot', env: { CHROMIUM_PATH: '/nonexistent/chrome' }, logger: quiet } },
-      ],
+      providers: [PdfRenderer, { provide: PDF_RENDERER_OPTIONS, useValue: { launch: 'boot', env: { CHROMIUM_PATH: '/nonexistent/chrome' }, logger: quiet } }],
     }).compile();
     const app = moduleRef.createNestApplication();
     await app.init();
@@ -127,7 +124,8 @@ describe('printing', () => {
       html: kpiTable(70),
       css: 'table { border-collapse: collapse; width: 100% } td, th { border: 1px solid #999; padding: 4px }',
       headerHtml: '<span>绩效评估 Scorecard — 张伟</span>',
-      footerHtml: '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · Page <span class="pageNumber"></span> of <span class="totalPages"></span>',
+      footerHtml:
+        '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · Page <span class="pageNumber"></span> of <span class="totalPages"></span>',
     });
     const pages = await pdfPages(pdf);
     expect(pages).toBeGreaterThanOrEqual(2);
@@ -145,9 +143,7 @@ describe('printing', () => {
     const first = await pdfText(await pdfs.print({ html: '<p class="hide">HIDDEN-ONE</p><p>FIRST-DOC</p>', css: '.hide { display: none }' }));
     expect(first).toContain('FIRST-DOC');
     expect(first).not.toContain('HIDDEN-ONE');
-    const results = await Promise.all(
-      [1, 2, 3, 4].map(async (n) => pdfText(await pdfs.print({ html: `<p class="hide">DOC-${n} ${CHINESE}</p>` }))),
-    );
+    const results = await Promise.all([1, 2, 3, 4].map(async (n) => pdfText(await pdfs.print({ html: `<p class="hide">DOC-${n} ${CHINESE}</p>` }))));
     results.forEach((text, i) => {
       expect(text).toContain(`DOC-${i + 1} ${CHINESE}`);
       expect(text).not.toContain('FIRST-DOC');

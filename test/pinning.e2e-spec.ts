@@ -24,7 +24,16 @@ interface Entry {
 const V1_KEYS = [...ACCOUNT_MANAGER_KEYS];
 const V1_WEIGHTS = [35, 15, 15, 10, 6.25, 6.25, 6.25, 6.25];
 
-const V2_KEYS = ['sales_attainment', 'customer_satisfaction', 'customer_retention', 'new_logos', 'communication', 'selling', 'customer_service', 'problem_solving'];
+const V2_KEYS = [
+  'sales_attainment',
+  'customer_satisfaction',
+  'customer_retention',
+  'new_logos',
+  'communication',
+  'selling',
+  'customer_service',
+  'problem_solving',
+];
 const V2_WEIGHTS = [50, 10, 10, 10, 5, 5, 5, 5];
 
 const SKILLS = ['communication', 'selling', 'customer_service', 'problem_solving'];
@@ -180,7 +189,11 @@ describe('reviews pin their template version', () => {
   });
 
   it('publishing version 2 with other weights and KPIs makes it current', async () => {
-    const draftRes = await t.http.post(`/api/kpi-templates/${role.templateId}/versions`).set(t.as('admin')).send({ content: version2(v1) }).expect(201);
+    const draftRes = await t.http
+      .post(`/api/kpi-templates/${role.templateId}/versions`)
+      .set(t.as('admin'))
+      .send({ content: version2(v1) })
+      .expect(201);
     const draft = body<TemplateVersionDto>(draftRes);
     expect(draft).toMatchObject({ number: 2, status: 'draft', weightSum: 100 });
     const pubRes = await t.http
@@ -211,9 +224,7 @@ describe('reviews pin their template version', () => {
     expect(again.version).toBe(oldReview.version);
 
     // The list shows the same pin and total.
-    const list = body<ReviewPageDto>(
-      await t.http.get('/api/reviews').query({ employeeId: oldReview.employee.id }).set(t.as('hr')).expect(200),
-    );
+    const list = body<ReviewPageDto>(await t.http.get('/api/reviews').query({ employeeId: oldReview.employee.id }).set(t.as('hr')).expect(200));
     expect(list.items).toHaveLength(1);
     expect(list.items[0]).toMatchObject({ id: oldReview.id, templateVersionNumber: 1, roleCode: 'account_manager', total: 93.5, bandKey: 'outstanding' });
 
@@ -267,7 +278,11 @@ describe('reviews pin their template version', () => {
     expect(draft.number).toBe(3);
     const content = version2(v1);
     content.kpis = content.kpis.map((k) => (k.key === 'sales_attainment' ? { ...k, weight: 40 } : k.key === 'new_logos' ? { ...k, weight: 20 } : k));
-    await t.http.put(`/api/kpi-templates/${role.templateId}/versions/${draft.id}`).set(t.as('admin')).send({ ...content, version: draft.version }).expect(200);
+    await t.http
+      .put(`/api/kpi-templates/${role.templateId}/versions/${draft.id}`)
+      .set(t.as('admin'))
+      .send({ ...content, version: draft.version })
+      .expect(200);
 
     const employee = await createEmployee(role.id);
     const review = await createReview(employee.id);
@@ -287,15 +302,15 @@ describe('reviews pin their template version', () => {
     expect(body<ErrorResponseDto>(refused).message).toContain('key_account_manager');
 
     // A draft alone is not enough.
-    const draftRes = await t.http.post(`/api/kpi-templates/${newRole.templateId}/versions`).set(t.as('admin')).send({ content: version2(v1) }).expect(201);
+    const draftRes = await t.http
+      .post(`/api/kpi-templates/${newRole.templateId}/versions`)
+      .set(t.as('admin'))
+      .send({ content: version2(v1) })
+      .expect(201);
     const draft = body<TemplateVersionDto>(draftRes);
     expect((await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: employee.id, cycleId: cycle.id })).status).toBe(409);
 
-    await t.http
-      .post(`/api/kpi-templates/${newRole.templateId}/versions/${draft.id}/publish`)
-      .set(t.as('admin'))
-      .send({ version: draft.version })
-      .expect(200);
+    await t.http.post(`/api/kpi-templates/${newRole.templateId}/versions/${draft.id}/publish`).set(t.as('admin')).send({ version: draft.version }).expect(200);
     const review = await createReview(employee.id);
     expect(review.template).toEqual({
       templateId: newRole.templateId,

@@ -2,7 +2,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { ReviewDto, StartAllResultDto } from '../src/reviews/dto/review.dto.js';
-import { auditOf, createEmployee, createReview, errorFields, expectError, fullAccountManagerEntries, getReview, recordStatuses, seedOpenCycle, seedReview } from './fixtures.js';
+import {
+  auditOf,
+  createEmployee,
+  createReview,
+  errorFields,
+  expectError,
+  fullAccountManagerEntries,
+  getReview,
+  recordStatuses,
+  seedOpenCycle,
+  seedReview,
+} from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 describe('review batch writes', () => {
@@ -24,7 +35,13 @@ describe('review batch writes', () => {
       const res = await t.http
         .put(`/api/reviews/${review.id}`)
         .set(t.as('hr'))
-        .send({ version: review.version, entries: fullAccountManagerEntries(), strengths: '沟通好', challenges: 'Big accounts', developmentPlan: 'Lead a team' });
+        .send({
+          version: review.version,
+          entries: fullAccountManagerEntries(),
+          strengths: '沟通好',
+          challenges: 'Big accounts',
+          developmentPlan: 'Lead a team',
+        });
       expect(res.status).toBe(200);
       const saved = res.body as ReviewDto;
       expect(saved.version).toBe(review.version + 1);
@@ -33,7 +50,9 @@ describe('review batch writes', () => {
       expect(saved.developmentPlan).toBe('Lead a team');
       // The same numbers as the two separate writes give (see reviews.e2e-spec.ts).
       const other = await seedReview(t);
-      const viaScores = (await t.http.put(`/api/reviews/${other.review.id}/scores`).set(t.as('hr')).send({ version: 1, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      const viaScores = (
+        await t.http.put(`/api/reviews/${other.review.id}/scores`).set(t.as('hr')).send({ version: 1, entries: fullAccountManagerEntries() }).expect(200)
+      ).body as ReviewDto;
       expect(saved.total).toBe(viaScores.total);
       expect(saved.kpis.map((k) => k.points)).toEqual(viaScores.kpis.map((k) => k.points));
       const audit = await auditOf(t, 'review', review.id);
@@ -42,8 +61,15 @@ describe('review batch writes', () => {
 
     it('keeps texts that are left out, and refuses a null text', async () => {
       const { review } = await seedReview(t);
-      const first = (await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 1, entries: [], strengths: 'kept' }).expect(200)).body as ReviewDto;
-      const second = (await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: first.version, entries: [{ kpiKey: 'selling', rating: 3 }] }).expect(200)).body as ReviewDto;
+      const first = (await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 1, entries: [], strengths: 'kept' }).expect(200))
+        .body as ReviewDto;
+      const second = (
+        await t.http
+          .put(`/api/reviews/${review.id}`)
+          .set(t.as('hr'))
+          .send({ version: first.version, entries: [{ kpiKey: 'selling', rating: 3 }] })
+          .expect(200)
+      ).body as ReviewDto;
       expect(second.strengths).toBe('kept');
       expect(second.kpis.find((k) => k.key === 'selling')?.score).toBe(60);
       const res = await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: second.version, entries: [], strengths: null });
@@ -52,8 +78,15 @@ describe('review batch writes', () => {
 
     it('answers 409 on a stale version and changes nothing', async () => {
       const { review } = await seedReview(t);
-      await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 1, entries: [{ kpiKey: 'selling', rating: 5 }] }).expect(200);
-      const res = await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 1, entries: [{ kpiKey: 'selling', rating: 1 }], strengths: 'lost' });
+      await t.http
+        .put(`/api/reviews/${review.id}`)
+        .set(t.as('hr'))
+        .send({ version: 1, entries: [{ kpiKey: 'selling', rating: 5 }] })
+        .expect(200);
+      const res = await t.http
+        .put(`/api/reviews/${review.id}`)
+        .set(t.as('hr'))
+        .send({ version: 1, entries: [{ kpiKey: 'selling', rating: 1 }], strengths: 'lost' });
       expect(expectError(res, 409).details).toMatchObject({ currentVersion: 2, yourVersion: 1 });
       const now = await getReview(t, review.id);
       expect(now.kpis.find((k) => k.key === 'selling')?.input.rating).toBe(5);
@@ -62,15 +95,31 @@ describe('review batch writes', () => {
 
     it('names the entry that is wrong, as PUT …/scores does', async () => {
       const { review } = await seedReview(t);
-      const res = await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 1, entries: [{ kpiKey: 'selling', rating: 9 }, { kpiKey: 'sales_attainment', rating: 3 }] });
+      const res = await t.http
+        .put(`/api/reviews/${review.id}`)
+        .set(t.as('hr'))
+        .send({
+          version: 1,
+          entries: [
+            { kpiKey: 'selling', rating: 9 },
+            { kpiKey: 'sales_attainment', rating: 3 },
+          ],
+        });
       expect(errorFields(expectError(res, 400))).toEqual(['entries[0].rating', 'entries[1].rating']);
     });
 
     it('refuses to save a submitted review', async () => {
       const { review } = await seedReview(t);
-      const full = (await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 1, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      const full = (await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: 1, entries: fullAccountManagerEntries() }).expect(200))
+        .body as ReviewDto;
       await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: full.version }).expect(200);
-      expectError(await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({ version: full.version + 1, entries: [] }), 409);
+      expectError(
+        await t.http
+          .put(`/api/reviews/${review.id}`)
+          .set(t.as('hr'))
+          .send({ version: full.version + 1, entries: [] }),
+        409,
+      );
     });
   });
 
@@ -88,7 +137,13 @@ describe('review batch writes', () => {
       const inactive = await createEmployee(t);
       const e = (await t.http.get(`/api/employees/${inactive.id}`).set(t.as('hr')).expect(200)).body as { version: number };
       await t.http.patch(`/api/employees/${inactive.id}`).set(t.as('hr')).send({ version: e.version, active: false }).expect(200);
-      const role = (await t.http.post('/api/roles').set(t.as('admin')).send({ code: `intern_${Date.now()}`, nameZh: '实习生', nameEn: 'Intern' }).expect(201)).body as { id: string; code: string };
+      const role = (
+        await t.http
+          .post('/api/roles')
+          .set(t.as('admin'))
+          .send({ code: `intern_${Date.now()}`, nameZh: '实习生', nameEn: 'Intern' })
+          .expect(201)
+      ).body as { id: string; code: string };
       const intern = await createEmployee(t, 'account_manager', { roleId: role.id });
 
       const res = await t.http.post(`/api/cycles/${cycle.id}/reviews`).set(t.as('hr')).send({});
@@ -130,7 +185,13 @@ describe('review batch writes', () => {
     });
 
     it('refuses a cycle that is not open, and an unknown cycle', async () => {
-      const planned = (await t.http.post('/api/cycles').set(t.as('hr')).send({ name: `planned ${Date.now()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' }).expect(201)).body as CycleDto;
+      const planned = (
+        await t.http
+          .post('/api/cycles')
+          .set(t.as('hr'))
+          .send({ name: `planned ${Date.now()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' })
+          .expect(201)
+      ).body as CycleDto;
       expectError(await t.http.post(`/api/cycles/${planned.id}/reviews`).set(t.as('hr')).send({}), 409);
       expectError(await t.http.post('/api/cycles/7d8a2f3e-1b2c-4d5e-8f90-a1b2c3d4e5f6/reviews').set(t.as('hr')).send({}), 404);
     });

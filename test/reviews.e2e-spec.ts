@@ -100,10 +100,18 @@ describe('reviews API', () => {
     it('lists a cycle in employee-number order, following a changed number, with paging and total', async () => {
       const cycle = await seedOpenCycle(t);
       const u = uniq();
-      const [a, b, c] = [await createEmployee(t, 'account_manager', { employeeNo: `S${u}-2` }), await createEmployee(t, 'account_manager', { employeeNo: `S${u}-3` }), await createEmployee(t, 'account_manager', { employeeNo: `S${u}-1` })];
+      const [a, b, c] = [
+        await createEmployee(t, 'account_manager', { employeeNo: `S${u}-2` }),
+        await createEmployee(t, 'account_manager', { employeeNo: `S${u}-3` }),
+        await createEmployee(t, 'account_manager', { employeeNo: `S${u}-1` }),
+      ];
       for (const e of [a, b, c]) await createReview(t, e.id, cycle.id);
       const order = async (query: Record<string, string | number> = {}) => {
-        const res = await t.http.get('/api/reviews').query({ cycleId: cycle.id, ...query }).set(t.as('hr')).expect(200);
+        const res = await t.http
+          .get('/api/reviews')
+          .query({ cycleId: cycle.id, ...query })
+          .set(t.as('hr'))
+          .expect(200);
         const page = res.body as ReviewPageDto;
         return { nos: page.items.map((r) => r.employee.employeeNo), total: page.meta.total };
       };
@@ -112,14 +120,22 @@ describe('reviews API', () => {
       // Past the last page: no rows, and still the total.
       expect(await order({ page: 5, pageSize: 2 })).toEqual({ nos: [], total: 3 });
       // Renumbering the first employee moves their review to the end of the list.
-      await t.http.patch(`/api/employees/${c.id}`).set(t.as('hr')).send({ version: c.version, employeeNo: `S${u}-9` }).expect(200);
+      await t.http
+        .patch(`/api/employees/${c.id}`)
+        .set(t.as('hr'))
+        .send({ version: c.version, employeeNo: `S${u}-9` })
+        .expect(200);
       expect(await order()).toEqual({ nos: [`S${u}-2`, `S${u}-3`, `S${u}-9`], total: 3 });
       expect(await order({ q: `s${u}-9` })).toEqual({ nos: [`S${u}-9`], total: 1 });
     });
 
     it('refuses a review in a cycle that is not open (409) and writes nothing', async () => {
       const employee = await createEmployee(t);
-      const planned = await t.http.post('/api/cycles').set(t.as('hr')).send({ name: `Planned ${employee.employeeNo}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' }).expect(201);
+      const planned = await t.http
+        .post('/api/cycles')
+        .set(t.as('hr'))
+        .send({ name: `Planned ${employee.employeeNo}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' })
+        .expect(201);
       const cycleId = (planned.body as { id: string }).id;
       const res = await t.http.post('/api/reviews').set(t.as('hr')).send({ employeeId: employee.id, cycleId });
       const body = expectError(res, 409);
@@ -144,7 +160,12 @@ describe('reviews API', () => {
       expect(draft.status).toBe(201);
       const d = draft.body as TemplateVersionDto;
       expect(d.number).toBe(2);
-      await t.http.post(`/api/kpi-templates/${role.templateId}/versions/${d.id}/publish`).set(t.as('admin')).set('If-Match', String(d.version)).send({}).expect(200);
+      await t.http
+        .post(`/api/kpi-templates/${role.templateId}/versions/${d.id}/publish`)
+        .set(t.as('admin'))
+        .set('If-Match', String(d.version))
+        .send({})
+        .expect(200);
 
       const old = await getReview(t, before.review.id);
       expect(old.template.versionNumber).toBe(1);
@@ -199,7 +220,14 @@ describe('reviews API', () => {
       );
       // Ratings on a 1–5 scale: score = rating / 5 × 100; points = score × 6.25 / 100
       //   communication 4 → 80 → 5; selling 5 → 100 → 6.25; customer_service 3 → 60 → 3.75; problem_solving 4 → 80 → 5
-      expect(kpi(r, 'communication')).toMatchObject({ score: 80, points: 5, attainment: null, targetUsed: null, ratingLabelEn: 'Exceeds expectations', ratingLabelZh: '超出期望' });
+      expect(kpi(r, 'communication')).toMatchObject({
+        score: 80,
+        points: 5,
+        attainment: null,
+        targetUsed: null,
+        ratingLabelEn: 'Exceeds expectations',
+        ratingLabelZh: '超出期望',
+      });
       expect(kpi(r, 'communication').explanation).toBe('rating 4 of 5 → score 80; weight 6.25% → 5 points');
       expect(kpi(r, 'selling')).toMatchObject({ score: 100, points: 6.25, ratingLabelEn: 'Outstanding' });
       expect(kpi(r, 'selling').input).toEqual({ actual: null, target: null, rating: 5, comment: '签约三家大客户' });
@@ -281,7 +309,8 @@ describe('reviews API', () => {
         review = await putScores(t, seeded.review, fullAccountManagerEntries());
       });
 
-      const send = (entries: KpiEntry[]) => t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries });
+      const send = (entries: KpiEntry[]) =>
+        t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', String(review.version)).send({ entries });
 
       async function expectUnchanged(): Promise<void> {
         const now = await getReview(t, review.id);
@@ -307,13 +336,25 @@ describe('reviews API', () => {
       it('rating beyond any scale (validation) and a fractional rating', async () => {
         const body = expectError(await send([{ kpiKey: 'selling', rating: 11 }]), 400);
         expect(errorFields(body)).toEqual(['entries[0].rating']);
-        const frac = expectError(await send([{ kpiKey: 'communication', rating: 3 }, { kpiKey: 'selling', rating: 3.5 }]), 400);
+        const frac = expectError(
+          await send([
+            { kpiKey: 'communication', rating: 3 },
+            { kpiKey: 'selling', rating: 3.5 },
+          ]),
+          400,
+        );
         expect(errorFields(frac)).toEqual(['entries[1].rating']);
         await expectUnchanged();
       });
 
       it('an actual (or a target) on a rating KPI, a rating on a target KPI', async () => {
-        const a = expectError(await send([{ kpiKey: 'sales_attainment', actual: 1 }, { kpiKey: 'communication', actual: 4 }]), 400);
+        const a = expectError(
+          await send([
+            { kpiKey: 'sales_attainment', actual: 1 },
+            { kpiKey: 'communication', actual: 4 },
+          ]),
+          400,
+        );
         expect(errorFields(a)).toEqual(['entries[1].actual']);
         expect(a.message).toContain('send rating, not actual');
         const tg = expectError(await send([{ kpiKey: 'communication', rating: 4, target: 5 }]), 400);
@@ -334,14 +375,28 @@ describe('reviews API', () => {
       });
 
       it('a kpiKey sent twice', async () => {
-        const body = expectError(await send([{ kpiKey: 'selling', rating: 3 }, { kpiKey: 'communication', rating: 3 }, { kpiKey: 'selling', rating: 4 }]), 400);
+        const body = expectError(
+          await send([
+            { kpiKey: 'selling', rating: 3 },
+            { kpiKey: 'communication', rating: 3 },
+            { kpiKey: 'selling', rating: 4 },
+          ]),
+          400,
+        );
         expect(errorFields(body)).toEqual(['entries[2].kpiKey']);
         expect(body.message).toContain('"selling" appears more than once');
         await expectUnchanged();
       });
 
       it('every problem of one request at once', async () => {
-        const body = expectError(await send([{ kpiKey: 'nope', actual: 1 }, { kpiKey: 'selling', rating: 9 }, { kpiKey: 'customer_retention', rating: 2 }]), 400);
+        const body = expectError(
+          await send([
+            { kpiKey: 'nope', actual: 1 },
+            { kpiKey: 'selling', rating: 9 },
+            { kpiKey: 'customer_retention', rating: 2 },
+          ]),
+          400,
+        );
         expect(errorFields(body)).toEqual(['entries[0].kpiKey', 'entries[1].rating', 'entries[2].rating']);
         await expectUnchanged();
       });
@@ -368,7 +423,11 @@ describe('reviews API', () => {
       expect(body.message).toContain(ACCOUNT_MANAGER_KEYS.join(', '));
       expect(errorFields(body)).toEqual(ACCOUNT_MANAGER_KEYS.map((k) => `entries.${k}`));
 
-      review = await putScores(t, review, fullAccountManagerEntries().filter((e) => e.kpiKey !== 'customer_service'));
+      review = await putScores(
+        t,
+        review,
+        fullAccountManagerEntries().filter((e) => e.kpiKey !== 'customer_service'),
+      );
       const again = expectError(await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).set('If-Match', String(review.version)).send({}), 409);
       expect(again.details).toEqual({ missing: ['customer_service'] });
       expect((await getReview(t, review.id)).status).toBe('draft');
@@ -425,7 +484,11 @@ describe('reviews API', () => {
 
     it('refuses PUT scores and PATCH on a finalized review (409) and nothing changes', async () => {
       const put = expectError(
-        await t.http.put(`/api/reviews/${review.id}/scores`).set(t.as('hr')).set('If-Match', '7').send({ entries: [{ kpiKey: 'selling', rating: 1 }] }),
+        await t.http
+          .put(`/api/reviews/${review.id}/scores`)
+          .set(t.as('hr'))
+          .set('If-Match', '7')
+          .send({ entries: [{ kpiKey: 'selling', rating: 1 }] }),
         409,
       );
       expect(put.message).toContain('finalized');
@@ -460,7 +523,15 @@ describe('reviews API', () => {
       const res = await t.http.post(`/api/reviews/${review.id}/reopen`).set(t.as('hr')).set('If-Match', '7').send({ reason });
       expect(res.status).toBe(200);
       review = res.body as ReviewDto;
-      expect(review).toMatchObject({ status: 'draft', reopenCount: 1, lastReopenReason: reason, version: 8, submittedAt: null, finalizedAt: null, finalizedBy: null });
+      expect(review).toMatchObject({
+        status: 'draft',
+        reopenCount: 1,
+        lastReopenReason: reason,
+        version: 8,
+        submittedAt: null,
+        finalizedAt: null,
+        finalizedBy: null,
+      });
       // The inputs survive a reopen, and the review can be edited again.
       expect(review.total).toBe(84.25);
       const edited = await putScores(t, review, fullAccountManagerEntries());
@@ -479,7 +550,12 @@ describe('reviews API', () => {
       const chronological = [...entries].reverse();
       const [create, partial, full, update] = chronological;
       expect(create.before).toBeNull();
-      expect(create.after).toMatchObject({ employeeId: review.employee.id, cycleId: review.cycle.id, templateVersion: 1, templateVersionId: review.template.templateVersionId });
+      expect(create.after).toMatchObject({
+        employeeId: review.employee.id,
+        cycleId: review.cycle.id,
+        templateVersion: 1,
+        templateVersionId: review.template.templateVersionId,
+      });
 
       expect(partial.before).toMatchObject({ inputs: {}, total: 0, complete: false, bandKey: null, version: 1, status: 'draft' });
       expect(full.before).toMatchObject({ complete: false, version: 2 });
@@ -538,7 +614,15 @@ describe('reviews API', () => {
       const s = submitted.body as ReviewPageDto;
       expect(s.meta.total).toBe(1);
       expect(s.items.map((i) => i.id)).toEqual([b.review.id]);
-      expect(s.items[0]).toMatchObject({ status: 'submitted', total: 84.25, complete: true, bandKey: 'exceeds', cycleId: cycle.id, roleCode: 'account_manager', templateVersionNumber: 1 });
+      expect(s.items[0]).toMatchObject({
+        status: 'submitted',
+        total: 84.25,
+        complete: true,
+        bandKey: 'exceeds',
+        cycleId: cycle.id,
+        roleCode: 'account_manager',
+        templateVersionNumber: 1,
+      });
       const got = (await t.http.get(`/api/reviews/${b.review.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
       expect(s.items[0].updatedAt).toBe(got.updatedAt);
 
@@ -557,7 +641,15 @@ describe('reviews API', () => {
       const a = await seedReview(t, 'account_manager', cycle);
       await seedReview(t, 'account_manager', cycle);
       const total = async (status?: string) =>
-        ((await t.http.get('/api/reviews').query({ cycleId: cycle.id, pageSize: 1, ...(status ? { status } : {}) }).set(t.as('hr')).expect(200)).body as ReviewPageDto).meta.total;
+        (
+          (
+            await t.http
+              .get('/api/reviews')
+              .query({ cycleId: cycle.id, pageSize: 1, ...(status ? { status } : {}) })
+              .set(t.as('hr'))
+              .expect(200)
+          ).body as ReviewPageDto
+        ).meta.total;
       const counter = async () => (await t.db.query<{ c: string }[]>('SELECT changes::text AS c FROM list_changes'))[0].c;
       expect([await total(), await total('draft'), await total('submitted')]).toEqual([2, 2, 0]);
 

@@ -16,17 +16,7 @@ import type { TemplateDto, TemplateVersionDto } from '../src/kpi-templates/dto/t
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { isTrueSetting } from '../src/scorecards/chromium.js';
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
-import {
-  auditOf,
-  createEmployee,
-  createReview,
-  expectError,
-  fullAccountManagerEntries,
-  type KpiEntry,
-  putScores,
-  seedOpenCycle,
-  uniq,
-} from './fixtures.js';
+import { auditOf, createEmployee, createReview, expectError, fullAccountManagerEntries, type KpiEntry, putScores, seedOpenCycle, uniq } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { firstPagePng, pdfFonts, pdfInfo, pdfText } from './support/pdf-reader.js';
 
@@ -307,7 +297,8 @@ describe('PDF scorecards', () => {
         bands: current.bands,
         notes: 'renamed customer service',
       };
-      const draft = (await t.http.post(`/api/kpi-templates/${template.id}/versions`).set(t.as('admin')).send({ content }).expect(201)).body as TemplateVersionDto;
+      const draft = (await t.http.post(`/api/kpi-templates/${template.id}/versions`).set(t.as('admin')).send({ content }).expect(201))
+        .body as TemplateVersionDto;
       const published = (
         await t.http.post(`/api/kpi-templates/${template.id}/versions/${draft.id}/publish`).set(t.as('admin')).send({ version: draft.version }).expect(200)
       ).body as TemplateVersionDto;
@@ -496,7 +487,12 @@ describe('PDF scorecards', () => {
       const report = await createEmployee(t, 'account_manager', { managerId: boss.id });
       const { review } = await seedAccountManagerReview(t, { employee: report, status: 'draft' });
       const hr = await patchTexts(t, review, { strengths: '客户关系稳固' });
-      await t.http.patch(`/api/reviews/${review.id}`).set(t.as('hr')).set('If-Match', String(hr.version)).send({ hrNotes: 'HR only: salary band B' }).expect(200);
+      await t.http
+        .patch(`/api/reviews/${review.id}`)
+        .set(t.as('hr'))
+        .set('If-Match', String(hr.version))
+        .send({ hrNotes: 'HR only: salary band B' })
+        .expect(200);
       const managerIn = await t.userFor('manager', boss.id);
 
       const byHr = hashesIn(await pdfText((await downloadPdf(t, review.id, 'en')).body));
@@ -509,7 +505,9 @@ describe('PDF scorecards', () => {
   describe('content hash and peers', () => {
     const hashesIn = (text: string): string[] => [...new Set(text.match(/\b[0-9a-f]{16}\b/g) ?? [])];
     const withRatings = (selling: number, service: number): KpiEntry[] =>
-      fullAccountManagerEntries().map((e) => (e.kpiKey === 'selling' ? { ...e, rating: selling } : e.kpiKey === 'customer_service' ? { ...e, rating: service } : e));
+      fullAccountManagerEntries().map((e) =>
+        e.kpiKey === 'selling' ? { ...e, rating: selling } : e.kpiKey === 'customer_service' ? { ...e, rating: service } : e,
+      );
 
     it('changes with the standing it prints, not with every peer total behind it', async () => {
       const cycle = await seedOpenCycle(t);

@@ -91,7 +91,9 @@ describe('graceful shutdown of the built app', () => {
     let log = '';
     child.stdout?.on('data', (c: Buffer) => (log += c.toString('utf8')));
     child.stderr?.on('data', (c: Buffer) => (log += c.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     const app: RunningApp = { child, output: () => log, exited };
     running = app;
     const deadline = Date.now() + 150_000;

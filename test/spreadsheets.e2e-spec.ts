@@ -9,7 +9,19 @@ import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { EMPLOYEE_COLUMNS } from '../src/spreadsheets/employee-columns.js';
-import { ACCOUNT_MANAGER_KEYS, auditOf, createEmployee, createReview, errorFields, expectError, fullAccountManagerEntries, MANAGER_KEYS, putScores, seedOpenCycle, uniq } from './fixtures.js';
+import {
+  ACCOUNT_MANAGER_KEYS,
+  auditOf,
+  createEmployee,
+  createReview,
+  errorFields,
+  expectError,
+  fullAccountManagerEntries,
+  MANAGER_KEYS,
+  putScores,
+  seedOpenCycle,
+  uniq,
+} from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -72,7 +84,12 @@ describe('spreadsheets (e2e)', () => {
     cycle = await seedOpenCycle(t, `2026 H1 ${tag} 上半年`);
     boss = await createEmployee(t, 'manager', { employeeNo: `B-${tag}`, name: `老板 ${tag}`, department: 'Sales East' });
     teamA = await createEmployee(t, 'account_manager', { employeeNo: `A-${tag}`, name: `王小明 ${tag}`, managerId: boss.id, hireDate: '2021-03-15' });
-    tricky = await createEmployee(t, 'account_manager', { employeeNo: `C-${tag}`, name: '=HYPERLINK("http://evil.example","x")', department: '@SUM(A1)', managerId: boss.id });
+    tricky = await createEmployee(t, 'account_manager', {
+      employeeNo: `C-${tag}`,
+      name: '=HYPERLINK("http://evil.example","x")',
+      department: '@SUM(A1)',
+      managerId: boss.id,
+    });
     outsider = await createEmployee(t, 'account_manager', { employeeNo: `D-${tag}`, name: `外人 ${tag}`, department: 'Sales West' });
     otherManager = await createEmployee(t, 'manager', { employeeNo: `M-${tag}`, name: `经理 ${tag}` });
     reviewA = await createReview(t, teamA.id, cycle.id);
@@ -129,12 +146,14 @@ describe('spreadsheets (e2e)', () => {
 
     it('is audited', async () => {
       const audit = await auditOf(t, 'cycle', cycle.id);
-      expect(audit.find((e) => e.action === 'export_results' && (e.after as { format?: string } | null)?.format === 'xlsx')).toMatchObject({ after: { format: 'xlsx', scope: 'all' } });
+      expect(audit.find((e) => e.action === 'export_results' && (e.after as { format?: string } | null)?.format === 'xlsx')).toMatchObject({
+        after: { format: 'xlsx', scope: 'all' },
+      });
     });
   });
 
   describe('GET /api/cycles/:id/results.csv', () => {
-    it('is UTF-8 with a BOM, one row per review, every role\'s KPI columns and the role column', async () => {
+    it("is UTF-8 with a BOM, one row per review, every role's KPI columns and the role column", async () => {
       const body = await download(t, `/api/cycles/${cycle.id}/results.csv`, t.as('hr'), 'text/csv; charset=utf-8');
       expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const [header, ...rows] = csvRows(body);
@@ -176,7 +195,11 @@ describe('spreadsheets (e2e)', () => {
       expect(csv.slice(1).map((r) => r[0])).toEqual([`A-${tag}`, `C-${tag}`]);
       const wb = await workbook(await download(t, `/api/cycles/${cycle.id}/results.xlsx`, managerHeaders, XLSX));
       expect(wb.worksheets.map((w) => w.name)).toEqual(['account_manager Account manager']);
-      expect(rowsOf(wb.worksheets[0]).slice(1).map((r) => r[0])).toEqual([`A-${tag}`, `C-${tag}`]);
+      expect(
+        rowsOf(wb.worksheets[0])
+          .slice(1)
+          .map((r) => r[0]),
+      ).toEqual([`A-${tag}`, `C-${tag}`]);
       const audit = await auditOf(t, 'cycle', cycle.id);
       expect(audit.find((e) => e.action === 'export_results')).toMatchObject({ actor: `boss-${tag}@test.example`, after: { scope: 'subtree', people: 2 } });
     });
@@ -207,7 +230,16 @@ describe('spreadsheets (e2e)', () => {
       const rows = rowsOf(ws);
       expect(rows[0]).toEqual(EMPLOYEE_COLUMNS.map((c) => c.zh));
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-      expect(rows.find((r) => r[0] === `A-${tag}`)).toEqual([`A-${tag}`, `王小明 ${tag}`, teamA.email, 'Sales East', 'account_manager', `B-${tag}`, '2021-03-15', 'true']);
+      expect(rows.find((r) => r[0] === `A-${tag}`)).toEqual([
+        `A-${tag}`,
+        `王小明 ${tag}`,
+        teamA.email,
+        'Sales East',
+        'account_manager',
+        `B-${tag}`,
+        '2021-03-15',
+        'true',
+      ]);
       const [{ n }] = await t.db.query<{ n: number }[]>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'export_employees'");
       expect(n).toBeGreaterThanOrEqual(1);
     });
@@ -239,7 +271,11 @@ describe('spreadsheets (e2e)', () => {
       expect(am.getRow(2).getCell(3).dataValidation).toBeUndefined();
       expect(am.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       const mgr = wb.getWorksheet('manager');
-      expect(rowsOf(mgr as ExcelJS.Worksheet).slice(1).map((r) => r[0])).toEqual(expect.arrayContaining([`B-${tag}`, `M-${tag}`]));
+      expect(
+        rowsOf(mgr as ExcelJS.Worksheet)
+          .slice(1)
+          .map((r) => r[0]),
+      ).toEqual(expect.arrayContaining([`B-${tag}`, `M-${tag}`]));
     });
 
     it('gives one role with ?roleCode=, and is audited', async () => {
@@ -260,7 +296,10 @@ describe('spreadsheets (e2e)', () => {
     it('400 naming roleCode for an unknown or malformed role code', async () => {
       const unknown = expectError(await t.http.get(`/api/cycles/${cycle.id}/actuals-template.xlsx?roleCode=nobody`).set(t.as('hr')), 400);
       expect(errorFields(unknown)).toEqual(['roleCode']);
-      const malformed = expectError(await t.http.get(`/api/cycles/${cycle.id}/actuals-template.xlsx?roleCode=${encodeURIComponent('no such!')}`).set(t.as('hr')), 400);
+      const malformed = expectError(
+        await t.http.get(`/api/cycles/${cycle.id}/actuals-template.xlsx?roleCode=${encodeURIComponent('no such!')}`).set(t.as('hr')),
+        400,
+      );
       expect(errorFields(malformed)).toEqual(['roleCode']);
     });
 

@@ -50,7 +50,9 @@ describe('two app processes starting at once on an empty database', () => {
       const count = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0].n);
       const ran = await client.query<{ name: string; n: string }>('SELECT name, count(*) AS n FROM migrations GROUP BY name');
       const byName = (a: [string, number], b: [string, number]) => a[0].localeCompare(b[0]);
-      expect(ran.rows.map((r): [string, number] => [r.name, Number(r.n)]).sort(byName)).toEqual(migrations.map((m): [string, number] => [m.name, 1]).sort(byName));
+      expect(ran.rows.map((r): [string, number] => [r.name, Number(r.n)]).sort(byName)).toEqual(
+        migrations.map((m): [string, number] => [m.name, 1]).sort(byName),
+      );
       expect(await count('SELECT count(*) AS n FROM roles')).toBe(DEFAULT_ROLES.length);
       expect(await count('SELECT count(*) AS n FROM kpi_template_versions')).toBe(DEFAULT_ROLES.length);
       expect(await count('SELECT count(*) AS n FROM employees')).toBe(demoOrganisation().length);

@@ -54,11 +54,23 @@ class Browser {
 
   // English unless a test says otherwise (without a choice or a browser preference, pages are in the default, Chinese).
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.keep(await this.t.http.get(path).set('Cookie', this.header()).set({ 'Accept-Language': 'en', ...headers }));
+    return this.keep(
+      await this.t.http
+        .get(path)
+        .set('Cookie', this.header())
+        .set({ 'Accept-Language': 'en', ...headers }),
+    );
   }
 
   async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-    return this.keep(await this.t.http.post(path).set('Cookie', this.header()).set({ 'Accept-Language': 'en', ...headers }).type('form').send({ _csrf: this.csrf, ...form }));
+    return this.keep(
+      await this.t.http
+        .post(path)
+        .set('Cookie', this.header())
+        .set({ 'Accept-Language': 'en', ...headers })
+        .type('form')
+        .send({ _csrf: this.csrf, ...form }),
+    );
   }
 
   /** Signs in and, as a browser does, follows the redirect: the next page carries the session's own CSRF token. */
@@ -399,7 +411,8 @@ describe('pages over HTTP', () => {
         const res = await b.get(path);
         expect([path, res.status]).toEqual([path, 200]);
         expect(res.text).not.toContain('<img src=x');
-        for (const tag of res.text.match(/<script\b[^>]*>/g) ?? []) expect([path, tag]).toEqual([path, expect.stringMatching(/ src="\/assets\/|type="application\/json"/)]);
+        for (const tag of res.text.match(/<script\b[^>]*>/g) ?? [])
+          expect([path, tag]).toEqual([path, expect.stringMatching(/ src="\/assets\/|type="application\/json"/)]);
         expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
         expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
       }
@@ -428,7 +441,11 @@ describe('pages over HTTP', () => {
       const cycle = await seedOpenCycle(t);
       const e = await createEmployee(t);
       const r = await createReview(t, e.id, cycle.id);
-      await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: [{ kpiKey: 'selling', rating: 4 }] }).expect(200);
+      await t.http
+        .put(`/api/reviews/${r.id}`)
+        .set(t.as('hr'))
+        .send({ version: r.version, entries: [{ kpiKey: 'selling', rating: 4 }] })
+        .expect(200);
       const b = new Browser(t);
       await b.signIn('hr@test.example', TEST_PASSWORD);
       await b.get(`/reviews/${r.id}`);
@@ -444,7 +461,8 @@ describe('pages over HTTP', () => {
       const boss = await createEmployee(t, 'manager');
       const e = await createEmployee(t, 'account_manager', { managerId: boss.id });
       let r = await createReview(t, e.id, cycle.id);
-      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200))
+        .body as ReviewDto;
       r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
 
       await t.userFor('manager', boss.id, 'boss@web.example');
@@ -479,10 +497,15 @@ describe('pages over HTTP', () => {
       const boss = await createEmployee(t, 'manager');
       const e = await createEmployee(t, 'account_manager', { managerId: boss.id });
       let r = await createReview(t, e.id, cycle.id);
-      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200))
+        .body as ReviewDto;
       r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
       // The API refuses the same lengths (ReopenDto: 2000, ManagerCommentDto: 10000).
-      await t.http.post(`/api/reviews/${r.id}/reopen`).set(t.as('hr')).send({ version: r.version, reason: 'r'.repeat(2001) }).expect(400);
+      await t.http
+        .post(`/api/reviews/${r.id}/reopen`)
+        .set(t.as('hr'))
+        .send({ version: r.version, reason: 'r'.repeat(2001) })
+        .expect(400);
 
       await t.userFor('manager', boss.id, 'longboss@web.example');
       const m = new Browser(t);
@@ -528,7 +551,9 @@ describe('pages over HTTP', () => {
       expect(bad.text).toContain('periodEnd must be a date like 2026-12-31');
       const created = await b.post('/cycles', { name: 'Web 2027 H2', periodStart: '2027-07-01', periodEnd: '2027-12-31' });
       expect(created.headers.location).toBe('/cycles?notice=cycleCreated');
-      const cycle = ((await t.http.get('/api/cycles').set(t.as('hr')).expect(200)).body as { id: string; name: string; version: number }[]).find((c) => c.name === 'Web 2027 H2');
+      const cycle = ((await t.http.get('/api/cycles').set(t.as('hr')).expect(200)).body as { id: string; name: string; version: number }[]).find(
+        (c) => c.name === 'Web 2027 H2',
+      );
       if (!cycle) throw new Error('cycle not created');
       await b.get('/cycles');
       expect((await b.post(`/cycles/${cycle.id}/open`, { version: String(cycle.version) })).headers.location).toBe('/cycles?notice=cycleOpened');
@@ -550,9 +575,14 @@ describe('pages over HTTP', () => {
       expect(unknown.status).toBe(400);
       expect(unknown.text).toContain('No employee has the number NOPE-1.');
       expect(unknown.text).toContain('value="linked@web.example"');
-      const created = await b.post('/admin/users', { email: 'linked@web.example', role: 'employee', employeeNo: e.employeeNo.toLowerCase(), password: 'first-pass-123' });
+      const created = await b.post('/admin/users', {
+        email: 'linked@web.example',
+        role: 'employee',
+        employeeNo: e.employeeNo.toLowerCase(),
+        password: 'first-pass-123',
+      });
       expect(created.status).toBe(303);
-      const userPath = (created.headers.location).split('?')[0];
+      const userPath = created.headers.location.split('?')[0];
       const u = new Browser(t);
       await u.signIn('linked@web.example', 'first-pass-123');
       await u.post('/password', { currentPassword: 'first-pass-123', newPassword: 'second-pass-123', confirmPassword: 'second-pass-123' });
@@ -562,7 +592,7 @@ describe('pages over HTTP', () => {
       expect(page.text).toContain(`value="${e.employeeNo}"`);
       const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
 
-      const upd = await b.post(userPath, { version, role: "manager", employeeNo: e.employeeNo, disabled: "on" });
+      const upd = await b.post(userPath, { version, role: 'manager', employeeNo: e.employeeNo, disabled: 'on' });
       expect([upd.status, /id="problem">([^<]*)/.exec(upd.text)?.[1]]).toEqual([303, undefined]);
       const after = await b.get(userPath);
       expect(after.text).toContain('<option value="manager" selected>');
@@ -572,13 +602,19 @@ describe('pages over HTTP', () => {
 
       const v2 = /name="version" value="(\d+)"/.exec(after.text)?.[1] ?? '';
       expect((await b.post(`${userPath}/reset-password`, { version: v2, password: 'short' })).status).toBe(400);
-      expect((await b.post(`${userPath}/reset-password`, { version: v2, password: 'temporary-pass-77' })).headers.location).toBe(`${userPath}?notice=passwordReset`);
+      expect((await b.post(`${userPath}/reset-password`, { version: v2, password: 'temporary-pass-77' })).headers.location).toBe(
+        `${userPath}?notice=passwordReset`,
+      );
     });
 
     it('pages the user list and searches it', async () => {
       const tag = `pager${Date.now().toString(36)}`;
       for (let i = 1; i <= 51; i++) {
-        await t.http.post('/api/users').set(t.as('admin')).send({ email: `${tag}-${String(i).padStart(2, '0')}@web.example`, role: 'hr', password: 'long-enough-1' }).expect(201);
+        await t.http
+          .post('/api/users')
+          .set(t.as('admin'))
+          .send({ email: `${tag}-${String(i).padStart(2, '0')}@web.example`, role: 'hr', password: 'long-enough-1' })
+          .expect(201);
       }
       const b = new Browser(t);
       await b.signIn('admin@test.example', 'first-boss-key-42');
@@ -629,17 +665,28 @@ describe('pages over HTTP', () => {
       const b = new Browser(t);
       await b.signIn('admin@test.example', 'first-boss-key-42');
       await b.get('/employees/new');
-      const created = await b.post('/employees', form(b, { employeeNo: `F${u}`, name: '欧阳修', email: `f${u}@web.example`, managerNo: boss.employeeNo.toLowerCase() }));
+      const created = await b.post(
+        '/employees',
+        form(b, { employeeNo: `F${u}`, name: '欧阳修', email: `f${u}@web.example`, managerNo: boss.employeeNo.toLowerCase() }),
+      );
       expect(created.status).toBe(303);
       const id = /\/employees\/([0-9a-f-]{36})\?notice=employeeCreated/.exec(created.headers.location ?? '')?.[1] ?? '';
-      const api = (await t.http.get(`/api/employees/${id}`).set(t.as('hr')).expect(200)).body as { name: string; manager: { id: string } | null; version: number; active: boolean };
+      const api = (await t.http.get(`/api/employees/${id}`).set(t.as('hr')).expect(200)).body as {
+        name: string;
+        manager: { id: string } | null;
+        version: number;
+        active: boolean;
+      };
       expect(api).toMatchObject({ name: '欧阳修', manager: { id: boss.id }, active: true });
 
       const page = await b.get(`/employees/${id}?notice=employeeCreated`);
       expect(page.text).toContain('The employee is added.');
       expect(page.text).toContain(`value="${boss.employeeNo}"`);
       // Untick active and clear the manager.
-      const saved = await b.post(`/employees/${id}`, form(b, { version: String(api.version), employeeNo: `F${u}`, name: '欧阳修', email: `f${u}@web.example`, managerNo: '', active: '' }));
+      const saved = await b.post(
+        `/employees/${id}`,
+        form(b, { version: String(api.version), employeeNo: `F${u}`, name: '欧阳修', email: `f${u}@web.example`, managerNo: '', active: '' }),
+      );
       expect(saved.status).toBe(303);
       const after = (await t.http.get(`/api/employees/${id}`).set(t.as('hr')).expect(200)).body as { manager: unknown; active: boolean };
       expect(after).toMatchObject({ manager: null, active: false });
@@ -651,9 +698,13 @@ describe('pages over HTTP', () => {
       await b.signIn('admin@test.example', 'first-boss-key-42');
       await b.get('/employees/new');
       const before = (await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM employees'))[0].n;
-      const bad = await b.post('/employees', form(b, { employeeNo: 'has space', name: '', email: 'not-an-email', managerNo: 'NOBODY-HERE', hireDate: '2024-13-45' }));
+      const bad = await b.post(
+        '/employees',
+        form(b, { employeeNo: 'has space', name: '', email: 'not-an-email', managerNo: 'NOBODY-HERE', hireDate: '2024-13-45' }),
+      );
       expect(bad.status).toBe(400);
-      for (const field of ['employeeNo', 'name', 'email', 'managerNo', 'hireDate']) expect(bad.text).toMatch(new RegExp(`<p class="field-error" id="e-${field}">`));
+      for (const field of ['employeeNo', 'name', 'email', 'managerNo', 'hireDate'])
+        expect(bad.text).toMatch(new RegExp(`<p class="field-error" id="e-${field}">`));
       expect(bad.text).toContain('No employee has the number NOBODY-HERE.');
       expect(bad.text).toContain('value="not-an-email"');
       const dup = await b.post('/employees', form(b, { employeeNo: taken.employeeNo, name: 'Dup', email: 'dup@web.example' }));
@@ -691,7 +742,11 @@ describe('pages over HTTP', () => {
       const u = `T${Date.now().toString(36).toUpperCase()}`;
       // 51 reports: one more than a page.
       for (let i = 1; i <= 51; i++) {
-        const e = await createEmployee(t, 'account_manager', { managerId: manager.id, employeeNo: `${u}-${String(i).padStart(2, '0')}`, name: i === 7 ? '欧阳娜娜' : `Member ${i}` });
+        const e = await createEmployee(t, 'account_manager', {
+          managerId: manager.id,
+          employeeNo: `${u}-${String(i).padStart(2, '0')}`,
+          name: i === 7 ? '欧阳娜娜' : `Member ${i}`,
+        });
         if (i <= 2) await createReview(t, e.id, cycle.id);
       }
       await t.userFor('manager', manager.id, 'team-pager@web.example');
@@ -719,14 +774,15 @@ describe('pages over HTTP', () => {
       expect(rows((await b.get(`/team?cycleId=${cycle.id}&page=99`)).text)).toEqual([`${u}-51`]);
     });
 
-    it('counts the bands of the whole team, names each complete review\'s band, and lists an employee\'s own finalized reviews', async () => {
+    it("counts the bands of the whole team, names each complete review's band, and lists an employee's own finalized reviews", async () => {
       const cycle = await seedOpenCycle(t);
       const manager = await createEmployee(t, 'manager');
       const done = await createEmployee(t, 'account_manager', { managerId: manager.id });
       const started = await createEmployee(t, 'account_manager', { managerId: manager.id });
       const waiting = await createEmployee(t, 'account_manager', { managerId: manager.id });
       let r = await createReview(t, done.id, cycle.id);
-      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200)).body as ReviewDto;
+      r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200))
+        .body as ReviewDto;
       r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
       r = (await t.http.post(`/api/reviews/${r.id}/finalize`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
       await createReview(t, started.id, cycle.id);
@@ -779,7 +835,8 @@ describe('pages over HTTP', () => {
       const manager = await createEmployee(t, 'manager');
       const other = await createEmployee(t, 'manager');
       reviews = [];
-      for (const name of ['张伟', 'Ann Lee']) reviews.push(await createReview(t, (await createEmployee(t, 'account_manager', { managerId: manager.id, name })).id, cycle.id));
+      for (const name of ['张伟', 'Ann Lee'])
+        reviews.push(await createReview(t, (await createEmployee(t, 'account_manager', { managerId: manager.id, name })).id, cycle.id));
       await createReview(t, (await createEmployee(t, 'account_manager', { managerId: other.id, name: 'Outside Person' })).id, cycle.id);
       bossApi = await t.userFor('manager', manager.id, boss);
       await t.userFor('manager', other.id, otherBoss);
@@ -819,7 +876,7 @@ describe('pages over HTTP', () => {
 
         gate.open();
         let page = running;
-        for (const until = Date.now() + 60_000; !page.text.includes('data-state="done"'); ) {
+        for (const until = Date.now() + 60_000; !page.text.includes('data-state="done"');) {
           if (Date.now() > until) throw new Error(`export not done after a minute: ${/id="export-state"[^>]*>([^<]*)/.exec(page.text)?.[1]}`);
           await new Promise((r) => setTimeout(r, 250));
           page = await b.get(location);
@@ -841,7 +898,7 @@ describe('pages over HTTP', () => {
       }
     });
 
-    it('shows the page of someone else\'s export, an unknown one or a malformed address as not found', async () => {
+    it("shows the page of someone else's export, an unknown one or a malformed address as not found", async () => {
       const location = `/exports/${await emptyExport()}`;
       const b = new Browser(t);
       await b.signIn(boss, TEST_PASSWORD);
@@ -914,10 +971,22 @@ describe('pages over HTTP', () => {
 
     /** A role of its own (so reviews of the default roles are untouched), published once, with a draft open on the page. */
     beforeAll(async () => {
-      const role = (await t.http.post('/api/roles').set(t.as('admin')).send({ code: `editor_${uniq()}`, nameZh: '编辑测试', nameEn: 'Editor test' }).expect(201)).body as RoleDto;
+      const role = (
+        await t.http
+          .post('/api/roles')
+          .set(t.as('admin'))
+          .send({ code: `editor_${uniq()}`, nameZh: '编辑测试', nameEn: 'Editor test' })
+          .expect(201)
+      ).body as RoleDto;
       templateId = role.templateId;
       const { kpis, bands } = ACCOUNT_MANAGER;
-      const first = (await t.http.post(`/api/kpi-templates/${templateId}/versions`).set(t.as('admin')).send({ content: { kpis, bands, notes: 'first' } }).expect(201)).body as TemplateVersionDto;
+      const first = (
+        await t.http
+          .post(`/api/kpi-templates/${templateId}/versions`)
+          .set(t.as('admin'))
+          .send({ content: { kpis, bands, notes: 'first' } })
+          .expect(201)
+      ).body as TemplateVersionDto;
       await t.http.post(`/api/kpi-templates/${templateId}/versions/${first.id}/publish`).set(t.as('admin')).send({ version: first.version }).expect(200);
       b = new Browser(t);
       await b.signIn('admin@test.example', 'first-boss-key-42');
@@ -1000,7 +1069,12 @@ describe('pages over HTTP', () => {
           if (m && !m[1].startsWith('rule.points')) big[`kpis[${i}].${m[1]}`] = m[1] === 'key' ? `skill_${i}` : v;
         }
         Object.assign(big, { [`kpis[${i}].rule.min`]: '0', [`kpis[${i}].rule.max`]: '10' });
-        for (let j = 0; j <= 10; j++) Object.assign(big, { [`kpis[${i}].rule.points[${j}].value`]: String(j), [`kpis[${i}].rule.points[${j}].labelZh`]: `${j} 分`, [`kpis[${i}].rule.points[${j}].labelEn`]: `${j} points` });
+        for (let j = 0; j <= 10; j++)
+          Object.assign(big, {
+            [`kpis[${i}].rule.points[${j}].value`]: String(j),
+            [`kpis[${i}].rule.points[${j}].labelZh`]: `${j} 分`,
+            [`kpis[${i}].rule.points[${j}].labelEn`]: `${j} points`,
+          });
       }
       expect(Object.keys(big).length).toBeGreaterThan(2000);
       const res = await b.post(draftAction, big);
@@ -1009,9 +1083,11 @@ describe('pages over HTTP', () => {
       expect(fieldValue(res.text, 'f-kpis-49-rule-points-10-labelEn')).toBe('10 points');
     });
 
-    it('Enter without script (the form\'s first button) only redraws', async () => {
+    it("Enter without script (the form's first button) only redraws", async () => {
       const page = await b.get(`/admin/templates/${templateId}`);
-      expect(page.text).toMatch(/<form method="post" action="[^"]+" id="draft-form"[^>]*>\s*(?:\{\{!--[\s\S]*?--\}\}\s*)?<button type="submit" name="action" value="refresh"/);
+      expect(page.text).toMatch(
+        /<form method="post" action="[^"]+" id="draft-form"[^>]*>\s*(?:\{\{!--[\s\S]*?--\}\}\s*)?<button type="submit" name="action" value="refresh"/,
+      );
       const before = await storedDraft();
       const res = await b.post(draftAction, { ...draftFormFields(page.text), 'kpis[0].weight': '40', action: 'refresh' });
       expect(res.status).toBe(200);
@@ -1029,7 +1105,9 @@ describe('pages over HTTP', () => {
       expect(fieldError(bad.text, 'f-kpis-0-rule-cap')).toBe('cap must not be less than 100');
       expect(fieldError(bad.text, 'f-kpis-1-key')).toBe('key must be lower_snake_case, starting with a letter, at most 64 characters');
       expect(fieldError(bad.text, 'f-bands-2-labelEn')).toMatch(/labelEn must be longer than or equal to 1 characters/);
-      expect(bad.text).toMatch(/<input type="text" id="f-kpis-0-rule-cap" name="kpis\[0\]\.rule\.cap" value="90" inputmode="decimal" aria-invalid="true" aria-describedby="f-kpis-0-rule-cap-error">/);
+      expect(bad.text).toMatch(
+        /<input type="text" id="f-kpis-0-rule-cap" name="kpis\[0\]\.rule\.cap" value="90" inputmode="decimal" aria-invalid="true" aria-describedby="f-kpis-0-rule-cap-error">/,
+      );
       expect(fieldValue(bad.text, 'f-kpis-1-key')).toBe('Bad Key');
       // The KPIs with a problem are open; the others stay folded.
       expect(bad.text).toMatch(/id="kpi-0"[\s\S]*?<details open>/);
@@ -1057,7 +1135,11 @@ describe('pages over HTTP', () => {
       expect(fields.version).toBe(String(draft.version));
       // Another admin saves in between.
       const { kpis, bands } = draft;
-      await t.http.put(`/api/kpi-templates/${templateId}/versions/${draft.id}`).set(t.as('admin')).send({ version: draft.version, kpis, bands, notes: 'Theirs' }).expect(200);
+      await t.http
+        .put(`/api/kpi-templates/${templateId}/versions/${draft.id}`)
+        .set(t.as('admin'))
+        .send({ version: draft.version, kpis, bands, notes: 'Theirs' })
+        .expect(200);
 
       const stale = await b.post(draftAction, { ...fields, 'kpis[0].nameEn': 'Sales (mine)', notes: 'Mine', action: 'save' });
       expect(stale.status).toBe(409);
@@ -1077,7 +1159,7 @@ describe('pages over HTTP', () => {
   });
 
   describe('spreadsheet download buttons', () => {
-    it('dashboard, cycles, team and employees pages link the exports with labels in the reader\'s language; the links download with the session', async () => {
+    it("dashboard, cycles, team and employees pages link the exports with labels in the reader's language; the links download with the session", async () => {
       const cycle = await seedOpenCycle(t);
       const boss = await createEmployee(t, 'manager');
       const member = await createEmployee(t, 'account_manager', { managerId: boss.id });
@@ -1093,7 +1175,12 @@ describe('pages over HTTP', () => {
       const people = (await hr.get('/employees')).text;
       expect(people).toContain('<a class="button" href="/api/employees.xlsx" download id="employees-xlsx">Export (Excel)</a>');
       expect(people).toContain('href="/api/employees.csv" download id="employees-csv">Export (CSV)</a>');
-      for (const path of [`/api/cycles/${cycle.id}/results.xlsx`, `/api/cycles/${cycle.id}/results.csv`, `/api/cycles/${cycle.id}/actuals-template.xlsx`, '/api/employees.csv']) {
+      for (const path of [
+        `/api/cycles/${cycle.id}/results.xlsx`,
+        `/api/cycles/${cycle.id}/results.csv`,
+        `/api/cycles/${cycle.id}/actuals-template.xlsx`,
+        '/api/employees.csv',
+      ]) {
         const file = await hr.download(path);
         expect([path, file.status]).toEqual([path, 200]);
         expect(file.body.length).toBeGreaterThan(100);
@@ -1127,7 +1214,9 @@ describe('pages over HTTP', () => {
       expect(n).toBeGreaterThan(0);
       expect(res.text).toContain('id="count-not-started">0<');
       expect(res.text).not.toContain('id="start-all"');
-      expect((await b.get(`/?cycleId=${cycle.id}`)).text).toContain(`<form method="post" action="/cycles/${cycle.id}/scorecards" class="card actions inline" id="cycle-zip-form">`);
+      expect((await b.get(`/?cycleId=${cycle.id}`)).text).toContain(
+        `<form method="post" action="/cycles/${cycle.id}/scorecards" class="card actions inline" id="cycle-zip-form">`,
+      );
     });
   });
 });

@@ -129,7 +129,10 @@ describe('pages in a browser', () => {
           if (e.comment) await page.type(`#comment-${e.kpiKey}`, e.comment);
         }
         // Score and points of a row follow the typing: sales 2,300,000 of 2,000,000 → 115 → 40.25 points.
-        const sales = await page.$eval('tr[data-kpi="sales_attainment"]', (row) => [row.querySelector('[data-score]')?.textContent, row.querySelector('[data-points]')?.textContent]);
+        const sales = await page.$eval('tr[data-kpi="sales_attainment"]', (row) => [
+          row.querySelector('[data-score]')?.textContent,
+          row.querySelector('[data-points]')?.textContent,
+        ]);
         expect(sales).toEqual(['115.00', '40.25']);
         expect(await text(page, '#missing')).toBe('Every KPI has its input.');
       });
@@ -199,7 +202,12 @@ describe('pages in a browser', () => {
         const got = await page.evaluate(async (url) => {
           const res = await fetch(url ?? '', { credentials: 'same-origin' });
           const bytes = new Uint8Array(await res.arrayBuffer());
-          return { status: res.status, type: res.headers.get('content-type'), magic: String.fromCharCode(...bytes.slice(0, 5)), disposition: res.headers.get('content-disposition') };
+          return {
+            status: res.status,
+            type: res.headers.get('content-type'),
+            magic: String.fromCharCode(...bytes.slice(0, 5)),
+            disposition: res.headers.get('content-disposition'),
+          };
         }, href);
         expect(got).toMatchObject({ status: 200, type: 'application/pdf', magic: '%PDF-' });
         expect(got.disposition).toMatch(/^attachment/);
@@ -215,12 +223,18 @@ describe('pages in a browser', () => {
     const gate = holdExportPrinting(t);
     const { page, context } = await signedIn(people.manager, TEST_PASSWORD, DESKTOP, downloads);
     const bar = () =>
-      page.$eval('#export-progress', (p) => ({ value: (p as HTMLProgressElement).value, max: (p as HTMLProgressElement).max, text: p.getAttribute('aria-valuetext') }));
+      page.$eval('#export-progress', (p) => ({
+        value: (p as HTMLProgressElement).value,
+        max: (p as HTMLProgressElement).max,
+        text: p.getAttribute('aria-valuetext'),
+      }));
     const hidden = (selector: string) => page.$eval(selector, (el) => (el as HTMLElement).hidden);
     try {
       const withReview = await step(page, 'team-zip-start', async () => {
         expect(new URL(page.url()).pathname).toBe('/team');
-        const numbers = await page.$$eval('#team tr[data-employee]', (rows) => rows.filter((r) => r.querySelector('a.scorecard-link')).map((r) => r.getAttribute('data-employee') ?? ''));
+        const numbers = await page.$$eval('#team tr[data-employee]', (rows) =>
+          rows.filter((r) => r.querySelector('a.scorecard-link')).map((r) => r.getAttribute('data-employee') ?? ''),
+        );
         await clickAndWait(page, '#team-zip');
         expect(new URL(page.url()).pathname).toMatch(/^\/exports\/[0-9a-f-]{36}$/);
         return numbers;
@@ -306,7 +320,7 @@ describe('pages in a browser', () => {
     const { page, context } = await signedIn(people.admin, 'first-boss-key-42');
     const value = (selector: string) => page.$eval(selector, (i) => (i as HTMLInputElement).value);
     const publishDisabled = () => page.$eval('#publish', (b) => (b as HTMLButtonElement).disabled);
-    const keys = () => page.$$eval('input[name$="].key"][name^="kpis["]', (inputs) => inputs.map((i) => (i).value));
+    const keys = () => page.$$eval('input[name$="].key"][name^="kpis["]', (inputs) => inputs.map((i) => i.value));
     /** Replaces a field's text by typing, as a person would after selecting it (focus, not a click: the sticky sum bar may cover the spot). */
     async function retype(selector: string, text: string): Promise<void> {
       await page.focus(selector);
@@ -399,7 +413,7 @@ describe('pages in a browser', () => {
         await clickAndWait(page, '#save-draft');
         expect(await text(page, '.notice')).toMatch(/draft is saved/);
         const rows = await page.$$eval('#diff tbody tr', (trs) =>
-          trs.map((tr) => [tr.className, ...Array.from((tr).cells).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())].join(' | ')),
+          trs.map((tr) => [tr.className, ...Array.from(tr.cells).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())].join(' | ')),
         );
         expect(rows).toEqual(
           expect.arrayContaining([
@@ -430,7 +444,12 @@ describe('pages in a browser', () => {
           ['problem_solving', 6.25],
           ['upsell_deals', 10],
         ]);
-        expect(after.current?.kpis[7]).toMatchObject({ nameZh: '增购', nameEn: 'Upsell deals', category: 'sales_results', rule: { type: 'target', target: 12, unit: 'deals', direction: 'higher', cap: 120, threshold: null } });
+        expect(after.current?.kpis[7]).toMatchObject({
+          nameZh: '增购',
+          nameEn: 'Upsell deals',
+          category: 'sales_results',
+          rule: { type: 'target', target: 12, unit: 'deals', direction: 'higher', cap: 120, threshold: null },
+        });
         expect(after.current?.bands[0]).toEqual({ key: 'outstanding', min: 92, labelZh: '卓越', labelEn: 'Top performer' });
         expect(await text(page, 'h2')).toBe(`Current version ${number}`);
         // The old version stays readable from the history.

@@ -94,11 +94,23 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
     return (await post(`/api/reviews/${r.id}/finalize`, hr()).send({ version: r.version }).expect(200)).body as ReviewDto;
   };
   const plannedCycle = async (): Promise<CycleDto> =>
-    (await post('/api/cycles', hr()).send({ name: `storm ${uniq()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' }).expect(201)).body as CycleDto;
+    (
+      await post('/api/cycles', hr())
+        .send({ name: `storm ${uniq()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' })
+        .expect(201)
+    ).body as CycleDto;
   /** A role of our own with a published template and a fresh draft, so the storms leave the defaults alone. */
   const templateWithDraft = async (): Promise<Target> => {
-    const role = (await post('/api/roles', admin()).send({ code: `storm_${uniq()}`, nameZh: '风暴', nameEn: 'Storm' }).expect(201)).body as { templateId: string };
-    const first = (await post(`/api/kpi-templates/${role.templateId}/versions`, admin()).send({ content: { kpis: amTemplate.kpis, bands: amTemplate.bands } }).expect(201)).body as TemplateVersionDto;
+    const role = (
+      await post('/api/roles', admin())
+        .send({ code: `storm_${uniq()}`, nameZh: '风暴', nameEn: 'Storm' })
+        .expect(201)
+    ).body as { templateId: string };
+    const first = (
+      await post(`/api/kpi-templates/${role.templateId}/versions`, admin())
+        .send({ content: { kpis: amTemplate.kpis, bands: amTemplate.bands } })
+        .expect(201)
+    ).body as TemplateVersionDto;
     await post(`/api/kpi-templates/${role.templateId}/versions/${first.id}/publish`, admin()).send({ version: first.version }).expect(200);
     const next = (await post(`/api/kpi-templates/${role.templateId}/versions`, admin()).send({}).expect(201)).body as TemplateVersionDto;
     return { template: role.templateId, draft: next.id, version: next.version };
@@ -164,23 +176,41 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         prepare: freshAccount,
         send: (i, x) => post('/api/auth/change-password', headersOf(x)).send({ currentPassword: TEST_PASSWORD, newPassword: `storm-password-${i}` }),
       },
-      { method: 'POST', route: '/api/users', send: (i) => post('/api/users', admin()).send({ email: `storm-${i}-${uniq()}@test.example`, role: 'hr', employeeId: null, password: 'temporary-pass-1' }) },
+      {
+        method: 'POST',
+        route: '/api/users',
+        send: (i) =>
+          post('/api/users', admin()).send({ email: `storm-${i}-${uniq()}@test.example`, role: 'hr', employeeId: null, password: 'temporary-pass-1' }),
+      },
       {
         method: 'PATCH',
         route: '/api/users/:id',
         prepare: async () => {
           const person = await createEmployee(t, 'account_manager');
-          const u = (await post('/api/users', admin()).send({ email: `storm-${uniq()}@test.example`, role: 'employee', employeeId: person.id, password: 'temporary-pass-1' }).expect(201)).body as { id: string; version: number };
+          const u = (
+            await post('/api/users', admin())
+              .send({ email: `storm-${uniq()}@test.example`, role: 'employee', employeeId: person.id, password: 'temporary-pass-1' })
+              .expect(201)
+          ).body as { id: string; version: number };
           return { id: u.id, version: u.version, employee: (await createEmployee(t, 'account_manager')).id };
         },
         // A new link checks the employee inside the transaction.
-        send: (i, x) => t.http.patch(`/api/users/${x.id}`).set(admin()).set('If-Match', String(x.version)).send(i % 2 ? { employeeId: x.employee } : { disabled: true }),
+        send: (i, x) =>
+          t.http
+            .patch(`/api/users/${x.id}`)
+            .set(admin())
+            .set('If-Match', String(x.version))
+            .send(i % 2 ? { employeeId: x.employee } : { disabled: true }),
       },
       {
         method: 'POST',
         route: '/api/users/:id/reset-password',
         prepare: async () => {
-          const u = (await post('/api/users', admin()).send({ email: `storm-${uniq()}@test.example`, role: 'hr', employeeId: null, password: 'temporary-pass-1' }).expect(201)).body as { id: string; version: number };
+          const u = (
+            await post('/api/users', admin())
+              .send({ email: `storm-${uniq()}@test.example`, role: 'hr', employeeId: null, password: 'temporary-pass-1' })
+              .expect(201)
+          ).body as { id: string; version: number };
           return { id: u.id, version: u.version };
         },
         send: (i, x) => post(`/api/users/${x.id}/reset-password`, admin()).send({ password: `reset-password-${i}`, version: x.version }),
@@ -190,10 +220,19 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         method: 'PATCH',
         route: '/api/roles/:id',
         prepare: async () => {
-          const role = (await post('/api/roles', admin()).send({ code: `storm_${uniq()}`, nameZh: '角色', nameEn: 'Role' }).expect(201)).body as { id: string; version: number };
+          const role = (
+            await post('/api/roles', admin())
+              .send({ code: `storm_${uniq()}`, nameZh: '角色', nameEn: 'Role' })
+              .expect(201)
+          ).body as { id: string; version: number };
           return { id: role.id, version: role.version };
         },
-        send: (i, x) => t.http.patch(`/api/roles/${x.id}`).set(admin()).set('If-Match', String(x.version)).send({ nameEn: `Role ${i}` }),
+        send: (i, x) =>
+          t.http
+            .patch(`/api/roles/${x.id}`)
+            .set(admin())
+            .set('If-Match', String(x.version))
+            .send({ nameEn: `Role ${i}` }),
       },
       {
         method: 'POST',
@@ -250,7 +289,12 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
           const e = await createEmployee(t, 'account_manager');
           return { id: e.id, version: e.version };
         },
-        send: (i, x) => t.http.patch(`/api/employees/${x.id}`).set(hr()).set('If-Match', String(x.version)).send(i % 2 ? { roleId: managerRoleId } : { managerId: manager.id }),
+        send: (i, x) =>
+          t.http
+            .patch(`/api/employees/${x.id}`)
+            .set(hr())
+            .set('If-Match', String(x.version))
+            .send(i % 2 ? { roleId: managerRoleId } : { managerId: manager.id }),
       },
       {
         method: 'DELETE',
@@ -261,7 +305,11 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         },
         send: (_i, x) => t.http.delete(`/api/employees/${x.id}`).set(hr()).set('If-Match', String(x.version)),
       },
-      { method: 'POST', route: '/api/cycles', send: (i) => post('/api/cycles', hr()).send({ name: `storm ${i} ${uniq()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' }) },
+      {
+        method: 'POST',
+        route: '/api/cycles',
+        send: (i) => post('/api/cycles', hr()).send({ name: `storm ${i} ${uniq()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' }),
+      },
       {
         method: 'PATCH',
         route: '/api/cycles/:id',
@@ -269,7 +317,12 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
           const c = await plannedCycle();
           return { id: c.id, version: c.version };
         },
-        send: (i, x) => t.http.patch(`/api/cycles/${x.id}`).set(hr()).set('If-Match', String(x.version)).send({ name: `storm renamed ${i} ${uniq()}` }),
+        send: (i, x) =>
+          t.http
+            .patch(`/api/cycles/${x.id}`)
+            .set(hr())
+            .set('If-Match', String(x.version))
+            .send({ name: `storm renamed ${i} ${uniq()}` }),
       },
       {
         method: 'POST',
@@ -332,7 +385,16 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
           },
           send: (i, x) => {
             const req = method === 'PATCH' ? t.http.patch(`/api/reviews/${x.id}`) : t.http.put(route.replace(':id', String(x.id)));
-            return req.set(hr()).set('If-Match', String(x.version)).send(route.endsWith('scores') ? { entries: fullAccountManagerEntries() } : method === 'PUT' ? { entries: fullAccountManagerEntries(), strengths: `storm ${i}` } : { strengths: `storm ${i}` });
+            return req
+              .set(hr())
+              .set('If-Match', String(x.version))
+              .send(
+                route.endsWith('scores')
+                  ? { entries: fullAccountManagerEntries() }
+                  : method === 'PUT'
+                    ? { entries: fullAccountManagerEntries(), strengths: `storm ${i}` }
+                    : { strengths: `storm ${i}` },
+              );
           },
         };
       }),
@@ -384,7 +446,12 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
       },
 
       // One retry requeues the failed scorecard; the others find nothing left to retry (409).
-      { method: 'POST', route: '/api/exports/:id/retry-failed', prepare: failedExport, send: (_i, x) => post(`/api/exports/${x.id}/retry-failed`, hr()).send({}) },
+      {
+        method: 'POST',
+        route: '/api/exports/:id/retry-failed',
+        prepare: failedExport,
+        send: (_i, x) => post(`/api/exports/${x.id}/retry-failed`, hr()).send({}),
+      },
 
       // ---- pages (bearer-authenticated; page writes still carry the CSRF token) ----
       {
@@ -404,15 +471,24 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         method: 'POST',
         route: '/password',
         prepare: freshAccount,
-        send: (i, x) => page('/password', headersOf(x)).send({ currentPassword: TEST_PASSWORD, newPassword: `storm-password-${i}`, confirmPassword: `storm-password-${i}` }),
+        send: (i, x) =>
+          page('/password', headersOf(x)).send({ currentPassword: TEST_PASSWORD, newPassword: `storm-password-${i}`, confirmPassword: `storm-password-${i}` }),
       },
-      { method: 'POST', route: '/admin/users', send: (i) => page('/admin/users', admin()).send({ email: `storm-page-${i}-${uniq()}@test.example`, role: 'hr', password: 'temporary-pass-1' }) },
+      {
+        method: 'POST',
+        route: '/admin/users',
+        send: (i) => page('/admin/users', admin()).send({ email: `storm-page-${i}-${uniq()}@test.example`, role: 'hr', password: 'temporary-pass-1' }),
+      },
       {
         method: 'POST',
         route: '/admin/users/:id',
         prepare: async () => {
           const person = await createEmployee(t, 'account_manager');
-          const u = (await post('/api/users', admin()).send({ email: `storm-${uniq()}@test.example`, role: 'employee', employeeId: person.id, password: 'temporary-pass-1' }).expect(201)).body as { id: string; version: number };
+          const u = (
+            await post('/api/users', admin())
+              .send({ email: `storm-${uniq()}@test.example`, role: 'employee', employeeId: person.id, password: 'temporary-pass-1' })
+              .expect(201)
+          ).body as { id: string; version: number };
           return { id: u.id, version: u.version, employeeNo: (await createEmployee(t, 'account_manager')).employeeNo };
         },
         send: (_i, x) => page(`/admin/users/${x.id}`, admin()).send({ role: 'employee', employeeNo: String(x.employeeNo), version: String(x.version) }),
@@ -421,7 +497,11 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         method: 'POST',
         route: '/admin/users/:id/reset-password',
         prepare: async () => {
-          const u = (await post('/api/users', admin()).send({ email: `storm-${uniq()}@test.example`, role: 'hr', employeeId: null, password: 'temporary-pass-1' }).expect(201)).body as { id: string; version: number };
+          const u = (
+            await post('/api/users', admin())
+              .send({ email: `storm-${uniq()}@test.example`, role: 'hr', employeeId: null, password: 'temporary-pass-1' })
+              .expect(201)
+          ).body as { id: string; version: number };
           return { id: u.id, version: u.version };
         },
         send: (i, x) => page(`/admin/users/${x.id}/reset-password`, admin()).send({ password: `reset-password-${i}`, version: String(x.version) }),
@@ -441,8 +521,12 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         route: '/admin/templates/:id/draft/:versionId',
         prepare: templateWithDraft,
         send: (i, x) =>
-          page(`/admin/templates/${x.template}/draft/${x.draft}`, admin())
-            .send({ ...formFields({ kpis: amTemplate.kpis, bands: amTemplate.bands }, ''), version: String(x.version), notes: `storm ${i}`, action: i % 2 ? 'save' : 'publish' }),
+          page(`/admin/templates/${x.template}/draft/${x.draft}`, admin()).send({
+            ...formFields({ kpis: amTemplate.kpis, bands: amTemplate.bands }, ''),
+            version: String(x.version),
+            notes: `storm ${i}`,
+            action: i % 2 ? 'save' : 'publish',
+          }),
       },
       {
         method: 'POST',
@@ -454,8 +538,16 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         method: 'POST',
         route: '/employees',
         send: (i) =>
-          page('/employees', hr())
-            .send({ employeeNo: `P-${i}-${uniq()}`, name: `页面 ${i}`, email: `page-${i}@example.com`, roleId: amRoleId, department: 'Storm', managerNo: manager.employeeNo, hireDate: '2024-01-02', active: 'on' }),
+          page('/employees', hr()).send({
+            employeeNo: `P-${i}-${uniq()}`,
+            name: `页面 ${i}`,
+            email: `page-${i}@example.com`,
+            roleId: amRoleId,
+            department: 'Storm',
+            managerNo: manager.employeeNo,
+            hireDate: '2024-01-02',
+            active: 'on',
+          }),
       },
       {
         method: 'POST',
@@ -465,21 +557,32 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
           return { id: e.id, version: e.version, employeeNo: e.employeeNo };
         },
         send: (i, x) =>
-          page(`/employees/${x.id}`, hr())
-            .send({ employeeNo: String(x.employeeNo), name: `改名 ${i}`, email: 'renamed@example.com', roleId: i % 2 ? managerRoleId : amRoleId, department: 'Storm', managerNo: manager.employeeNo, hireDate: '2024-01-02', active: 'on', version: String(x.version) }),
+          page(`/employees/${x.id}`, hr()).send({
+            employeeNo: String(x.employeeNo),
+            name: `改名 ${i}`,
+            email: 'renamed@example.com',
+            roleId: i % 2 ? managerRoleId : amRoleId,
+            department: 'Storm',
+            managerNo: manager.employeeNo,
+            hireDate: '2024-01-02',
+            active: 'on',
+            version: String(x.version),
+          }),
       },
-      { method: 'POST', route: '/cycles', send: (i) => page('/cycles', hr()).send({ name: `page storm ${i} ${uniq()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' }) },
-      ...(['open', 'close', 'delete'] as const).map(
-        (action): Storm => ({
-          method: 'POST',
-          route: `/cycles/:id/${action}`,
-          prepare: async () => {
-            const c = action === 'close' ? await seedOpenCycle(t) : await plannedCycle();
-            return { id: c.id, version: c.version };
-          },
-          send: (_i, x) => page(`/cycles/${x.id}/${action}`, hr()).send({ version: String(x.version) }),
-        }),
-      ),
+      {
+        method: 'POST',
+        route: '/cycles',
+        send: (i) => page('/cycles', hr()).send({ name: `page storm ${i} ${uniq()}`, periodStart: '2027-01-01', periodEnd: '2027-06-30' }),
+      },
+      ...(['open', 'close', 'delete'] as const).map((action): Storm => ({
+        method: 'POST',
+        route: `/cycles/:id/${action}`,
+        prepare: async () => {
+          const c = action === 'close' ? await seedOpenCycle(t) : await plannedCycle();
+          return { id: c.id, version: c.version };
+        },
+        send: (_i, x) => page(`/cycles/${x.id}/${action}`, hr()).send({ version: String(x.version) }),
+      })),
       {
         method: 'POST',
         route: '/cycles/:id/start-reviews',
@@ -501,17 +604,16 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
           ['reopen', 'finalized', () => hr()],
           ['comment', 'submitted', () => managerHeaders],
         ] as const
-      ).map(
-        ([action, status, who]): Storm => ({
-          method: 'POST',
-          route: `/reviews/:id/${action}`,
-          prepare: async () => {
-            const r = await reviewIn(status);
-            return { id: r.id, version: r.version };
-          },
-          send: (i, x) => page(`/reviews/${x.id}/${action}`, who()).send({ version: String(x.version), reason: `storm reason ${i}`, comment: `storm comment ${i}` }),
-        }),
-      ),
+      ).map(([action, status, who]): Storm => ({
+        method: 'POST',
+        route: `/reviews/:id/${action}`,
+        prepare: async () => {
+          const r = await reviewIn(status);
+          return { id: r.id, version: r.version };
+        },
+        send: (i, x) =>
+          page(`/reviews/${x.id}/${action}`, who()).send({ version: String(x.version), reason: `storm reason ${i}`, comment: `storm comment ${i}` }),
+      })),
       {
         method: 'POST',
         route: '/reviews/:id/acknowledge',
@@ -549,16 +651,31 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
           ),
       );
       // Health is asked while the storm is on, then once it is over.
-      const during = t.http.get('/api/health').timeout(ANSWER_WITHIN_MS).then((r) => r.status, (err: Error) => `no answer (${err.message})`);
+      const during = t.http
+        .get('/api/health')
+        .timeout(ANSWER_WITHIN_MS)
+        .then(
+          (r) => r.status,
+          (err: Error) => `no answer (${err.message})`,
+        );
       const statuses = await Promise.all(requests);
-      const after = await t.http.get('/api/health').timeout(ANSWER_WITHIN_MS).then((r) => r.status, (err: Error) => `no answer (${err.message})`);
+      const after = await t.http
+        .get('/api/health')
+        .timeout(ANSWER_WITHIN_MS)
+        .then(
+          (r) => r.status,
+          (err: Error) => `no answer (${err.message})`,
+        );
       const bad = statuses.filter((s) => typeof s !== 'number' || s >= 500);
       const healthDuring = await during;
       if (bad.length > 0 || healthDuring !== 200 || after !== 200) {
-        failures.push(`${storm.method} ${storm.route}: ${bad.length} bad (${[...new Set(bad)].join(', ')}), health during ${healthDuring}, after ${after}, ${Date.now() - started} ms`);
+        failures.push(
+          `${storm.method} ${storm.route}: ${bad.length} bad (${[...new Set(bad)].join(', ')}), health during ${healthDuring}, after ${after}, ${Date.now() - started} ms`,
+        );
       }
       // At least one request of each storm did its work: the storm reached the transaction.
-      if (!statuses.some((s) => typeof s === 'number' && s < 400)) failures.push(`${storm.method} ${storm.route}: no request succeeded (${[...new Set(statuses)].join(', ')})`);
+      if (!statuses.some((s) => typeof s === 'number' && s < 400))
+        failures.push(`${storm.method} ${storm.route}: no request succeeded (${[...new Set(statuses)].join(', ')})`);
     }
     expect(failures).toEqual([]);
     // About 60 storms of 60; a wedged pool turns each into 5 s waits, so allow far more than a pass takes.

@@ -6,9 +6,7 @@ import type { UserRole } from './user.entity.js';
 export const ACCESS_KEY = 'scorecard:access';
 
 /** Every route declares who may call it; the global guard refuses routes that do not. */
-export type AccessRule =
-  | { kind: 'public' }
-  | { kind: 'roles'; roles: readonly UserRole[]; allowWithExpiredPassword?: boolean };
+export type AccessRule = { kind: 'public' } | { kind: 'roles'; roles: readonly UserRole[]; allowWithExpiredPassword?: boolean };
 
 // The same rule also goes into the OpenAPI document (security, 401 and 403), so the two cannot disagree.
 const documented = (rule: AccessRule, doc: AccessExtension) => applyDecorators(SetMetadata(ACCESS_KEY, rule), ApiExtension(ACCESS_EXTENSION, doc));

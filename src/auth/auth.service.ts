@@ -141,7 +141,12 @@ export class AuthService {
     await this.dataSource.transaction(async (m) => {
       await m.update(User, { id: user.id }, { passwordHash, mustChangePassword: false, version: user.version + 1, updatedAt: new Date() });
       // Other sessions end: whoever else knew the old password is signed out.
-      await m.createQueryBuilder().delete().from(Session).where('user_id = :id AND token_hash <> :keep', { id: user.id, keep: sha256(keepToken) }).execute();
+      await m
+        .createQueryBuilder()
+        .delete()
+        .from(Session)
+        .where('user_id = :id AND token_hash <> :keep', { id: user.id, keep: sha256(keepToken) })
+        .execute();
       await this.audit.record(m, actor, { action: 'change_password', entity: 'user', entityId: user.id });
     });
   }

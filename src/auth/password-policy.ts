@@ -57,7 +57,11 @@ export function passwordWeakness(password: string, identity: readonly string[]):
   if (identity.some((part) => part && lower.includes(part))) return 'contains_identity';
   const result = strength().check(password, [...identity]);
   if (result.score >= MIN_SCORE) return null;
-  return result.sequence.some((m) => m.pattern === 'dictionary' && 'dictionaryName' in m && typeof m.dictionaryName === 'string' && m.dictionaryName.startsWith('passwords')) ? 'common' : 'guessable';
+  return result.sequence.some(
+    (m) => m.pattern === 'dictionary' && 'dictionaryName' in m && typeof m.dictionaryName === 'string' && m.dictionaryName.startsWith('passwords'),
+  )
+    ? 'common'
+    : 'guessable';
 }
 
 let checks: Promise<unknown> = Promise.resolve();

@@ -42,7 +42,12 @@ export class UsersController {
   @ApiOperation({ summary: 'Change role, employee link, or disable (ends their sessions)' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
-  update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateUserDto): Promise<UserDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserDto> {
     return this.users.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
@@ -52,7 +57,12 @@ export class UsersController {
   @ApiOperation({ summary: 'Set a temporary password; sessions end and the user must change it at next sign-in' })
   @ApiOkResponse({ type: UserDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
-  resetPassword(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ResetPasswordDto): Promise<UserDto> {
+  resetPassword(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: ResetPasswordDto,
+  ): Promise<UserDto> {
     return this.users.resetPassword(actor, id, expectedVersion(ifMatch, dto.version), dto.password);
   }
 }

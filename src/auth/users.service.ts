@@ -12,7 +12,14 @@ import { hashPassword } from './passwords.js';
 import { Session } from './session.entity.js';
 import { User, type UserRole } from './user.entity.js';
 
-const snapshot = (u: User) => ({ email: u.email, role: u.role, employeeId: u.employeeId, disabled: u.disabled, mustChangePassword: u.mustChangePassword, version: u.version });
+const snapshot = (u: User) => ({
+  email: u.email,
+  role: u.role,
+  employeeId: u.employeeId,
+  disabled: u.disabled,
+  mustChangePassword: u.mustChangePassword,
+  version: u.version,
+});
 
 export function toUserDto(u: User): UserDto {
   return {
@@ -115,6 +122,7 @@ export class UsersService {
       throw badRequest(`Employee ${employeeId} does not exist`, [{ field: 'employeeId', message: 'must be an existing employee' }]);
     });
     const other = await m.findOneBy(User, { employeeId });
-    if (other && other.id !== userId) throw duplicate(`Employee ${employeeId} is already linked to ${other.email}`, [{ field: 'employeeId', message: 'is linked to another user' }]);
+    if (other && other.id !== userId)
+      throw duplicate(`Employee ${employeeId} is already linked to ${other.email}`, [{ field: 'employeeId', message: 'is linked to another user' }]);
   }
 }

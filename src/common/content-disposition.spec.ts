@@ -9,8 +9,6 @@ describe('contentDisposition', () => {
   });
 
   it('keeps Chinese names in filename* and gives an ASCII stand-in, quotes and backslashes neutralised', () => {
-    expect(contentDisposition('inline', '王伟-"x"\\.html')).toBe(
-      `inline; filename="__-_x__.html"; filename*=UTF-8''%E7%8E%8B%E4%BC%9F-%22x%22%5C.html`,
-    );
+    expect(contentDisposition('inline', '王伟-"x"\\.html')).toBe(`inline; filename="__-_x__.html"; filename*=UTF-8''%E7%8E%8B%E4%BC%9F-%22x%22%5C.html`);
   });
 });

@@ -23,6 +23,10 @@ export class LocationInterceptor implements NestInterceptor {
 /** A create: 201 with the new object and its address in `Location`. */
 export const ApiCreated = (type: Type<unknown>, description = 'Created; `Location` is its address') =>
   applyDecorators(
-    ApiCreatedResponse({ type, description, headers: { Location: { description: 'Path of the new object', schema: { type: 'string', example: '/api/things/3f1c…' } } } }),
+    ApiCreatedResponse({
+      type,
+      description,
+      headers: { Location: { description: 'Path of the new object', schema: { type: 'string', example: '/api/things/3f1c…' } } },
+    }),
     UseInterceptors(LocationInterceptor),
   );

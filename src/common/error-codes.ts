@@ -178,7 +178,15 @@ export type ErrorDetailsByCode = EveryCode<{
   METHOD_NOT_ALLOWED: never;
   STALE_VERSION: StaleVersionDetails;
   DUPLICATE: ExistingReviewDetails;
-  INVALID_STATE: StatusDetails | CycleStatusDetails | DraftExistsDetails | ExportProgressDetails | RetryRefusedDetails | NotFinalizedDetails | MissingInputsDetails | ImportRefusalDetails;
+  INVALID_STATE:
+    | StatusDetails
+    | CycleStatusDetails
+    | DraftExistsDetails
+    | ExportProgressDetails
+    | RetryRefusedDetails
+    | NotFinalizedDetails
+    | MissingInputsDetails
+    | ImportRefusalDetails;
   STILL_REFERENCED: StillReferencedDetails;
   PAYLOAD_TOO_LARGE: ImportRefusalDetails;
   UNSUPPORTED_MEDIA_TYPE: never;
@@ -200,5 +208,9 @@ export interface CodedError<C extends ErrorCode = ErrorCode> extends Error {
 }
 
 export function isCodedError(err: unknown): err is CodedError {
-  return err instanceof Error && typeof (err as Partial<CodedError>).errorCode === 'string' && (ERROR_CODES as readonly string[]).includes((err as CodedError).errorCode);
+  return (
+    err instanceof Error &&
+    typeof (err as Partial<CodedError>).errorCode === 'string' &&
+    (ERROR_CODES as readonly string[]).includes((err as CodedError).errorCode)
+  );
 }

@@ -187,7 +187,16 @@ export const DETAILS_BY_CODE = {
   VALIDATION_FAILED: [WeakPasswordDetailsDto, ImportRefusalDetailsDto],
   STALE_VERSION: [StaleVersionDetailsDto],
   DUPLICATE: [ExistingReviewDetailsDto],
-  INVALID_STATE: [StatusDetailsDto, CycleStatusDetailsDto, DraftExistsDetailsDto, ExportProgressDetailsDto, RetryRefusedDetailsDto, NotFinalizedDetailsDto, MissingInputsDetailsDto, ImportRefusalDetailsDto],
+  INVALID_STATE: [
+    StatusDetailsDto,
+    CycleStatusDetailsDto,
+    DraftExistsDetailsDto,
+    ExportProgressDetailsDto,
+    RetryRefusedDetailsDto,
+    NotFinalizedDetailsDto,
+    MissingInputsDetailsDto,
+    ImportRefusalDetailsDto,
+  ],
   PAYLOAD_TOO_LARGE: [ImportRefusalDetailsDto],
   STILL_REFERENCED: [StillReferencedDetailsDto],
   THROTTLED: [RetryAfterDetailsDto],
@@ -210,7 +219,7 @@ export class ErrorResponseDto {
     description:
       'Stable and machine-readable; branch on this, not on `message`. VALIDATION_FAILED, MALFORMED_BODY (400); UNAUTHENTICATED, ' +
       'INVALID_CREDENTIALS (401); FORBIDDEN, CSRF_REJECTED, PASSWORD_CHANGE_REQUIRED (403); NOT_FOUND (404); STALE_VERSION (reload and ' +
-      'apply again), DUPLICATE (a unique value is taken), INVALID_STATE (the object\'s state forbids it), STILL_REFERENCED (409); ' +
+      "apply again), DUPLICATE (a unique value is taken), INVALID_STATE (the object's state forbids it), STILL_REFERENCED (409); " +
       'PAYLOAD_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); PRECONDITION_REQUIRED (428); THROTTLED (429); SERVICE_UNAVAILABLE (503)',
   })
   code: ErrorCode;

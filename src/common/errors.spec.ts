@@ -37,7 +37,10 @@ describe('error codes', () => {
   });
 
   it('knows an error of a lower layer that says its code', () => {
-    const coded = Object.assign(new Error('The PDF renderer is busy'), { errorCode: 'SERVICE_UNAVAILABLE', errorDetails: { code: 'RENDERER_BUSY', retryAfterSeconds: 2 } });
+    const coded = Object.assign(new Error('The PDF renderer is busy'), {
+      errorCode: 'SERVICE_UNAVAILABLE',
+      errorDetails: { code: 'RENDERER_BUSY', retryAfterSeconds: 2 },
+    });
     expect(isCodedError(coded)).toBe(true);
     expect(isCodedError(Object.assign(new Error('x'), { errorCode: 'NO_SUCH_CODE' }))).toBe(false);
     expect(isCodedError({ errorCode: 'SERVICE_UNAVAILABLE' })).toBe(false);

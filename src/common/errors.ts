@@ -33,12 +33,15 @@ export function isAnyApiError(err: unknown): err is ApiError {
   return err instanceof ApiError;
 }
 
-export const badRequest = (message: string, errors?: FieldErrorDto[], details?: ErrorDetails<'VALIDATION_FAILED'>) => new ApiError('VALIDATION_FAILED', message, { errors, details });
+export const badRequest = (message: string, errors?: FieldErrorDto[], details?: ErrorDetails<'VALIDATION_FAILED'>) =>
+  new ApiError('VALIDATION_FAILED', message, { errors, details });
 export const notFound = (what: string, id: string) => new ApiError('NOT_FOUND', `${what} ${id} was not found`);
 /** 409 for a change the object's state forbids. */
-export const conflict = (message: string, details?: ErrorDetails<'INVALID_STATE'>, errors?: FieldErrorDto[]) => new ApiError('INVALID_STATE', message, { errors, details });
+export const conflict = (message: string, details?: ErrorDetails<'INVALID_STATE'>, errors?: FieldErrorDto[]) =>
+  new ApiError('INVALID_STATE', message, { errors, details });
 /** 409 for a value that must be unique and is taken. */
-export const duplicate = (message: string, errors: FieldErrorDto[], details?: ErrorDetails<'DUPLICATE'>) => new ApiError('DUPLICATE', message, { errors, details });
+export const duplicate = (message: string, errors: FieldErrorDto[], details?: ErrorDetails<'DUPLICATE'>) =>
+  new ApiError('DUPLICATE', message, { errors, details });
 /** 409 for a write based on a version someone else has since replaced. */
 export const staleVersion = (message: string, details?: ErrorDetails<'STALE_VERSION'>) => new ApiError('STALE_VERSION', message, { details });
 /** 409 for a delete refused because other records still point at the object. */

@@ -37,13 +37,19 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
   switch (driverError.code) {
     case '23505': {
       // A composite key reads "Key (employee_id, cycle_id)=(…)": name each column as its own field.
-      const columns = /Key \(([^)]+)\)/.exec(driverError.detail ?? '')?.[1]?.split(',').map((c) => c.trim().replace(/_(\w)/g, (_m, ch: string) => ch.toUpperCase()));
+      const columns = /Key \(([^)]+)\)/
+        .exec(driverError.detail ?? '')?.[1]
+        ?.split(',')
+        .map((c) => c.trim().replace(/_(\w)/g, (_m, ch: string) => ch.toUpperCase()));
       return {
         statusCode: 409,
         code: 'DUPLICATE',
         error: REASONS[409],
         message: `Already exists: ${driverError.detail ?? driverError.constraint ?? 'duplicate value'}`,
-        errors: columns?.map((field) => ({ field, message: columns.length > 1 ? `must be unique together with ${columns.filter((c) => c !== field).join(', ')}` : 'must be unique' })),
+        errors: columns?.map((field) => ({
+          field,
+          message: columns.length > 1 ? `must be unique together with ${columns.filter((c) => c !== field).join(', ')}` : 'must be unique',
+        })),
       };
     }
     case '23502': {
@@ -58,7 +64,12 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
       };
     }
     case '23503':
-      return { statusCode: 409, code: 'STILL_REFERENCED', error: REASONS[409], message: `Still referenced or refers to something missing: ${driverError.detail ?? ''}`.trim() };
+      return {
+        statusCode: 409,
+        code: 'STILL_REFERENCED',
+        error: REASONS[409],
+        message: `Still referenced or refers to something missing: ${driverError.detail ?? ''}`.trim(),
+      };
     case '22P02':
     case '22007':
     case '22008':
@@ -148,7 +159,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof Error && exception.message === 'timeout exceeded when trying to connect') {
       // pg's pool gave up waiting for a free connection or a new one (DB_ACQUIRE_TIMEOUT_MS): all taken, or a server that does not answer.
-      return { statusCode: 503, error: REASONS[503], code: DATABASE_UNAVAILABLE, message: 'The database is busy or cannot be reached; try again in a moment', details: { retryAfterSeconds: 1 } };
+      return {
+        statusCode: 503,
+        error: REASONS[503],
+        code: DATABASE_UNAVAILABLE,
+        message: 'The database is busy or cannot be reached; try again in a moment',
+        details: { retryAfterSeconds: 1 },
+      };
     }
     if (isDatabaseUnavailable(exception)) {
       return {
@@ -172,8 +189,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
           : parser.type === 'entity.parse.failed'
             ? `Malformed JSON body: ${parser.message ?? ''}`.trim()
             : (parser.message ?? 'Bad request');
-      return { statusCode: status, code: parser.type === 'entity.parse.failed' ? 'MALFORMED_BODY' : defaultCode(status), error: REASONS[status] ?? 'Error', message };
+      return {
+        statusCode: status,
+        code: parser.type === 'entity.parse.failed' ? 'MALFORMED_BODY' : defaultCode(status),
+        error: REASONS[status] ?? 'Error',
+        message,
+      };
     }
-    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL', error: REASONS[500], message: 'Something went wrong on our side; it has been logged' };
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'INTERNAL',
+      error: REASONS[500],
+      message: 'Something went wrong on our side; it has been logged',
+    };
   }
 }

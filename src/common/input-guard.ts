@@ -6,10 +6,7 @@ import { badRequest } from './errors.js';
 /** Keys that would reach an object's prototype once class-transformer or a spread copies them. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-export type InputProblem =
-  | { kind: 'depth'; field: string; maxDepth: number }
-  | { kind: 'prototype'; field: string }
-  | { kind: 'nul'; field: string };
+export type InputProblem = { kind: 'depth'; field: string; maxDepth: number } | { kind: 'prototype'; field: string } | { kind: 'nul'; field: string };
 
 /**
  * The first thing in a parsed body, query or set of path parameters that no handler should ever
@@ -51,7 +48,10 @@ export function inputProblemMessage(problem: InputProblem): { message: string; f
     case 'prototype':
       return { message: `${problem.field} is not a known field`, fieldMessage: 'is not allowed' };
     case 'nul':
-      return { message: `${problem.field || 'The request'} contains a NUL character (\\u0000), which text may not hold`, fieldMessage: 'must not contain a NUL character' };
+      return {
+        message: `${problem.field || 'The request'} contains a NUL character (\\u0000), which text may not hold`,
+        fieldMessage: 'must not contain a NUL character',
+      };
   }
 }
 

@@ -10,7 +10,10 @@ const src = resolve(here, '..');
 const ALLOWED = new Set(['common', 'config']);
 
 function importsOf(text: string): string[] {
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+  const specifiers = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]/g),
+    ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]);
   return specifiers.filter((s) => s.startsWith('.'));
 }
 
@@ -33,7 +36,8 @@ describe('src/common', () => {
 
   it('would see a feature import', () => {
     // The check above would also pass on a parser that finds nothing.
-    const text = "import { A } from './errors.js';\nimport type { B } from '../config/config.js';\nimport {\n  C,\n} from '../scorecards/pdf-renderer.errors.js';\n";
+    const text =
+      "import { A } from './errors.js';\nimport type { B } from '../config/config.js';\nimport {\n  C,\n} from '../scorecards/pdf-renderer.errors.js';\n";
     expect(offending('x.ts', text)).toEqual(['x.ts → ../scorecards/pdf-renderer.errors.js']);
   });
 });

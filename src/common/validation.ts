@@ -25,7 +25,10 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => {
       const fieldErrors = flattenValidationErrors(errors);
-      const summary = fieldErrors.slice(0, 3).map((e) => `${e.field}: ${e.message}`).join('; ');
+      const summary = fieldErrors
+        .slice(0, 3)
+        .map((e) => `${e.field}: ${e.message}`)
+        .join('; ');
       return badRequest(`Validation failed: ${summary}${fieldErrors.length > 3 ? '; …' : ''}`, fieldErrors);
     },
   });
@@ -38,6 +41,9 @@ export function createValidationPipe(): ValidationPipe {
 export function rejectNulls<T extends object>(dto: T, fields: (keyof T & string)[]): void {
   const nulled = fields.filter((f) => dto[f] === null);
   if (nulled.length > 0) {
-    throw badRequest(`Validation failed: ${nulled.map((f) => `${f} cannot be null`).join('; ')}`, nulled.map((f) => ({ field: f, message: 'cannot be null; leave it out to keep the current value' })));
+    throw badRequest(
+      `Validation failed: ${nulled.map((f) => `${f} cannot be null`).join('; ')}`,
+      nulled.map((f) => ({ field: f, message: 'cannot be null; leave it out to keep the current value' })),
+    );
   }
 }

@@ -17,9 +17,13 @@ export function expectedVersion(ifMatch: string | undefined, bodyVersion: number
   }
   const v = fromHeader ?? bodyVersion;
   if (v === undefined) {
-    throw new ApiError('PRECONDITION_REQUIRED', 'Send the version you read, as an If-Match header or a version field, so that concurrent edits cannot overwrite each other', {
-      errors: [{ field: 'version', message: 'is required' }],
-    });
+    throw new ApiError(
+      'PRECONDITION_REQUIRED',
+      'Send the version you read, as an If-Match header or a version field, so that concurrent edits cannot overwrite each other',
+      {
+        errors: [{ field: 'version', message: 'is required' }],
+      },
+    );
   }
   return v;
 }
@@ -41,10 +45,13 @@ export async function lockVersioned<T extends ObjectLiteral & { id: string; vers
   });
   if (!row) throw notFound(what, id);
   if (row.version !== expected) {
-    throw staleVersion(`${what} ${id} was changed by someone else: you read version ${expected}, it is now at version ${row.version}. Reload and apply your change again.`, {
-      currentVersion: row.version,
-      yourVersion: expected,
-    });
+    throw staleVersion(
+      `${what} ${id} was changed by someone else: you read version ${expected}, it is now at version ${row.version}. Reload and apply your change again.`,
+      {
+        currentVersion: row.version,
+        yourVersion: expected,
+      },
+    );
   }
   return row;
 }

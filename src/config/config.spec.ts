@@ -24,8 +24,20 @@ describe('loadConfig', () => {
   });
 
   it('reads typed values', () => {
-    const c = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u:p@db:5432/x', DEMO_DATA: 'off', CORS_ORIGINS: 'https://a.example, https://b.example', DEFAULT_LANG: 'en' });
-    expect(c).toMatchObject({ port: 8080, databaseUrl: 'postgres://u:p@db:5432/x', demoData: false, http: { corsOrigins: ['https://a.example', 'https://b.example'] }, scorecards: { defaultLang: 'en' } });
+    const c = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/x',
+      DEMO_DATA: 'off',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      DEFAULT_LANG: 'en',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://u:p@db:5432/x',
+      demoData: false,
+      http: { corsOrigins: ['https://a.example', 'https://b.example'] },
+      scorecards: { defaultLang: 'en' },
+    });
   });
 
   it('names every wrong setting at once', () => {
@@ -41,7 +53,17 @@ describe('loadConfig', () => {
       CORS_ORIGINS: 'not-a-url',
     });
     const text = problems.join('\n');
-    for (const name of ['PORT="eighty"', 'DATABASE_URL', 'DEMO_DATA="maybe"', 'LOG_LEVEL="loud"', 'ADMIN_EMAIL and ADMIN_PASSWORD go together', 'BODY_LIMIT="huge"', 'DEFAULT_LANG="fr"', 'TIME_ZONE="Mars/Olympus"', 'CORS_ORIGINS entry "not-a-url"']) {
+    for (const name of [
+      'PORT="eighty"',
+      'DATABASE_URL',
+      'DEMO_DATA="maybe"',
+      'LOG_LEVEL="loud"',
+      'ADMIN_EMAIL and ADMIN_PASSWORD go together',
+      'BODY_LIMIT="huge"',
+      'DEFAULT_LANG="fr"',
+      'TIME_ZONE="Mars/Olympus"',
+      'CORS_ORIGINS entry "not-a-url"',
+    ]) {
       expect(text).toContain(name);
     }
     expect(problems).toHaveLength(9);
@@ -66,13 +88,20 @@ describe('loadConfig', () => {
 
   it('chooses the browser from CHROMIUM_PATH, CHROMIUM_IGNORE_SYSTEM and CHROMIUM_CACHE_DIR, refusing a non-boolean', () => {
     expect(loadConfig({}).scorecards).toMatchObject({ chromiumPath: null, chromiumIgnoreSystem: false, chromiumCacheDir: null });
-    expect(loadConfig({ CHROMIUM_IGNORE_SYSTEM: 'true', CHROMIUM_CACHE_DIR: ' /srv/cache ' }).scorecards).toMatchObject({ chromiumIgnoreSystem: true, chromiumCacheDir: '/srv/cache' });
+    expect(loadConfig({ CHROMIUM_IGNORE_SYSTEM: 'true', CHROMIUM_CACHE_DIR: ' /srv/cache ' }).scorecards).toMatchObject({
+      chromiumIgnoreSystem: true,
+      chromiumCacheDir: '/srv/cache',
+    });
     expect(problemsOf({ CHROMIUM_IGNORE_SYSTEM: 'please' })).toEqual(['CHROMIUM_IGNORE_SYSTEM="please" must be true or false']);
   });
 
   it('refuses a short first-admin password', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' })).toEqual(['ADMIN_PASSWORD must be at least 10 characters']);
-    expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'password12' })).toEqual(['ADMIN_PASSWORD is one of the most common passwords; choose another']);
-    expect(problemsOf({ ADMIN_EMAIL: 'boss@b.example', ADMIN_PASSWORD: 'boss-of-everything' })).toEqual(['ADMIN_PASSWORD must not contain your e-mail address or name']);
+    expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'password12' })).toEqual([
+      'ADMIN_PASSWORD is one of the most common passwords; choose another',
+    ]);
+    expect(problemsOf({ ADMIN_EMAIL: 'boss@b.example', ADMIN_PASSWORD: 'boss-of-everything' })).toEqual([
+      'ADMIN_PASSWORD must not contain your e-mail address or name',
+    ]);
   });
 });

@@ -170,7 +170,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const weakness = passwordWeakness(adminPassword, identityParts(adminEmail, null));
     if (weakness) problems.push(`ADMIN_PASSWORD ${PASSWORD_WEAKNESS_MESSAGES[weakness].en}`);
   }
-  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" must look like https://example.com`);
   }

@@ -9,7 +9,6 @@ import { expectedVersion } from '../common/versioning.js';
 import { CyclesService } from './cycles.service.js';
 import { CreateCycleDto, CycleDto, CycleQueryDto, CycleTransitionDto, UpdateCycleDto } from './dto/cycle.dto.js';
 
-
 @ApiTags('cycles')
 @Controller('cycles')
 export class CyclesController {
@@ -45,7 +44,12 @@ export class CyclesController {
   @ApiIfMatch()
   @ApiOkResponse({ type: CycleDto })
   @ApiErrors(400, 404, 409, 428)
-  update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateCycleDto): Promise<CycleDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateCycleDto,
+  ): Promise<CycleDto> {
     return this.service.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
@@ -56,7 +60,12 @@ export class CyclesController {
   @ApiOperation({ summary: 'planned → open: reviews can now be created' })
   @ApiOkResponse({ type: CycleDto })
   @ApiErrors(400, 404, 409, 428)
-  open(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: CycleTransitionDto): Promise<CycleDto> {
+  open(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: CycleTransitionDto,
+  ): Promise<CycleDto> {
     return this.service.open(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
@@ -67,7 +76,12 @@ export class CyclesController {
   @ApiOperation({ summary: 'open → closed, once every review is finalized (409 lists those that are not)' })
   @ApiOkResponse({ type: CycleDto })
   @ApiErrors(400, 404, 409, 428)
-  close(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: CycleTransitionDto): Promise<CycleDto> {
+  close(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: CycleTransitionDto,
+  ): Promise<CycleDto> {
     return this.service.close(actor, id, expectedVersion(ifMatch, dto.version));
   }
 

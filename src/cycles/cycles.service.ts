@@ -63,7 +63,8 @@ export class CyclesService {
   async create(actor: Actor, dto: CreateCycleDto): Promise<CycleDto> {
     checkPeriod(dto.periodStart, dto.periodEnd);
     const saved = await this.dataSource.transaction(async (m) => {
-      if (await m.existsBy(Cycle, { name: dto.name })) throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
+      if (await m.existsBy(Cycle, { name: dto.name }))
+        throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
       const c = await m.save(m.create(Cycle, { name: dto.name, periodStart: dto.periodStart, periodEnd: dto.periodEnd, status: 'planned' }));
       await this.audit.record(m, actor, { action: 'create', entity: 'cycle', entityId: c.id, after: snapshot(c) });
       return c;
@@ -78,7 +79,8 @@ export class CyclesService {
       if (c.status === 'closed') throw conflict(`Cycle "${c.name}" is closed and can no longer change`);
       const patch: Partial<Cycle> = {};
       if (dto.name !== undefined && dto.name !== c.name) {
-        if (await m.existsBy(Cycle, { name: dto.name })) throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
+        if (await m.existsBy(Cycle, { name: dto.name }))
+          throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
         patch.name = dto.name;
       }
       if (dto.periodStart !== undefined) patch.periodStart = dto.periodStart;
@@ -124,13 +126,26 @@ export class CyclesService {
     });
   }
 
-  private async transition(actor: Actor, id: string, expected: number, from: CycleStatus, to: CycleStatus, guard?: (m: EntityManager) => Promise<void>): Promise<CycleDto> {
+  private async transition(
+    actor: Actor,
+    id: string,
+    expected: number,
+    from: CycleStatus,
+    to: CycleStatus,
+    guard?: (m: EntityManager) => Promise<void>,
+  ): Promise<CycleDto> {
     await this.dataSource.transaction(async (m) => {
       const c = await lockVersioned(m, Cycle, 'Cycle', id, expected);
       if (c.status !== from) throw conflict(`Cycle "${c.name}" is ${c.status}; only a ${from} cycle can become ${to}`, { status: c.status });
       await guard?.(m);
       const saved = await saveVersioned(m, Cycle, 'Cycle', c, { status: to });
-      await this.audit.record(m, actor, { action: to === 'open' ? 'open' : 'close', entity: 'cycle', entityId: id, before: snapshot(c), after: snapshot(saved) });
+      await this.audit.record(m, actor, {
+        action: to === 'open' ? 'open' : 'close',
+        entity: 'cycle',
+        entityId: id,
+        before: snapshot(c),
+        after: snapshot(saved),
+      });
     });
     return this.get(id);
   }

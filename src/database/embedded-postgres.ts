@@ -145,7 +145,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPgOptions): Promise
           return { url: candidate, stop: async () => (orphan ? stopPid(pid) : undefined) };
         }
       }
-      throw new Error(`A PostgreSQL (pid ${pid}) runs on ${options.dataDir} but does not answer on port ${options.port}; stop it or set EMBEDDED_PG_PORT to its port`);
+      throw new Error(
+        `A PostgreSQL (pid ${pid}) runs on ${options.dataDir} but does not answer on port ${options.port}; stop it or set EMBEDDED_PG_PORT to its port`,
+      );
     }
   }
   try {

@@ -13,4 +13,19 @@ import { ImportRun } from '../imports/import-run.entity.js';
 import { IssuedScorecard } from '../scorecards/issued-scorecard.entity.js';
 
 /** Listed, not globbed, so the same list works compiled (dist) and under Jest (TypeScript sources). */
-export const entities = [Role, KpiTemplate, KpiTemplateVersion, Employee, Cycle, Review, AuditEntry, User, Session, LoginAttempt, IssuedScorecard, ExportJob, ExportItem, ImportRun];
+export const entities = [
+  Role,
+  KpiTemplate,
+  KpiTemplateVersion,
+  Employee,
+  Cycle,
+  Review,
+  AuditEntry,
+  User,
+  Session,
+  LoginAttempt,
+  IssuedScorecard,
+  ExportJob,
+  ExportItem,
+  ImportRun,
+];

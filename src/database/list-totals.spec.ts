@@ -46,7 +46,12 @@ describe('ListTotals', () => {
 
   it('forgets the least recently refreshed total beyond its capacity', () => {
     const totals = new ListTotals(2);
-    for (const [dept, n] of [['A', 1], ['B', 2], ['C', 3]] as const) totals.total(query(totals, dept).q, { total_rows: n, list_stamp: '1' });
+    for (const [dept, n] of [
+      ['A', 1],
+      ['B', 2],
+      ['C', 3],
+    ] as const)
+      totals.total(query(totals, dept).q, { total_rows: n, list_stamp: '1' });
     expect(query(totals, 'A').params[1]).toBe('-1');
     expect(query(totals, 'B').params[1]).toBe('1');
     expect(query(totals, 'C').params[1]).toBe('1');
@@ -75,4 +80,3 @@ describe('ListTotals', () => {
     expect(counted).toBe(1);
   });
 });
-

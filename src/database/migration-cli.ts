@@ -54,7 +54,10 @@ ${toTs([...sql.downQueries].reverse())}
     const importLine = `import { ${className} } from './${file}.js';\n`;
     const withImport = index.replace(/(export const migrations)/, `${importLine}$1`);
     const updated = withImport.replace(/export const migrations = \[([^\]]*)\];/, (_m, list: string) => {
-      const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+      const items = list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       return `export const migrations = [${[...items, className].join(', ')}];`;
     });
     await writeFile(indexPath, updated);

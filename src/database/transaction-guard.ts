@@ -14,7 +14,7 @@ export class NestedConnectionError extends Error {
   constructor() {
     super(
       'A query asked the pool for a second connection while its transaction holds one. Under load every connection ' +
-        'waits for another and the app wedges: pass the transaction\'s EntityManager down instead.',
+        "waits for another and the app wedges: pass the transaction's EntityManager down instead.",
     );
     this.name = 'NestedConnectionError';
   }
@@ -40,8 +40,8 @@ export function guardNestedConnections(dataSource: DataSource, options: { strict
           return inTransaction.run(mark, () => (run as Run)(m).finally(() => (mark.open = false)));
         }
       : run;
-  manager.transaction = ((isolationOrRun: unknown, run?: unknown) =>
-    typeof isolationOrRun === 'function' ? transaction(marked(isolationOrRun)) : transaction(isolationOrRun, marked(run)));
+  manager.transaction = (isolationOrRun: unknown, run?: unknown) =>
+    typeof isolationOrRun === 'function' ? transaction(marked(isolationOrRun)) : transaction(isolationOrRun, marked(run));
 
   const pool = (dataSource.driver as unknown as { master?: ConnectablePool }).master;
   if (!pool) throw new Error('guardNestedConnections needs an initialized PostgreSQL data source');

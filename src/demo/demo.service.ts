@@ -88,7 +88,11 @@ export class DemoService {
       if (stage === 5) await this.reviews.finalize(DEMO, r.id, r.version);
     }
     for (const u of DEMO_USERS) {
-      await this.users.create(DEMO, { email: u.email, role: u.role, employeeId: u.employeeNo ? (ids.get(u.employeeNo) ?? null) : null, password: u.password }, { mustChangePassword: false });
+      await this.users.create(
+        DEMO,
+        { email: u.email, role: u.role, employeeId: u.employeeNo ? (ids.get(u.employeeNo) ?? null) : null, password: u.password },
+        { mustChangePassword: false },
+      );
     }
     this.logger.log(`Demo data: ${everyone.length} employees, 3 cycles, reviews in every state, ${DEMO_USERS.length} users (${Date.now() - started} ms)`);
   }
@@ -96,7 +100,9 @@ export class DemoService {
   /** Demo mode only: the known sign-ins, so a newcomer can try every role. */
   async printDemoUsers(): Promise<void> {
     const existing = new Set((await this.users.list()).filter((u) => !u.disabled).map((u) => u.email));
-    const lines = DEMO_USERS.filter((u) => existing.has(u.email)).map((u) => `  ${u.role.padEnd(8)} ${u.email.padEnd(28)} ${u.password}${u.note ? `  (${u.note})` : ''}`);
+    const lines = DEMO_USERS.filter((u) => existing.has(u.email)).map(
+      (u) => `  ${u.role.padEnd(8)} ${u.email.padEnd(28)} ${u.password}${u.note ? `  (${u.note})` : ''}`,
+    );
     if (lines.length) this.logger.log(`Demo sign-ins (DEMO_DATA=true):\n${lines.join('\n')}`);
   }
 

@@ -116,7 +116,10 @@ export class EmployeeQueries {
   async idByNumber(scope: AccessScope, employeeNo: string): Promise<string | null> {
     const params: unknown[] = [employeeNo];
     const inScope = scopeSql(scope, 'id', (v) => `$${params.push(v)}`);
-    const [row] = await this.dataSource.query<{ id: string }[]>(`SELECT id FROM employees WHERE search_no = lower($1)${inScope ? ` AND ${inScope}` : ''}`, params);
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM employees WHERE search_no = lower($1)${inScope ? ` AND ${inScope}` : ''}`,
+      params,
+    );
     return row?.id ?? null;
   }
 
@@ -124,14 +127,22 @@ export class EmployeeQueries {
   async departments(scope: AccessScope): Promise<string[]> {
     const params: unknown[] = [];
     const inScope = scopeSql(scope, 'id', (v) => `$${params.push(v)}`);
-    const rows = await this.dataSource.query<{ department: string }[]>(`SELECT DISTINCT department FROM employees${inScope ? ` WHERE ${inScope}` : ''} ORDER BY department`, params);
+    const rows = await this.dataSource.query<{ department: string }[]>(
+      `SELECT DISTINCT department FROM employees${inScope ? ` WHERE ${inScope}` : ''} ORDER BY department`,
+      params,
+    );
     return rows.map((r) => r.department);
   }
 
   /** The employee with role and manager, or null. */
   async findById(id: string, m: EntityManager = this.dataSource.manager): Promise<Employee | null> {
     // A query builder with getOne() is one round trip; findOne with relations makes two.
-    return m.createQueryBuilder(Employee, 'e').leftJoinAndSelect('e.role', 'role').leftJoinAndSelect('e.manager', 'manager').where('e.id = :id', { id }).getOne();
+    return m
+      .createQueryBuilder(Employee, 'e')
+      .leftJoinAndSelect('e.role', 'role')
+      .leftJoinAndSelect('e.manager', 'manager')
+      .where('e.id = :id', { id })
+      .getOne();
   }
 
   /** How many reviews the employee has, in any cycle. */

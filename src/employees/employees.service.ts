@@ -163,7 +163,7 @@ export class EmployeesService {
     }
     if (employeeId && (await this.scopes.subtreeIds(employeeId, m)).includes(managerId)) {
       throw badRequest('That manager reports (directly or indirectly) to this employee; the reporting chain would loop', [
-        { field: 'managerId', message: 'must not be one of the employee\'s own reports' },
+        { field: 'managerId', message: "must not be one of the employee's own reports" },
       ]);
     }
   }

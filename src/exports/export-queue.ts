@@ -172,7 +172,9 @@ export class ExportQueue implements OnModuleDestroy {
       this.heartbeat = null;
       for (const [id, queue] of [...this.leased.entries()]) {
         // If the database is away, the lease simply runs out and maintenance elsewhere retries it.
-        await boss.fail(queue, id, { message: 'the worker shut down while printing' }).catch((error: unknown) => this.logger.warn(`Could not hand back chunk ${id}: ${messageOf(error)}`));
+        await boss
+          .fail(queue, id, { message: 'the worker shut down while printing' })
+          .catch((error: unknown) => this.logger.warn(`Could not hand back chunk ${id}: ${messageOf(error)}`));
       }
       await boss.stop({ graceful: false, wait: true }).catch((error: unknown) => this.logger.error(`pg-boss did not stop cleanly: ${messageOf(error)}`));
       this.boss = null;

@@ -79,7 +79,13 @@ export class ExportRunner implements OnApplicationBootstrap {
       [chunk.itemIds, chunk.jobId],
     );
     // The chunk's reviews, trends, peers and issued copies in a few statements, not ~4 per scorecard.
-    const batch = items.length > 0 ? await this.scorecards.loadBatch(items.map((item) => item.review_id), job.lang) : undefined;
+    const batch =
+      items.length > 0
+        ? await this.scorecards.loadBatch(
+            items.map((item) => item.review_id),
+            job.lang,
+          )
+        : undefined;
     const outcomes = await Promise.all(items.map((item) => this.limiter.run(() => this.printItem(item.id, item.review_id, job.lang, lastAttempt, batch))));
     await this.finishIfComplete(chunk.jobId);
     const retry = outcomes.filter((o) => o === 'retry').length;

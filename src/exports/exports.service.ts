@@ -163,7 +163,13 @@ export class ExportsService {
       const chunks: ExportChunk[] = [];
       for (let i = 0; i < ids.length; i += CHUNK_SIZE) chunks.push({ jobId: id, itemIds: ids.slice(i, i + CHUNK_SIZE) });
       await this.queue.enqueue(m, chunks);
-      await this.audit.record(m, actor, { action: 'retry_export', entity: 'export', entityId: id, before: { state: job.state }, after: { retried: ids.length } });
+      await this.audit.record(m, actor, {
+        action: 'retry_export',
+        entity: 'export',
+        entityId: id,
+        before: { state: job.state },
+        after: { retried: ids.length },
+      });
       return { id, state: 'queued' as const, total: job.total, retried: ids.length };
     });
     this.queue.notify();
@@ -195,12 +201,15 @@ export class ExportsService {
   async download(actor: Actor, id: string): Promise<ExportDownload> {
     const job = await this.load(actor, id);
     if (job.state !== 'done') {
-      throw conflict(`Export ${id} is ${job.state}${job.state === 'failed' ? '' : `: ${job.done + job.failed} of ${job.total} scorecards processed`}; download it once it is done`, {
-        state: job.state,
-        total: job.total,
-        done: job.done,
-        failed: job.failed,
-      });
+      throw conflict(
+        `Export ${id} is ${job.state}${job.state === 'failed' ? '' : `: ${job.done + job.failed} of ${job.total} scorecards processed`}; download it once it is done`,
+        {
+          state: job.state,
+          total: job.total,
+          done: job.done,
+          failed: job.failed,
+        },
+      );
     }
     const visible = await this.scopes.of(actor);
     const params: unknown[] = [id];
@@ -233,7 +242,10 @@ export class ExportsService {
       },
     }));
     if (failures.length > 0) {
-      const text = Buffer.from(`Scorecards that could not be printed:\n${failures.map((f) => `${f.employee_no} ${f.name}: ${f.error ?? 'failed'}`).join('\n')}\n`, 'utf8');
+      const text = Buffer.from(
+        `Scorecards that could not be printed:\n${failures.map((f) => `${f.employee_no} ${f.name}: ${f.error ?? 'failed'}`).join('\n')}\n`,
+        'utf8',
+      );
       sources.push({ name: 'FAILED.txt', size: text.length, read: () => Promise.resolve(text) });
     }
     const { stream, length } = storedZip(sources, job.finished_at ? new Date(job.finished_at) : new Date());

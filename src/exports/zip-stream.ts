@@ -43,7 +43,10 @@ export function storedZip(sources: readonly ZipSource[], mtime: Date): { stream:
  */
 function yazlOvercount(sources: readonly ZipSource[]): number {
   if (sources.length >= 0xffff) return 0;
-  const centralDirectory = sources.reduce((sum, s) => sum + CENTRAL_RECORD_FIXED + Buffer.byteLength(s.name.replace(/\\/g, '/')) + UNIVERSAL_TIMESTAMP_EXTRA, 0);
+  const centralDirectory = sources.reduce(
+    (sum, s) => sum + CENTRAL_RECORD_FIXED + Buffer.byteLength(s.name.replace(/\\/g, '/')) + UNIVERSAL_TIMESTAMP_EXTRA,
+    0,
+  );
   // Past 4 GiB of data both agree on Zip64 again (a margin covers the headers).
   const data = sources.reduce((sum, s) => sum + s.size, 0);
   return centralDirectory >= 0xffff && data < 0xf0000000 ? ZIP64_END_RECORD_AND_LOCATOR : 0;

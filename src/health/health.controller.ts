@@ -20,7 +20,10 @@ export class HealthIndicatorDto {
 export class HealthDto {
   @ApiProperty({ enum: ['ok', 'degraded', 'error', 'shutting_down'], example: 'ok' }) status: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' } }) info?: Record<string, HealthIndicatorDto>;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' } }) error?: Record<string, HealthIndicatorDto>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' } }) error?: Record<
+    string,
+    HealthIndicatorDto
+  >;
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' } }) details: Record<string, HealthIndicatorDto>;
 }
 
@@ -130,7 +133,13 @@ export class HealthController {
     const check = this.indicators.check('pdfBrowser');
     const executable = this.renderer.executable();
     const stats = this.renderer.stats();
-    const facts = { running: stats.browserRunning, pool: stats.poolSize, activeRenders: stats.activeRenders, queued: stats.queueLength, restarts: stats.restarts };
+    const facts = {
+      running: stats.browserRunning,
+      pool: stats.poolSize,
+      activeRenders: stats.activeRenders,
+      queued: stats.queueLength,
+      restarts: stats.restarts,
+    };
     if (!executable) return check.degraded({ message: 'No Chromium found: PDF routes answer 503 until one is installed (see CHROMIUM_PATH)', ...facts });
     return check.up({ executable: executable.executablePath, source: executable.source, ...facts });
   }

@@ -51,8 +51,9 @@ export function formatDay(ymd: string, lang: Lang): string {
 /** A moment in the language and zone, with the zone's offset: "2025年7月3日 14:05（UTC+8）". */
 export function formatMoment(d: Date, lang: Lang, timeZone: string, dict: ScorecardDictionary): string {
   if (Number.isNaN(d.getTime())) return '';
-  const datetime = dateFormat(`moment|${lang}|${timeZone}`, () =>
-    new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone }),
+  const datetime = dateFormat(
+    `moment|${lang}|${timeZone}`,
+    () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone }),
   ).format(d);
   const zonePart = dateFormat(`zone|${timeZone}`, () => new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'shortOffset' }))
     .formatToParts(d)

@@ -107,7 +107,8 @@ interface Entry {
 export function planActuals(tables: Table[], targets: ReadonlyMap<string, ActualsTarget>): ActualsPlan {
   // Every KPI any review of the cycle has or would pin, for wide headers.
   const kpis = new Map<string, { nameZh: string; nameEn: string }>();
-  for (const t of targets.values()) for (const k of [...(t.review?.template.kpis ?? []), ...(t.newTemplate?.kpis ?? [])]) if (!kpis.has(k.key)) kpis.set(k.key, k);
+  for (const t of targets.values())
+    for (const k of [...(t.review?.template.kpis ?? []), ...(t.newTemplate?.kpis ?? [])]) if (!kpis.has(k.key)) kpis.set(k.key, k);
 
   const refused: (RowError & { sheet: string | null })[] = [];
   const badRows = new Set<string>();
@@ -155,7 +156,13 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
       const errorsBefore = refused.length;
       const target = targets.get(no);
       if (!target) {
-        refuse(table.sheet, r.row, label(longCols.get('employeeNo') ?? 0), no ? `employee number ${no} is not on record` : 'is empty', no ? `工号 ${no} 不存在` : '为空');
+        refuse(
+          table.sheet,
+          r.row,
+          label(longCols.get('employeeNo') ?? 0),
+          no ? `employee number ${no} is not on record` : 'is empty',
+          no ? `工号 ${no} 不存在` : '为空',
+        );
         continue;
       }
       rowsOf.set(no, [...(rowsOf.get(no) ?? []), { sheet: table.sheet, row: r.row }]);
@@ -173,7 +180,13 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
         const template = target.review?.template ?? target.newTemplate;
         if (template && !template.kpis.some((k) => k.key === kpiKey)) {
           const keys = template.kpis.map((k) => k.key);
-          refuse(table.sheet, r.row, label(longCols.get('kpiKey') ?? 0), `"${kpiKey}" is not a KPI of this review (${keys.join(', ')})`, `"${kpiKey}" 不是该评估的指标（${keys.join('、')}）`);
+          refuse(
+            table.sheet,
+            r.row,
+            label(longCols.get('kpiKey') ?? 0),
+            `"${kpiKey}" is not a KPI of this review (${keys.join(', ')})`,
+            `"${kpiKey}" 不是该评估的指标（${keys.join('、')}）`,
+          );
         }
         const e: Entry = { row: r.row, sheet: table.sheet, kpiKey, columns: {} };
         for (const f of ['actual', 'target', 'rating'] as const) {
@@ -223,11 +236,19 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
     };
     if (rows.some((r) => badRows.has(`${r.sheet}\u0000${r.row}`))) {
       const bad = rows.filter((r) => badRows.has(`${r.sheet}\u0000${r.row}`)).map((r) => r.row);
-      refuseAll(LABEL.employeeNo, `skipped: row(s) ${bad.join(', ')} of ${no} are refused, and a review is imported whole or not at all`, `已跳过：${no} 的第 ${bad.join('、')} 行被拒绝，一份评估要么整体导入，要么不导入`);
+      refuseAll(
+        LABEL.employeeNo,
+        `skipped: row(s) ${bad.join(', ')} of ${no} are refused, and a review is imported whole or not at all`,
+        `已跳过：${no} 的第 ${bad.join('、')} 行被拒绝，一份评估要么整体导入，要么不导入`,
+      );
       continue;
     }
     if (t.review && t.review.status !== 'draft') {
-      refuseAll('status', `the review of ${no} is ${t.review.status}; only draft reviews take imported values (reopen it first)`, `${no} 的评估状态为 ${t.review.status === 'submitted' ? '已提交' : '已定稿'}（${t.review.status}）；只有草稿可以导入数值（请先重新打开）`);
+      refuseAll(
+        'status',
+        `the review of ${no} is ${t.review.status}; only draft reviews take imported values (reopen it first)`,
+        `${no} 的评估状态为 ${t.review.status === 'submitted' ? '已提交' : '已定稿'}（${t.review.status}）；只有草稿可以导入数值（请先重新打开）`,
+      );
       continue;
     }
     if (!t.review && !t.active) {
@@ -247,7 +268,13 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
     for (const e of entries) {
       const kpi = template.kpis.find((k) => k.key === e.kpiKey);
       if (!kpi) {
-        refuse(e.sheet, e.row, e.columns.kpiKey ?? LABEL.kpiKey, `"${e.kpiKey}" is not a KPI of this review (${template.kpis.map((k) => k.key).join(', ')})`, `"${e.kpiKey}" 不是该评估的指标（${template.kpis.map((k) => k.key).join('、')}）`);
+        refuse(
+          e.sheet,
+          e.row,
+          e.columns.kpiKey ?? LABEL.kpiKey,
+          `"${e.kpiKey}" is not a KPI of this review (${template.kpis.map((k) => k.key).join(', ')})`,
+          `"${e.kpiKey}" 不是该评估的指标（${template.kpis.map((k) => k.key).join('、')}）`,
+        );
         unknown = true;
         continue;
       }
@@ -260,7 +287,13 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
       setBy.set(e.kpiKey, e);
     }
     if (unknown) continue;
-    const list = [...merged].map(([kpiKey, i]) => ({ kpiKey, actual: i.actual ?? null, target: i.target ?? null, rating: i.rating ?? null, comment: i.comment ?? null }));
+    const list = [...merged].map(([kpiKey, i]) => ({
+      kpiKey,
+      actual: i.actual ?? null,
+      target: i.target ?? null,
+      rating: i.rating ?? null,
+      comment: i.comment ?? null,
+    }));
     // The same rules as PUT /api/reviews/:id/scores: the DTO's validators, then the review's own KPIs.
     const problems: { index: number; field: string; message: string }[] = [];
     list.forEach((entry, index) => {

@@ -73,7 +73,14 @@ describe('planEmployees', () => {
     expect(p.refused[0].message).toBe('reporting loop: A (row 2) → B (row 3) → C (row 4) → A');
     // D's manager A was refused and is not on record either.
     expect(p.refused.find((e) => e.row === 5)?.message).toContain('manager A is on refused row(s) 2');
-    const q = planEmployees(table([row('X', 'Y')]), new Map([['Y', record('Y', 'X')], ['X', record('X')]]), roles);
+    const q = planEmployees(
+      table([row('X', 'Y')]),
+      new Map([
+        ['Y', record('Y', 'X')],
+        ['X', record('X')],
+      ]),
+      roles,
+    );
     expect(q.refused.map((e) => e.message)).toEqual(['reporting loop: X (row 2) → Y → X']);
   });
 

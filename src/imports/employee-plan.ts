@@ -120,18 +120,29 @@ export function planEmployees(table: Table, onRecord: ReadonlyMap<string, Employ
     const before = refused.length;
     const employeeNo = text('employeeNo');
     if (!NUMBER.test(employeeNo)) {
-      refuse(r.row, 'employeeNo', employeeNo ? `"${employeeNo}" is not an employee number (1 to 32 letters, digits, - or _)` : 'is empty', employeeNo ? `"${employeeNo}" 不是有效工号（1 至 32 位字母、数字、- 或 _）` : '为空');
+      refuse(
+        r.row,
+        'employeeNo',
+        employeeNo ? `"${employeeNo}" is not an employee number (1 to 32 letters, digits, - or _)` : 'is empty',
+        employeeNo ? `"${employeeNo}" 不是有效工号（1 至 32 位字母、数字、- 或 _）` : '为空',
+      );
     }
     const name = text('name');
     if (name.length < 1 || name.length > 200) refuse(r.row, 'name', name ? 'is longer than 200 characters' : 'is empty', name ? '超过 200 个字符' : '为空');
     const email = text('email');
     if (!isEmail(email) || email.length > 320) refuse(r.row, 'email', `"${email}" is not an e-mail address`, `"${email}" 不是电子邮箱地址`);
     const department = text('department');
-    if (department.length < 1 || department.length > 200) refuse(r.row, 'department', department ? 'is longer than 200 characters' : 'is empty', department ? '超过 200 个字符' : '为空');
+    if (department.length < 1 || department.length > 200)
+      refuse(r.row, 'department', department ? 'is longer than 200 characters' : 'is empty', department ? '超过 200 个字符' : '为空');
     const roleCode = text('roleCode');
     if (!roleCodes.has(roleCode)) {
       const known = [...roleCodes].sort().join(', ');
-      refuse(r.row, 'roleCode', roleCode ? `role code "${roleCode}" does not exist (known: ${known})` : 'is empty', roleCode ? `角色代码 "${roleCode}" 不存在（已有：${known}）` : '为空');
+      refuse(
+        r.row,
+        'roleCode',
+        roleCode ? `role code "${roleCode}" does not exist (known: ${known})` : 'is empty',
+        roleCode ? `角色代码 "${roleCode}" 不存在（已有：${known}）` : '为空',
+      );
     }
     const managerNo = text('managerNo') || null;
     if (managerNo !== null && managerNo === employeeNo) refuse(r.row, 'managerNo', 'an employee cannot be their own manager', '员工不能是自己的上级');
@@ -143,7 +154,16 @@ export function planEmployees(table: Table, onRecord: ReadonlyMap<string, Employ
     if (refused.length > before) continue;
     candidates.push({
       row: r.row,
-      value: { employeeNo, name, email, department, roleCode, managerNo, hireDate: hire.ok ? (hire.value ?? '') : '', active: (active.ok && active.value) ?? true },
+      value: {
+        employeeNo,
+        name,
+        email,
+        department,
+        roleCode,
+        managerNo,
+        hireDate: hire.ok ? (hire.value ?? '') : '',
+        active: (active.ok && active.value) ?? true,
+      },
       activeGiven: active.ok && active.value !== null,
     });
   }
@@ -161,7 +181,12 @@ export function planEmployees(table: Table, onRecord: ReadonlyMap<string, Employ
   for (const c of candidates) {
     const rows = rowsOfNo.get(c.value.employeeNo) ?? [];
     if (rows.length > 1) {
-      refuse(c.row, 'employeeNo', `employee number ${c.value.employeeNo} is on rows ${rows.join(', ')} of this file`, `工号 ${c.value.employeeNo} 在本文件第 ${rows.join('、')} 行重复出现`);
+      refuse(
+        c.row,
+        'employeeNo',
+        `employee number ${c.value.employeeNo} is on rows ${rows.join(', ')} of this file`,
+        `工号 ${c.value.employeeNo} 在本文件第 ${rows.join('、')} 行重复出现`,
+      );
     } else accepted.set(c.value.employeeNo, c);
   }
   for (const c of accepted.values()) {
@@ -172,7 +197,7 @@ export function planEmployees(table: Table, onRecord: ReadonlyMap<string, Employ
   // Managers must exist, on record or as an accepted row (above or below), and the tree as it would
   // be (the file's rows over the records) must not loop. Each refusal can refuse rows that depend on
   // it, so both checks repeat until nothing more is refused.
-  for (let size = -1; size !== accepted.size; ) {
+  for (let size = -1; size !== accepted.size;) {
     size = accepted.size;
     for (const c of [...accepted.values()]) {
       const m = c.value.managerNo;

@@ -10,7 +10,10 @@ import { ImportsService, type UploadedImport } from './imports.service.js';
 import { ImportUploadInterceptor } from './upload.interceptor.js';
 
 function requireFile(file: UploadedImport | undefined): UploadedImport {
-  if (!file) throw badRequest('Send the file as multipart/form-data in the field "file"', [{ field: 'file', message: 'is required' }], { messageZh: '请以 multipart/form-data 的 file 字段上传文件' });
+  if (!file)
+    throw badRequest('Send the file as multipart/form-data in the field "file"', [{ field: 'file', message: 'is required' }], {
+      messageZh: '请以 multipart/form-data 的 file 字段上传文件',
+    });
   return file;
 }
 
@@ -28,7 +31,7 @@ export class ImportsController {
   @ApiOperation({
     summary: 'Import employees from .xlsx or .csv: dry run first, then commit the same file',
     description:
-      'Columns (English, Chinese or key headers): employee number, name, email, department, role code, manager\'s employee number, hire date, active. ' +
+      "Columns (English, Chinese or key headers): employee number, name, email, department, role code, manager's employee number, hire date, active. " +
       'Rows are matched by employee number. A commit needs a dry run of the very same file (SHA-256) without refusals, or skipRefused=true; it is all-or-nothing.',
   })
   @ApiOkResponse({ type: EmployeeImportReportDto })

@@ -69,8 +69,8 @@ function actualsCounts(p: ActualsPlan): { changes: { action: 'create' | 'update'
 export function fileError(e: ImportFileError): ApiError {
   return new ApiError(e.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', e.message, {
     details: {
-    messageZh: e.messageZh,
-    ...(e.limit ? { limit: e.limit } : {}),
+      messageZh: e.messageZh,
+      ...(e.limit ? { limit: e.limit } : {}),
     },
   });
 }
@@ -130,7 +130,16 @@ export class ImportsService {
         action: 'commit',
         entity: 'import',
         entityId: runId,
-        after: { kind: 'actuals', cycleId, fileName: file.originalname, fileHash: hash, started: count(c, 'create'), updated: count(c, 'update'), unchanged: p.unchanged, refused: p.refusedRows },
+        after: {
+          kind: 'actuals',
+          cycleId,
+          fileName: file.originalname,
+          fileHash: hash,
+          started: count(c, 'create'),
+          updated: count(c, 'update'),
+          unchanged: p.unchanged,
+          refused: p.refusedRows,
+        },
       });
       return this.actualsReport(runId, 'commit', hash, file.originalname, p, p.changes.length > 0);
     });
@@ -174,7 +183,10 @@ export class ImportsService {
         employeeNo: r.employee_no,
         name: r.name,
         active: r.active,
-        review: r.review_id && r.template && r.status && r.version !== null ? { id: r.review_id, status: r.status, version: r.version, inputs: r.inputs ?? {}, total: r.total ?? 0, template: r.template } : null,
+        review:
+          r.review_id && r.template && r.status && r.version !== null
+            ? { id: r.review_id, status: r.status, version: r.version, inputs: r.inputs ?? {}, total: r.total ?? 0, template: r.template }
+            : null,
         newTemplate: r.review_id ? null : (pinned.get(r.role_id) ?? null),
       });
     }
@@ -182,7 +194,14 @@ export class ImportsService {
   }
 
   /** Starts the missing drafts and saves the inputs, as a manual create and save would (version, score columns, audit). */
-  private async applyActuals(m: EntityManager, actor: Actor, importId: string, cycleId: string, changes: ReviewChange[], reviews: Map<string, ReviewRow>): Promise<void> {
+  private async applyActuals(
+    m: EntityManager,
+    actor: Actor,
+    importId: string,
+    cycleId: string,
+    changes: ReviewChange[],
+    reviews: Map<string, ReviewRow>,
+  ): Promise<void> {
     const starts = changes.filter((c) => c.action === 'start');
     const updates = changes.filter((c) => c.action === 'update');
     const started = new Map<string, string>();
@@ -220,7 +239,13 @@ export class ImportsService {
         `UPDATE reviews r SET inputs = v.inputs, total = v.total, complete = v.complete, band_key = v.band_key, version = r.version + 1, updated_at = now()
            FROM unnest($1::uuid[], $2::jsonb[], $3::numeric[], $4::boolean[], $5::text[]) AS v(id, inputs, total, complete, band_key)
           WHERE r.id = v.id AND r.status = 'draft'`,
-        [chunk.map((c) => c.reviewId), chunk.map((c) => JSON.stringify(c.inputs)), chunk.map((c) => c.totalAfter), chunk.map((c) => c.complete), chunk.map((c) => c.bandKey)],
+        [
+          chunk.map((c) => c.reviewId),
+          chunk.map((c) => JSON.stringify(c.inputs)),
+          chunk.map((c) => c.totalAfter),
+          chunk.map((c) => c.complete),
+          chunk.map((c) => c.bandKey),
+        ],
       );
     }
     // The audit of a manual create and a manual score save (the same snapshot), plus the import's id.
@@ -246,11 +271,30 @@ export class ImportsService {
         if (c.action === 'start') {
           const id = started.get(c.employeeNo) ?? '';
           return [
-            { action: 'create', entity: 'review', entityId: id, after: { employeeId: r.employee_id, cycleId, templateVersionId: c.template.templateVersionId, templateVersion: c.template.versionNumber, importId } },
+            {
+              action: 'create',
+              entity: 'review',
+              entityId: id,
+              after: {
+                employeeId: r.employee_id,
+                cycleId,
+                templateVersionId: c.template.templateVersionId,
+                templateVersion: c.template.versionNumber,
+                importId,
+              },
+            },
             { action: 'scores', entity: 'review', entityId: id, after },
           ];
         }
-        return [{ action: 'scores', entity: 'review', entityId: c.reviewId ?? '', before: snap(r, r.inputs ?? {}, r.total ?? 0, r.complete ?? false, r.band_key, r.version ?? 0), after }];
+        return [
+          {
+            action: 'scores',
+            entity: 'review',
+            entityId: c.reviewId ?? '',
+            before: snap(r, r.inputs ?? {}, r.total ?? 0, r.complete ?? false, r.band_key, r.version ?? 0),
+            after,
+          },
+        ];
       }),
     );
   }
@@ -263,11 +307,20 @@ export class ImportsService {
     const [message, messageZh] =
       mode === 'dry-run'
         ? nothing
-          ? [`Nothing to change: ${p.unchanged} review(s) already hold these values${p.refusedRows ? `, ${p.refusedRows} row(s) refused` : ''}`, `无需更改：${p.unchanged} 份评估已是这些数值${p.refusedRows ? `，${p.refusedRows} 行被拒绝` : ''}`]
-          : [`Would start ${create} draft(s), update ${update}, leave ${p.unchanged} unchanged and refuse ${p.refusedRows} row(s)`, `将新建 ${create} 份草稿、更新 ${update} 份，${p.unchanged} 份不变，拒绝 ${p.refusedRows} 行`]
+          ? [
+              `Nothing to change: ${p.unchanged} review(s) already hold these values${p.refusedRows ? `, ${p.refusedRows} row(s) refused` : ''}`,
+              `无需更改：${p.unchanged} 份评估已是这些数值${p.refusedRows ? `，${p.refusedRows} 行被拒绝` : ''}`,
+            ]
+          : [
+              `Would start ${create} draft(s), update ${update}, leave ${p.unchanged} unchanged and refuse ${p.refusedRows} row(s)`,
+              `将新建 ${create} 份草稿、更新 ${update} 份，${p.unchanged} 份不变，拒绝 ${p.refusedRows} 行`,
+            ]
         : nothing
           ? ['Nothing changed: every review already holds these values', '未做任何更改：每份评估都已是这些数值']
-          : [`Started ${create} draft(s), updated ${update}, left ${p.unchanged} unchanged, skipped ${p.refusedRows} refused row(s)`, `已新建 ${create} 份草稿、更新 ${update} 份，${p.unchanged} 份不变，跳过 ${p.refusedRows} 行`];
+          : [
+              `Started ${create} draft(s), updated ${update}, left ${p.unchanged} unchanged, skipped ${p.refusedRows} refused row(s)`,
+              `已新建 ${create} 份草稿、更新 ${update} 份，${p.unchanged} 份不变，跳过 ${p.refusedRows} 行`,
+            ];
     const text = (i: KpiInput | null) => (i === null ? null : JSON.stringify(i));
     return {
       importId,
@@ -345,7 +398,15 @@ export class ImportsService {
         action: 'commit',
         entity: 'import',
         entityId: runId,
-        after: { kind: 'employees', fileName: file.originalname, fileHash: hash, created: count(p, 'create'), updated: count(p, 'update'), unchanged: p.unchanged, refused: p.refusedRows },
+        after: {
+          kind: 'employees',
+          fileName: file.originalname,
+          fileHash: hash,
+          created: count(p, 'create'),
+          updated: count(p, 'update'),
+          unchanged: p.unchanged,
+          refused: p.refusedRows,
+        },
       });
       return this.employeeReport(runId, 'commit', hash, file.originalname, p, p.changes.length > 0);
     });
@@ -353,7 +414,8 @@ export class ImportsService {
 
   private numbersIn(tables: Table | Table[]): string[] {
     const out = new Set<string>();
-    for (const r of (Array.isArray(tables) ? tables : [tables]).flatMap((t) => t.rows)) for (const c of r.cells) if (typeof c === 'string' || typeof c === 'number') out.add(String(c).trim());
+    for (const r of (Array.isArray(tables) ? tables : [tables]).flatMap((t) => t.rows))
+      for (const c of r.cells) if (typeof c === 'string' || typeof c === 'number') out.add(String(c).trim());
     return [...out];
   }
 
@@ -392,7 +454,19 @@ export class ImportsService {
     const [row] = await m.query<{ id: string }[]>(
       `INSERT INTO import_runs (kind, mode, cycle_id, file_hash, file_name, actor, actor_user_id, created, updated, unchanged, refused)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [kind, mode, cycleId, hash, fileName.slice(0, 255), actor.name.slice(0, 200), actor.userId, count(p, 'create'), count(p, 'update'), p.unchanged, p.refusedRows],
+      [
+        kind,
+        mode,
+        cycleId,
+        hash,
+        fileName.slice(0, 255),
+        actor.name.slice(0, 200),
+        actor.userId,
+        count(p, 'create'),
+        count(p, 'update'),
+        p.unchanged,
+        p.refusedRows,
+      ],
     );
     return row.id;
   }
@@ -457,10 +531,10 @@ export class ImportsService {
     const withManager = creates.filter((c) => c.after.managerNo !== null);
     for (let i = 0; i < withManager.length; i += CHUNK) {
       const chunk = withManager.slice(i, i + CHUNK);
-      await m.query(
-        `UPDATE employees e SET manager_id = v.manager_id FROM unnest($1::uuid[], $2::uuid[]) AS v(id, manager_id) WHERE e.id = v.id`,
-        [chunk.map((c) => idOf.get(c.employeeNo)), chunk.map((c) => managerId(c.after))],
-      );
+      await m.query(`UPDATE employees e SET manager_id = v.manager_id FROM unnest($1::uuid[], $2::uuid[]) AS v(id, manager_id) WHERE e.id = v.id`, [
+        chunk.map((c) => idOf.get(c.employeeNo)),
+        chunk.map((c) => managerId(c.after)),
+      ]);
     }
     for (let i = 0; i < updates.length; i += CHUNK) {
       const chunk = updates.slice(i, i + CHUNK);
@@ -534,11 +608,20 @@ export class ImportsService {
     const [message, messageZh] =
       mode === 'dry-run'
         ? nothing
-          ? [`Nothing to change: ${p.unchanged} row(s) match the records${p.refusedRows ? `, ${p.refusedRows} refused` : ''}`, `无需更改：${p.unchanged} 行与现有记录一致${p.refusedRows ? `，${p.refusedRows} 行被拒绝` : ''}`]
-          : [`Would create ${create}, update ${update}, leave ${p.unchanged} unchanged and refuse ${p.refusedRows}`, `将新建 ${create} 人、更新 ${update} 人，${p.unchanged} 人不变，拒绝 ${p.refusedRows} 行`]
+          ? [
+              `Nothing to change: ${p.unchanged} row(s) match the records${p.refusedRows ? `, ${p.refusedRows} refused` : ''}`,
+              `无需更改：${p.unchanged} 行与现有记录一致${p.refusedRows ? `，${p.refusedRows} 行被拒绝` : ''}`,
+            ]
+          : [
+              `Would create ${create}, update ${update}, leave ${p.unchanged} unchanged and refuse ${p.refusedRows}`,
+              `将新建 ${create} 人、更新 ${update} 人，${p.unchanged} 人不变，拒绝 ${p.refusedRows} 行`,
+            ]
         : nothing
           ? [`Nothing changed: every row already matches the records`, `未做任何更改：每一行都与现有记录一致`]
-          : [`Created ${create}, updated ${update}, left ${p.unchanged} unchanged, skipped ${p.refusedRows} refused`, `已新建 ${create} 人、更新 ${update} 人，${p.unchanged} 人不变，跳过 ${p.refusedRows} 行被拒绝的行`];
+          : [
+              `Created ${create}, updated ${update}, left ${p.unchanged} unchanged, skipped ${p.refusedRows} refused`,
+              `已新建 ${create} 人、更新 ${update} 人，${p.unchanged} 人不变，跳过 ${p.refusedRows} 行被拒绝的行`,
+            ];
     return {
       importId,
       mode,

@@ -26,8 +26,8 @@ export class ImportUploadInterceptor implements NestInterceptor {
         const limit = this.config.imports.maxBytes;
         throw new ApiError('PAYLOAD_TOO_LARGE', `The file is larger than IMPORT_MAX_BYTES (${limit} bytes, ${(limit / 1024 / 1024).toFixed(1)} MB)`, {
           details: {
-          limit: 'IMPORT_MAX_BYTES',
-          messageZh: `文件超过 IMPORT_MAX_BYTES（${limit} 字节，${(limit / 1024 / 1024).toFixed(1)} MB）`,
+            limit: 'IMPORT_MAX_BYTES',
+            messageZh: `文件超过 IMPORT_MAX_BYTES（${limit} 字节，${(limit / 1024 / 1024).toFixed(1)} MB）`,
           },
         });
       }

@@ -57,7 +57,10 @@ export function excelSerialDate(serial: number): string | null {
 export function dateOf(cell: Cell): Parsed<string | null> {
   if (cell === null) return ok(null);
   if (cell instanceof Date) return ok(isoDate(cell));
-  const bad = fail<string | null>(`"${textOf(cell)}" is not a date (write 2026-01-05 or 2026/1/5)`, `"${textOf(cell)}" 不是日期（请写作 2026-01-05 或 2026/1/5）`);
+  const bad = fail<string | null>(
+    `"${textOf(cell)}" is not a date (write 2026-01-05 or 2026/1/5)`,
+    `"${textOf(cell)}" 不是日期（请写作 2026-01-05 或 2026/1/5）`,
+  );
   if (typeof cell === 'number') return excelSerialDate(cell) ? ok(excelSerialDate(cell)) : bad;
   if (typeof cell !== 'string') return bad;
   const s = cell.normalize('NFKC').trim();

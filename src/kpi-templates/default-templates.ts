@@ -82,8 +82,22 @@ export const MANAGER: DefaultRole = {
       weight: 20,
       rule: { type: 'target', target: 4, unit: 'milestones', direction: 'higher', cap: 100, threshold: null },
     },
-    skill('strategic_vision', '宏观视野', 'Strategic vision', 7.5, '把握市场与行业趋势，制定长远方向。', 'Reads market and industry trends and sets long-term direction.'),
-    skill('decision_making', '决策能力', 'Decision making', 7.5, '在不确定中及时做出合理决策并承担后果。', 'Makes sound, timely decisions under uncertainty and owns them.'),
+    skill(
+      'strategic_vision',
+      '宏观视野',
+      'Strategic vision',
+      7.5,
+      '把握市场与行业趋势，制定长远方向。',
+      'Reads market and industry trends and sets long-term direction.',
+    ),
+    skill(
+      'decision_making',
+      '决策能力',
+      'Decision making',
+      7.5,
+      '在不确定中及时做出合理决策并承担后果。',
+      'Makes sound, timely decisions under uncertainty and owns them.',
+    ),
     skill('leadership', '领导能力', 'Leadership', 7.5, '激励并发展团队，合理分配资源。', 'Motivates and develops the team; allocates resources well.'),
     skill('communication', '沟通能力', 'Communication', 7.5, '清晰传达目标，上下沟通顺畅。', 'Communicates goals clearly, up and down the organisation.'),
   ],
@@ -95,7 +109,7 @@ export const ACCOUNT_MANAGER: DefaultRole = {
   nameEn: 'Account manager',
   notes:
     'Weights: 75 % on results (sales 35, satisfaction 15, retention 15, relationship upkeep 10) and 25 % on the four ' +
-    'skills (6.25 each). Sales carries the most because it is the role\'s first duty; satisfaction and retention ' +
+    "skills (6.25 each). Sales carries the most because it is the role's first duty; satisfaction and retention " +
     'together match it in spirit (keeping customers is as important as winning them).',
   bands: DEFAULT_BANDS,
   kpis: [
@@ -141,7 +155,14 @@ export const ACCOUNT_MANAGER: DefaultRole = {
     },
     skill('communication', '沟通能力', 'Communication', 6.25, '倾听客户，清楚表达方案。', 'Listens to customers and explains offers clearly.'),
     skill('selling', '销售技巧', 'Selling', 6.25, '需求分析、方案呈现与成交。', 'Needs analysis, presenting solutions and closing.'),
-    skill('customer_service', '客户服务能力', 'Customer service', 6.25, '及时、专业地响应客户需求。', 'Responds to customer needs promptly and professionally.'),
+    skill(
+      'customer_service',
+      '客户服务能力',
+      'Customer service',
+      6.25,
+      '及时、专业地响应客户需求。',
+      'Responds to customer needs promptly and professionally.',
+    ),
     skill('problem_solving', '问题解决能力', 'Problem solving', 6.25, '快速定位并解决客户问题。', 'Finds and fixes customer problems quickly.'),
   ],
 };

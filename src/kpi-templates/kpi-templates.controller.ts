@@ -56,7 +56,12 @@ export class RolesController {
   @ApiIfMatch()
   @ApiOkResponse({ type: RoleDto })
   @ApiErrors(400, 404, 409, 428)
-  update(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateRoleDto): Promise<RoleDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuid) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateRoleDto,
+  ): Promise<RoleDto> {
     return this.service.updateRole(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 }
@@ -68,7 +73,7 @@ export class KpiTemplatesController {
 
   @Allow('admin', 'hr')
   @Get()
-  @ApiOperation({ summary: 'Every role\'s template with its current version and history' })
+  @ApiOperation({ summary: "Every role's template with its current version and history" })
   @ApiOkResponse({ type: [TemplateDto] })
   list(): Promise<TemplateDto[]> {
     return this.service.listTemplates();

@@ -10,14 +10,7 @@ import { validateTemplate, weightSum } from '../scoring/index.js';
 import type { KpiDefinition, RatingBand, ScoringRule } from '../scoring/types.js';
 import { DEFAULT_ROLES } from './default-templates.js';
 import type { KpiDto, RatingBandDto, ScoringRuleDto, VersionContentDto } from './dto/kpi.dto.js';
-import type {
-  CreateRoleDto,
-  RoleDto,
-  TemplateDto,
-  TemplateVersionDto,
-  TemplateVersionSummaryDto,
-  UpdateRoleDto,
-} from './dto/template.dto.js';
+import type { CreateRoleDto, RoleDto, TemplateDto, TemplateVersionDto, TemplateVersionSummaryDto, UpdateRoleDto } from './dto/template.dto.js';
 import { KpiTemplate, KpiTemplateVersion } from './kpi-template.entity.js';
 import { Role } from './role.entity.js';
 
@@ -117,7 +110,12 @@ export class KpiTemplatesService {
       }
       const role = await m.save(m.create(Role, { code: dto.code, nameZh: dto.nameZh, nameEn: dto.nameEn }));
       const template = await m.save(m.create(KpiTemplate, { roleId: role.id }));
-      await this.audit.record(m, actor, { action: 'create', entity: 'role', entityId: role.id, after: { code: role.code, nameZh: role.nameZh, nameEn: role.nameEn } });
+      await this.audit.record(m, actor, {
+        action: 'create',
+        entity: 'role',
+        entityId: role.id,
+        after: { code: role.code, nameZh: role.nameZh, nameEn: role.nameEn },
+      });
       return { role, template };
     });
     return this.roleDto(role, template.id, null);
@@ -194,7 +192,12 @@ export class KpiTemplatesService {
           notes: content?.notes ?? '',
         }),
       );
-      await this.audit.record(m, actor, { action: 'create', entity: 'kpi_template_version', entityId: draft.id, after: { number: draft.number, kpis: draft.kpis, bands: draft.bands } });
+      await this.audit.record(m, actor, {
+        action: 'create',
+        entity: 'kpi_template_version',
+        entityId: draft.id,
+        after: { number: draft.number, kpis: draft.kpis, bands: draft.bands },
+      });
       return draft;
     });
     return this.versionDto(created);
@@ -221,7 +224,12 @@ export class KpiTemplatesService {
     await this.dataSource.transaction(async (m) => {
       const v = await this.lockDraft(m, templateId, versionId, expected);
       await m.delete(KpiTemplateVersion, { id: v.id });
-      await this.audit.record(m, actor, { action: 'discard', entity: 'kpi_template_version', entityId: versionId, before: { number: v.number, kpis: v.kpis, bands: v.bands } });
+      await this.audit.record(m, actor, {
+        action: 'discard',
+        entity: 'kpi_template_version',
+        entityId: versionId,
+        before: { number: v.number, kpis: v.kpis, bands: v.bands },
+      });
     });
   }
 
@@ -232,8 +240,18 @@ export class KpiTemplatesService {
       // Drafts are validated on every save; checking again keeps publish safe against old rows.
       const problems = validateTemplate(v.kpis, v.bands);
       if (problems.length > 0) throw badRequest(`The draft cannot be published: ${problems.map((p) => p.message).join('; ')}`, problems);
-      const saved = await saveVersioned(m, KpiTemplateVersion, 'Template version', v, { status: 'published', publishedAt: new Date(), publishedBy: actor.name });
-      await this.audit.record(m, actor, { action: 'publish', entity: 'kpi_template_version', entityId: versionId, before: { status: 'draft' }, after: { status: 'published', number: v.number } });
+      const saved = await saveVersioned(m, KpiTemplateVersion, 'Template version', v, {
+        status: 'published',
+        publishedAt: new Date(),
+        publishedBy: actor.name,
+      });
+      await this.audit.record(m, actor, {
+        action: 'publish',
+        entity: 'kpi_template_version',
+        entityId: versionId,
+        before: { status: 'draft' },
+        after: { status: 'published', number: v.number },
+      });
       return saved;
     });
     return this.versionDto(saved);

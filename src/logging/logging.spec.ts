@@ -63,7 +63,15 @@ describe('AppLogger', () => {
 
 describe('loggableHeaders', () => {
   it('replaces credentials, whatever their case, and keeps the rest', () => {
-    const headers = { authorization: 'Bearer t', Cookie: 's=1', 'set-cookie': ['a=1'], 'X-CSRF-Token': 'c', 'proxy-authorization': 'p', 'user-agent': 'curl', 'x-request-id': 'r' };
+    const headers = {
+      authorization: 'Bearer t',
+      Cookie: 's=1',
+      'set-cookie': ['a=1'],
+      'X-CSRF-Token': 'c',
+      'proxy-authorization': 'p',
+      'user-agent': 'curl',
+      'x-request-id': 'r',
+    };
     expect(loggableHeaders(headers)).toEqual({
       authorization: '[redacted]',
       Cookie: '[redacted]',

@@ -20,7 +20,9 @@ export function metricsHandler(metrics: MetricsService, token: string): (req: Re
     res.setHeader('Cache-Control', 'no-store');
     if (!bearerMatches(req.header('authorization'), token)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
-      res.status(401).json({ statusCode: 401, code: 'UNAUTHENTICATED', error: 'Unauthorized', message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>' });
+      res
+        .status(401)
+        .json({ statusCode: 401, code: 'UNAUTHENTICATED', error: 'Unauthorized', message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>' });
       return;
     }
     const { contentType, body } = await metrics.render();

@@ -150,7 +150,12 @@ export class MetricsService implements HttpRequestSink {
           if (counts) for (const state of states) this.set({ state }, read(counts).get(state) ?? 0);
         },
       });
-    exportGauge('scorecard_export_jobs', 'Bulk exports by state, from the database (the same in every process sharing it)', ['queued', 'running', 'done', 'failed'], (c) => c.jobs);
+    exportGauge(
+      'scorecard_export_jobs',
+      'Bulk exports by state, from the database (the same in every process sharing it)',
+      ['queued', 'running', 'done', 'failed'],
+      (c) => c.jobs,
+    );
     exportGauge(
       'scorecard_export_items',
       'Scorecards of bulk exports kept in the database, by state (the same in every process sharing it)',

@@ -139,7 +139,7 @@ function completeOperation(path: string, method: string, op: OperationObject & R
       if (Number(status) === 429 || Number(status) === 503) response.headers = { 'Retry-After': retryAfter, ...response.headers };
     }
   }
-  const params = (op.parameters ?? []);
+  const params = op.parameters ?? [];
   applyQueryRules(params.filter((p): p is ParameterObject => !isRef(p)));
   // Every path parameter is an id that ParseIdPipe checks.
   for (const p of params) if (!isRef(p) && p.in === 'path' && p.schema && !isRef(p.schema)) p.schema.format = 'uuid';
@@ -183,7 +183,11 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setLicense('Proprietary', 'https://example.com/scorecard/license')
       .addServer('/', 'This server')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The token from POST /api/auth/login' }, 'bearer')
-      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by POST /api/auth/login; writes also need X-CSRF-Token' }, 'cookie')
+      .addCookieAuth(
+        SESSION_COOKIE,
+        { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by POST /api/auth/login; writes also need X-CSRF-Token' },
+        'cookie',
+      )
       .addSecurityRequirements('bearer')
       .addSecurityRequirements('cookie')
       .build(),

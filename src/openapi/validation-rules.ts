@@ -77,7 +77,8 @@ export function applyValidationRules(schemas: Record<string, SchemaObject | Refe
         const prop = schema.properties[meta.propertyName] as SchemaObject | undefined;
         if (!prop || '$ref' in prop) continue;
         // Arrays of values carry the rule on their items, except for the array's own size.
-        const target = prop.type === 'array' && meta.name !== 'arrayMaxSize' && meta.name !== 'arrayMinSize' && prop.items && !('$ref' in prop.items) ? prop.items : prop;
+        const target =
+          prop.type === 'array' && meta.name !== 'arrayMaxSize' && meta.name !== 'arrayMinSize' && prop.items && !('$ref' in prop.items) ? prop.items : prop;
         Object.assign(target, keywordsOf(meta.name, meta.constraints as Constraints, target));
       }
     }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { type HistoryPoint, historyUpTo, peerTotalsExcept } from './review-history.js';
 
-const point = (cycleName: string, periodEnd: string, total: number): HistoryPoint => ({ cycleName, periodEnd, total, templateVersionNumber: 1, complete: true });
+const point = (cycleName: string, periodEnd: string, total: number): HistoryPoint => ({
+  cycleName,
+  periodEnd,
+  total,
+  templateVersionNumber: 1,
+  complete: true,
+});
 
 describe('historyUpTo', () => {
   const points = [point('2024 H2', '2024-12-31', 70), point('2025 H1', '2025-06-30', 80), point('2025 H2', '2025-12-31', 90)];

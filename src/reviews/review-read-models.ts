@@ -71,7 +71,14 @@ export class ReviewReadModels {
       this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM employees e ${f.where()}`, f.params),
     ]);
     return {
-      items: rows.map((r) => ({ id: r.id, employeeNo: r.employee_no, name: r.name, department: r.department, managerName: r.manager_name, roleCode: r.role_code })),
+      items: rows.map((r) => ({
+        id: r.id,
+        employeeNo: r.employee_no,
+        name: r.name,
+        department: r.department,
+        managerName: r.manager_name,
+        roleCode: r.role_code,
+      })),
       meta: { page: q.page, pageSize: q.pageSize, total: n },
     };
   }

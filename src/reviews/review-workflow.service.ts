@@ -56,7 +56,11 @@ export class ReviewWorkflow {
       if (!employee.active) throw conflict(`${employee.name} is deactivated and cannot get a new review`);
       const existing = await m.findOneBy(Review, { employeeId: employee.id, cycleId: cycle.id });
       if (existing) {
-        throw duplicate(`${employee.name} already has a review in cycle "${cycle.name}"`, [{ field: 'employeeId', message: 'already has a review in this cycle' }], { reviewId: existing.id });
+        throw duplicate(
+          `${employee.name} already has a review in cycle "${cycle.name}"`,
+          [{ field: 'employeeId', message: 'already has a review in this cycle' }],
+          { reviewId: existing.id },
+        );
       }
       const template = await this.pinTemplate(m, employee.roleId);
       if (!template) throw conflict(`Role ${employee.role.code} has no published KPI template yet; publish one first`);
@@ -174,7 +178,13 @@ export class ReviewWorkflow {
       const r = await this.lockForWrite(m, id, expected);
       if (r.status !== 'submitted') throw conflict(`Managers comment on submitted reviews; this one is ${r.status}`, { status: r.status });
       const saved = await saveVersioned(m, Review, 'Review', r, { managerComment: comment });
-      await this.audit.record(m, actor, { action: 'manager_comment', entity: 'review', entityId: id, before: { managerComment: r.managerComment, version: r.version }, after: { managerComment: saved.managerComment, version: saved.version } });
+      await this.audit.record(m, actor, {
+        action: 'manager_comment',
+        entity: 'review',
+        entityId: id,
+        before: { managerComment: r.managerComment, version: r.version },
+        after: { managerComment: saved.managerComment, version: saved.version },
+      });
     });
     return this.reviews.get(actor, id);
   }
@@ -189,7 +199,12 @@ export class ReviewWorkflow {
       if (r.status !== 'finalized') throw conflict(`This review is ${r.status} again; it can be acknowledged once finalized`);
       if (r.acknowledgedAt) throw conflict(`You acknowledged this review on ${r.acknowledgedAt.toISOString()}`);
       const saved = await saveVersioned(m, Review, 'Review', r, { acknowledgedAt: new Date(), acknowledgedBy: actor.name });
-      await this.audit.record(m, actor, { action: 'acknowledge', entity: 'review', entityId: id, after: { acknowledgedAt: saved.acknowledgedAt, version: saved.version } });
+      await this.audit.record(m, actor, {
+        action: 'acknowledge',
+        entity: 'review',
+        entityId: id,
+        after: { acknowledgedAt: saved.acknowledgedAt, version: saved.version },
+      });
     });
     return this.reviews.get(actor, id);
   }
@@ -201,9 +216,24 @@ export class ReviewWorkflow {
   }
 
   /** A new draft pinning `template`, with its audit entry. */
-  private async startDraft(m: EntityManager, actor: Actor, employeeId: string, cycleId: string, template: PinnedTemplate, extra: Record<string, unknown> = {}): Promise<Review> {
+  private async startDraft(
+    m: EntityManager,
+    actor: Actor,
+    employeeId: string,
+    cycleId: string,
+    template: PinnedTemplate,
+    extra: Record<string, unknown> = {},
+  ): Promise<Review> {
     const review = await m.save(
-      m.create(Review, { employeeId, cycleId, templateVersionId: template.templateVersionId, template, inputs: {}, status: 'draft', ...scoreColumns(template, {}) }),
+      m.create(Review, {
+        employeeId,
+        cycleId,
+        templateVersionId: template.templateVersionId,
+        template,
+        inputs: {},
+        status: 'draft',
+        ...scoreColumns(template, {}),
+      }),
     );
     await this.audit.record(m, actor, {
       action: 'create',

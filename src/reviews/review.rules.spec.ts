@@ -61,7 +61,14 @@ describe('entriesToInputs', () => {
         { kpiKey: 'customer_satisfaction', rating: 4 },
       ]),
     );
-    expect(errors.map((e) => e.field)).toEqual(['entries[0].kpiKey', 'entries[1].rating', 'entries[2].kpiKey', 'entries[3].actual', 'entries[3].target', 'entries[4].rating']);
+    expect(errors.map((e) => e.field)).toEqual([
+      'entries[0].kpiKey',
+      'entries[1].rating',
+      'entries[2].kpiKey',
+      'entries[3].actual',
+      'entries[3].target',
+      'entries[4].rating',
+    ]);
     expect(errors[0].message).toContain('"nope" is not a KPI of this review');
     expect(errors[1].message).toBe('rating must be from 1 to 5');
     expect(errors[2].message).toBe('"communication" appears more than once');
@@ -114,7 +121,7 @@ describe('which reviews a scope shows', () => {
   const nobody: AccessScope = { kind: 'self', employeeId: null };
   const review = (employeeId: string, status: 'draft' | 'submitted' | 'finalized') => ({ employeeId, status });
 
-  it('shows everything to HR, a team in any state to its manager, and one\'s own only once finalized', () => {
+  it("shows everything to HR, a team in any state to its manager, and one's own only once finalized", () => {
     expect(canSeeReview(everyone, review('z', 'draft'))).toBe(true);
     expect(canSeeReview(manager, review('a', 'draft'))).toBe(true);
     expect(canSeeReview(manager, review('m', 'submitted'))).toBe(false);

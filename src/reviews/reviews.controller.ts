@@ -22,7 +22,6 @@ import {
 import { ReviewWorkflow } from './review-workflow.service.js';
 import { ReviewsService } from './reviews.service.js';
 
-
 @ApiTags('reviews')
 @Controller('reviews')
 export class ReviewsController {
@@ -64,7 +63,12 @@ export class ReviewsController {
   @ApiOperation({ summary: 'Replace the KPI inputs (actuals, ratings, comments) of a draft review' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
-  putScores(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: PutScoresDto): Promise<ReviewDto> {
+  putScores(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: PutScoresDto,
+  ): Promise<ReviewDto> {
     return this.workflow.putScores(actor, id, expectedVersion(ifMatch, dto.version), dto.entries);
   }
 
@@ -74,7 +78,12 @@ export class ReviewsController {
   @ApiOperation({ summary: 'Save a draft in one write: every KPI input (as PUT …/scores) and the texts (as PATCH); texts left out keep their value' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
-  save(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: SaveReviewDto): Promise<ReviewDto> {
+  save(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: SaveReviewDto,
+  ): Promise<ReviewDto> {
     return this.workflow.saveDraft(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
@@ -84,7 +93,12 @@ export class ReviewsController {
   @ApiOperation({ summary: 'Strengths, challenges, development plan, HR notes of a draft review' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
-  update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateReviewDto): Promise<ReviewDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateReviewDto,
+  ): Promise<ReviewDto> {
     return this.workflow.update(actor, id, expectedVersion(ifMatch, dto.version), dto);
   }
 
@@ -95,7 +109,12 @@ export class ReviewsController {
   @ApiOperation({ summary: 'draft → submitted; every KPI needs its input (409 lists the missing)' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
-  submit(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
+  submit(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: TransitionDto,
+  ): Promise<ReviewDto> {
     return this.workflow.submit(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
@@ -106,7 +125,12 @@ export class ReviewsController {
   @ApiOperation({ summary: 'submitted → finalized; the review becomes immutable' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
-  finalize(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
+  finalize(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: TransitionDto,
+  ): Promise<ReviewDto> {
     return this.workflow.finalize(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
@@ -117,7 +141,12 @@ export class ReviewsController {
   @ApiOperation({ summary: "A manager's comment on a submitted review of someone in their team" })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
-  managerComment(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ManagerCommentDto): Promise<ReviewDto> {
+  managerComment(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: ManagerCommentDto,
+  ): Promise<ReviewDto> {
     return this.workflow.managerComment(actor, id, expectedVersion(ifMatch, dto.version), dto.comment);
   }
 
@@ -128,7 +157,12 @@ export class ReviewsController {
   @ApiOperation({ summary: 'The employee acknowledges their finalized review (recorded with time)' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 401, 403, 404, 409, 428)
-  acknowledge(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: TransitionDto): Promise<ReviewDto> {
+  acknowledge(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: TransitionDto,
+  ): Promise<ReviewDto> {
     return this.workflow.acknowledge(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
@@ -139,7 +173,12 @@ export class ReviewsController {
   @ApiOperation({ summary: 'submitted or finalized → draft, with a reason kept in the audit log' })
   @ApiOkResponse({ type: ReviewDto })
   @ApiErrors(400, 404, 409, 428)
-  reopen(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ReopenDto): Promise<ReviewDto> {
+  reopen(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: ReopenDto,
+  ): Promise<ReviewDto> {
     return this.workflow.reopen(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
   }
 }

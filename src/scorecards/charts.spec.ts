@@ -89,7 +89,13 @@ describe('kpiBarChartSvg', () => {
   });
 
   it('lets a bar run past the 100 line up to its score', () => {
-    const svg = kpiBarChartSvg([{ label: 'Over', score: 150 }, { label: 'Exact', score: 100 }], barOptions);
+    const svg = kpiBarChartSvg(
+      [
+        { label: 'Over', score: 150 },
+        { label: 'Exact', score: 100 },
+      ],
+      barOptions,
+    );
     const widths = [...svg.matchAll(/<rect class="bar" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[2]));
     const refX = Number(/class="ref-100" x1="([\d.]+)"/.exec(svg)?.[1]);
     const x0 = Number(/<rect class="bar" x="([\d.]+)"/.exec(svg)?.[1]);

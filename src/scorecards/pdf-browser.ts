@@ -159,7 +159,11 @@ export class BrowserSessions {
       throw new RendererUnavailableError('The PDF renderer is shutting down', { retryAfterSeconds: 5 });
     }
     if (this.launches > 1) this.settings.logger.log(`Chromium restarted (pid ${session.pid ?? '?'}, restart ${this.launches - 1})`);
-    else void browser.version().then((version) => this.settings.logger.log(`Chromium started: ${version}, pid ${session.pid ?? '?'}, from ${chromium.source}`), () => undefined);
+    else
+      void browser.version().then(
+        (version) => this.settings.logger.log(`Chromium started: ${version}, pid ${session.pid ?? '?'}, from ${chromium.source}`),
+        () => undefined,
+      );
     this.current = session;
     return session;
   }

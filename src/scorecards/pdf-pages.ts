@@ -21,12 +21,7 @@ export interface PooledPage {
 }
 
 /** Opens a page in the session (a tab the browser opened by itself first) and loads its shell. */
-export async function openPage(
-  session: Session,
-  loadFonts: () => Promise<CjkFonts>,
-  launchTimeoutMs: number,
-  onBlocked: () => void,
-): Promise<PooledPage> {
+export async function openPage(session: Session, loadFonts: () => Promise<CjkFonts>, launchTimeoutMs: number, onBlocked: () => void): Promise<PooledPage> {
   session.pages += 1;
   let page: Page | undefined;
   try {

@@ -6,7 +6,15 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Opti
 import { type ChromiumExecutable, chromiumMissingMessage, describeChromium, findChromium, prepareChromium } from './chromium.js';
 import { type CjkFonts, loadCjkFonts } from './fonts.js';
 import { BrowserSessions, isClosedTargetError, messageOf, type Session } from './pdf-browser.js';
-import { checkInput, PDF_RENDERER_OPTIONS, type PdfInput, type PdfRendererOptions, type PdfRendererStats, type RendererSettings, rendererSettings } from './pdf-options.js';
+import {
+  checkInput,
+  PDF_RENDERER_OPTIONS,
+  type PdfInput,
+  type PdfRendererOptions,
+  type PdfRendererStats,
+  type RendererSettings,
+  rendererSettings,
+} from './pdf-options.js';
 import { discardPage, openPage, type PooledPage, SHELL_URL } from './pdf-pages.js';
 import { printOnPage } from './pdf-print.js';
 import { RenderQueue } from './pdf-queue.js';
@@ -74,7 +82,10 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
     // Profiles left in the temp folder by a process that was killed (SIGKILL skips every cleanup).
     void removeStaleProfiles()
       .then(({ removed, killed }) => {
-        if (removed.length > 0) this.options.logger.log(`Removed ${removed.length} Chromium profile(s) left by processes that are gone${killed.length > 0 ? ` (and their ${killed.length} browser(s))` : ''}`);
+        if (removed.length > 0)
+          this.options.logger.log(
+            `Removed ${removed.length} Chromium profile(s) left by processes that are gone${killed.length > 0 ? ` (and their ${killed.length} browser(s))` : ''}`,
+          );
       })
       .catch((error: unknown) => this.options.logger.warn(`Could not sweep old Chromium profiles: ${messageOf(error)}`));
     const chromium = this.resolveChromium();
@@ -283,9 +294,14 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
   }
 
   private openPage(session: Session): Promise<PooledPage> {
-    return openPage(session, () => this.fonts(), this.options.launchTimeoutMs, () => {
-      this.counters.blockedRequests += 1;
-    });
+    return openPage(
+      session,
+      () => this.fonts(),
+      this.options.launchTimeoutMs,
+      () => {
+        this.counters.blockedRequests += 1;
+      },
+    );
   }
 
   private resolveChromium(): ChromiumExecutable | null {

@@ -91,4 +91,3 @@ export function makeReview(f: Fixture = {}): ReviewDto {
     ...f.extra,
   };
 }
-

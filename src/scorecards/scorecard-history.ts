@@ -67,9 +67,7 @@ export function trendPoints(review: ReviewDto, history: ScorecardHistoryEntry[],
   };
   // The scorecard of a cycle shows that cycle and the ones before it, never a later one; the
   // current cycle comes from the review itself even if the history repeats it.
-  const past = history.filter(
-    (h) => h.periodEnd <= current.periodEnd && !(h.periodEnd === current.periodEnd && h.cycleName === current.cycleName),
-  );
+  const past = history.filter((h) => h.periodEnd <= current.periodEnd && !(h.periodEnd === current.periodEnd && h.cycleName === current.cycleName));
   const all = [...past.map((h) => ({ ...h, current: false })), { ...current, current: true }];
   // Stable sort: equal period ends keep their order, the current review last among them.
   all.sort((a, b) => (a.periodEnd < b.periodEnd ? -1 : a.periodEnd > b.periodEnd ? 1 : Number(a.current) - Number(b.current)));
@@ -86,7 +84,13 @@ export function trendPoints(review: ReviewDto, history: ScorecardHistoryEntry[],
 export function standingOf(review: ReviewDto, peers: ScorecardPeer[], dict: ScorecardDictionary): ScorecardStanding {
   const totals = peers.map((p) => p.total).filter((t) => Number.isFinite(t));
   const unranked = (text: string): ScorecardStanding => ({
-    ranked: false, rank: null, of: null, tied: false, topPercent: null, peerCount: totals.length, text,
+    ranked: false,
+    rank: null,
+    of: null,
+    tied: false,
+    topPercent: null,
+    peerCount: totals.length,
+    text,
   });
   if (!review.complete) return unranked(dict.format.rankIncomplete);
   if (totals.length === 0) return unranked(dict.format.rankNoPeers);
@@ -94,4 +98,3 @@ export function standingOf(review: ReviewDto, peers: ScorecardPeer[], dict: Scor
   const text = interpolate(s.tied ? dict.format.rankTied : dict.format.rank, { rank: s.rank, count: s.of, percent: s.topPercent });
   return { ranked: true, rank: s.rank, of: s.of, tied: s.tied, topPercent: s.topPercent, peerCount: totals.length, text };
 }
-

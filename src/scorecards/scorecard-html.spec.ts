@@ -36,7 +36,19 @@ describe('renderScorecardHtml', () => {
     expect(out.html.startsWith('<div class="scorecard"')).toBe(true);
     expect(out.html).not.toMatch(/<html[\s>]|<head[\s>]|<body[\s>]|<!doctype/i);
     expect(out.html).toContain('lang="zh-CN"');
-    for (const text of ['绩效评估表', '张三', 'E0042', '客户经理', '华东销售部', '李四', '销售业绩完成情况', '2,000,000 元', '4 · 超出期望', '37.63', '已定稿']) {
+    for (const text of [
+      '绩效评估表',
+      '张三',
+      'E0042',
+      '客户经理',
+      '华东销售部',
+      '李四',
+      '销售业绩完成情况',
+      '2,000,000 元',
+      '4 · 超出期望',
+      '37.63',
+      '已定稿',
+    ]) {
       expect(out.html).toContain(text);
     }
     expect(out.html).toContain('本周期同岗位暂无其他已完成的评估');
@@ -50,7 +62,15 @@ describe('renderScorecardHtml', () => {
 
   it('renders in English with every label from the dictionary', () => {
     const { out } = render(makeReview(), 'en');
-    for (const text of ['Performance scorecard', 'Key performance indicators', 'Sales attainment', '4 · Exceeds expectations', 'Points', 'Skills', 'Development plan']) {
+    for (const text of [
+      'Performance scorecard',
+      'Key performance indicators',
+      'Sales attainment',
+      '4 · Exceeds expectations',
+      'Points',
+      'Skills',
+      'Development plan',
+    ]) {
       expect(out.html).toContain(text);
     }
     for (const zh of ['绩效评估表', '客户经理', '销售业绩完成情况', '超出期望', '能力评估']) expect(out.html).not.toContain(zh);
@@ -125,10 +145,7 @@ describe('renderScorecardHtml', () => {
       descriptionEn: '',
       category: i % 2 === 0 ? 'sales_results' : 'skill',
       weight: i < 20 ? 3 : 4,
-      rule:
-        i % 2 === 0
-          ? { type: 'target', target: 1000, unit: 'CNY', direction: 'higher', cap: 150, threshold: null }
-          : ACCOUNT_MANAGER.kpis[4].rule,
+      rule: i % 2 === 0 ? { type: 'target', target: 1000, unit: 'CNY', direction: 'higher', cap: 150, threshold: null } : ACCOUNT_MANAGER.kpis[4].rule,
     }));
     const inputs: Record<string, KpiInput> = {};
     kpis.forEach((k, i) => {
@@ -150,7 +167,10 @@ describe('renderScorecardHtml', () => {
   });
 
   it('never prints a peer name', () => {
-    const rows = [{ total: 10, name: 'PEER-NAME-王五' }, { total: 99, name: 'PEER-NAME-赵六' }];
+    const rows = [
+      { total: 10, name: 'PEER-NAME-王五' },
+      { total: 99, name: 'PEER-NAME-赵六' },
+    ];
     const { out } = render(makeReview(), 'en', { peers: rows });
     expect(out.html).toContain('Rank 2 of 3 · top 67%');
     for (const piece of [out.html, out.headerHtml, out.footerHtml]) expect(piece).not.toContain('PEER-NAME');

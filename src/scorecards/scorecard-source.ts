@@ -20,7 +20,9 @@ export class ScorecardSource {
    * {@link historyUpTo}) instead of one per scorecard.
    */
   async historiesOf(employeeIds: string[]): Promise<Map<string, HistoryPoint[]>> {
-    const rows = await this.dataSource.query<{ employee_id: string; cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }[]>(
+    const rows = await this.dataSource.query<
+      { employee_id: string; cycle_name: string; period_end: string; total: string; version_number: number; complete: boolean }[]
+    >(
       `SELECT r.employee_id, c.name AS cycle_name, to_char(c.period_end, 'YYYY-MM-DD') AS period_end, r.total, (r.template->>'versionNumber')::int AS version_number, r.complete
          FROM reviews r JOIN cycles c ON c.id = r.cycle_id
         WHERE r.employee_id = ANY($1::uuid[])
@@ -29,7 +31,9 @@ export class ScorecardSource {
     );
     const byEmployee = new Map<string, HistoryPoint[]>(employeeIds.map((id) => [id, []]));
     for (const r of rows) {
-      byEmployee.get(r.employee_id)?.push({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete });
+      byEmployee
+        .get(r.employee_id)
+        ?.push({ cycleName: r.cycle_name, periodEnd: r.period_end, total: Number(r.total), templateVersionNumber: r.version_number, complete: r.complete });
     }
     return byEmployee;
   }

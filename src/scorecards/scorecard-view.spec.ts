@@ -124,12 +124,20 @@ describe('buildScorecardView: account manager', () => {
       roleNameZh: MANAGER.nameZh,
       roleNameEn: MANAGER.nameEn,
     });
-    expect(buildScorecardView(input(manager)).kpis.map((k) => k.category)).toEqual(['公司整体绩效', '团队绩效', '战略目标实现情况', '能力', '能力', '能力', '能力']);
-    expect(buildScorecardView(input(manager, { lang: 'en' })).kpis.slice(0, 3).map((k) => k.category)).toEqual([
-      'Company performance',
-      'Team performance',
-      'Strategic-goal achievement',
+    expect(buildScorecardView(input(manager)).kpis.map((k) => k.category)).toEqual([
+      '公司整体绩效',
+      '团队绩效',
+      '战略目标实现情况',
+      '能力',
+      '能力',
+      '能力',
+      '能力',
     ]);
+    expect(
+      buildScorecardView(input(manager, { lang: 'en' }))
+        .kpis.slice(0, 3)
+        .map((k) => k.category),
+    ).toEqual(['Company performance', 'Team performance', 'Strategic-goal achievement']);
     expect(buildScorecardView(input(manager)).kpis[2].target).toBe('4 个里程碑');
   });
 
@@ -235,7 +243,11 @@ describe('standing among peers', () => {
   });
 
   it('says so when there are no peers', () => {
-    expect(buildScorecardView(input(makeReview())).standing).toMatchObject({ ranked: false, peerCount: 0, text: '本周期同岗位暂无其他已完成的评估，无法排名。' });
+    expect(buildScorecardView(input(makeReview())).standing).toMatchObject({
+      ranked: false,
+      peerCount: 0,
+      text: '本周期同岗位暂无其他已完成的评估，无法排名。',
+    });
     expect(buildScorecardView(input(makeReview(), { lang: 'en' })).standing.text).toMatch(/^No other complete reviews/);
   });
 

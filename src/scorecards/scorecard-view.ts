@@ -215,9 +215,7 @@ export function buildScorecardView(input: ScorecardViewInput): ScorecardView {
       acknowledged,
       by: acknowledged ? ackBy : null,
       at: acknowledged ? ackAt : null,
-      text: acknowledged
-        ? interpolate(dict.format.acknowledged, { name: ackBy ?? none, at: ackAt ?? none })
-        : dict.format.notAcknowledged,
+      text: acknowledged ? interpolate(dict.format.acknowledged, { name: ackBy ?? none, at: ackAt ?? none }) : dict.format.notAcknowledged,
     },
     charts: {
       bars: review.kpis.map((k, i) => ({ label: kpis[i].name, score: k.score })),

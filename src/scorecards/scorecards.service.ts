@@ -45,11 +45,21 @@ const peersKey = (review: Pick<ReviewDto, 'cycle' | 'template'>) => `${review.cy
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml', '.webp': 'image/webp' };
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+};
 
 /** File names safe in a Content-Disposition header and in a zip, keeping Chinese names readable. */
 export function scorecardFilename(review: Pick<ReviewDto, 'employee' | 'cycle'>, ext: string): string {
-  const clean = (s: string) => s.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/\s+/g, ' ').trim();
+  const clean = (s: string) =>
+    s
+      .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
+      .replace(/\s+/g, ' ')
+      .trim();
   return `${clean(review.employee.employeeNo)}-${clean(review.employee.name)}-${clean(review.cycle.name)}.${ext}`;
 }
 

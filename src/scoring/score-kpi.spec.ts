@@ -73,8 +73,7 @@ describe('scoreKpi, target rule, higher is better', () => {
       points: 40.25,
       attainment: 115,
       target: 100,
-      explanation:
-        'actual 115 vs target 100 (higher is better): attainment 115%, capped at 120% → score 115; weight 35% → 40.25 points',
+      explanation: 'actual 115 vs target 100 (higher is better): attainment 115%, capped at 120% → score 115; weight 35% → 40.25 points',
     });
   });
 
@@ -89,9 +88,7 @@ describe('scoreKpi, target rule, higher is better', () => {
   it('limits attainment above the cap to the cap but reports the real attainment', () => {
     const result = scoreKpi(sales, { actual: 150 });
     expect(result).toMatchObject({ score: 120, points: 42, attainment: 150 });
-    expect(result.explanation).toBe(
-      'actual 150 vs target 100 (higher is better): attainment 150%, capped at 120% → score 120; weight 35% → 42 points',
-    );
+    expect(result.explanation).toBe('actual 150 vs target 100 (higher is better): attainment 150%, capped at 120% → score 120; weight 35% → 42 points');
   });
 
   it('never scores above 100 with a cap of 100', () => {
@@ -214,9 +211,7 @@ describe('scoreKpi, target rule, lower is better', () => {
   it('scores target / actual * 100 below the cap', () => {
     const result = scoreKpi(defects, { actual: 10 });
     expect(result).toMatchObject({ attainment: 50, score: 50, points: 10, target: 5 });
-    expect(result.explanation).toBe(
-      'actual 10 vs target 5 (lower is better): attainment 50%, capped at 120% → score 50; weight 20% → 10 points',
-    );
+    expect(result.explanation).toBe('actual 10 vs target 5 (lower is better): attainment 50%, capped at 120% → score 50; weight 20% → 10 points');
   });
 
   it('scores exactly on target as 100', () => {

@@ -60,4 +60,3 @@ export function catchError(fn: () => unknown): unknown {
   }
   throw new Error('expected the call to throw');
 }
-

@@ -28,7 +28,12 @@ describe('bandFor', () => {
 
   it('returns null when no band starts low enough', () => {
     expect(bandFor(-1, BANDS)).toBeNull();
-    expect(bandFor(40, BANDS.filter((b) => b.min > 0))).toBeNull();
+    expect(
+      bandFor(
+        40,
+        BANDS.filter((b) => b.min > 0),
+      ),
+    ).toBeNull();
     expect(bandFor(40, [])).toBeNull();
   });
 });
@@ -49,11 +54,7 @@ describe('weightSum', () => {
 });
 
 describe('scoreReview', () => {
-  const kpis = [
-    targetKpi('sales', 35),
-    ratingKpi('craft', 7.5),
-    targetKpi('defects', 57.5, { direction: 'lower', target: 5 }),
-  ];
+  const kpis = [targetKpi('sales', 35), ratingKpi('craft', 7.5), targetKpi('defects', 57.5, { direction: 'lower', target: 5 })];
 
   it('scores a complete review, in template order, with its band', () => {
     const inputs: Record<string, KpiInput> = {
@@ -74,12 +75,7 @@ describe('scoreReview', () => {
   });
 
   it('adds up the rounded points, so the total matches the scorecard column', () => {
-    const review = [
-      targetKpi('a', 1),
-      targetKpi('b', 1),
-      targetKpi('c', 1),
-      ratingKpi('d', 97),
-    ];
+    const review = [targetKpi('a', 1), targetKpi('b', 1), targetKpi('c', 1), ratingKpi('d', 97)];
     const inputs = { a: { actual: 50.5 }, b: { actual: 50.5 }, c: { actual: 50.5 }, d: { rating: 5 } };
     const result = scoreReview(review, inputs, BANDS);
     // Each of a, b, c earns 0.505 → shown as 0.51; the unrounded total would round to 98.52.
@@ -92,11 +88,7 @@ describe('scoreReview', () => {
     const full = scoreReview(thirds, { a: { rating: 5 }, b: { rating: 5 }, c: { rating: 5 } }, BANDS);
     expect(full.total).toBe(100);
 
-    const twoThirds = [
-      ratingKpi('a', 33.33, { min: 1, max: 3 }),
-      ratingKpi('b', 33.33, { min: 1, max: 3 }),
-      ratingKpi('c', 33.34, { min: 1, max: 3 }),
-    ];
+    const twoThirds = [ratingKpi('a', 33.33, { min: 1, max: 3 }), ratingKpi('b', 33.33, { min: 1, max: 3 }), ratingKpi('c', 33.34, { min: 1, max: 3 })];
     const result = scoreReview(twoThirds, { a: { rating: 2 }, b: { rating: 2 }, c: { rating: 2 } }, BANDS);
     // 66.67 * 33.33 / 100 = 22.221111, 66.67 * 33.34 / 100 = 22.227778
     expect(result.kpis.map((k) => k.points)).toEqual([22.22, 22.22, 22.23]);

@@ -2,15 +2,7 @@
 // review's frozen template copy and its inputs alone.
 
 import { round2 } from './round.js';
-import type {
-  KpiDefinition,
-  KpiInput,
-  KpiScore,
-  RatingBand,
-  RatingRule,
-  ReviewScore,
-  TargetRule,
-} from './types.js';
+import type { KpiDefinition, KpiInput, KpiScore, RatingBand, RatingRule, ReviewScore, TargetRule } from './types.js';
 
 /**
  * Input that can never be scored. The API validates inputs before they reach scoring, so this is a
@@ -58,11 +50,7 @@ function scoreRating(kpi: KpiDefinition, rule: RatingRule, input: KpiInput | und
   const rating = input?.rating;
   if (isMissing(rating)) return missingScore(kpi.key);
   if (!Number.isInteger(rating) || rating < rule.min || rating > rule.max) {
-    throw new ScoringInputError(
-      kpi.key,
-      `rating ${String(rating)} is not a whole number on the scale ${rule.min}..${rule.max}`,
-      'rating',
-    );
+    throw new ScoringInputError(kpi.key, `rating ${String(rating)} is not a whole number on the scale ${rule.min}..${rule.max}`, 'rating');
   }
   if (!(rule.max > 0)) {
     throw new ScoringInputError(kpi.key, `rating scale ${rule.min}..${rule.max} has no positive maximum`, 'rule');
@@ -75,8 +63,7 @@ function scoreRating(kpi: KpiDefinition, rule: RatingRule, input: KpiInput | und
     points,
     attainment: null,
     target: null,
-    explanation:
-      `rating ${fmt(rating)} of ${fmt(rule.max)} → score ${fmt(score)}; ` + pointsPhrase(kpi.weight, points),
+    explanation: `rating ${fmt(rating)} of ${fmt(rule.max)} → score ${fmt(score)}; ` + pointsPhrase(kpi.weight, points),
   };
 }
 
@@ -126,9 +113,7 @@ function scoreTarget(kpi: KpiDefinition, rule: TargetRule, input: KpiInput | und
   const points = round2((score * kpi.weight) / 100);
 
   const targetText =
-    !isMissing(override) && override !== rule.target
-      ? `target ${fmt(target)} (set for this review; template ${fmt(rule.target)})`
-      : `target ${fmt(target)}`;
+    !isMissing(override) && override !== rule.target ? `target ${fmt(target)} (set for this review; template ${fmt(rule.target)})` : `target ${fmt(target)}`;
   const attainmentText = `attainment ${fmt(attainment)}%${note ? ` (${note})` : ''}`;
   let outcome: string;
   if (belowThreshold) {
@@ -143,17 +128,13 @@ function scoreTarget(kpi: KpiDefinition, rule: TargetRule, input: KpiInput | und
     points,
     attainment,
     target,
-    explanation:
-      `actual ${fmt(actual)} vs ${targetText} (${rule.direction} is better): ${outcome}; ` +
-      pointsPhrase(kpi.weight, points),
+    explanation: `actual ${fmt(actual)} vs ${targetText} (${rule.direction} is better): ${outcome}; ` + pointsPhrase(kpi.weight, points),
   };
 }
 
 /** Scores one KPI; score and points are null while its input is missing. */
 export function scoreKpi(kpi: KpiDefinition, input: KpiInput | undefined): KpiScore {
-  return kpi.rule.type === 'rating'
-    ? scoreRating(kpi, kpi.rule, input)
-    : scoreTarget(kpi, kpi.rule, input);
+  return kpi.rule.type === 'rating' ? scoreRating(kpi, kpi.rule, input) : scoreTarget(kpi, kpi.rule, input);
 }
 
 /** The band with the greatest `min` not above `total`; bands may come in any order. */
@@ -178,11 +159,7 @@ export function weightSum(kpis: { weight: number }[]): number {
  * Scores a whole review in template order. The total adds up the already rounded points, so it is
  * exactly what the points column of a scorecard sums to.
  */
-export function scoreReview(
-  kpis: KpiDefinition[],
-  inputs: Record<string, KpiInput>,
-  bands: RatingBand[],
-): ReviewScore {
+export function scoreReview(kpis: KpiDefinition[], inputs: Record<string, KpiInput>, bands: RatingBand[]): ReviewScore {
   return summarizeScores(
     kpis.map((kpi) => scoreKpi(kpi, inputOf(inputs, kpi.key))),
     bands,

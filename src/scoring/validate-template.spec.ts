@@ -9,8 +9,7 @@ describe('validateTemplate', () => {
     ratingKpi('craft', 7.5),
     targetKpi('defects', 57.5, { direction: 'lower', target: 0, cap: 100 }),
   ];
-  const fields = (kpis: KpiDefinition[], bands: RatingBand[] = BANDS): string[] =>
-    validateTemplate(kpis, bands).map((p) => p.field);
+  const fields = (kpis: KpiDefinition[], bands: RatingBand[] = BANDS): string[] => validateTemplate(kpis, bands).map((p) => p.field);
 
   it('accepts a valid template', () => {
     expect(validateTemplate(valid(), BANDS)).toEqual([]);
@@ -30,9 +29,7 @@ describe('validateTemplate', () => {
       const kpis = valid();
       kpis[2].weight = 52.5;
       const problems = validateTemplate(kpis, BANDS);
-      expect(problems).toEqual([
-        { field: 'kpis', message: 'KPI weights sum to 95, they must sum to exactly 100' },
-      ]);
+      expect(problems).toEqual([{ field: 'kpis', message: 'KPI weights sum to 95, they must sum to exactly 100' }]);
     });
 
     it('rejects a sum that is only just over 100', () => {
@@ -85,9 +82,7 @@ describe('validateTemplate', () => {
   describe('rating rules', () => {
     it('reports a scale value without a point', () => {
       const kpi = ratingKpi('craft', 100, { points: points(1, 5).filter((p) => p.value !== 3) });
-      expect(validateTemplate([kpi], BANDS)).toEqual([
-        { field: 'kpis[0].rule.points', message: 'rating points must cover every value 1..5 once; missing 3' },
-      ]);
+      expect(validateTemplate([kpi], BANDS)).toEqual([{ field: 'kpis[0].rule.points', message: 'rating points must cover every value 1..5 once; missing 3' }]);
     });
 
     it('reports a duplicate point', () => {
@@ -98,10 +93,7 @@ describe('validateTemplate', () => {
 
     it('reports points outside the scale or not whole', () => {
       const list = [...points(1, 5), { value: 6, labelZh: '', labelEn: '' }, { value: 2.5, labelZh: '', labelEn: '' }];
-      expect(fields([ratingKpi('craft', 100, { points: list })])).toEqual([
-        'kpis[0].rule.points[5].value',
-        'kpis[0].rule.points[6].value',
-      ]);
+      expect(fields([ratingKpi('craft', 100, { points: list })])).toEqual(['kpis[0].rule.points[5].value', 'kpis[0].rule.points[6].value']);
     });
 
     it('requires min < max', () => {
@@ -112,9 +104,7 @@ describe('validateTemplate', () => {
     it('requires min >= 0 and max <= 10, both whole', () => {
       expect(fields([ratingKpi('craft', 100, { min: -1, max: 5 })])).toEqual(['kpis[0].rule.min']);
       expect(fields([ratingKpi('craft', 100, { min: 1, max: 11 })])).toEqual(['kpis[0].rule.max']);
-      expect(fields([ratingKpi('craft', 100, { min: 0.5, max: 5, points: points(1, 5) })])).toEqual([
-        'kpis[0].rule.min',
-      ]);
+      expect(fields([ratingKpi('craft', 100, { min: 0.5, max: 5, points: points(1, 5) })])).toEqual(['kpis[0].rule.min']);
     });
   });
 
@@ -154,9 +144,7 @@ describe('validateTemplate', () => {
   describe('bands', () => {
     it('requires a band starting at 0', () => {
       const bands = BANDS.filter((b) => b.min !== 0);
-      expect(validateTemplate(valid(), bands)).toEqual([
-        { field: 'bands', message: 'one band must start at 0 so that every total has a band' },
-      ]);
+      expect(validateTemplate(valid(), bands)).toEqual([{ field: 'bands', message: 'one band must start at 0 so that every total has a band' }]);
     });
 
     it('requires at least one band', () => {

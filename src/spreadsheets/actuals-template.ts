@@ -24,12 +24,9 @@ export function kpiNote(kpi: KpiDefinition): string {
   const rule = kpi.rule;
   if (rule.type === 'target') {
     const unit = rule.unit ? ` ${rule.unit}` : '';
-    return [
-      `目标 / Target: ${rule.target}${unit}`,
-      `单位 / Unit: ${rule.unit || '-'}`,
-      DIRECTION[rule.direction],
-      '填写实际值 / Enter the actual value',
-    ].join('\n');
+    return [`目标 / Target: ${rule.target}${unit}`, `单位 / Unit: ${rule.unit || '-'}`, DIRECTION[rule.direction], '填写实际值 / Enter the actual value'].join(
+      '\n',
+    );
   }
   return [
     `评分 / Rating ${rule.min}–${rule.max}:`,
@@ -42,7 +39,11 @@ export function templateColumns(kpis: readonly KpiDefinition[]): TemplateColumn[
   return [
     { header: EMPLOYEE_NO_HEADER, note: null, whole: null },
     { header: NAME_HEADER, note: null, whole: null },
-    ...kpis.map((k): TemplateColumn => ({ header: kpiHeader(k), note: kpiNote(k), whole: k.rule.type === 'rating' ? { min: k.rule.min, max: k.rule.max } : null })),
+    ...kpis.map((k): TemplateColumn => ({
+      header: kpiHeader(k),
+      note: kpiNote(k),
+      whole: k.rule.type === 'rating' ? { min: k.rule.min, max: k.rule.max } : null,
+    })),
   ];
 }
 
@@ -56,8 +57,14 @@ export function columnLetter(n: number): string {
 export function instructionLines(cycleName: string): [string, string][] {
   return [
     ['周期 / Cycle', cycleName],
-    ['说明', '每个角色一个工作表。每行一名员工：请勿修改工号列；在各 KPI 列填写实际值（目标类）或评分（评分类）。表头批注给出目标、单位或评分标准。留空的单元格不导入。'],
-    ['Instructions', 'One sheet per role. One row per employee: keep the employee number column as it is; enter the actual value (target KPIs) or the rating (rating KPIs) in each KPI column. Each header note gives the target and unit, or the rating scale. Empty cells are not imported.'],
+    [
+      '说明',
+      '每个角色一个工作表。每行一名员工：请勿修改工号列；在各 KPI 列填写实际值（目标类）或评分（评分类）。表头批注给出目标、单位或评分标准。留空的单元格不导入。',
+    ],
+    [
+      'Instructions',
+      'One sheet per role. One row per employee: keep the employee number column as it is; enter the actual value (target KPIs) or the rating (rating KPIs) in each KPI column. Each header note gives the target and unit, or the rating scale. Empty cells are not imported.',
+    ],
     ['导入', '保存后在“导入”页面上传本文件（KPI 实际值），先查看试运行结果，再确认。'],
     ['Import', 'Upload the saved file on the Imports page (KPI actuals); check the dry run, then confirm.'],
   ];

@@ -3,7 +3,14 @@ import { ACCOUNT_MANAGER, MANAGER } from '../kpi-templates/default-templates.js'
 import { columnLetter, kpiHeader, kpiNote, templateColumns } from './actuals-template.js';
 import { csvValue, exportFilename, type ResultSource, type ResultVersion, resultColumns, resultRow, sheetName, sheetsOf, unionKpis } from './result-rows.js';
 
-const am: ResultVersion = { id: 'v-am', roleCode: 'account_manager', roleNameZh: '客户经理', roleNameEn: 'Account manager', kpis: ACCOUNT_MANAGER.kpis, bands: ACCOUNT_MANAGER.bands };
+const am: ResultVersion = {
+  id: 'v-am',
+  roleCode: 'account_manager',
+  roleNameZh: '客户经理',
+  roleNameEn: 'Account manager',
+  kpis: ACCOUNT_MANAGER.kpis,
+  bands: ACCOUNT_MANAGER.bands,
+};
 const mgr: ResultVersion = { id: 'v-m', roleCode: 'manager', roleNameZh: '经理', roleNameEn: 'Manager', kpis: MANAGER.kpis, bands: MANAGER.bands };
 
 function source(over: Partial<ResultSource> = {}): ResultSource {

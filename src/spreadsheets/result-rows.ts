@@ -133,13 +133,7 @@ const STATUS: Record<string, { en: string; zh: string }> = {
  * (a name such as "=HYPERLINK(…)" stays text in Excel); a KPI the review's version lacks is empty.
  * `finalizedAt` is a Date for the XLSX (a real date cell) or ISO text for the CSV.
  */
-export function resultRow(
-  r: ResultSource,
-  version: ResultVersion,
-  kpis: readonly KpiColumn[],
-  lang: SheetLang,
-  dates: 'date' | 'iso',
-): CellValue[] {
+export function resultRow(r: ResultSource, version: ResultVersion, kpis: readonly KpiColumn[], lang: SheetLang, dates: 'date' | 'iso'): CellValue[] {
   const band = r.bandKey ? version.bands.find((b) => b.key === r.bandKey) : undefined;
   const manager = r.managerNo ? `${r.managerName ?? ''} (${r.managerNo})` : '';
   const status = STATUS[r.status] ? word(lang, STATUS[r.status]) : r.status;

@@ -15,8 +15,18 @@ const DOWNLOAD_HEADERS = {
   'Content-Disposition': { description: '`attachment` with the file name', schema: { type: 'string' } },
   'Cache-Control': { description: '`no-store`: personal data', schema: { type: 'string' } },
 } as const;
-const XLSX_RESPONSE = { status: 200, description: 'The workbook (streamed)', headers: DOWNLOAD_HEADERS, content: { [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } } } } as const;
-const CSV_RESPONSE = { status: 200, description: 'UTF-8 with a BOM (streamed)', headers: DOWNLOAD_HEADERS, content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } } } as const;
+const XLSX_RESPONSE = {
+  status: 200,
+  description: 'The workbook (streamed)',
+  headers: DOWNLOAD_HEADERS,
+  content: { [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } } },
+} as const;
+const CSV_RESPONSE = {
+  status: 200,
+  description: 'UTF-8 with a BOM (streamed)',
+  headers: DOWNLOAD_HEADERS,
+  content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } },
+} as const;
 
 @ApiTags('spreadsheets')
 @Controller()
@@ -31,7 +41,13 @@ export class SpreadsheetsController {
   @ApiProduces(CONTENT_TYPES.xlsx)
   @ApiResponse(XLSX_RESPONSE)
   @ApiErrors(400, 404)
-  async resultsXlsx(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query() q: SheetQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async resultsXlsx(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() q: SheetQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.send(res, await this.sheets.results(actor, id, 'xlsx', this.lang(q, req)));
   }
 
@@ -41,7 +57,13 @@ export class SpreadsheetsController {
   @ApiProduces('text/csv')
   @ApiResponse(CSV_RESPONSE)
   @ApiErrors(400, 404)
-  async resultsCsv(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query() q: SheetQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async resultsCsv(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() q: SheetQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.send(res, await this.sheets.results(actor, id, 'csv', this.lang(q, req)));
   }
 
@@ -71,7 +93,12 @@ export class SpreadsheetsController {
   @ApiProduces(CONTENT_TYPES.xlsx)
   @ApiResponse(XLSX_RESPONSE)
   @ApiErrors(400, 404, 409)
-  async actualsTemplate(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string, @Query() q: ActualsTemplateQueryDto, @Res() res: Response): Promise<void> {
+  async actualsTemplate(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Query() q: ActualsTemplateQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.send(res, await this.sheets.actualsTemplate(actor, id, q.roleCode));
   }
 

@@ -145,7 +145,8 @@ export class SpreadsheetsService {
     return {
       filename: exportFilename('results', cycle.name, format),
       contentType: CONTENT_TYPES[format],
-      write: (out) => (format === 'xlsx' ? this.resultsXlsx(out, cycle.id, visible, versions, lang) : this.resultsCsv(out, cycle.id, visible, byId, versions, lang)),
+      write: (out) =>
+        format === 'xlsx' ? this.resultsXlsx(out, cycle.id, visible, versions, lang) : this.resultsCsv(out, cycle.id, visible, byId, versions, lang),
     };
   }
 
@@ -200,10 +201,15 @@ export class SpreadsheetsService {
     lang: SheetLang,
   ): Promise<void> {
     const kpis = unionKpis(sheetsOf(versions));
-    await streamCsv(out, resultColumns(kpis, lang).map((c) => c.header), this.query.reviews(cycleId, visible), (r) => {
-      const version = byId.get(r.templateVersionId);
-      return version ? resultRow(r, version, kpis, lang, 'iso').map(csvValue) : null;
-    });
+    await streamCsv(
+      out,
+      resultColumns(kpis, lang).map((c) => c.header),
+      this.query.reviews(cycleId, visible),
+      (r) => {
+        const version = byId.get(r.templateVersionId);
+        return version ? resultRow(r, version, kpis, lang, 'iso').map(csvValue) : null;
+      },
+    );
   }
 
   /** The people on record in the employee import's layout, so the file imports back unchanged. */
@@ -246,7 +252,11 @@ export class SpreadsheetsService {
     if (roleCode !== undefined && roles.length === 0) {
       throw badRequest(`There is no role with code "${roleCode}"`, [{ field: 'roleCode', message: `no role has the code "${roleCode}"` }]);
     }
-    const sheets: { role: (typeof roles)[number]; kpis: Awaited<ReturnType<SpreadsheetsQuery['cycleVersion']>> & object; people: { employeeNo: string; name: string }[] }[] = [];
+    const sheets: {
+      role: (typeof roles)[number];
+      kpis: Awaited<ReturnType<SpreadsheetsQuery['cycleVersion']>> & object;
+      people: { employeeNo: string; name: string }[];
+    }[] = [];
     for (const role of roles) {
       const version = await this.query.cycleVersion(cycle.id, role.id);
       if (!version) continue;
@@ -275,7 +285,11 @@ export class SpreadsheetsService {
           const ws = wb.addWorksheet(sheetName(s.role.code, names), { views: [{ state: 'frozen', ySplit: 1, xSplit: 2 }] });
           names.add(ws.name.toLowerCase());
           const columns = templateColumns(s.kpis.kpis);
-          ws.columns = columns.map((c, i) => ({ header: c.header, width: i < 2 ? 16 : Math.min(40, Math.max(14, c.header.length)), style: i < 2 ? { numFmt: '@' } : {} }));
+          ws.columns = columns.map((c, i) => ({
+            header: c.header,
+            width: i < 2 ? 16 : Math.min(40, Math.max(14, c.header.length)),
+            style: i < 2 ? { numFmt: '@' } : {},
+          }));
           ws.getRow(1).font = HEADER_FONT;
           for (const p of s.people) ws.addRow([neutralise(p.employeeNo), neutralise(p.name)]);
           // Validation reaches past the listed people, so rows typed in below are checked too.

@@ -21,9 +21,7 @@ import { applyAction, parseDraftForm } from './template-form-post.js';
 @Allow('admin')
 @UseInterceptors(PageResponder)
 export class AdminTemplatesController {
-  constructor(
-    private readonly templates: KpiTemplatesService,
-  ) {}
+  constructor(private readonly templates: KpiTemplatesService) {}
 
   @Get()
   async list(): Promise<PageView> {
@@ -66,7 +64,8 @@ export class AdminTemplatesController {
       return this.renderTemplate(id, locale, { typed: { draftId: versionId, form: edited.form, focus: edited.focus } });
     }
     const t = locale.t;
-    const again = (problem: Problem, typed: DraftForm = form) => this.renderTemplate(id, locale, { problem, typed: { draftId: versionId, form: typed, focus: null } });
+    const again = (problem: Problem, typed: DraftForm = form) =>
+      this.renderTemplate(id, locale, { problem, typed: { draftId: versionId, form: typed, focus: null } });
     let saved: TemplateVersionDto | null = null;
     return submitForm({
       dto: UpdateDraftDto,
@@ -81,7 +80,10 @@ export class AdminTemplatesController {
         if (problem.code === 'STALE_VERSION' && problem.currentVersion !== undefined) {
           // What was typed stays, now carrying the version that is there: saving again is a
           // deliberate choice to put one's own draft over theirs, after being told.
-          return again({ status: 409, code: problem.code, message: t('templates.staleSave'), errors: {} }, { ...form, version: String(problem.currentVersion) });
+          return again(
+            { status: 409, code: problem.code, message: t('templates.staleSave'), errors: {} },
+            { ...form, version: String(problem.currentVersion) },
+          );
         }
         // The template's own rules (weights sum to 100, unique keys …) come from the service with a
         // field each; they are shown beside those fields, so the summary only says where to look.
@@ -121,12 +123,16 @@ export class AdminTemplatesController {
     const current = template.current;
     // Another version to look at (history), else the current one.
     const shown: TemplateVersionDto | null =
-      opts.versionId && opts.versionId !== draft?.id && template.versions.some((v) => v.id === opts.versionId) ? await this.templates.getVersion(id, opts.versionId) : current;
+      opts.versionId && opts.versionId !== draft?.id && template.versions.some((v) => v.id === opts.versionId)
+        ? await this.templates.getVersion(id, opts.versionId)
+        : current;
     const t = locale.t;
     const lang = locale.lang;
     // Typed values belong to the draft they were typed into; if that draft is gone, the stored one is shown.
     const typed = opts.typed && draft && opts.typed.draftId === draft.id ? opts.typed : null;
-    const editor = draft ? { id: draft.id, number: draft.number, ...editorView(typed?.form ?? formFromVersion(draft), opts.problem?.errors ?? {}, typed?.focus ?? null) } : null;
+    const editor = draft
+      ? { id: draft.id, number: draft.number, ...editorView(typed?.form ?? formFromVersion(draft), opts.problem?.errors ?? {}, typed?.focus ?? null) }
+      : null;
     const dict = scorecardDictionary(lang);
     return page(
       'template',

@@ -65,7 +65,12 @@ export class AdminUsersController {
 
   @Post(':id')
   @HttpCode(200)
-  async update(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     const form: UserForm = { email: '', role: str(body, 'role'), employeeNo: str(body, 'employeeNo').trim(), disabled: str(body, 'disabled') === 'on' };
     const errors: FieldErrors = {};
     const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, locale);
@@ -82,7 +87,12 @@ export class AdminUsersController {
 
   @Post(':id/reset-password')
   @HttpCode(200)
-  resetPassword(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  resetPassword(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     const t = locale.t;
     return submitForm({
       dto: ResetPasswordDto,
@@ -92,7 +102,10 @@ export class AdminUsersController {
       call: (dto) => this.users.resetPassword(actor, id, dto.version ?? 0, dto.password),
       // The page has two forms; the reset form's one field shows the message.
       refused: (problem) =>
-        this.renderUser(actor, id, { ...problem, errors: { resetPassword: problem.errors.password ?? (problem.code ? problem.message : Object.values(problem.errors)[0]) } }),
+        this.renderUser(actor, id, {
+          ...problem,
+          errors: { resetPassword: problem.errors.password ?? (problem.code ? problem.message : Object.values(problem.errors)[0]) },
+        }),
       done: () => seeOther(`/admin/users/${id}`, 'passwordReset'),
     });
   }
@@ -108,7 +121,9 @@ export class AdminUsersController {
   private async renderList(actor: Actor, filters: { q: string; role: string }, problem?: Problem & { form: UserForm }, wantedPage = 1): Promise<PageView> {
     const all = await this.users.list();
     const q = filters.q.toLowerCase();
-    const matching = all.filter((u) => (!q || u.email.includes(q) || (u.employeeName ?? '').toLowerCase().includes(q)) && (!filters.role || u.role === filters.role));
+    const matching = all.filter(
+      (u) => (!q || u.email.includes(q) || (u.employeeName ?? '').toLowerCase().includes(q)) && (!filters.role || u.role === filters.role),
+    );
     const shownPage = Math.min(Math.max(1, Math.ceil(matching.length / PAGE_SIZE)), Math.max(1, wantedPage));
     const users = matching.slice((shownPage - 1) * PAGE_SIZE, shownPage * PAGE_SIZE);
     return page(

@@ -50,7 +50,11 @@ export class AuthPagesController {
       const refusal = formRefusal(err);
       const t = this.pages.t(req);
       if (refusal.code === 'THROTTLED') res.setHeader('Retry-After', String(refusal.retryAfterSeconds ?? 60));
-      again(refusal.status, refusal.code === 'INVALID_CREDENTIALS' ? t('login.wrong') : refusal.code === 'THROTTLED' ? t('login.throttled') : refusal.message, refusal.errors);
+      again(
+        refusal.status,
+        refusal.code === 'INVALID_CREDENTIALS' ? t('login.wrong') : refusal.code === 'THROTTLED' ? t('login.throttled') : refusal.message,
+        refusal.errors,
+      );
     }
   }
 
@@ -68,7 +72,8 @@ export class AuthPagesController {
   @Public()
   setLang(@Res() res: Response, @Body() body: Record<string, unknown>): void {
     const lang = str(body, 'lang');
-    if (isLang(lang)) res.cookie(LANG_COOKIE, lang, { sameSite: 'lax', secure: this.config.auth.cookieSecure, path: '/', maxAge: 365 * 24 * 3600_000, httpOnly: true });
+    if (isLang(lang))
+      res.cookie(LANG_COOKIE, lang, { sameSite: 'lax', secure: this.config.auth.cookieSecure, path: '/', maxAge: 365 * 24 * 3600_000, httpOnly: true });
     res.redirect(303, safeNext(str(body, 'next')));
   }
 
@@ -91,7 +96,12 @@ export class AuthPagesController {
       },
       t,
       call: (dto) => this.auth.changePassword(actor, dto.currentPassword, dto.newPassword, tokenOf(req) ?? ''),
-      refused: (problem) => page('password', { errors: problem.errors, message: problem.code ? problem.message : null, forced: this.mustChange(req) }, { title: 'password.title', status: problem.status }),
+      refused: (problem) =>
+        page(
+          'password',
+          { errors: problem.errors, message: problem.code ? problem.message : null, forced: this.mustChange(req) },
+          { title: 'password.title', status: problem.status },
+        ),
       done: () => seeOther(homeOf(actor.role), 'passwordChanged'),
     });
   }

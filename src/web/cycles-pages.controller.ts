@@ -23,9 +23,7 @@ interface CycleForm {
 @Controller('cycles')
 @UseInterceptors(PageResponder)
 export class CyclesPagesController {
-  constructor(
-    private readonly cycles: CyclesService,
-  ) {}
+  constructor(private readonly cycles: CyclesService) {}
 
   @Get()
   @Allow('admin', 'hr')
@@ -72,7 +70,12 @@ export class CyclesPagesController {
   private transition(action: Transition, actor: Actor, id: string, body: Record<string, unknown>): Promise<PageAnswer> {
     const version = Number(str(body, 'version')) || 0;
     return attempt({
-      call: (): Promise<unknown> => (action === 'open' ? this.cycles.open(actor, id, version) : action === 'close' ? this.cycles.close(actor, id, version) : this.cycles.remove(actor, id, version)),
+      call: (): Promise<unknown> =>
+        action === 'open'
+          ? this.cycles.open(actor, id, version)
+          : action === 'close'
+            ? this.cycles.close(actor, id, version)
+            : this.cycles.remove(actor, id, version),
       refused: (problem) => this.render(actor, problem),
       done: () => seeOther('/cycles', { open: 'cycleOpened', close: 'cycleClosed', delete: 'cycleDeleted' }[action]),
     });

@@ -86,7 +86,12 @@ export class EmployeesPagesController {
 
   @Post(':id')
   @HttpCode(200)
-  async update(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     const form = employeeFormOf(body);
     const version = Number(str(body, 'version')) || 0;
     const errors: FieldErrors = {};
@@ -98,7 +103,8 @@ export class EmployeesPagesController {
       invalid: locale.t('employees.fixFields'),
       call: (dto) => this.employees.update(actor, id, version, dto),
       refused: async (problem) => {
-        if (problem.code !== 'STALE_VERSION' || problem.currentVersion === undefined) return this.renderForm(actor, locale, id, form, managerNo(problem), version);
+        if (problem.code !== 'STALE_VERSION' || problem.currentVersion === undefined)
+          return this.renderForm(actor, locale, id, form, managerNo(problem), version);
         // Someone saved first: keep what was typed, say what they changed, and carry the new
         // version so that saving again is a deliberate choice over their change.
         const saved = await this.employees.get(actor, id);
@@ -112,7 +118,15 @@ export class EmployeesPagesController {
 
   /** The DTO's fields from the form; empty strings stay for the validator to name. */
   private fields(form: EmployeeForm): Record<string, unknown> {
-    return { employeeNo: form.employeeNo, name: form.name, email: form.email, roleId: form.roleId, department: form.department, hireDate: form.hireDate, active: form.active };
+    return {
+      employeeNo: form.employeeNo,
+      name: form.name,
+      email: form.email,
+      roleId: form.roleId,
+      department: form.department,
+      hireDate: form.hireDate,
+      active: form.active,
+    };
   }
 
   /** A manager is named by employee number; empty means none. */

@@ -42,12 +42,30 @@ describe('export page script (templates/web/assets/export-progress.js)', () => {
 
   it('says finished only for done and failed, and offers the zip only when it holds a scorecard', () => {
     expect(exportView({ state: 'running', total: 3, done: 3, failed: 0 })).toMatchObject({ finished: false, ready: false, retryable: false });
-    expect(exportView({ state: 'done', total: 3, done: 2, failed: 1 })).toMatchObject({ finished: true, ready: true, retryable: true, failedNote: { key: 'someFailed', vars: { n: 1 } } });
+    expect(exportView({ state: 'done', total: 3, done: 2, failed: 1 })).toMatchObject({
+      finished: true,
+      ready: true,
+      retryable: true,
+      failedNote: { key: 'someFailed', vars: { n: 1 } },
+    });
     // Failed ones can be queued again once the export has finished, not while it still runs.
     expect(exportView({ state: 'running', total: 3, done: 1, failed: 1 })).toMatchObject({ retryable: false });
     expect(exportView({ state: 'done', total: 3, done: 3, failed: 0 })).toMatchObject({ retryable: false });
-    expect(exportView({ state: 'done', total: 0, done: 0, failed: 0 })).toMatchObject({ finished: true, ready: false, max: 1, value: 1, message: { key: 'stateEmpty' } });
-    expect(exportView({ state: 'failed', total: 2, done: 0, failed: 2 })).toMatchObject({ finished: true, ready: false, retryable: true, tone: 'alert', failedNote: null, message: { key: 'stateFailed' } });
+    expect(exportView({ state: 'done', total: 0, done: 0, failed: 0 })).toMatchObject({
+      finished: true,
+      ready: false,
+      max: 1,
+      value: 1,
+      message: { key: 'stateEmpty' },
+    });
+    expect(exportView({ state: 'failed', total: 2, done: 0, failed: 2 })).toMatchObject({
+      finished: true,
+      ready: false,
+      retryable: true,
+      tone: 'alert',
+      failedNote: null,
+      message: { key: 'stateFailed' },
+    });
   });
 
   it('names only texts that exist in both languages', () => {

@@ -54,7 +54,13 @@ export class ExportsPagesController {
       title: 'export.title',
       titleVars: { cycle: cycle.name },
       scripts: following ? ['export-progress.js'] : [],
-      data: following ? { statusUrl: `/api/exports/${job.id}`, job: { state: job.state, total: job.total, done: job.done, failed: job.failed }, strings: locale.section('export') } : undefined,
+      data: following
+        ? {
+            statusUrl: `/api/exports/${job.id}`,
+            job: { state: job.state, total: job.total, done: job.done, failed: job.failed },
+            strings: locale.section('export'),
+          }
+        : undefined,
     });
   }
 }

@@ -50,7 +50,11 @@ export class HrPagesController {
     });
   }
 
-  private async renderDashboard(actor: Actor, cycleId: unknown, started: { result: StartAllResultDto | null; problem: string | null } | null): Promise<PageView> {
+  private async renderDashboard(
+    actor: Actor,
+    cycleId: unknown,
+    started: { result: StartAllResultDto | null; problem: string | null } | null,
+  ): Promise<PageView> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, cycleId);
     const rows = cycle ? await this.readModels.progressByDepartment(actor, cycle.id) : [];
@@ -68,7 +72,12 @@ export class HrPagesController {
         cycle,
         rows: rows.map((r) => ({
           ...r,
-          links: { notStarted: link('not_started', r.department), draft: link('draft', r.department), submitted: link('submitted', r.department), finalized: link('finalized', r.department) },
+          links: {
+            notStarted: link('not_started', r.department),
+            draft: link('draft', r.department),
+            submitted: link('submitted', r.department),
+            finalized: link('finalized', r.department),
+          },
         })),
         totals,
         totalLinks: { notStarted: link('not_started'), draft: link('draft'), submitted: link('submitted'), finalized: link('finalized') },
@@ -95,15 +104,35 @@ export class HrPagesController {
     const params = { cycleId: cycle?.id, status, department, q };
     let model: Record<string, unknown> = {};
     if (cycle && status === 'not_started') {
-      const found = await this.readModels.notStarted(actor, { cycleId: cycle.id, department: department || undefined, q: q || undefined, page: wanted, pageSize: PAGE_SIZE });
-      model = { people: found.items, pager: pager('/reviews', params, wanted, PAGE_SIZE, found.meta.total), canStart: actor.role === 'hr' && cycle.status === 'open' };
+      const found = await this.readModels.notStarted(actor, {
+        cycleId: cycle.id,
+        department: department || undefined,
+        q: q || undefined,
+        page: wanted,
+        pageSize: PAGE_SIZE,
+      });
+      model = {
+        people: found.items,
+        pager: pager('/reviews', params, wanted, PAGE_SIZE, found.meta.total),
+        canStart: actor.role === 'hr' && cycle.status === 'open',
+      };
     } else if (cycle) {
-      const { dto } = await checkForm(ReviewQueryDto, { cycleId: cycle.id, status: status || undefined, department: department || undefined, q: q || undefined, page: String(wanted), pageSize: String(PAGE_SIZE) });
+      const { dto } = await checkForm(ReviewQueryDto, {
+        cycleId: cycle.id,
+        status: status || undefined,
+        department: department || undefined,
+        q: q || undefined,
+        page: String(wanted),
+        pageSize: String(PAGE_SIZE),
+      });
       const found = await this.reviews.list(actor, dto);
       const labels = await this.bandLabels();
       const lang = locale.lang;
       model = {
-        items: found.items.map((r) => ({ ...r, bandLabel: r.bandKey ? (labels.get(r.bandKey)?.[lang === 'zh-CN' ? 'labelZh' : 'labelEn'] ?? r.bandKey) : null })),
+        items: found.items.map((r) => ({
+          ...r,
+          bandLabel: r.bandKey ? (labels.get(r.bandKey)?.[lang === 'zh-CN' ? 'labelZh' : 'labelEn'] ?? r.bandKey) : null,
+        })),
         pager: pager('/reviews', params, wanted, PAGE_SIZE, found.meta.total),
       };
     }
@@ -134,7 +163,11 @@ export class HrPagesController {
       invalid: 'Reload the list and try again',
       call: (dto) => this.workflow.create(actor, dto),
       refused: (problem) =>
-        page('error', { status: problem.status, kind: problem.status === 409 ? 'conflict' : 'badRequest', detail: problem.message, fieldErrors: [] }, { title: 'errors.conflict.title', status: problem.status }),
+        page(
+          'error',
+          { status: problem.status, kind: problem.status === 409 ? 'conflict' : 'badRequest', detail: problem.message, fieldErrors: [] },
+          { title: 'errors.conflict.title', status: problem.status },
+        ),
       done: (review) => seeOther(`/reviews/${review.id}`, 'started'),
     });
   }

@@ -48,7 +48,10 @@ describe('page dictionaries', () => {
       ...['draft', 'published'].map((s) => `templates.status.${s}`),
       ...START_SKIP_REASONS.map((r) => `dashboard.skip.${r}`),
       ...['true', 'false', 'all'].map((a) => `employees.active.${a}`),
-      ...['badRequest', 'forbidden', 'notFound', 'conflict', 'tooMany', 'serverError', 'unavailable', 'generic'].flatMap((k) => [`errors.${k}.title`, `errors.${k}.text`]),
+      ...['badRequest', 'forbidden', 'notFound', 'conflict', 'tooMany', 'serverError', 'unavailable', 'generic'].flatMap((k) => [
+        `errors.${k}.title`,
+        `errors.${k}.text`,
+      ]),
     ];
     expect(keys.filter((k) => !Object.hasOwn(dictionaries.en, k))).toEqual([]);
   });

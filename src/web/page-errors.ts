@@ -4,7 +4,15 @@ import type { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { HtmlErrorRenderer } from '../common/html-errors.js';
 import { Pages } from './pages.js';
 
-const KINDS: Record<number, string> = { 400: 'badRequest', 403: 'forbidden', 404: 'notFound', 409: 'conflict', 413: 'badRequest', 415: 'badRequest', 429: 'tooMany' };
+const KINDS: Record<number, string> = {
+  400: 'badRequest',
+  403: 'forbidden',
+  404: 'notFound',
+  409: 'conflict',
+  413: 'badRequest',
+  415: 'badRequest',
+  429: 'tooMany',
+};
 
 /**
  * Errors of page routes (and of paths no route serves) as pages a person can act on: sign in,
@@ -21,7 +29,7 @@ export class PageErrors implements HtmlErrorRenderer {
     const status = error.statusCode;
     if (status === 401) {
       // Come back to the page after signing in; after a failed post, to where the form was.
-      const next = req.method === 'GET' ? req.originalUrl : (req.get('referer') ? new URL(req.get('referer') ?? '/', 'http://x').pathname : '/');
+      const next = req.method === 'GET' ? req.originalUrl : req.get('referer') ? new URL(req.get('referer') ?? '/', 'http://x').pathname : '/';
       res.redirect(303, `/login?next=${encodeURIComponent(next)}`);
       return;
     }

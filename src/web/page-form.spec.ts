@@ -48,8 +48,16 @@ describe('submitForm', () => {
       const answer = await attempt({ call: () => Promise.reject(err as Error), refused: back, done: () => seeOther('/') });
       return ((answer as PageView).model as { problem: Problem }).problem;
     };
-    expect(await refusedWith(staleVersionError('changed by someone else', { currentVersion: 5, yourVersion: 4 }))).toMatchObject({ status: 409, code: 'STALE_VERSION', currentVersion: 5 });
-    expect(await refusedWith(throttled('Too many failed sign-ins; try again in 42 s', 42))).toMatchObject({ status: 429, code: 'THROTTLED', retryAfterSeconds: 42 });
+    expect(await refusedWith(staleVersionError('changed by someone else', { currentVersion: 5, yourVersion: 4 }))).toMatchObject({
+      status: 409,
+      code: 'STALE_VERSION',
+      currentVersion: 5,
+    });
+    expect(await refusedWith(throttled('Too many failed sign-ins; try again in 42 s', 42))).toMatchObject({
+      status: 429,
+      code: 'THROTTLED',
+      retryAfterSeconds: 42,
+    });
   });
 
   it('leaves errors a form cannot show to the error page', async () => {

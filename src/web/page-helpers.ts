@@ -28,7 +28,15 @@ export function pager(base: string, params: Record<string, string | undefined>, 
     return s ? `${base}?${s}` : base;
   };
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  return { page, pages, total, prev: page > 1 ? link(page - 1) : null, next: page < pages ? link(page + 1) : null, from: total === 0 ? 0 : (page - 1) * pageSize + 1, to: Math.min(total, page * pageSize) };
+  return {
+    page,
+    pages,
+    total,
+    prev: page > 1 ? link(page - 1) : null,
+    next: page < pages ? link(page + 1) : null,
+    from: total === 0 ? 0 : (page - 1) * pageSize + 1,
+    to: Math.min(total, page * pageSize),
+  };
 }
 
 /** A search box's text: trimmed, at most 100 characters, '' when absent. */
@@ -48,4 +56,5 @@ export function formVersion(value: string): number | null {
 }
 
 /** Without the version read, a write cannot be checked for a stale edit: the page says to reload. */
-export const versionMissing = () => badRequest('The form lacks the version it was read at; reload the page and try again', [{ field: 'version', message: 'is required' }]);
+export const versionMissing = () =>
+  badRequest('The form lacks the version it was read at; reload the page and try again', [{ field: 'version', message: 'is required' }]);

@@ -26,7 +26,9 @@ export class PageRedirect {
 
 /** A header carries only ASCII: what else a path holds (a search for 张) is percent-encoded, as Express's redirect does. */
 function locationOf(url: string): string {
-  return url.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[^\x21-\x7e]/g, (c) => (c.length === 1 && c >= '\uD800' && c <= '\uDFFF' ? '%EF%BF%BD' : encodeURIComponent(c)));
+  return url.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[^\x21-\x7e]/g, (c) =>
+    c.length === 1 && c >= '\uD800' && c <= '\uDFFF' ? '%EF%BF%BD' : encodeURIComponent(c),
+  );
 }
 
 export type PageAnswer = PageView | PageRedirect;

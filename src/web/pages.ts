@@ -102,13 +102,20 @@ export class Pages {
   /** The texts under `prefix.` (without it), for a page's script. */
   section(req: Request, prefix: string): Record<string, string> {
     const dict = this.dictionaries[this.lang(req)];
-    return Object.fromEntries(Object.keys(dict).filter((k) => k.startsWith(`${prefix}.`)).map((k) => [k.slice(prefix.length + 1), dict[k]]));
+    return Object.fromEntries(
+      Object.keys(dict)
+        .filter((k) => k.startsWith(`${prefix}.`))
+        .map((k) => [k.slice(prefix.length + 1), dict[k]]),
+    );
   }
 
   /** A page for the current user, with the layout (navigation, language switch, sign-out). */
   render(req: Request, res: Response, view: string, model: object, options: PageOptions): void {
     const html = this.html(req, res, view, model, options);
-    res.status(options.status ?? 200).type('html').send(html);
+    res
+      .status(options.status ?? 200)
+      .type('html')
+      .send(html);
   }
 
   /**
@@ -209,7 +216,9 @@ export class Pages {
       const v = obj[`${field}${langOfCtx(options) === 'zh-CN' ? 'Zh' : 'En'}`];
       return typeof v === 'string' ? v : '';
     });
-    hbs.registerHelper('word', (kind: 'status' | 'category' | 'unit', key: string, options: Handlebars.HelperOptions) => domainWord(langOfCtx(options), kind, String(key ?? '')));
+    hbs.registerHelper('word', (kind: 'status' | 'category' | 'unit', key: string, options: Handlebars.HelperOptions) =>
+      domainWord(langOfCtx(options), kind, String(key ?? '')),
+    );
     hbs.registerHelper('num', (n: unknown, options: Handlebars.HelperOptions) =>
       typeof n === 'number' && Number.isFinite(n) ? new Intl.NumberFormat(langOfCtx(options), { maximumFractionDigits: 4 }).format(n) : '—',
     );
@@ -222,4 +231,17 @@ export class Pages {
   }
 }
 
-const KNOWN_HELPERS = { t: true, concat: true, eq: true, ne: true, not: true, or: true, and: true, loc: true, word: true, num: true, fixed2: true, date: true } as const;
+const KNOWN_HELPERS = {
+  t: true,
+  concat: true,
+  eq: true,
+  ne: true,
+  not: true,
+  or: true,
+  and: true,
+  loc: true,
+  word: true,
+  num: true,
+  fixed2: true,
+  date: true,
+} as const;

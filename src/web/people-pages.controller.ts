@@ -54,7 +54,13 @@ export class PeoplePagesController {
           bandLabel: m.review?.band ? label(m.review.band) : null,
           pdf: m.review ? `/api/reviews/${m.review.id}/scorecard.pdf?lang=${lang}` : null,
         })),
-        chart: team && team.rated > 0 ? bandChartSvg(team.bands.map((b) => ({ label: label(b.band), count: b.count })), { title: t('team.chartTitle') }) : null,
+        chart:
+          team && team.rated > 0
+            ? bandChartSvg(
+                team.bands.map((b) => ({ label: label(b.band), count: b.count })),
+                { title: t('team.chartTitle') },
+              )
+            : null,
         withReviews: team?.withReviews ?? 0,
         summary: { rated: team?.rated ?? 0, incomplete: team?.incomplete ?? 0, notStarted: team?.notStarted ?? 0 },
       },

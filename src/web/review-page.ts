@@ -38,7 +38,12 @@ export function reviewPage(actor: Actor, review: ReviewDto, lang: 'zh-CN' | 'en'
   const open = review.cycle.status === 'open';
   const hr = actor.role === 'hr';
   const rows = review.kpis.map((k, i): KpiRow => {
-    const error = fieldErrors[`entries.${k.key}`] ?? fieldErrors[`entries[${i}].actual`] ?? fieldErrors[`entries[${i}].target`] ?? fieldErrors[`entries[${i}].rating`] ?? null;
+    const error =
+      fieldErrors[`entries.${k.key}`] ??
+      fieldErrors[`entries[${i}].actual`] ??
+      fieldErrors[`entries[${i}].target`] ??
+      fieldErrors[`entries[${i}].rating`] ??
+      null;
     return {
       kpi: k,
       key: k.key,
@@ -85,7 +90,9 @@ export function reviewScriptData(review: ReviewDto) {
 /** The editable content of a review, as the page compares it. */
 export function snapshotOf(review: ReviewDto) {
   return {
-    entries: Object.fromEntries(review.kpis.map((k) => [k.key, { actual: k.input.actual, target: k.input.target, rating: k.input.rating, comment: k.input.comment ?? '' }])),
+    entries: Object.fromEntries(
+      review.kpis.map((k) => [k.key, { actual: k.input.actual, target: k.input.target, rating: k.input.rating, comment: k.input.comment ?? '' }]),
+    ),
     strengths: review.strengths,
     challenges: review.challenges,
     developmentPlan: review.developmentPlan,

@@ -37,35 +37,60 @@ export class ReviewPagesController {
   @Post(':id/submit')
   @Allow('hr')
   @HttpCode(200)
-  submit(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  submit(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     return this.act('submit', actor, id, locale, body);
   }
 
   @Post(':id/finalize')
   @Allow('hr')
   @HttpCode(200)
-  finalize(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  finalize(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     return this.act('finalize', actor, id, locale, body);
   }
 
   @Post(':id/reopen')
   @Allow('hr')
   @HttpCode(200)
-  reopen(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  reopen(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     return this.act('reopen', actor, id, locale, body);
   }
 
   @Post(':id/comment')
   @Allow('manager')
   @HttpCode(200)
-  comment(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  comment(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     return this.act('comment', actor, id, locale, body);
   }
 
   @Post(':id/acknowledge')
   @Allow('employee', 'manager')
   @HttpCode(200)
-  acknowledge(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  acknowledge(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     return this.act('acknowledge', actor, id, locale, body);
   }
 
@@ -92,9 +117,22 @@ export class ReviewPagesController {
     const done = () => seeOther(safeNext(str(body, 'back'), `/reviews/${id}`), NOTICE[action]);
     const version = formVersion(str(body, 'version'));
     if (version === null) return refused(formRefusal(versionMissing()));
-    if (action === 'reopen') return submitForm({ dto: ReopenDto, input: { version, reason }, call: (dto) => this.workflow.reopen(actor, id, version, dto.reason), refused, done });
-    if (action === 'comment') return submitForm({ dto: ManagerCommentDto, input: { version, comment }, call: (dto) => this.workflow.managerComment(actor, id, version, dto.comment), refused, done });
-    const call = action === 'submit' ? () => this.workflow.submit(actor, id, version) : action === 'finalize' ? () => this.workflow.finalize(actor, id, version) : () => this.workflow.acknowledge(actor, id, version);
+    if (action === 'reopen')
+      return submitForm({ dto: ReopenDto, input: { version, reason }, call: (dto) => this.workflow.reopen(actor, id, version, dto.reason), refused, done });
+    if (action === 'comment')
+      return submitForm({
+        dto: ManagerCommentDto,
+        input: { version, comment },
+        call: (dto) => this.workflow.managerComment(actor, id, version, dto.comment),
+        refused,
+        done,
+      });
+    const call =
+      action === 'submit'
+        ? () => this.workflow.submit(actor, id, version)
+        : action === 'finalize'
+          ? () => this.workflow.finalize(actor, id, version)
+          : () => this.workflow.acknowledge(actor, id, version);
     return submitForm({ dto: TransitionDto, input: { version }, call, refused, done });
   }
 

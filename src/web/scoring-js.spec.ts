@@ -20,7 +20,11 @@ interface BrowserKpiScore {
 interface BrowserScoring {
   round2(x: number): number;
   scoreKpi(kpi: KpiDefinition, input: KpiInput | undefined): BrowserKpiScore;
-  scoreReview(kpis: KpiDefinition[], inputs: Record<string, KpiInput>, bands: RatingBand[]): {
+  scoreReview(
+    kpis: KpiDefinition[],
+    inputs: Record<string, KpiInput>,
+    bands: RatingBand[],
+  ): {
     kpis: BrowserKpiScore[];
     total: number;
     complete: boolean;
@@ -96,7 +100,9 @@ function expectSameReview(kpis: KpiDefinition[], inputs: Record<string, KpiInput
     missing: server.missing,
     band: server.band?.key ?? null,
   });
-  expect(page.kpis.map((k) => [k.key, k.score, k.points, k.attainment, k.target])).toEqual(server.kpis.map((k) => [k.key, k.score, k.points, k.attainment, k.target]));
+  expect(page.kpis.map((k) => [k.key, k.score, k.points, k.attainment, k.target])).toEqual(
+    server.kpis.map((k) => [k.key, k.score, k.points, k.attainment, k.target]),
+  );
 }
 
 describe('browser scoring (the built scoring.js) agrees with src/scoring', () => {
@@ -107,7 +113,11 @@ describe('browser scoring (the built scoring.js) agrees with src/scoring', () =>
   });
 
   const cases: [string, KpiDefinition, (KpiInput | undefined)[]][] = [
-    ['a 1..5 rating', rating('r', 1, 5), [undefined, {}, { rating: null }, { rating: 1 }, { rating: 3 }, { rating: 5 }, { rating: 0 }, { rating: 6 }, { rating: 2.5 }]],
+    [
+      'a 1..5 rating',
+      rating('r', 1, 5),
+      [undefined, {}, { rating: null }, { rating: 1 }, { rating: 3 }, { rating: 5 }, { rating: 0 }, { rating: 6 }, { rating: 2.5 }],
+    ],
     ['a 0..4 rating', rating('r', 0, 4), [{ rating: 0 }, { rating: 4 }, { rating: 3 }]],
     ['a 1..3 rating (thirds)', rating('r', 1, 3, 33.33), [{ rating: 1 }, { rating: 2 }, { rating: 3 }]],
     [
@@ -135,7 +145,11 @@ describe('browser scoring (the built scoring.js) agrees with src/scoring', () =>
     ],
     ['higher is better, cap 100', target('t', { cap: 100 }), [{ actual: 150 }, { actual: 99.999 }]],
     ['higher is better, target 0', target('t', { target: 0 }), [{ actual: 0 }, { actual: 7 }, { actual: -1 }]],
-    ['a large money target', target('t', { target: 2_000_000, cap: 150, threshold: 50, unit: 'CNY' }, 35), [{ actual: 2_300_000 }, { actual: 999_999 }, { actual: 1_000_000 }, { actual: 3_000_001 }]],
+    [
+      'a large money target',
+      target('t', { target: 2_000_000, cap: 150, threshold: 50, unit: 'CNY' }, 35),
+      [{ actual: 2_300_000 }, { actual: 999_999 }, { actual: 1_000_000 }, { actual: 3_000_001 }],
+    ],
     [
       'lower is better, cap 120, threshold 60',
       target('t', { direction: 'lower', target: 10, threshold: 60 }),
@@ -155,12 +169,18 @@ describe('browser scoring (the built scoring.js) agrees with src/scoring', () =>
       { key: 'a', min: 90, labelZh: '', labelEn: '' },
       { key: 'c', min: 0, labelZh: '', labelEn: '' },
     ];
-    for (const total of [0, 64.99, 65, 89.99, 90, 150]) expect(browser.bandFor(total, bands)?.key).toBe(bands.find((b) => b.key === (total >= 90 ? 'a' : total >= 65 ? 'b' : 'c'))?.key);
+    for (const total of [0, 64.99, 65, 89.99, 90, 150])
+      expect(browser.bandFor(total, bands)?.key).toBe(bands.find((b) => b.key === (total >= 90 ? 'a' : total >= 65 ? 'b' : 'c'))?.key);
     expect(browser.bandFor(-1, bands)).toBeNull();
   });
 
   it('sums weights in whole hundredths', () => {
-    for (const ws of [[33.33, 33.33, 33.34], [0.1, 0.2, 99.7], [35, 15, 15, 10, 6.25, 6.25, 6.25, 6.25], [50, 49.99]]) {
+    for (const ws of [
+      [33.33, 33.33, 33.34],
+      [0.1, 0.2, 99.7],
+      [35, 15, 15, 10, 6.25, 6.25, 6.25, 6.25],
+      [50, 49.99],
+    ]) {
       expect(browser.weightSum(ws.map((weight) => ({ weight })))).toBe(weightSum(ws.map((weight) => ({ weight }))));
     }
   });

@@ -85,6 +85,8 @@ describe('diffVersions', () => {
     const draft = clone(published);
     draft.bands[0].min = 92;
     const diff = diffVersions(published, draft);
-    expect(diff.bands).toEqual([{ kind: 'changed', key: 'outstanding', nameZh: '卓越', nameEn: 'Outstanding', changes: [{ field: 'min', from: '90', to: '92' }] }]);
+    expect(diff.bands).toEqual([
+      { kind: 'changed', key: 'outstanding', nameZh: '卓越', nameEn: 'Outstanding', changes: [{ field: 'min', from: '90', to: '92' }] },
+    ]);
   });
 });

@@ -69,14 +69,26 @@ function kpiFields(k: DiffKpi): Record<string, unknown> {
     const points = Object.fromEntries((k.rule.points ?? []).map((p) => [`rule.points[${p.value}]`, `${p.labelZh} / ${p.labelEn}`]));
     return { ...base, 'rule.min': k.rule.min, 'rule.max': k.rule.max, ...points };
   }
-  return { ...base, 'rule.target': k.rule.target, 'rule.unit': k.rule.unit, 'rule.direction': k.rule.direction, 'rule.cap': k.rule.cap, 'rule.threshold': k.rule.threshold };
+  return {
+    ...base,
+    'rule.target': k.rule.target,
+    'rule.unit': k.rule.unit,
+    'rule.direction': k.rule.direction,
+    'rule.cap': k.rule.cap,
+    'rule.threshold': k.rule.threshold,
+  };
 }
 
 function bandFields(b: RatingBand): Record<string, unknown> {
   return { min: b.min, labelZh: b.labelZh, labelEn: b.labelEn };
 }
 
-function compare<T extends { key: string }>(from: T[], to: T[], fields: (x: T) => Record<string, unknown>, names: (x: T) => { nameZh: string; nameEn: string }): DiffRow[] {
+function compare<T extends { key: string }>(
+  from: T[],
+  to: T[],
+  fields: (x: T) => Record<string, unknown>,
+  names: (x: T) => { nameZh: string; nameEn: string },
+): DiffRow[] {
   const rows: DiffRow[] = [];
   const before = new Map(from.map((x) => [x.key, x]));
   const after = new Map(to.map((x) => [x.key, x]));

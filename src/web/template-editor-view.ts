@@ -35,7 +35,24 @@ export interface KpiView {
   canDown: boolean;
   ids: { fieldset: string; up: string; down: string; remove: string; refresh: string };
   autofocus: { up: boolean; down: boolean; remove: boolean; refresh: boolean };
-  f: Record<'key' | 'nameZh' | 'nameEn' | 'descriptionZh' | 'descriptionEn' | 'category' | 'weight' | 'ruleType' | 'min' | 'max' | 'target' | 'unit' | 'direction' | 'cap' | 'threshold', FieldView>;
+  f: Record<
+    | 'key'
+    | 'nameZh'
+    | 'nameEn'
+    | 'descriptionZh'
+    | 'descriptionEn'
+    | 'category'
+    | 'weight'
+    | 'ruleType'
+    | 'min'
+    | 'max'
+    | 'target'
+    | 'unit'
+    | 'direction'
+    | 'cap'
+    | 'threshold',
+    FieldView
+  >;
   /** The rule as a whole (`kpis[i].rule`) and the points list (`kpis[i].rule.points`). */
   ruleError: string | null;
   pointsError: string | null;
@@ -99,11 +116,23 @@ export function editorView(form: DraftForm, errors: FieldErrors, focus: string |
     };
     const points = k.points.map((pt, j) => {
       const pp = `${p}.rule.points[${j}]`;
-      return { value: pt.value, hidden: fv(`${pp}.value`, pt.value), labelZh: fv(`${pp}.labelZh`, pt.labelZh), labelEn: fv(`${pp}.labelEn`, pt.labelEn), error: err(pp) };
+      return {
+        value: pt.value,
+        hidden: fv(`${pp}.value`, pt.value),
+        labelZh: fv(`${pp}.labelZh`, pt.labelZh),
+        labelEn: fv(`${pp}.labelEn`, pt.labelEn),
+        error: err(pp),
+      };
     });
     const ruleError = err(`${p}.rule`);
     const pointsError = err(`${p}.rule.points`);
-    const ids = { fieldset: `kpi-${i}`, up: focusIds.kpiButton(i, 'up'), down: focusIds.kpiButton(i, 'down'), remove: focusIds.kpiButton(i, 'remove'), refresh: focusIds.kpiButton(i, 'refresh') };
+    const ids = {
+      fieldset: `kpi-${i}`,
+      up: focusIds.kpiButton(i, 'up'),
+      down: focusIds.kpiButton(i, 'down'),
+      remove: focusIds.kpiButton(i, 'remove'),
+      refresh: focusIds.kpiButton(i, 'refresh'),
+    };
     const hasError = Object.keys(errors).some((e) => e === p || e.startsWith(`${p}.`));
     const focusInside = focus !== null && (focus === ids.refresh || focus.startsWith(`${focusIds.field(p)}-`));
     return {

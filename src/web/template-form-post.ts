@@ -69,7 +69,11 @@ export function parseDraftForm(raw: unknown): { form: DraftForm; action: DraftAc
       ruleType: k('rule.type'),
       min: k('rule.min'),
       max: k('rule.max'),
-      points: indexes(body, `kpis[${i}].rule.points`).map((j) => ({ value: k(`rule.points[${j}].value`), labelZh: k(`rule.points[${j}].labelZh`), labelEn: k(`rule.points[${j}].labelEn`) })),
+      points: indexes(body, `kpis[${i}].rule.points`).map((j) => ({
+        value: k(`rule.points[${j}].value`),
+        labelZh: k(`rule.points[${j}].labelZh`),
+        labelEn: k(`rule.points[${j}].labelEn`),
+      })),
       target: k('rule.target'),
       unit: k('rule.unit'),
       direction: k('rule.direction'),

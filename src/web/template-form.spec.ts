@@ -37,7 +37,9 @@ function post(form: DraftForm, action = 'save'): Record<string, string> {
       body[`${p}.rule.points[${j}].labelEn`] = pt.labelEn;
     });
   });
-  form.bands.forEach((b, j) => Object.assign(body, { [`bands[${j}].key`]: b.key, [`bands[${j}].labelZh`]: b.labelZh, [`bands[${j}].labelEn`]: b.labelEn, [`bands[${j}].min`]: b.min }));
+  form.bands.forEach((b, j) =>
+    Object.assign(body, { [`bands[${j}].key`]: b.key, [`bands[${j}].labelZh`]: b.labelZh, [`bands[${j}].labelEn`]: b.labelEn, [`bands[${j}].min`]: b.min }),
+  );
   return body;
 }
 
@@ -49,7 +51,16 @@ async function dtoErrors(content: unknown): Promise<number> {
 describe('template editor form', () => {
   it('turns a stored version into a form and, posted unchanged, back into the same content', async () => {
     const form = formFromVersion(stored);
-    expect(form.kpis[0]).toMatchObject({ key: 'sales_attainment', weight: '35', ruleType: 'target', target: '2000000', unit: 'CNY', direction: 'higher', cap: '150', threshold: '50' });
+    expect(form.kpis[0]).toMatchObject({
+      key: 'sales_attainment',
+      weight: '35',
+      ruleType: 'target',
+      target: '2000000',
+      unit: 'CNY',
+      direction: 'higher',
+      cap: '150',
+      threshold: '50',
+    });
     // A target KPI still carries rating defaults, so switching it to a rating shows a usable scale.
     expect(form.kpis[0].points.map((p) => p.value)).toEqual(['1', '2', '3', '4', '5']);
     const { form: again, action } = parseDraftForm(post(form));
@@ -87,7 +98,7 @@ describe('template editor form', () => {
   });
 
   it('orders KPIs by their index, closes gaps, and ignores absurd indexes and foreign fields', () => {
-    const body = { 'kpis[10].key': 'b', 'kpis[2].key': 'a', 'kpis[123456].key': 'x', 'bands[0].key': 'z', 'other': 'y', 'kpis[1]x': 'q' };
+    const body = { 'kpis[10].key': 'b', 'kpis[2].key': 'a', 'kpis[123456].key': 'x', 'bands[0].key': 'z', other: 'y', 'kpis[1]x': 'q' };
     const { form } = parseDraftForm(body);
     expect(form.kpis.map((k) => k.key)).toEqual(['a', 'b']);
     expect(form.bands.map((b) => b.key)).toEqual(['z']);
@@ -131,7 +142,13 @@ describe('template editor form', () => {
     });
 
     it('leaves the rows alone while the scale is not two whole numbers 0..10 in order', () => {
-      for (const [min, max] of [['3', '2'], ['a', '5'], ['1', '11'], ['', '5'], ['1.5', '5']]) {
+      for (const [min, max] of [
+        ['3', '2'],
+        ['a', '5'],
+        ['1', '11'],
+        ['', '5'],
+        ['1.5', '5'],
+      ]) {
         expect(syncPoints({ ...rating, min, max }).points).toBe(rating.points);
       }
     });
@@ -207,7 +224,13 @@ describe('template editor form', () => {
     it('names every field by its API path, with ids, values and the error for that path', () => {
       const form = formFromVersion(stored);
       const view = editorView(form, { 'kpis[0].rule.cap': 'cap must not be less than 100', 'bands[1].min': 'band minimum 65 is used by another band' }, null);
-      expect(view.kpis[0].f.cap).toEqual({ name: 'kpis[0].rule.cap', id: 'f-kpis-0-rule-cap', value: '150', error: 'cap must not be less than 100', autofocus: false });
+      expect(view.kpis[0].f.cap).toEqual({
+        name: 'kpis[0].rule.cap',
+        id: 'f-kpis-0-rule-cap',
+        value: '150',
+        error: 'cap must not be less than 100',
+        autofocus: false,
+      });
       expect(view.kpis[0].hasError).toBe(true);
       expect(view.kpis[0].open).toBe(true);
       expect(view.kpis[1].open).toBe(false);
@@ -219,7 +242,18 @@ describe('template editor form', () => {
     });
 
     it('shows list-wide problems with their list, and lists problems no field shows so none is lost', () => {
-      const view = editorView(formFromVersion(stored), { kpis: 'KPI weights sum to 95, they must sum to exactly 100', bands: 'one band must start at 0', 'kpis[4].rule.points': 'missing 5', 'kpis[4].rule.points[1].value': 'not on the scale', version: 'is required', 'kpis[2]': 'odd' }, null);
+      const view = editorView(
+        formFromVersion(stored),
+        {
+          kpis: 'KPI weights sum to 95, they must sum to exactly 100',
+          bands: 'one band must start at 0',
+          'kpis[4].rule.points': 'missing 5',
+          'kpis[4].rule.points[1].value': 'not on the scale',
+          version: 'is required',
+          'kpis[2]': 'odd',
+        },
+        null,
+      );
       expect(view.kpisError).toMatch(/sum to 95/);
       expect(view.bandsError).toBe('one band must start at 0');
       expect(view.kpis[4].pointsError).toBe('missing 5');

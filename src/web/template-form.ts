@@ -97,7 +97,18 @@ function targetDefaults(): Pick<KpiForm, 'target' | 'unit' | 'direction' | 'cap'
 }
 
 export function blankKpi(): KpiForm {
-  return { key: '', nameZh: '', nameEn: '', descriptionZh: '', descriptionEn: '', category: '', weight: '', ruleType: 'target', ...ratingDefaults(), ...targetDefaults() };
+  return {
+    key: '',
+    nameZh: '',
+    nameEn: '',
+    descriptionZh: '',
+    descriptionEn: '',
+    category: '',
+    weight: '',
+    ruleType: 'target',
+    ...ratingDefaults(),
+    ...targetDefaults(),
+  };
 }
 
 export function blankBand(): BandForm {
@@ -178,7 +189,12 @@ export function formToContent(form: DraftForm): Record<string, unknown> {
 
 function ruleContent(k: KpiForm): Record<string, unknown> {
   if (k.ruleType === 'rating') {
-    return { type: 'rating', min: num(k.min), max: num(k.max), points: k.points.map((p) => ({ value: num(p.value), labelZh: p.labelZh.trim(), labelEn: p.labelEn.trim() })) };
+    return {
+      type: 'rating',
+      min: num(k.min),
+      max: num(k.max),
+      points: k.points.map((p) => ({ value: num(p.value), labelZh: p.labelZh.trim(), labelEn: p.labelEn.trim() })),
+    };
   }
   if (k.ruleType === 'target') {
     return { type: 'target', target: num(k.target), unit: k.unit.trim(), direction: k.direction, cap: num(k.cap), threshold: num(k.threshold) };

@@ -26,7 +26,18 @@ import { ReviewPagesController } from './review-pages.controller.js';
  */
 @Module({
   imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
-  controllers: [AdminTemplatesController, AdminUsersController, AssetsController, AuthPagesController, CyclesPagesController, EmployeesPagesController, ExportsPagesController, HrPagesController, PeoplePagesController, ReviewPagesController],
+  controllers: [
+    AdminTemplatesController,
+    AdminUsersController,
+    AssetsController,
+    AuthPagesController,
+    CyclesPagesController,
+    EmployeesPagesController,
+    ExportsPagesController,
+    HrPagesController,
+    PeoplePagesController,
+    ReviewPagesController,
+  ],
   providers: [WebAssets, Pages, PageErrors, { provide: HTML_ERROR_RENDERER, useExisting: PageErrors }],
   exports: [HTML_ERROR_RENDERER],
 })

@@ -67,10 +67,13 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     ...env,
     DATABASE_URL: withDatabase(serverUrl, name),
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: withDatabase(serverUrl, name), logger: options.logger }), {
-    bodyParser: false,
-    logger: options.logger ? new AppLogger(options.logger) : ['error'],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ config, databaseUrl: withDatabase(serverUrl, name), logger: options.logger }),
+    {
+      bodyParser: false,
+      logger: options.logger ? new AppLogger(options.logger) : ['error'],
+    },
+  );
   configureApp(app, config);
   await prepareDatabase(app);
   await app.listen(0, '127.0.0.1');
@@ -88,7 +91,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     return { authorization: `Bearer ${(res.body as { token: string }).token}` };
   };
   const userFor = async (role: TestRole, employeeId: string | null, email = `${role}-${randomBytes(3).toString('hex')}@test.example`) => {
-    const created = await http.post('/api/users').set(headers.get('admin') ?? {}).send({ email, role, employeeId, password: 'temporary-pass-1' });
+    const created = await http
+      .post('/api/users')
+      .set(headers.get('admin') ?? {})
+      .send({ email, role, employeeId, password: 'temporary-pass-1' });
     if (created.status !== 201) throw new Error(`creating ${role} user failed: ${created.status} ${JSON.stringify(created.body)}`);
     const first = await signIn(email, 'temporary-pass-1');
     const changed = await http.post('/api/auth/change-password').set(first).send({ currentPassword: 'temporary-pass-1', newPassword: TEST_PASSWORD });

@@ -32,7 +32,8 @@ function strict(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strict);
   if (typeof schema !== 'object' || schema === null) return schema;
   const out: Json = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, strict(s)])) : strict(v);
+  for (const [k, v] of Object.entries(schema))
+    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, strict(s)])) : strict(v);
   if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   return out;
 }
@@ -99,7 +100,9 @@ export class OpenApiContract {
     const declared = new Set(Object.keys((response.headers as Json | undefined) ?? {}).map((h) => h.toLowerCase()));
     for (const h of CHECKED_HEADERS) if (res.headers[h] !== undefined && !declared.has(h)) problems.push(`${where}: header ${h} is sent but not declared`);
     const content = response.content as Record<string, { schema?: Json }> | undefined;
-    const type = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+    const type = String(res.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
     const hasBody = res.status !== 204 && res.status !== 304 && Number(res.headers['content-length'] ?? 1) !== 0 && type !== '';
     if (!content) {
       if (hasBody) problems.push(`${where}: a ${type} body is sent but no content is documented`);

@@ -2,7 +2,21 @@
 // small hand-built PDF pdf.js answers what poppler answers (compared directly where poppler is here).
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { cMapName, firstPageGray, firstPagePng, pdfFonts, pdfInfo, pdfPages, pdfRawText, pdfReader, pdfText, pdfWords, popplerFontType, runPoppler, type PdfPageWords } from './pdf-reader.js';
+import {
+  cMapName,
+  firstPageGray,
+  firstPagePng,
+  pdfFonts,
+  pdfInfo,
+  pdfPages,
+  pdfRawText,
+  pdfReader,
+  pdfText,
+  pdfWords,
+  popplerFontType,
+  runPoppler,
+  type PdfPageWords,
+} from './pdf-reader.js';
 
 /** A two-page PDF with a title, printed in Helvetica (one of the 14 standard fonts: not embedded). */
 function twoPagePdf(): Buffer {
@@ -164,7 +178,12 @@ describe('both readers on the same PDF', () => {
     pdfjs.words.words.forEach((w, i) => {
       const p = poppler.words.words[i];
       const [left, right] = [i === first ? 2 : 20, i === last ? 2 : 20];
-      expect([Math.abs(w.xMin - p.xMin) < left, Math.abs(w.xMax - p.xMax) < right, Math.abs(w.yMin - p.yMin) < 6, Math.abs(w.yMax - p.yMax) < 6]).toEqual([true, true, true, true]);
+      expect([Math.abs(w.xMin - p.xMin) < left, Math.abs(w.xMax - p.xMax) < right, Math.abs(w.yMin - p.yMin) < 6, Math.abs(w.yMax - p.yMax) < 6]).toEqual([
+        true,
+        true,
+        true,
+        true,
+      ]);
     });
     expect(poppler.ink).toBeGreaterThan(100);
     expect(pdfjs.ink).toBeGreaterThan(100);

@@ -249,38 +249,42 @@ export function popplerFontType(font: PdfJsFont): string {
 /** Every font the pages use, once each, in first-use order (pdffonts lists them by page too). */
 async function pdfjsFonts(pdf: Uint8Array): Promise<FontRow[]> {
   const { OPS } = await pdfjs();
-  return withDocument(pdf, async (doc) => {
-    const rows: FontRow[] = [];
-    const seen = new Set<string>();
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      // Building the operator list loads each font into the page's shared objects.
-      const ops = await page.getOperatorList();
-      for (let i = 0; i < ops.fnArray.length; i++) {
-        if (ops.fnArray[i] !== OPS.setFont) continue;
-        const loadedName = (ops.argsArray[i] as [string, number])[0];
-        if (seen.has(loadedName)) continue;
-        seen.add(loadedName);
-        const font = page.commonObjs.get(loadedName) as PdfJsFont;
-        const type = popplerFontType(font);
-        // A Type 3 font has no BaseFont (PDF 32000-1 9.6.5), and pdffonts prints "[none]"; pdf.js
-        // would show the /Name Skia gives it, which is the name of the font it stands in for.
-        const name = type === 'Type 3' || !font.name ? '[none]' : font.name;
-        const encoding = font.composite ? cMapName(font.cMap) : undefined;
-        rows.push({
-          name,
-          type,
-          ...(encoding ? { encoding } : {}),
-          // pdf.js marks a font whose program is not in the file (it substitutes a system one).
-          emb: font.missingFile ? 'no' : 'yes',
-          // A subset's BaseFont carries a six-capital tag: "AAAAAA+NotoSansSC-Regular".
-          sub: /^[A-Z]{6}\+/.test(name) ? 'yes' : 'no',
-        });
+  return withDocument(
+    pdf,
+    async (doc) => {
+      const rows: FontRow[] = [];
+      const seen = new Set<string>();
+      for (let n = 1; n <= doc.numPages; n++) {
+        const page = await doc.getPage(n);
+        // Building the operator list loads each font into the page's shared objects.
+        const ops = await page.getOperatorList();
+        for (let i = 0; i < ops.fnArray.length; i++) {
+          if (ops.fnArray[i] !== OPS.setFont) continue;
+          const loadedName = (ops.argsArray[i] as [string, number])[0];
+          if (seen.has(loadedName)) continue;
+          seen.add(loadedName);
+          const font = page.commonObjs.get(loadedName) as PdfJsFont;
+          const type = popplerFontType(font);
+          // A Type 3 font has no BaseFont (PDF 32000-1 9.6.5), and pdffonts prints "[none]"; pdf.js
+          // would show the /Name Skia gives it, which is the name of the font it stands in for.
+          const name = type === 'Type 3' || !font.name ? '[none]' : font.name;
+          const encoding = font.composite ? cMapName(font.cMap) : undefined;
+          rows.push({
+            name,
+            type,
+            ...(encoding ? { encoding } : {}),
+            // pdf.js marks a font whose program is not in the file (it substitutes a system one).
+            emb: font.missingFile ? 'no' : 'yes',
+            // A subset's BaseFont carries a six-capital tag: "AAAAAA+NotoSansSC-Regular".
+            sub: /^[A-Z]{6}\+/.test(name) ? 'yes' : 'no',
+          });
+        }
+        page.cleanup();
       }
-      page.cleanup();
-    }
-    return rows;
-  }, { standardFonts: false });
+      return rows;
+    },
+    { standardFonts: false },
+  );
 }
 
 /** Page 1 at 72 dpi, as pdftoppm -r 72 draws it. */
@@ -329,8 +333,7 @@ async function pdfjsWords(pdf: Uint8Array, pageNumber: number): Promise<PdfPageW
         } else {
           const xMin = x + offset * perChar;
           const xMax = x + (offset + length) * perChar;
-          const touches =
-            open !== undefined && offset === 0 && Math.abs(open.baseline - y) < size * 0.2 && Math.abs(xMin - open.word.xMax) < size * 0.25;
+          const touches = open !== undefined && offset === 0 && Math.abs(open.baseline - y) < size * 0.2 && Math.abs(xMin - open.word.xMax) < size * 0.25;
           if (open && touches) {
             open.word.text += part;
             open.word.xMax = Math.max(open.word.xMax, xMax);
@@ -436,7 +439,12 @@ async function popplerWords(pdf: Uint8Array, pageNumber: number): Promise<PdfPag
   const words: PdfWord[] = [];
   const re = /<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<\/word>/g;
   for (let m = re.exec(stdout); m; m = re.exec(stdout)) {
-    const text = m[5].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    const text = m[5]
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
     words.push({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text });
   }
   return { width: Number(page?.[1]), height: Number(page?.[2]), words };

@@ -31,7 +31,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsIn(USER_ROLES) role?: UserRole;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @Transform(lowerId) @IsUUID('4') employeeId?: string | null;
-  @ApiPropertyOptional({ description: 'Disabling ends the user\'s sessions' }) @IsOptional() @IsBoolean() disabled?: boolean;
+  @ApiPropertyOptional({ description: "Disabling ends the user's sessions" }) @IsOptional() @IsBoolean() disabled?: boolean;
   @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' }) @IsOptional() @IsInt() @Min(1) version?: number;
 }
 

@@ -50,7 +50,7 @@ export class EmployeeImportChangeDto {
 }
 
 export class ImportReportBaseDto {
-  @ApiProperty({ format: 'uuid', description: 'This run; a commit\'s id is in the audit of every change it made' }) importId: string;
+  @ApiProperty({ format: 'uuid', description: "This run; a commit's id is in the audit of every change it made" }) importId: string;
   @ApiProperty({ enum: IMPORT_MODES }) mode: (typeof IMPORT_MODES)[number];
   @ApiProperty({ description: 'SHA-256 of the file, hex' }) fileHash: string;
   @ApiProperty() fileName: string;
@@ -70,7 +70,8 @@ export class EmployeeImportReportDto extends ImportReportBaseDto {
 export class ActualsImportReviewDto {
   @ApiProperty() employeeNo: string;
   @ApiProperty() name: string;
-  @ApiProperty({ enum: ['start', 'update'], description: 'start: a draft is started (pinning the role\'s published template) for the values' }) action: 'start' | 'update';
+  @ApiProperty({ enum: ['start', 'update'], description: "start: a draft is started (pinning the role's published template) for the values" }) action:
+    'start' | 'update';
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) reviewId: string | null;
   @ApiProperty({ type: [Number], description: 'Rows of the file for this review' }) rows: number[];
   @ApiProperty({ type: Number, nullable: true }) totalBefore: number | null;
@@ -79,6 +80,7 @@ export class ActualsImportReviewDto {
 }
 
 export class ActualsImportReportDto extends ImportReportBaseDto {
-  @ApiProperty({ enum: ['long', 'wide'], description: 'long: one row per employee and KPI; wide: one row per employee, one column per KPI' }) layout: 'long' | 'wide';
+  @ApiProperty({ enum: ['long', 'wide'], description: 'long: one row per employee and KPI; wide: one row per employee, one column per KPI' }) layout:
+    'long' | 'wide';
   @ApiProperty({ type: [ActualsImportReviewDto], description: 'Reviews that change, with their totals before and after' }) reviews: ActualsImportReviewDto[];
 }

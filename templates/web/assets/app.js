@@ -20,7 +20,12 @@
     event.preventDefault();
     // Only fields one can see: a folded section or a rule kind not chosen keeps its fields out of sight.
     var fields = Array.prototype.filter.call(form.elements, function (f) {
-      return (f instanceof HTMLInputElement || f instanceof HTMLSelectElement || f instanceof HTMLTextAreaElement) && f.type !== 'hidden' && !f.disabled && f.getClientRects().length > 0;
+      return (
+        (f instanceof HTMLInputElement || f instanceof HTMLSelectElement || f instanceof HTMLTextAreaElement) &&
+        f.type !== 'hidden' &&
+        !f.disabled &&
+        f.getClientRects().length > 0
+      );
     });
     var next = fields[fields.indexOf(el) + 1];
     if (next) next.focus();

@@ -43,11 +43,17 @@
   var data = JSON.parse(dataEl.textContent);
   var S = data.strings;
 
-  function $(id) { return document.getElementById(id); }
-  function fmt(pattern, vars) {
-    return pattern.replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m; });
+  function $(id) {
+    return document.getElementById(id);
   }
-  function say(text) { return fmt(S[text.key], text.vars); }
+  function fmt(pattern, vars) {
+    return pattern.replace(/\{(\w+)\}/g, function (m, k) {
+      return Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m;
+    });
+  }
+  function say(text) {
+    return fmt(S[text.key], text.vars);
+  }
 
   var bar = $('export-progress');
   var counts = $('export-counts');

@@ -14,16 +14,26 @@
   var TEXTS = ['strengths', 'challenges', 'developmentPlan', 'hrNotes'];
 
   function fmt(pattern, vars) {
-    return pattern.replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m; });
+    return pattern.replace(/\{(\w+)\}/g, function (m, k) {
+      return Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m;
+    });
   }
-  function $(id) { return document.getElementById(id); }
-  function nameOf(kpi) { return data.lang === 'zh-CN' ? kpi.nameZh : kpi.nameEn; }
-  function fixed2(n) { return typeof n === 'number' && isFinite(n) ? n.toFixed(2) : '—'; }
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function nameOf(kpi) {
+    return data.lang === 'zh-CN' ? kpi.nameZh : kpi.nameEn;
+  }
+  function fixed2(n) {
+    return typeof n === 'number' && isFinite(n) ? n.toFixed(2) : '—';
+  }
 
   // People type numbers as they see them: "2,300,000", "98.5", full-width digits from a Chinese IME.
   function parseNumber(raw) {
     var s = String(raw)
-      .replace(/[\uFF10-\uFF19]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); })
+      .replace(/[\uFF10-\uFF19]/g, function (c) {
+        return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+      })
       .replace(/\uFF0E/g, '.')
       .replace(/[\s,\uFF0C_]/g, '');
     if (s === '') return { value: null };
@@ -31,7 +41,9 @@
     return { value: Number(s) };
   }
 
-  function field(kind, key) { return $(kind + '-' + key); }
+  function field(kind, key) {
+    return $(kind + '-' + key);
+  }
 
   // What the form holds now: entries in template order (so an API error's index names the KPI).
   function readForm() {
@@ -84,7 +96,9 @@
   function recompute(keepErrors) {
     var current = readForm();
     var inputs = Object.create(null);
-    current.entries.forEach(function (e) { inputs[e.kpiKey] = e; });
+    current.entries.forEach(function (e) {
+      inputs[e.kpiKey] = e;
+    });
     var result = scoring.scoreReview(data.kpis, inputs, data.bands);
     result.kpis.forEach(function (s) {
       var row = form.querySelector('tr[data-kpi="' + s.key + '"]');
@@ -92,24 +106,41 @@
       row.querySelector('[data-points]').textContent = fixed2(s.points);
     });
     // At load the server's messages (e.g. why a submit was refused) stay until the field is edited.
-    if (!keepErrors) data.kpis.forEach(function (k) { showFieldError(k.key, current.errors[k.key]); });
+    if (!keepErrors)
+      data.kpis.forEach(function (k) {
+        showFieldError(k.key, current.errors[k.key]);
+      });
     $('total').textContent = fixed2(result.total);
     $('total-cell').textContent = fixed2(result.total);
     $('band').textContent = result.band ? (data.lang === 'zh-CN' ? result.band.labelZh : result.band.labelEn) : '—';
-    var names = result.missing.map(function (key) { return nameOf(data.kpis.filter(function (k) { return k.key === key; })[0]); });
+    var names = result.missing.map(function (key) {
+      return nameOf(
+        data.kpis.filter(function (k) {
+          return k.key === key;
+        })[0],
+      );
+    });
     $('missing').textContent = result.complete ? S.complete : fmt(S.missing, { list: names.join(S.listSeparator) });
     return current;
   }
 
-  function setState(text) { $('save-state').textContent = text; }
+  function setState(text) {
+    $('save-state').textContent = text;
+  }
 
   function markDirty() {
     state.dirty = true;
     setState(S.unsaved);
   }
 
-  form.addEventListener('input', function () { recompute(); markDirty(); });
-  form.addEventListener('change', function () { recompute(); markDirty(); });
+  form.addEventListener('input', function () {
+    recompute();
+    markDirty();
+  });
+  form.addEventListener('change', function () {
+    recompute();
+    markDirty();
+  });
   window.addEventListener('beforeunload', function (event) {
     if (state.dirty) {
       event.preventDefault();
@@ -122,7 +153,13 @@
     review.kpis.forEach(function (k) {
       entries[k.key] = { actual: k.input.actual, target: k.input.target, rating: k.input.rating, comment: k.input.comment || '' };
     });
-    return { entries: entries, strengths: review.strengths, challenges: review.challenges, developmentPlan: review.developmentPlan, hrNotes: review.hrNotes || '' };
+    return {
+      entries: entries,
+      strengths: review.strengths,
+      challenges: review.challenges,
+      developmentPlan: review.developmentPlan,
+      hrNotes: review.hrNotes || '',
+    };
   }
 
   function request(method, url, body) {
@@ -134,7 +171,11 @@
     }).then(function (res) {
       return res.text().then(function (text) {
         var json = null;
-        try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+        try {
+          json = text ? JSON.parse(text) : null;
+        } catch (e) {
+          json = null;
+        }
         return { status: res.status, body: json };
       });
     });
@@ -169,7 +210,9 @@
   function save() {
     if (state.busy) return Promise.resolve(false);
     var current = recompute();
-    TEXTS.forEach(function (n) { showTextError(n, ''); });
+    TEXTS.forEach(function (n) {
+      showTextError(n, '');
+    });
     if (Object.keys(current.errors).length > 0) {
       setState(S.fixFirst);
       return Promise.resolve(false);
@@ -177,7 +220,9 @@
     state.busy = true;
     setState(S.saving);
     var body = { version: state.version, entries: current.entries };
-    Object.keys(current.texts).forEach(function (k) { body[k] = current.texts[k]; });
+    Object.keys(current.texts).forEach(function (k) {
+      body[k] = current.texts[k];
+    });
     return request('PUT', '/api/reviews/' + data.id, body)
       .then(function (res) {
         if (res.status === 200) {
@@ -186,7 +231,9 @@
           return true;
         }
         if (res.status === 409 && res.body && res.body.details && res.body.details.currentVersion !== undefined) {
-          return showConflict().then(function () { return false; });
+          return showConflict().then(function () {
+            return false;
+          });
         }
         if (res.status === 401) {
           setStateLink(S.signedOut, '/login?next=' + encodeURIComponent(location.pathname));
@@ -222,7 +269,9 @@
   }
 
   // ---- conflicts ----
-  function show(v) { return v === null || v === undefined || v === '' ? S.empty : String(v); }
+  function show(v) {
+    return v === null || v === undefined || v === '' ? S.empty : String(v);
+  }
   function yoursOf(current) {
     var entries = Object.create(null);
     current.entries.forEach(function (e) {
@@ -288,7 +337,9 @@
         var tbody = table.createTBody();
         rows.forEach(function (r) {
           var tr = tbody.insertRow();
-          r.forEach(function (cell) { tr.insertCell().textContent = cell; });
+          r.forEach(function (cell) {
+            tr.insertCell().textContent = cell;
+          });
         });
         wrap.appendChild(table);
         box.appendChild(wrap);
@@ -325,7 +376,9 @@
     });
   }
 
-  $('save').addEventListener('click', function () { save(); });
+  $('save').addEventListener('click', function () {
+    save();
+  });
 
   var submitButton = $('submit-review');
   var submitForm = $('submit-form');
@@ -336,7 +389,10 @@
         state.dirty = false;
         submitForm.submit();
       };
-      if (state.dirty) save().then(function (ok) { if (ok) go(); });
+      if (state.dirty)
+        save().then(function (ok) {
+          if (ok) go();
+        });
       else go();
     });
   }
