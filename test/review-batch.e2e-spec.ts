@@ -32,16 +32,13 @@ describe('review batch writes', () => {
   describe('PUT /api/reviews/:id (save a draft)', () => {
     it('sets inputs and texts under one new version, with one audit entry', async () => {
       const { review } = await seedReview(t);
-      const res = await t.http
-        .put(`/api/reviews/${review.id}`)
-        .set(t.as('hr'))
-        .send({
-          version: review.version,
-          entries: fullAccountManagerEntries(),
-          strengths: '沟通好',
-          challenges: 'Big accounts',
-          developmentPlan: 'Lead a team',
-        });
+      const res = await t.http.put(`/api/reviews/${review.id}`).set(t.as('hr')).send({
+        version: review.version,
+        entries: fullAccountManagerEntries(),
+        strengths: '沟通好',
+        challenges: 'Big accounts',
+        developmentPlan: 'Lead a team',
+      });
       expect(res.status).toBe(200);
       const saved = res.body as ReviewDto;
       expect(saved.version).toBe(review.version + 1);
