@@ -251,6 +251,36 @@ describe('imports API', () => {
       expectError(await t.http.post('/api/imports/employees?mode=dry-run').set(headers).attach('file', csv([]), 'a.csv'), 403);
       report(await upload('/api/imports/employees?mode=dry-run', csv([]), 'a.csv', 'admin'));
     });
+
+    it('round trip: the employee export (XLSX and CSV, English and Chinese headers, a formula-like name) imports back unchanged', async () => {
+      const manager = await createEmployee(t, 'manager');
+      await createEmployee(t, 'account_manager', { name: `=HYPERLINK("x") ${uniq()}`, managerId: manager.id });
+      const exported = async (path: string): Promise<Buffer> => {
+        const res = await t.http
+          .get(path)
+          .set(t.as('hr'))
+          .buffer(true)
+          .parse((r, cb) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => cb(null, Buffer.concat(chunks)));
+          });
+        expect(res.status).toBe(200);
+        return res.body as Buffer;
+      };
+      for (const [path, name] of [
+        ['/api/employees.xlsx?lang=en', 'people.xlsx'],
+        ['/api/employees.xlsx?lang=zh-CN', 'people.xlsx'],
+        ['/api/employees.csv?lang=en', 'people.csv'],
+        ['/api/employees.csv?lang=zh-CN', 'people.csv'],
+      ]) {
+        const total = (
+          (await t.http.get('/api/employees').query({ active: 'all', pageSize: 1 }).set(t.as('hr')).expect(200)).body as { meta: { total: number } }
+        ).meta.total;
+        const dry = report(await employees('dry-run', await exported(path), name));
+        expect([path, dry.counts]).toEqual([path, { create: 0, update: 0, unchanged: total, refused: 0 }]);
+      }
+    });
   });
 
   describe('KPI actuals', () => {
