@@ -452,6 +452,30 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         prepare: failedExport,
         send: (_i, x) => post(`/api/exports/${x.id}/retry-failed`, hr()).send({}),
       },
+      // Imports: 60 commits of one file whose dry run was seen; they queue on the reporting-tree lock
+      // (employees) or the cycle's lock (actuals), the first applies it and the rest find it applied.
+      {
+        method: 'POST',
+        route: '/api/imports/employees',
+        prepare: async () => {
+          const u = uniq();
+          const file = `Employee number,Name,Email,Department,Role code,Manager's employee number,Hire date,Active\r\nI-${u},导入 ${u},imp-${u}@example.com,Storm,account_manager,,2024-01-02,true\r\n`;
+          await post('/api/imports/employees?mode=dry-run', hr()).attach('file', Buffer.from(file), 'people.csv').expect(200);
+          return { file };
+        },
+        send: (_i, x) => post('/api/imports/employees?mode=commit', hr()).attach('file', Buffer.from(String(x.file)), 'people.csv'),
+      },
+      {
+        method: 'POST',
+        route: '/api/imports/cycles/:id/actuals',
+        prepare: async () => {
+          const person = await createEmployee(t, 'account_manager');
+          const file = `Employee number,KPI key,Actual,Personal target,Rating,Comment\n${person.employeeNo},customer_satisfaction,92%,,,\n`;
+          await post(`/api/imports/cycles/${cycle.id}/actuals?mode=dry-run`, hr()).attach('file', Buffer.from(file), 'actuals.csv').expect(200);
+          return { file };
+        },
+        send: (_i, x) => post(`/api/imports/cycles/${cycle.id}/actuals?mode=commit`, hr()).attach('file', Buffer.from(String(x.file)), 'actuals.csv'),
+      },
 
       // ---- pages (bearer-authenticated; page writes still carry the CSRF token) ----
       {
