@@ -6,7 +6,9 @@ import { ApiErrors } from '../common/api-errors.decorator.js';
 import { badRequest } from '../common/errors.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { ActualsImportReportDto, EmployeeImportReportDto, ImportQueryDto, ImportUploadDto } from './dto/import.dto.js';
-import { ImportsService, type UploadedImport } from './imports.service.js';
+import { ActualsImports } from './actuals-import.service.js';
+import { EmployeeImports } from './employee-import.service.js';
+import type { UploadedImport } from './import-runs.js';
 import { ImportUploadInterceptor } from './upload.interceptor.js';
 
 function requireFile(file: UploadedImport | undefined): UploadedImport {
@@ -20,7 +22,10 @@ function requireFile(file: UploadedImport | undefined): UploadedImport {
 @ApiTags('imports')
 @Controller('imports')
 export class ImportsController {
-  constructor(private readonly service: ImportsService) {}
+  constructor(
+    private readonly employeeImports: EmployeeImports,
+    private readonly actualsImports: ActualsImports,
+  ) {}
 
   @Allow('admin', 'hr')
   @Post('employees')
@@ -37,7 +42,7 @@ export class ImportsController {
   @ApiOkResponse({ type: EmployeeImportReportDto })
   @ApiErrors(400, 409, 413, 415)
   employees(@CurrentActor() actor: Actor, @Query() q: ImportQueryDto, @UploadedFile() file: UploadedImport | undefined): Promise<EmployeeImportReportDto> {
-    return this.service.importEmployees(actor, requireFile(file), q.mode, q.skipRefused ?? false);
+    return this.employeeImports.importEmployees(actor, requireFile(file), q.mode, q.skipRefused ?? false);
   }
 
   @Allow('admin', 'hr')
@@ -60,6 +65,6 @@ export class ImportsController {
     @Query() q: ImportQueryDto,
     @UploadedFile() file: UploadedImport | undefined,
   ): Promise<ActualsImportReportDto> {
-    return this.service.importActuals(actor, cycleId, requireFile(file), q.mode, q.skipRefused ?? false);
+    return this.actualsImports.importActuals(actor, cycleId, requireFile(file), q.mode, q.skipRefused ?? false);
   }
 }

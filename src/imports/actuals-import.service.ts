@@ -1,0 +1,313 @@
+// Step 4 of the KPI-actuals import: apply. The service reads the cycle's reviews, hands them with the
+// file's rows to the pure planner, and writes what it returns in one transaction, or reports it (dry run).
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../common/actor.js';
+import { conflict } from '../common/errors.js';
+import { CyclesService } from '../cycles/cycles.service.js';
+import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
+import type { PinnedTemplate } from '../reviews/review.entity.js';
+import type { KpiInput } from '../scoring/types.js';
+import { type ActualsPlan, type ActualsTarget, planActuals, type ReviewChange } from './actuals-plan.js';
+import type { ActualsImportReportDto, ImportFieldChangeDto } from './dto/import.dto.js';
+import { CHUNK, count, fileError, ImportRuns, type UploadedImport } from './import-runs.js';
+import type { ImportMode } from './import-run.entity.js';
+import { ImportFileError } from './read-table.js';
+
+interface ReviewRow {
+  employee_id: string;
+  employee_no: string;
+  name: string;
+  active: boolean;
+  role_id: string;
+  review_id: string | null;
+  status: string | null;
+  version: number | null;
+  inputs: Record<string, KpiInput> | null;
+  total: number | null;
+  template: PinnedTemplate | null;
+  complete: boolean | null;
+  band_key: string | null;
+  strengths: string | null;
+  challenges: string | null;
+  development_plan: string | null;
+  hr_notes: string | null;
+}
+
+function actualsCounts(p: ActualsPlan): { changes: { action: 'create' | 'update' }[]; unchanged: number; refusedRows: number } {
+  return { changes: p.changes.map((c) => ({ action: c.action === 'start' ? 'create' : 'update' })), unchanged: p.unchanged, refusedRows: p.refusedRows };
+}
+
+@Injectable()
+export class ActualsImports {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly cycles: CyclesService,
+    private readonly templates: KpiTemplatesService,
+    private readonly runs: ImportRuns,
+  ) {}
+
+  async importActuals(actor: Actor, cycleId: string, file: UploadedImport, mode: ImportMode, skipRefused: boolean): Promise<ActualsImportReportDto> {
+    const { tables, hash } = await this.runs.read(file);
+    const numbers = this.runs.numbersIn(tables);
+    const plan = async (m: EntityManager) => {
+      const { targets, reviews } = await this.actualsTargets(m, cycleId, numbers);
+      try {
+        return { plan: planActuals(tables, targets), reviews };
+      } catch (e) {
+        if (e instanceof ImportFileError) throw fileError(e);
+        throw e;
+      }
+    };
+    if (mode === 'dry-run') {
+      return this.dataSource.transaction(async (m) => {
+        await this.cycles.lockOpen(m, cycleId);
+        const { plan: p } = await plan(m);
+        const runId = await this.runs.saveRun(m, actor, 'actuals', 'dry-run', cycleId, hash, file.originalname, actualsCounts(p));
+        return this.actualsReport(runId, 'dry-run', hash, file.originalname, p, false);
+      });
+    }
+    return this.dataSource.transaction(async (m) => {
+      // Holds the cycle open, as every review write does; the reviews named are then row-locked
+      // before they are read, so a manual save in between is either read or finds a newer version.
+      await this.cycles.lockOpen(m, cycleId);
+      await this.runs.requireCleanDryRun(m, 'actuals', cycleId, hash, skipRefused);
+      await m.query(
+        'SELECT r.id FROM reviews r JOIN employees e ON e.id = r.employee_id WHERE r.cycle_id = $1 AND e.employee_no = ANY($2::text[]) ORDER BY r.id FOR UPDATE OF r',
+        [cycleId, numbers],
+      );
+      const { plan: p, reviews } = await plan(m);
+      if (p.refused.length > 0 && !skipRefused) {
+        throw conflict('The reviews changed since the dry run and now some rows are refused; run the dry run again', {
+          messageZh: '自试运行以来评估已有变化，现在有行被拒绝；请重新试运行',
+          rows: p.refused,
+        });
+      }
+      const runId = await this.runs.saveRun(m, actor, 'actuals', 'commit', cycleId, hash, file.originalname, actualsCounts(p));
+      if (p.changes.length > 0) await this.applyActuals(m, actor, runId, cycleId, p.changes, reviews);
+      const c = actualsCounts(p);
+      await this.audit.record(m, actor, {
+        action: 'commit',
+        entity: 'import',
+        entityId: runId,
+        after: {
+          kind: 'actuals',
+          cycleId,
+          fileName: file.originalname,
+          fileHash: hash,
+          started: count(c, 'create'),
+          updated: count(c, 'update'),
+          unchanged: p.unchanged,
+          refused: p.refusedRows,
+        },
+      });
+      return this.actualsReport(runId, 'commit', hash, file.originalname, p, p.changes.length > 0);
+    });
+  }
+
+  private async actualsTargets(
+    m: EntityManager,
+    cycleId: string,
+    numbers: string[],
+  ): Promise<{ targets: Map<string, ActualsTarget>; reviews: Map<string, ReviewRow> }> {
+    const rows = await m.query<ReviewRow[]>(
+      `SELECT e.id AS employee_id, e.employee_no, e.name, e.active, e.role_id, r.id AS review_id, r.status, r.version, r.inputs, r.total::float8 AS total,
+              r.template, r.complete, r.band_key, r.strengths, r.challenges, r.development_plan, r.hr_notes
+         FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
+        WHERE e.employee_no = ANY($2::text[])`,
+      [cycleId, numbers],
+    );
+    const pinned = new Map<string, PinnedTemplate | null>();
+    for (const r of rows) {
+      if (r.review_id || pinned.has(r.role_id)) continue;
+      const published = await this.templates.currentPublished(r.role_id, m);
+      pinned.set(
+        r.role_id,
+        published && {
+          templateId: published.template.id,
+          templateVersionId: published.version.id,
+          versionNumber: published.version.number,
+          roleCode: published.role.code,
+          roleNameZh: published.role.nameZh,
+          roleNameEn: published.role.nameEn,
+          kpis: published.version.kpis,
+          bands: published.version.bands,
+        },
+      );
+    }
+    const targets = new Map<string, ActualsTarget>();
+    const reviews = new Map<string, ReviewRow>();
+    for (const r of rows) {
+      reviews.set(r.employee_no, r);
+      targets.set(r.employee_no, {
+        employeeNo: r.employee_no,
+        name: r.name,
+        active: r.active,
+        review:
+          r.review_id && r.template && r.status && r.version !== null
+            ? { id: r.review_id, status: r.status, version: r.version, inputs: r.inputs ?? {}, total: r.total ?? 0, template: r.template }
+            : null,
+        newTemplate: r.review_id ? null : (pinned.get(r.role_id) ?? null),
+      });
+    }
+    return { targets, reviews };
+  }
+
+  /** Starts the missing drafts and saves the inputs, as a manual create and save would (version, score columns, audit). */
+  private async applyActuals(
+    m: EntityManager,
+    actor: Actor,
+    importId: string,
+    cycleId: string,
+    changes: ReviewChange[],
+    reviews: Map<string, ReviewRow>,
+  ): Promise<void> {
+    const starts = changes.filter((c) => c.action === 'start');
+    const updates = changes.filter((c) => c.action === 'update');
+    const started = new Map<string, string>();
+    // Grouped by template version: the pinned template (several KB of JSON) is sent once per
+    // statement, not once per review (10,000 copies took about 400 MB of the app's memory).
+    const byVersion = new Map<string, ReviewChange[]>();
+    for (const c of starts) byVersion.set(c.template.templateVersionId, [...(byVersion.get(c.template.templateVersionId) ?? []), c]);
+    for (const group of byVersion.values()) {
+      const template = JSON.stringify(group[0].template);
+      for (let i = 0; i < group.length; i += CHUNK) {
+        const chunk = group.slice(i, i + CHUNK);
+        const inserted = await m.query<{ id: string; employee_id: string }[]>(
+          `INSERT INTO reviews (employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status)
+           SELECT v.employee_id, $1, $2::uuid, $3::jsonb, v.inputs, v.total, v.complete, v.band_key, 'draft'
+             FROM unnest($4::uuid[], $5::jsonb[], $6::numeric[], $7::boolean[], $8::text[]) AS v(employee_id, inputs, total, complete, band_key)
+           RETURNING id, employee_id`,
+          [
+            cycleId,
+            group[0].template.templateVersionId,
+            template,
+            chunk.map((c) => reviews.get(c.employeeNo)?.employee_id),
+            chunk.map((c) => JSON.stringify(c.inputs)),
+            chunk.map((c) => c.totalAfter),
+            chunk.map((c) => c.complete),
+            chunk.map((c) => c.bandKey),
+          ],
+        );
+        const noOf = new Map(chunk.map((c) => [reviews.get(c.employeeNo)?.employee_id, c.employeeNo]));
+        for (const r of inserted) started.set(noOf.get(r.employee_id) ?? '', r.id);
+      }
+    }
+    for (let i = 0; i < updates.length; i += CHUNK) {
+      const chunk = updates.slice(i, i + CHUNK);
+      await m.query(
+        `UPDATE reviews r SET inputs = v.inputs, total = v.total, complete = v.complete, band_key = v.band_key, version = r.version + 1, updated_at = now()
+           FROM unnest($1::uuid[], $2::jsonb[], $3::numeric[], $4::boolean[], $5::text[]) AS v(id, inputs, total, complete, band_key)
+          WHERE r.id = v.id AND r.status = 'draft'`,
+        [
+          chunk.map((c) => c.reviewId),
+          chunk.map((c) => JSON.stringify(c.inputs)),
+          chunk.map((c) => c.totalAfter),
+          chunk.map((c) => c.complete),
+          chunk.map((c) => c.bandKey),
+        ],
+      );
+    }
+    // The audit of a manual create and a manual score save (the same snapshot), plus the import's id.
+    const snap = (r: ReviewRow, inputs: Record<string, KpiInput>, total: number, complete: boolean, bandKey: string | null, version: number) => ({
+      status: 'draft',
+      inputs,
+      total,
+      complete,
+      bandKey,
+      strengths: r.strengths ?? '',
+      challenges: r.challenges ?? '',
+      developmentPlan: r.development_plan ?? '',
+      hrNotes: r.hr_notes ?? '',
+      version,
+    });
+    await this.audit.recordMany(
+      m,
+      actor,
+      changes.flatMap((c) => {
+        const r = reviews.get(c.employeeNo);
+        if (!r) return [];
+        const after = { ...snap(r, c.inputs, c.totalAfter, c.complete, c.bandKey, c.action === 'start' ? 1 : (r.version ?? 0) + 1), importId };
+        if (c.action === 'start') {
+          const id = started.get(c.employeeNo) ?? '';
+          return [
+            {
+              action: 'create',
+              entity: 'review',
+              entityId: id,
+              after: {
+                employeeId: r.employee_id,
+                cycleId,
+                templateVersionId: c.template.templateVersionId,
+                templateVersion: c.template.versionNumber,
+                importId,
+              },
+            },
+            { action: 'scores', entity: 'review', entityId: id, after },
+          ];
+        }
+        return [
+          {
+            action: 'scores',
+            entity: 'review',
+            entityId: c.reviewId ?? '',
+            before: snap(r, r.inputs ?? {}, r.total ?? 0, r.complete ?? false, r.band_key, r.version ?? 0),
+            after,
+          },
+        ];
+      }),
+    );
+  }
+
+  private actualsReport(importId: string, mode: ImportMode, hash: string, fileName: string, p: ActualsPlan, committed: boolean): ActualsImportReportDto {
+    const c = actualsCounts(p);
+    const create = count(c, 'create');
+    const update = count(c, 'update');
+    const nothing = create + update === 0;
+    const [message, messageZh] =
+      mode === 'dry-run'
+        ? nothing
+          ? [
+              `Nothing to change: ${p.unchanged} review(s) already hold these values${p.refusedRows ? `, ${p.refusedRows} row(s) refused` : ''}`,
+              `无需更改：${p.unchanged} 份评估已是这些数值${p.refusedRows ? `，${p.refusedRows} 行被拒绝` : ''}`,
+            ]
+          : [
+              `Would start ${create} draft(s), update ${update}, leave ${p.unchanged} unchanged and refuse ${p.refusedRows} row(s)`,
+              `将新建 ${create} 份草稿、更新 ${update} 份，${p.unchanged} 份不变，拒绝 ${p.refusedRows} 行`,
+            ]
+        : nothing
+          ? ['Nothing changed: every review already holds these values', '未做任何更改：每份评估都已是这些数值']
+          : [
+              `Started ${create} draft(s), updated ${update}, left ${p.unchanged} unchanged, skipped ${p.refusedRows} refused row(s)`,
+              `已新建 ${create} 份草稿、更新 ${update} 份，${p.unchanged} 份不变，跳过 ${p.refusedRows} 行`,
+            ];
+    const text = (i: KpiInput | null) => (i === null ? null : JSON.stringify(i));
+    return {
+      importId,
+      mode,
+      fileHash: hash,
+      fileName,
+      committed,
+      layout: p.layout,
+      counts: { create, update, unchanged: p.unchanged, refused: p.refusedRows },
+      refused: p.refused,
+      ignoredColumns: p.ignoredColumns,
+      reviews: p.changes.map((ch) => ({
+        employeeNo: ch.employeeNo,
+        name: ch.name,
+        action: ch.action,
+        reviewId: ch.reviewId,
+        rows: ch.rows,
+        totalBefore: ch.totalBefore,
+        totalAfter: ch.totalAfter,
+        fields: ch.kpis.map((k): ImportFieldChangeDto => ({ field: k.kpiKey, before: text(k.before), after: text(k.after) })),
+      })),
+      message,
+      messageZh,
+      auditUrl: committed ? `/api/audit?entity=import&id=${importId}` : null,
+    };
+  }
+}
