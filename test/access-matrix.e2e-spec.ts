@@ -424,6 +424,7 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/employees/:id', path: (i) => `/employees/${i.employee}`, expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'POST', route: '/employees/:id', path: (i) => `/employees/${i.employee}`, body: {}, expect: onlyPage({ hr: 400, admin: 400 }) },
   { method: 'GET', route: '/cycles', path: () => '/cycles', expect: onlyPage({ hr: 200, admin: 200 }) },
+  { method: 'GET', route: '/imports', path: () => '/imports', expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'POST', route: '/cycles', path: () => '/cycles', body: {}, expect: onlyPage({ hr: 400 }) },
   { method: 'POST', route: '/cycles/:id/open', path: (i) => `/cycles/${i.plannedCycle}/open`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },
   { method: 'POST', route: '/cycles/:id/close', path: (i) => `/cycles/${i.cycle}/close`, body: { version: '999' }, expect: onlyPage({ hr: 409 }) },

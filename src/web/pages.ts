@@ -36,6 +36,7 @@ const NAV: readonly NavItem[] = [
   { key: 'reviews', href: '/reviews', roles: ['hr', 'admin'] },
   { key: 'cycles', href: '/cycles', roles: ['hr', 'admin'] },
   { key: 'employees', href: '/employees', roles: ['hr', 'admin'] },
+  { key: 'imports', href: '/imports', roles: ['hr', 'admin'] },
   { key: 'team', href: '/team', roles: ['manager'] },
   { key: 'my', href: '/my', roles: ['manager', 'employee'] },
   { key: 'templates', href: '/admin/templates', roles: ['admin'] },

@@ -15,6 +15,7 @@ import { CyclesPagesController } from './cycles-pages.controller.js';
 import { EmployeesPagesController } from './employees-pages.controller.js';
 import { ExportsPagesController } from './exports-pages.controller.js';
 import { HrPagesController } from './hr-pages.controller.js';
+import { ImportsPagesController } from './imports-pages.controller.js';
 import { PageErrors } from './page-errors.js';
 import { Pages } from './pages.js';
 import { PeoplePagesController } from './people-pages.controller.js';
@@ -35,6 +36,7 @@ import { ReviewPagesController } from './review-pages.controller.js';
     EmployeesPagesController,
     ExportsPagesController,
     HrPagesController,
+    ImportsPagesController,
     PeoplePagesController,
     ReviewPagesController,
   ],
