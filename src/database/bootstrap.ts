@@ -9,6 +9,8 @@ import type { DataSource } from 'typeorm';
 
 /** The advisory lock key of the start-up (any constant of our own; ASCII "scoreboot"). */
 export const STARTUP_LOCK_KEY = '7165537402017262708';
+/** The export queue's set-up (pg-boss schema and queue partitions): two processes creating them at once deadlock. */
+export const QUEUE_SETUP_LOCK_KEY = '7165537402017262709';
 
 type Log = Pick<Logger, 'log'>;
 
@@ -23,19 +25,19 @@ function connectionStringOf(dataSource: DataSource): string {
  * outside the pool (whose connections the work needs, and which may be as small as one); it goes
  * with that connection, so a process that dies while holding it never blocks the next one.
  */
-export async function withStartupLock<T>(databaseUrl: string, work: () => Promise<T>, log?: Log): Promise<T> {
+export async function withStartupLock<T>(databaseUrl: string, work: () => Promise<T>, log?: Log, key: string = STARTUP_LOCK_KEY): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'scorecard start-up lock' });
   await client.connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [STARTUP_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
     if (!rows[0]?.locked) {
       log?.log('Another process is preparing the database; waiting for it');
-      await client.query('SELECT pg_advisory_lock($1::bigint)', [STARTUP_LOCK_KEY]);
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
     }
     try {
       return await work();
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1::bigint)', [STARTUP_LOCK_KEY]);
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
     }
   } finally {
     await client.end();

@@ -19,6 +19,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { QUEUE_SETUP_LOCK_KEY, withStartupLock } from '../database/bootstrap.js';
 
 export const EXPORT_QUEUE = 'scorecard-export';
 /** Chunks that failed for good (retries used up, or expired on a dead worker) land here. */
@@ -302,10 +303,19 @@ export class ExportQueue implements OnModuleDestroy {
       this.lastBossError = { message: error.message, at: now };
       this.logger.warn(`pg-boss: ${error.message}`);
     });
-    await boss.start();
-    const queue = { ...CHUNK_RETRY, expireInSeconds: LEASE_SECONDS };
-    await boss.createQueue(EXPORT_DEAD_LETTER_QUEUE);
-    await boss.createQueue(EXPORT_QUEUE, { name: EXPORT_QUEUE, ...queue, deadLetter: EXPORT_DEAD_LETTER_QUEUE });
+    // Two processes starting together (test/startup-race.e2e-spec.ts) deadlocked in pg-boss's schema
+    // and partition set-up; it runs under its own advisory lock.
+    await withStartupLock(
+      connectionString,
+      async () => {
+        await boss.start();
+        const queue = { ...CHUNK_RETRY, expireInSeconds: LEASE_SECONDS };
+        await boss.createQueue(EXPORT_DEAD_LETTER_QUEUE);
+        await boss.createQueue(EXPORT_QUEUE, { name: EXPORT_QUEUE, ...queue, deadLetter: EXPORT_DEAD_LETTER_QUEUE });
+      },
+      undefined,
+      QUEUE_SETUP_LOCK_KEY,
+    );
     this.boss = boss;
     if (this.stopping) {
       await boss.stop({ graceful: false, wait: true });
