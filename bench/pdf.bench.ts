@@ -46,6 +46,7 @@ import { chromiumMissingMessage, describeChromium, findChromium, prepareChromium
 import { type CjkFonts, loadCjkFonts } from '../src/scorecards/fonts.js';
 import { CHROMIUM_ARGS } from '../src/scorecards/pdf-browser.js';
 import { toInches } from '../src/scorecards/pdf-options.js';
+import { marginTemplate } from '../src/scorecards/pdf-print.js';
 import { processTreeSync, treeRssBytesSync } from '../src/scorecards/process-tree.js';
 import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
@@ -471,20 +472,8 @@ async function finishedScorecard(
   const head = `<style>${fonts.pageCss}\nhtml{-webkit-print-color-adjust:exact;print-color-adjust:exact}body{margin:0;font-family:${fonts.fontStack}}</style>`;
   const document = `<!DOCTYPE html><html><head><meta charset="utf-8">${head}<style>${r.css}</style></head><body>${r.html}</body></html>`;
   const shell = `<!DOCTYPE html><html><head><meta charset="utf-8">${head}<style id="render-style"></style></head><body></body></html>`;
-  const margin = (html: string, where: 'header' | 'footer') => {
-    const style = [
-      'width:100%',
-      'box-sizing:border-box',
-      `padding:0 ${MARGIN.right} 0 ${MARGIN.left}`,
-      `font-family:${fonts.fontStack}`,
-      'font-size:8pt',
-      'line-height:1.3',
-      'color:#444',
-      '-webkit-print-color-adjust:exact',
-      'print-color-adjust:exact',
-    ].join(';');
-    return `<div class="pdf-${where}" style="${style}">${html}</div>`;
-  };
+  // The renderer's own header/footer template, so the floor prints what the app prints.
+  const margin = (html: string, where: 'header' | 'footer') => marginTemplate(html, fonts, MARGIN, where);
   return {
     document,
     shell,

@@ -40,7 +40,7 @@ export async function printOnPage(
 }
 
 /** A header or footer template in the default style (8pt, padded like the page). */
-function marginTemplate(html: string | undefined, fonts: CjkFonts, margin: PdfMargins, where: 'header' | 'footer'): string {
+export function marginTemplate(html: string | undefined, fonts: CjkFonts, margin: PdfMargins, where: 'header' | 'footer'): string {
   if (!html) return '<span></span>';
   // A separate document per printed page, without the page's web fonts: 'Noto Sans SC' here is
   // the system font from the browser's private fontconfig (see fonts.ts).
