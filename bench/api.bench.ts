@@ -22,9 +22,9 @@ import { ensureDatabase } from '../src/database/database-url.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import type { PinnedTemplate } from '../src/reviews/review.entity.js';
 import { processTreeSync } from '../src/scorecards/process-tree.js';
-import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
+import { type KpiDefinition, type KpiInput, scoreReview } from '../src/scoring/index.js';
 import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
-import { cpuMs as cpuMsOf, machineTicks, postmasterPid, stealPercent } from './support.js';
+import { cpuMs as cpuMsOf, machineTicks, postmasterPid, publishedTemplates, stealPercent } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EMPLOYEES = 10_000;
@@ -365,24 +365,7 @@ interface SeededReview {
 
 /** The pinned copy a new review gets: the same fields ReviewWorkflow.create pins (pinnedFrom in review.rules.ts). */
 async function loadTemplates(db: pg.Client): Promise<Map<string, RoleTemplate>> {
-  const { rows } = await db.query<{
-    role_id: string;
-    code: string;
-    name_zh: string;
-    name_en: string;
-    template_id: string;
-    version_id: string;
-    number: number;
-    kpis: KpiDefinition[];
-    bands: RatingBand[];
-  }>(
-    `SELECT DISTINCT ON (t.id) r.id AS role_id, r.code, r.name_zh, r.name_en, t.id AS template_id,
-            v.id AS version_id, v.number, v.kpis, v.bands
-       FROM roles r
-       JOIN kpi_templates t ON t.role_id = r.id
-       JOIN kpi_template_versions v ON v.template_id = t.id AND v.status = 'published'
-      ORDER BY t.id, v.number DESC`,
-  );
+  const rows = await publishedTemplates(db);
   const templates = new Map<string, RoleTemplate>();
   for (const r of rows) {
     templates.set(r.code, {

@@ -50,9 +50,9 @@ import { marginTemplate } from '../src/scorecards/pdf-print.js';
 import { processTreeSync, treeRssBytesSync } from '../src/scorecards/process-tree.js';
 import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
-import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
+import { type KpiDefinition, type KpiInput, scoreReview } from '../src/scoring/index.js';
 import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
-import { commOf, cpuMs, statFields, treeCpuMs } from './support.js';
+import { commOf, cpuMs, publishedTemplates, statFields, treeCpuMs } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -259,21 +259,7 @@ async function seed(databaseUrl: string): Promise<Seeded> {
   await db.connect();
   try {
     await db.query('SET synchronous_commit = off');
-    const { rows: templateRows } = await db.query<{
-      role_id: string;
-      code: string;
-      name_zh: string;
-      name_en: string;
-      template_id: string;
-      version_id: string;
-      number: number;
-      kpis: KpiDefinition[];
-      bands: RatingBand[];
-    }>(
-      `SELECT DISTINCT ON (t.id) r.id AS role_id, r.code, r.name_zh, r.name_en, t.id AS template_id, v.id AS version_id, v.number, v.kpis, v.bands
-         FROM roles r JOIN kpi_templates t ON t.role_id = r.id JOIN kpi_template_versions v ON v.template_id = t.id AND v.status = 'published'
-        ORDER BY t.id, v.number DESC`,
-    );
+    const templateRows = await publishedTemplates(db);
     const templates = new Map<string, { roleId: string; pinned: PinnedTemplate }>(
       templateRows.map((r) => [
         r.code,

@@ -19,8 +19,8 @@ import pg from 'pg';
 import { ensureDatabase } from '../src/database/database-url.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import type { PinnedTemplate } from '../src/reviews/review.entity.js';
-import { type KpiDefinition, type KpiInput, type RatingBand, scoreReview } from '../src/scoring/index.js';
-import { cpuMs, postmasterPid } from './support.js';
+import { type KpiDefinition, type KpiInput, scoreReview } from '../src/scoring/index.js';
+import { cpuMs, postmasterPid, publishedTemplates } from './support.js';
 import { processTreeSync } from '../src/scorecards/process-tree.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -163,21 +163,7 @@ async function seed(databaseUrl: string): Promise<string> {
   await db.connect();
   try {
     await db.query('SET synchronous_commit = off');
-    const { rows: versions } = await db.query<{
-      role_id: string;
-      code: string;
-      name_zh: string;
-      name_en: string;
-      template_id: string;
-      version_id: string;
-      number: number;
-      kpis: KpiDefinition[];
-      bands: RatingBand[];
-    }>(
-      `SELECT DISTINCT ON (t.id) r.id AS role_id, r.code, r.name_zh, r.name_en, t.id AS template_id, v.id AS version_id, v.number, v.kpis, v.bands
-         FROM roles r JOIN kpi_templates t ON t.role_id = r.id JOIN kpi_template_versions v ON v.template_id = t.id AND v.status = 'published'
-        ORDER BY t.id, v.number DESC`,
-    );
+    const versions = await publishedTemplates(db);
     const byCode = new Map(versions.map((v) => [v.code, v]));
     const rnd = prng(20_260_701);
     interface Person {

@@ -3,6 +3,8 @@
 // on a busy machine can still be compared. Linux only; elsewhere the figures are 0.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type pg from 'pg';
+import type { KpiDefinition, RatingBand } from '../src/scoring/index.js';
 import { processTreeSync } from '../src/scorecards/process-tree.js';
 
 /** /proc reports utime and stime in USER_HZ, which Linux fixes at 100 per second. */
@@ -72,4 +74,27 @@ export function machineTicks(): { total: number; steal: number } {
 export function stealPercent(before: { total: number; steal: number }, after: { total: number; steal: number }): number {
   const total = after.total - before.total;
   return total > 0 ? ((after.steal - before.steal) / total) * 100 : 0;
+}
+
+/** A role's current published template version, as the benches seed reviews against it. */
+export interface PublishedTemplateRow {
+  role_id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  template_id: string;
+  version_id: string;
+  number: number;
+  kpis: KpiDefinition[];
+  bands: RatingBand[];
+}
+
+/** Every role's newest published template version, one row per template. */
+export async function publishedTemplates(db: pg.Client): Promise<PublishedTemplateRow[]> {
+  const { rows } = await db.query<PublishedTemplateRow>(
+    `SELECT DISTINCT ON (t.id) r.id AS role_id, r.code, r.name_zh, r.name_en, t.id AS template_id, v.id AS version_id, v.number, v.kpis, v.bands
+       FROM roles r JOIN kpi_templates t ON t.role_id = r.id JOIN kpi_template_versions v ON v.template_id = t.id AND v.status = 'published'
+      ORDER BY t.id, v.number DESC`,
+  );
+  return rows;
 }
