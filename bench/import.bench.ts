@@ -109,36 +109,64 @@ async function main(): Promise<void> {
   let child: ChildProcess | null = null;
   try {
     const url = await ensureDatabase(server.url, 'scorecard_bench_import');
-    const port = await freePort();
-    child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DEMO_DATA: 'false',
-        LOG_LEVEL: 'warn',
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        RATE_LIMIT_PER_MINUTE: '1000000',
-        RUN_WORKERS: 'false',
-        IMPORT_MAX_ROWS: String(Math.max(10_000, N)),
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    child.on('exit', (code, signal) => console.error(`The app exited: code ${code}, signal ${signal}`));
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      if (i > 240) throw new Error('the app did not start');
-      if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
-      await sleep(500);
-    }
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-    const admin = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
-    // Cycles are HR's: an HR user does every step, as on a real install.
     const json = { 'content-type': 'application/json' };
     const hr = { email: 'bench-hr@example.com', password: 'bench-import-key-4243' };
+    let base = '';
+    let auth: Record<string, string> = {};
+    let appPid = 0;
+    let idle = 0;
+    const pgPid = postmasterPid(dataDir) ?? 0;
+    const cpu = () => cpuMs([appPid], true) + cpuMs(processTreeSync(pgPid), true);
+    const stopApp = async () => {
+      if (child && child.exitCode === null) {
+        const exited = new Promise((r) => child?.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      child = null;
+    };
+    // Every run gets a freshly started app, so its peak RSS is measured above that app's own idle RSS
+    // and never inherits what an earlier run left on the heap.
+    const startApp = async () => {
+      await stopApp();
+      const port = await freePort();
+      const started = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: url,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DEMO_DATA: 'false',
+          LOG_LEVEL: 'warn',
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          RATE_LIMIT_PER_MINUTE: '1000000',
+          RUN_WORKERS: 'false',
+          IMPORT_MAX_ROWS: String(Math.max(10_000, N)),
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child = started;
+      started.on('exit', (code, signal) => {
+        if (code !== 0 && signal !== 'SIGTERM') console.error(`The app exited: code ${code}, signal ${signal}`);
+      });
+      base = `http://127.0.0.1:${port}`;
+      for (let i = 0; ; i++) {
+        if (i > 240) throw new Error('the app did not start');
+        if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
+        await sleep(500);
+      }
+      appPid = started.pid ?? 0;
+      const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(hr) });
+      if (login.ok) auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+      await sleep(2000);
+      idle = rssMb(appPid);
+    };
+    await startApp();
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(ADMIN) });
+    const admin = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+    // Cycles are HR's: an HR user does every step, as on a real install.
     await fetch(`${base}/api/users`, {
       method: 'POST',
       headers: { ...admin, ...json },
@@ -152,19 +180,15 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${first.token}`, ...json },
       body: JSON.stringify({ currentPassword: 'temporary-pass-1', newPassword: hr.password }),
     });
-    const auth = { authorization: `Bearer ${first.token}` };
-    const appPid = child.pid ?? 0;
-    const pgPid = postmasterPid(dataDir) ?? 0;
-    const cpu = () => cpuMs([appPid], true) + cpuMs(processTreeSync(pgPid), true);
-    await sleep(2000);
-    const idle = rssMb(appPid);
+    auth = { authorization: `Bearer ${first.token}` };
     console.log(
-      `Import bench: ${N} employees and ${N} × ${KEYS.length} KPI actuals; app idle RSS ${idle.toFixed(0)} MB; load average ${loadavg()
+      `Import bench: ${N} employees and ${N} × ${KEYS.length} KPI actuals; each run in a freshly started app; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
 
     const run = async (label: string, path: string, bytes: Buffer, name: string, rows: number) => {
+      await startApp();
       let peak = rssMb(appPid);
       const sampler = setInterval(() => (peak = Math.max(peak, rssMb(appPid))), 25);
       const cpu0 = cpu();
@@ -189,7 +213,7 @@ async function main(): Promise<void> {
         `${label.padEnd(22)} ${(bytes.length / 1024 / 1024).toFixed(1).padStart(5)} MB  wall ${wall.toFixed(1).padStart(5)} s  CPU ${cpuS.toFixed(1).padStart(5)} s  ` +
           `${Math.round(rows / wall)
             .toString()
-            .padStart(6)} rows/s  peak RSS +${(peak - idle).toFixed(0)} MB  ${wall < 15 && peak - idle < 300 ? 'PASS' : 'FAIL'}   [${times.join('; ')}]`,
+            .padStart(6)} rows/s  peak RSS +${(peak - idle).toFixed(0)} MB (idle ${idle.toFixed(0)})  ${wall < 15 && peak - idle < 300 ? 'PASS' : 'FAIL'}   [${times.join('; ')}]`,
       );
     };
     for (const [format, tag] of [
@@ -227,9 +251,11 @@ async function main(): Promise<void> {
     }
     console.log('(wall and rows/s include upload and both steps; CPU: app + all PostgreSQL processes, from /proc; the machine is shared, see load average)');
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child?.once('exit', r));
+    const last = child as ChildProcess | null;
+    if (last && last.exitCode === null) {
+      const exited = new Promise((r) => last.once('exit', r));
+      last.kill('SIGTERM');
+      await exited;
     }
     await server.stop();
     await rm(parent, { recursive: true, force: true });
