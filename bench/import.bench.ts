@@ -213,7 +213,9 @@ async function main(): Promise<void> {
         `${label.padEnd(22)} ${(bytes.length / 1024 / 1024).toFixed(1).padStart(5)} MB  wall ${wall.toFixed(1).padStart(5)} s  CPU ${cpuS.toFixed(1).padStart(5)} s  ` +
           `${Math.round(rows / wall)
             .toString()
-            .padStart(6)} rows/s  peak RSS +${(peak - idle).toFixed(0)} MB (idle ${idle.toFixed(0)})  ${wall < 15 && peak - idle < 300 ? 'PASS' : 'FAIL'}   [${times.join('; ')}]`,
+            .padStart(
+              6,
+            )} rows/s  peak RSS +${(peak - idle).toFixed(0)} MB (idle ${idle.toFixed(0)})  ${wall < 15 && peak - idle < 300 ? 'PASS' : 'FAIL'}   [${times.join('; ')}]`,
       );
     };
     for (const [format, tag] of [

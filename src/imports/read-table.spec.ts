@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { declaredUnzippedBytes, decodeText, detectDelimiter, ImportFileError, readTables } from './read-table.js';
+import JSZip from 'jszip';
+import { declaredUnzippedBytes, decodeText, detectDelimiter, ImportFileError, readTables, streamableOrder, zipEntries } from './read-table.js';
 
 const limits = { maxRows: 100, maxUnzippedBytes: 10 * 1024 * 1024 };
 
@@ -73,5 +74,49 @@ describe('readTables', () => {
     const e = await readTables(bytes, { maxRows: 100, maxUnzippedBytes: 4000 }).catch((x: unknown) => x);
     expect((e as ImportFileError).status).toBe(413);
     expect((e as ImportFileError).message).toContain('IMPORT_MAX_UNZIPPED_BYTES (4000 bytes)');
+  });
+
+  it('reads a workbook whose zip puts the worksheets before xl/workbook.xml (fatal to the streaming reader)', async () => {
+    const written = await JSZip.loadAsync(
+      await xlsx([
+        ['工号', 'share'],
+        ['E1', 0.92],
+        ['E2', 'x'],
+      ]),
+    );
+    const names = Object.keys(written.files).filter((n) => !written.files[n].dir);
+    // Shared strings and relations first, then the sheet, then the workbook and styles: the shape
+    // on which exceljs' WorkbookReader reads `this.model.sheets` before it has a model.
+    const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/worksheets/sheet1.xml'];
+    const order = [...first, ...names.filter((n) => !first.includes(n))];
+    const reordered = new JSZip();
+    for (const name of order) reordered.file(name, await written.file(name)!.async('nodebuffer'));
+    const bytes = await reordered.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const entries = zipEntries(bytes);
+    expect(entries.map((e) => e.name).indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(entries.map((e) => e.name).indexOf('xl/workbook.xml'));
+    expect(streamableOrder(entries)).toBe(false);
+
+    const [t] = await readTables(bytes, limits);
+    expect(t.headers).toEqual(['工号', 'share']);
+    expect(t.rows).toEqual([
+      { row: 2, cells: ['E1', 0.92] },
+      { row: 3, cells: ['E2', 'x'] },
+    ]);
+  });
+
+  it('refuses damaged workbooks with a 400 that says so, never an unexpected error', async () => {
+    const good = await xlsx([['a'], ['x']]);
+    expect(streamableOrder(zipEntries(good))).toBe(true);
+    // The entries' compressed data overwritten with noise, the zip directory kept intact.
+    const noisy = Buffer.from(good);
+    const dir = zipEntries(good);
+    for (const e of dir) for (let i = e.offset + 60; i < e.offset + 120 && i < noisy.length; i++) noisy[i] = (i * 7919) & 0xff;
+    const truncated = good.subarray(0, Math.floor(good.length / 2));
+    for (const bad of [noisy, truncated, Buffer.concat([good.subarray(0, 4), Buffer.alloc(64)])]) {
+      const e = await readTables(bad, limits).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ImportFileError);
+      expect((e as ImportFileError).status).toBe(400);
+      expect((e as ImportFileError).message).toMatch(/xlsx/);
+    }
   });
 });

@@ -114,12 +114,16 @@ export function readCsv(bytes: Buffer, limits: ReadLimits): Table {
 
 // ---------- XLSX ----------
 
-/**
- * The sizes the zip's central directory declares for its parts, summed, checked before anything is
- * unpacked: a zip bomb declares its unpacked size honestly or lies; a liar is then cut off by the
- * row limit, which the streaming reader checks as it goes.
- */
-export function declaredUnzippedBytes(bytes: Buffer): number {
+interface ZipEntry {
+  name: string;
+  /** Where the entry's local header starts: the order a streaming reader meets the entries in. */
+  offset: number;
+  /** The unpacked size the directory declares. */
+  size: number;
+}
+
+/** The entries of a zip as its central directory lists them (refused as damaged when it cannot be read). */
+export function zipEntries(bytes: Buffer): ZipEntry[] {
   // End of central directory: signature 0x06054b50, within the last 64 KiB + 22 bytes.
   const from = Math.max(0, bytes.length - 65_557);
   let eocd = -1;
@@ -130,19 +134,51 @@ export function declaredUnzippedBytes(bytes: Buffer): number {
     }
   }
   if (eocd < 0) throw new ImportFileError('The .xlsx file is damaged (no zip directory)', '.xlsx 文件已损坏（缺少 zip 目录）');
-  const entries = bytes.readUInt16LE(eocd + 10);
+  const count = bytes.readUInt16LE(eocd + 10);
   let at = bytes.readUInt32LE(eocd + 16);
-  let total = 0;
-  for (let n = 0; n < entries; n++) {
+  const entries: ZipEntry[] = [];
+  for (let n = 0; n < count; n++) {
     if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== 0x02014b50) {
       throw new ImportFileError('The .xlsx file is damaged (bad zip directory)', '.xlsx 文件已损坏（zip 目录错误）');
     }
     const size = bytes.readUInt32LE(at + 24);
-    // 0xffffffff: the real size is in a Zip64 field; count it as over any sane limit.
-    total += size === 0xffffffff ? Number.MAX_SAFE_INTEGER / 2 : size;
-    at += 46 + bytes.readUInt16LE(at + 28) + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    entries.push({
+      name: bytes.toString('utf8', at + 46, Math.min(bytes.length, at + 46 + nameLength)),
+      offset: bytes.readUInt32LE(at + 42),
+      // 0xffffffff: the real size is in a Zip64 field; count it as over any sane limit.
+      size: size === 0xffffffff ? Number.MAX_SAFE_INTEGER / 2 : size,
+    });
+    at += 46 + nameLength + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
   }
-  return total;
+  return entries;
+}
+
+/**
+ * The sizes the zip's central directory declares for its parts, summed, checked before anything is
+ * unpacked: a zip bomb declares its unpacked size honestly or lies; a liar is then cut off by the
+ * row limit, which the streaming reader checks as it goes.
+ */
+export function declaredUnzippedBytes(bytes: Buffer): number {
+  return zipEntries(bytes).reduce((sum, e) => sum + e.size, 0);
+}
+
+/**
+ * Whether exceljs' streaming reader can read the zip as laid out. It meets the entries in file order;
+ * a worksheet met before the shared strings or the workbook's relations is parked in a temporary file
+ * and read at the end, but one met after both is read at once: before xl/workbook.xml that reads
+ * `this.model.sheets` of a model not parsed yet (a TypeError), and before xl/styles.xml it misses the
+ * number formats (percent cells would lose their scaling). Excel and exceljs write an order that is
+ * safe; other writers need not.
+ */
+export function streamableOrder(entries: readonly ZipEntry[]): boolean {
+  const at = (name: string) => entries.find((e) => e.name === name)?.offset;
+  const strings = at('xl/sharedStrings.xml');
+  const rels = at('xl/_rels/workbook.xml.rels');
+  if (strings === undefined || rels === undefined) return true;
+  const readAtOnce = Math.max(strings, rels);
+  const needed = [at('xl/workbook.xml') ?? Number.POSITIVE_INFINITY, at('xl/styles.xml') ?? -1];
+  return entries.every((e) => !/^xl\/worksheets\/sheet\d+\.xml$/.test(e.name) || e.offset < readAtOnce || needed.every((n) => n < e.offset));
 }
 
 function cellOf(value: ExcelJS.CellValue, numFmt: string | undefined): Cell {
@@ -161,7 +197,8 @@ function cellOf(value: ExcelJS.CellValue, numFmt: string | undefined): Cell {
 }
 
 async function readXlsx(bytes: Buffer, limits: ReadLimits): Promise<Table[]> {
-  const unzipped = declaredUnzippedBytes(bytes);
+  const entries = zipEntries(bytes);
+  const unzipped = entries.reduce((sum, e) => sum + e.size, 0);
   if (unzipped > limits.maxUnzippedBytes) {
     throw new ImportFileError(
       `The workbook unpacks to more than IMPORT_MAX_UNZIPPED_BYTES (${limits.maxUnzippedBytes} bytes); it is refused unread`,
@@ -170,34 +207,59 @@ async function readXlsx(bytes: Buffer, limits: ReadLimits): Promise<Table[]> {
       'IMPORT_MAX_UNZIPPED_BYTES',
     );
   }
-  const tables: Table[] = [];
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'cache',
-      worksheets: 'emit',
-      entries: 'emit',
-    });
-    for await (const sheet of reader) {
-      const rows: TableRow[] = [];
-      let total = 0;
-      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-        const cells: Cell[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, col) => {
-          cells[col - 1] = cellOf(cell.value, cell.numFmt);
-        });
-        for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-        if (cells.some((c) => c !== null) && ++total > limits.maxRows + 1) tooManyRows(limits);
-        rows.push({ row: row.number, cells });
-      }
-      tables.push(toTable((sheet as unknown as { name?: string }).name ?? null, rows, limits));
-    }
+    // The declared sizes were checked above, so the whole-workbook reader is bounded too; it is only
+    // the fallback because it holds every cell object of the workbook at once.
+    return streamableOrder(entries) ? await streamXlsx(bytes, limits) : await loadXlsx(bytes, limits);
   } catch (e) {
     if (e instanceof ImportFileError) throw e;
     throw new ImportFileError(`The .xlsx workbook cannot be read: ${(e as Error).message}`, `无法读取该 .xlsx 工作簿：${(e as Error).message}`);
   }
+}
+
+/** Rows of a sheet, as the reader hands them over, to table rows; checks the row limit as it goes. */
+class SheetRows {
+  readonly rows: TableRow[] = [];
+  private filled = 0;
+
+  constructor(private readonly limits: ReadLimits) {}
+
+  add(row: ExcelJS.Row): void {
+    const cells: Cell[] = [];
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      cells[col - 1] = cellOf(cell.value, cell.numFmt);
+    });
+    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
+    if (cells.some((c) => c !== null) && ++this.filled > this.limits.maxRows + 1) tooManyRows(this.limits);
+    this.rows.push({ row: row.number, cells });
+  }
+}
+
+async function streamXlsx(bytes: Buffer, limits: ReadLimits): Promise<Table[]> {
+  const tables: Table[] = [];
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  for await (const sheet of reader) {
+    const rows = new SheetRows(limits);
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) rows.add(row);
+    tables.push(toTable((sheet as unknown as { name?: string }).name ?? null, rows.rows, limits));
+  }
   return tables;
+}
+
+async function loadXlsx(bytes: Buffer, limits: ReadLimits): Promise<Table[]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  return wb.worksheets.map((ws) => {
+    const rows = new SheetRows(limits);
+    ws.eachRow({ includeEmpty: false }, (row) => rows.add(row));
+    return toTable(ws.name, rows.rows, limits);
+  });
 }
 
 function tooManyRows(limits: ReadLimits): never {
