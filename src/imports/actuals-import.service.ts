@@ -8,11 +8,12 @@ import type { Actor } from '../common/actor.js';
 import { conflict } from '../common/errors.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
+import { type ImportedReview, ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import type { PinnedTemplate } from '../reviews/review.entity.js';
 import type { KpiInput } from '../scoring/types.js';
 import { type ActualsPlan, type ActualsTarget, planActuals, type ReviewChange } from './actuals-plan.js';
 import type { ActualsImportReportDto, ImportFieldChangeDto } from './dto/import.dto.js';
-import { CHUNK, count, fileError, ImportRuns, type UploadedImport } from './import-runs.js';
+import { count, fileError, ImportRuns, type UploadedImport } from './import-runs.js';
 import type { ImportMode } from './import-run.entity.js';
 import { ImportFileError } from './read-table.js';
 
@@ -48,6 +49,7 @@ export class ActualsImports {
     private readonly cycles: CyclesService,
     private readonly templates: KpiTemplatesService,
     private readonly runs: ImportRuns,
+    private readonly workflow: ReviewWorkflow,
   ) {}
 
   async importActuals(actor: Actor, cycleId: string, file: UploadedImport, mode: ImportMode, skipRefused: boolean): Promise<ActualsImportReportDto> {
@@ -156,7 +158,7 @@ export class ActualsImports {
     return { targets, reviews };
   }
 
-  /** Starts the missing drafts and saves the inputs, as a manual create and save would (version, score columns, audit). */
+  /** Every review write through ReviewWorkflow, as a manual create and save are (rules, version, score columns, audit), in this transaction. */
   private async applyActuals(
     m: EntityManager,
     actor: Actor,
@@ -165,101 +167,22 @@ export class ActualsImports {
     changes: ReviewChange[],
     reviews: Map<string, ReviewRow>,
   ): Promise<void> {
-    const starts = changes.filter((c) => c.action === 'start');
-    const updates = changes.filter((c) => c.action === 'update');
-    const started = new Map<string, string>();
-    // Grouped by template version: the pinned template (several KB of JSON) is sent once per
-    // statement, not once per review (10,000 copies took about 400 MB of the app's memory).
-    const byVersion = new Map<string, ReviewChange[]>();
-    for (const c of starts) byVersion.set(c.template.templateVersionId, [...(byVersion.get(c.template.templateVersionId) ?? []), c]);
-    for (const group of byVersion.values()) {
-      const template = JSON.stringify(group[0].template);
-      for (let i = 0; i < group.length; i += CHUNK) {
-        const chunk = group.slice(i, i + CHUNK);
-        const inserted = await m.query<{ id: string; employee_id: string }[]>(
-          `INSERT INTO reviews (employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status)
-           SELECT v.employee_id, $1, $2::uuid, $3::jsonb, v.inputs, v.total, v.complete, v.band_key, 'draft'
-             FROM unnest($4::uuid[], $5::jsonb[], $6::numeric[], $7::boolean[], $8::text[]) AS v(employee_id, inputs, total, complete, band_key)
-           RETURNING id, employee_id`,
-          [
-            cycleId,
-            group[0].template.templateVersionId,
-            template,
-            chunk.map((c) => reviews.get(c.employeeNo)?.employee_id),
-            chunk.map((c) => JSON.stringify(c.inputs)),
-            chunk.map((c) => c.totalAfter),
-            chunk.map((c) => c.complete),
-            chunk.map((c) => c.bandKey),
-          ],
-        );
-        const noOf = new Map(chunk.map((c) => [reviews.get(c.employeeNo)?.employee_id, c.employeeNo]));
-        for (const r of inserted) started.set(noOf.get(r.employee_id) ?? '', r.id);
-      }
-    }
-    for (let i = 0; i < updates.length; i += CHUNK) {
-      const chunk = updates.slice(i, i + CHUNK);
-      await m.query(
-        `UPDATE reviews r SET inputs = v.inputs, total = v.total, complete = v.complete, band_key = v.band_key, version = r.version + 1, updated_at = now()
-           FROM unnest($1::uuid[], $2::jsonb[], $3::numeric[], $4::boolean[], $5::text[]) AS v(id, inputs, total, complete, band_key)
-          WHERE r.id = v.id AND r.status = 'draft'`,
-        [
-          chunk.map((c) => c.reviewId),
-          chunk.map((c) => JSON.stringify(c.inputs)),
-          chunk.map((c) => c.totalAfter),
-          chunk.map((c) => c.complete),
-          chunk.map((c) => c.bandKey),
-        ],
-      );
-    }
-    // The audit of a manual create and a manual score save (the same snapshot), plus the import's id.
-    const snap = (r: ReviewRow, inputs: Record<string, KpiInput>, total: number, complete: boolean, bandKey: string | null, version: number) => ({
-      status: 'draft',
-      inputs,
-      total,
-      complete,
-      bandKey,
-      strengths: r.strengths ?? '',
-      challenges: r.challenges ?? '',
-      developmentPlan: r.development_plan ?? '',
-      hrNotes: r.hr_notes ?? '',
-      version,
+    const items: ImportedReview[] = changes.map((c) => {
+      const r = reviews.get(c.employeeNo);
+      if (!r) throw new Error(`${c.employeeNo} was planned but not read`);
+      return {
+        employeeId: r.employee_id,
+        review: c.reviewId && r.version !== null ? { id: c.reviewId, version: r.version } : null,
+        entries: Object.entries(c.inputs).map(([kpiKey, i]) => ({
+          kpiKey,
+          actual: i.actual ?? null,
+          target: i.target ?? null,
+          rating: i.rating ?? null,
+          comment: i.comment ?? null,
+        })),
+      };
     });
-    await this.audit.recordMany(
-      m,
-      actor,
-      changes.flatMap((c) => {
-        const r = reviews.get(c.employeeNo);
-        if (!r) return [];
-        const after = { ...snap(r, c.inputs, c.totalAfter, c.complete, c.bandKey, c.action === 'start' ? 1 : (r.version ?? 0) + 1), importId };
-        if (c.action === 'start') {
-          const id = started.get(c.employeeNo) ?? '';
-          return [
-            {
-              action: 'create',
-              entity: 'review',
-              entityId: id,
-              after: {
-                employeeId: r.employee_id,
-                cycleId,
-                templateVersionId: c.template.templateVersionId,
-                templateVersion: c.template.versionNumber,
-                importId,
-              },
-            },
-            { action: 'scores', entity: 'review', entityId: id, after },
-          ];
-        }
-        return [
-          {
-            action: 'scores',
-            entity: 'review',
-            entityId: c.reviewId ?? '',
-            before: snap(r, r.inputs ?? {}, r.total ?? 0, r.complete ?? false, r.band_key, r.version ?? 0),
-            after,
-          },
-        ];
-      }),
-    );
+    await this.workflow.saveImported(m, actor, cycleId, items, { importId });
   }
 
   private actualsReport(importId: string, mode: ImportMode, hash: string, fileName: string, p: ActualsPlan, committed: boolean): ActualsImportReportDto {

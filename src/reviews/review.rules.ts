@@ -9,7 +9,9 @@ import type { PinnedTemplate, Review } from './review.entity.js';
 import type { ReviewView } from './review.mapper.js';
 
 /** The audit's view of a review: what HR entered and what it scored. */
-export function snapshot(r: Review): Record<string, unknown> {
+export function snapshot(
+  r: Pick<Review, 'status' | 'inputs' | 'total' | 'complete' | 'bandKey' | 'strengths' | 'challenges' | 'developmentPlan' | 'hrNotes' | 'version'>,
+): Record<string, unknown> {
   return {
     status: r.status,
     inputs: r.inputs,
