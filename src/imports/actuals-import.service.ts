@@ -28,13 +28,7 @@ interface ReviewRow {
   version: number | null;
   inputs: Record<string, KpiInput> | null;
   total: number | null;
-  template: PinnedTemplate | null;
-  complete: boolean | null;
-  band_key: string | null;
-  strengths: string | null;
-  challenges: string | null;
-  development_plan: string | null;
-  hr_notes: string | null;
+  template_version_id: string | null;
 }
 
 function actualsCounts(p: ActualsPlan): { changes: { action: 'create' | 'update' }[]; unchanged: number; refusedRows: number } {
@@ -117,11 +111,19 @@ export class ActualsImports {
   ): Promise<{ targets: Map<string, ActualsTarget>; reviews: Map<string, ReviewRow> }> {
     const rows = await m.query<ReviewRow[]>(
       `SELECT e.id AS employee_id, e.employee_no, e.name, e.active, e.role_id, r.id AS review_id, r.status, r.version, r.inputs, r.total::float8 AS total,
-              r.template, r.complete, r.band_key, r.strengths, r.challenges, r.development_plan, r.hr_notes
+              r.template_version_id
          FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
         WHERE e.employee_no = ANY($2::text[])`,
       [cycleId, numbers],
     );
+    // One parsed copy per pinned version, not one per review: 10,000 copies of several KB of JSON
+    // were most of what a re-import of a started cycle held.
+    const versions = await m.query<{ template_version_id: string; template: PinnedTemplate }[]>(
+      `SELECT DISTINCT ON (template_version_id) template_version_id, template FROM reviews
+        WHERE cycle_id = $1 AND template_version_id = ANY($2::uuid[]) ORDER BY template_version_id`,
+      [cycleId, [...new Set(rows.map((r) => r.template_version_id).filter((v) => v !== null))]],
+    );
+    const templateOf = new Map(versions.map((v) => [v.template_version_id, v.template]));
     const pinned = new Map<string, PinnedTemplate | null>();
     for (const r of rows) {
       if (r.review_id || pinned.has(r.role_id)) continue;
@@ -149,8 +151,15 @@ export class ActualsImports {
         name: r.name,
         active: r.active,
         review:
-          r.review_id && r.template && r.status && r.version !== null
-            ? { id: r.review_id, status: r.status, version: r.version, inputs: r.inputs ?? {}, total: r.total ?? 0, template: r.template }
+          r.review_id && r.template_version_id && templateOf.has(r.template_version_id) && r.status && r.version !== null
+            ? {
+                id: r.review_id,
+                status: r.status,
+                version: r.version,
+                inputs: r.inputs ?? {},
+                total: r.total ?? 0,
+                template: templateOf.get(r.template_version_id)!,
+              }
             : null,
         newTemplate: r.review_id ? null : (pinned.get(r.role_id) ?? null),
       });

@@ -4,10 +4,9 @@
 // manual save is.
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ApiError } from '../common/errors.js';
 import { KpiEntryDto } from '../reviews/dto/review.dto.js';
 import type { PinnedTemplate } from '../reviews/review.entity.js';
-import { entriesToInputs } from '../reviews/review.rules.js';
+import { checkEntries } from '../reviews/review.rules.js';
 import { scoreReview } from '../scoring/index.js';
 import type { KpiInput } from '../scoring/types.js';
 import { normaliseHeader } from '../spreadsheets/employee-columns.js';
@@ -295,30 +294,28 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
       comment: i.comment ?? null,
     }));
     // The same rules as PUT /api/reviews/:id/scores: the DTO's validators, then the review's own KPIs.
-    const problems: { index: number; field: string; message: string }[] = [];
+    const problems: { index: number; field: string; message: string; messageZh: string }[] = [];
     list.forEach((entry, index) => {
       for (const v of validateSync(plainToInstance(KpiEntryDto, entry))) {
-        for (const m of Object.values(v.constraints ?? {})) problems.push({ index, field: v.property, message: m });
+        for (const [name, m] of Object.entries(v.constraints ?? {}))
+          problems.push({ index, field: v.property, message: m, messageZh: constraintZh(name, v.property, m) });
       }
     });
     let inputs: Record<string, KpiInput> | null = null;
     if (problems.length === 0) {
-      try {
-        inputs = entriesToInputs(template, list);
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        for (const f of e.fieldErrors ?? []) {
-          const m = /^entries\[(\d+)\]\.(\w+)$/.exec(f.field);
-          problems.push({ index: m ? Number(m[1]) : 0, field: m ? m[2] : 'kpiKey', message: f.message });
-        }
+      const checked = checkEntries(template, list);
+      for (const p of checked.problems) {
+        const m = /^entries\[(\d+)\]\.(\w+)$/.exec(p.field);
+        problems.push({ index: m ? Number(m[1]) : 0, field: m ? m[2] : 'kpiKey', message: p.message, messageZh: p.messageZh });
       }
+      if (checked.problems.length === 0) inputs = checked.inputs;
     }
     if (problems.length > 0 || inputs === null) {
       for (const p of problems) {
         const key = list[p.index]?.kpiKey ?? '';
         const e = setBy.get(key);
         const column = e?.columns[p.field as keyof Entry['columns']] ?? key;
-        refuse(e?.sheet ?? first.sheet, e?.row ?? first.row, column, `${key}: ${p.message}`, `${key}：${p.message}`);
+        refuse(e?.sheet ?? first.sheet, e?.row ?? first.row, column, `${key}: ${p.message}`, `${key}：${p.messageZh}`);
       }
       continue;
     }
@@ -355,4 +352,35 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
 
 function normal(i: KpiInput | null): KpiInput {
   return { actual: i?.actual ?? null, target: i?.target ?? null, rating: i?.rating ?? null, comment: i?.comment ?? null };
+}
+
+const FIELD_ZH: Record<string, string> = { kpiKey: '指标代码', actual: '实际值', target: '个人目标', rating: '评分', comment: '备注' };
+
+/**
+ * The Chinese of a KpiEntryDto validator's refusal, by the validator's name; the bound is the last
+ * number of the English message, which class-validator builds from the same constraint.
+ */
+export function constraintZh(name: string, property: string, message: string): string {
+  const field = FIELD_ZH[property] ?? property;
+  const bound = /(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\D*$/i.exec(message)?.[1] ?? '';
+  switch (name) {
+    case 'isNumber':
+      return `${field}必须是数字`;
+    case 'isInt':
+      return `${field}必须是整数`;
+    case 'min':
+      return `${field}不能小于 ${bound}`;
+    case 'max':
+      return `${field}不能大于 ${bound}`;
+    case 'maxDecimals':
+      return `${field}最多 ${bound} 位小数`;
+    case 'maxLength':
+      return `${field}不能超过 ${bound} 个字符`;
+    case 'isString':
+      return `${field}必须是文本`;
+    case 'matches':
+      return `${field}必须是该评估的指标代码`;
+    default:
+      return `${field}无效（${message}）`;
+  }
 }

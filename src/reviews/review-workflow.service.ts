@@ -278,11 +278,11 @@ export class ReviewWorkflow {
         const inputs: Record<string, KpiInput> = entriesToInputs(template, item.entries);
         return { item, r, next: { ...r, inputs, ...scoreColumns(template, inputs), version: r.version + 1 } };
       });
-      const done = await m.query<{ id: string }[]>(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [, affected] = await m.query<[unknown[], number]>(
         `UPDATE reviews r SET inputs = v.inputs, total = v.total, complete = v.complete, band_key = v.band_key, version = r.version + 1, updated_at = now()
            FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::numeric[], $5::boolean[], $6::text[]) AS v(id, version, inputs, total, complete, band_key)
-          WHERE r.id = v.id AND r.version = v.version AND r.status = 'draft'
-          RETURNING r.id`,
+          WHERE r.id = v.id AND r.version = v.version AND r.status = 'draft'`,
         [
           chunk.map((c) => c.r.id),
           chunk.map((c) => c.r.version),
@@ -293,7 +293,7 @@ export class ReviewWorkflow {
         ],
       );
       // Every row is locked, so this only fires when someone wrote without the lock.
-      if (done.length !== chunk.length) throw staleVersion('Reviews of this import were changed by someone else; run the import again.');
+      if (affected !== chunk.length) throw staleVersion('Reviews of this import were changed by someone else; run the import again.');
       for (const c of chunk) {
         saved.push({
           employeeId: c.r.employeeId,

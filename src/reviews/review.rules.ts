@@ -26,36 +26,72 @@ export function snapshot(
   };
 }
 
-/** Checks entries against the review's own pinned KPIs and turns them into stored inputs. */
-export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]): Record<string, KpiInput> {
-  const errors: FieldErrorDto[] = [];
+/** A problem of one entry, in English (the API's field error) and in Chinese (the import report's pages). */
+export interface EntryProblem {
+  field: string;
+  message: string;
+  messageZh: string;
+}
+
+/** Checks entries against the review's own pinned KPIs: the inputs they make, and the problems found. */
+export function checkEntries(template: PinnedTemplate, entries: KpiEntryDto[]): { inputs: Record<string, KpiInput>; problems: EntryProblem[] } {
+  const problems: EntryProblem[] = [];
   // A Map: KPI keys come from admins, and "constructor" is a valid one that a plain object already "has".
   const inputs = new Map<string, KpiInput>();
+  const keys = template.kpis.map((k) => k.key);
   entries.forEach((e, i) => {
     const at = `entries[${i}]`;
     const kpi = template.kpis.find((k) => k.key === e.kpiKey);
     if (!kpi) {
-      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" is not a KPI of this review (${template.kpis.map((k) => k.key).join(', ')})` });
+      problems.push({
+        field: `${at}.kpiKey`,
+        message: `"${e.kpiKey}" is not a KPI of this review (${keys.join(', ')})`,
+        messageZh: `"${e.kpiKey}" 不是该评估的指标（${keys.join('、')}）`,
+      });
       return;
     }
     if (inputs.has(e.kpiKey)) {
-      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once` });
+      problems.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once`, messageZh: `"${e.kpiKey}" 出现了不止一次` });
       return;
     }
     const comment = e.comment?.trim() ? e.comment : null;
     if (kpi.rule.type === 'rating') {
       const { min, max } = kpi.rule;
-      if (e.actual != null) errors.push({ field: `${at}.actual`, message: `${kpi.key} is rated on a ${min}-${max} scale; send rating, not actual` });
-      if (e.target != null) errors.push({ field: `${at}.target`, message: `${kpi.key} is rated; it has no target` });
-      if (e.rating != null && (e.rating < min || e.rating > max)) errors.push({ field: `${at}.rating`, message: `rating must be from ${min} to ${max}` });
+      if (e.actual != null) {
+        problems.push({
+          field: `${at}.actual`,
+          message: `${kpi.key} is rated on a ${min}-${max} scale; send rating, not actual`,
+          messageZh: `${kpi.key} 按 ${min}-${max} 分评分；请填写评分，而不是实际值`,
+        });
+      }
+      if (e.target != null)
+        problems.push({ field: `${at}.target`, message: `${kpi.key} is rated; it has no target`, messageZh: `${kpi.key} 是评分指标，没有目标值` });
+      if (e.rating != null && (e.rating < min || e.rating > max)) {
+        problems.push({ field: `${at}.rating`, message: `rating must be from ${min} to ${max}`, messageZh: `评分必须在 ${min} 到 ${max} 之间` });
+      }
       inputs.set(e.kpiKey, { rating: e.rating ?? null, comment });
     } else {
-      if (e.rating != null) errors.push({ field: `${at}.rating`, message: `${kpi.key} is measured against a target; send actual, not rating` });
+      if (e.rating != null) {
+        problems.push({
+          field: `${at}.rating`,
+          message: `${kpi.key} is measured against a target; send actual, not rating`,
+          messageZh: `${kpi.key} 按目标衡量；请填写实际值，而不是评分`,
+        });
+      }
       inputs.set(e.kpiKey, { actual: e.actual ?? null, target: e.target ?? null, comment });
     }
   });
-  if (errors.length > 0) throw badRequest(`Invalid scores: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
-  return Object.fromEntries(inputs);
+  return { inputs: Object.fromEntries(inputs), problems };
+}
+
+/** Checks entries against the review's own pinned KPIs and turns them into stored inputs; a 400 naming each problem. */
+export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]): Record<string, KpiInput> {
+  const { inputs, problems } = checkEntries(template, entries);
+  if (problems.length > 0) {
+    const errors: FieldErrorDto[] = problems.map((p) => ({ field: p.field, message: p.message }));
+    throw badRequest(`Invalid scores: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+  }
+  return inputs;
 }
 
 /** The text fields of a draft that a write sets; the ones left out keep their value. */
