@@ -196,7 +196,13 @@ export class ReviewWorkflow {
     );
 
     const saved: SavedImportedReview[] = [];
-    const records: { action: string; entity: string; entityId: string; before?: Record<string, unknown>; after: Record<string, unknown> }[] = [];
+    // Written chunk by chunk: 20,000 entries with two snapshots each, held until the end, were the
+    // largest thing an import of 10,000 reviews kept in memory.
+    let records: { action: string; entity: string; entityId: string; before?: Record<string, unknown>; after: Record<string, unknown> }[] = [];
+    const flush = async () => {
+      await this.audit.recordMany(m, actor, records);
+      records = [];
+    };
     // Starts, grouped by pinned version: the template (several KB of JSON) is sent once per statement.
     const byVersion = new Map<string, { item: ImportedReview; template: PinnedTemplate }[]>();
     for (const item of starts) {
@@ -266,6 +272,7 @@ export class ReviewWorkflow {
             },
           });
         }
+        await flush();
       }
     }
 
@@ -305,8 +312,8 @@ export class ReviewWorkflow {
         });
         records.push({ action: 'scores', entity: 'review', entityId: c.r.id, before: snapshot(c.r), after: { ...snapshot(c.next), ...audit } });
       }
+      await flush();
     }
-    await this.audit.recordMany(m, actor, records);
     return saved;
   }
 
