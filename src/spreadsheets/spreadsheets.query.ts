@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isoTimestampSql } from '../database/sql-filter.js';
 import type { KpiDefinition, KpiInput, RatingBand } from '../scoring/index.js';
 import type { ResultSource, ResultVersion } from './result-rows.js';
@@ -56,8 +56,8 @@ export class SpreadsheetsQuery {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The template versions the cycle's reviews pin (within scope), with their role. */
-  async pinnedVersions(cycleId: string, visible: string[] | null): Promise<ResultVersion[]> {
-    const rows = await this.dataSource.query<{ id: string; code: string; name_zh: string; name_en: string; kpis: KpiDefinition[]; bands: RatingBand[] }[]>(
+  async pinnedVersions(cycleId: string, visible: string[] | null, m: EntityManager = this.dataSource.manager): Promise<ResultVersion[]> {
+    const rows = await m.query<{ id: string; code: string; name_zh: string; name_en: string; kpis: KpiDefinition[]; bands: RatingBand[] }[]>(
       `SELECT v.id, ro.code, ro.name_zh, ro.name_en, v.kpis, v.bands
          FROM kpi_template_versions v JOIN kpi_templates t ON t.id = v.template_id JOIN roles ro ON ro.id = t.role_id
         WHERE v.id IN (SELECT DISTINCT r.template_version_id FROM reviews r
@@ -69,10 +69,10 @@ export class SpreadsheetsQuery {
   }
 
   /** The cycle's reviews within scope, ordered by role code (of the pinned version) and employee number. */
-  async *reviews(cycleId: string, visible: string[] | null): AsyncGenerator<ResultSource[]> {
+  async *reviews(cycleId: string, visible: string[] | null, m: EntityManager = this.dataSource.manager): AsyncGenerator<ResultSource[]> {
     let after: [string, string] | null = null;
     for (;;) {
-      const rows: ReviewRow[] = await this.dataSource.query<ReviewRow[]>(
+      const rows: ReviewRow[] = await m.query<ReviewRow[]>(
         `SELECT r.employee_no, e.name, e.department, m.employee_no AS manager_no, m.name AS manager_name, ro.code AS role_code,
                 r.status, r.total, r.band_key, r.template_version_id, r.inputs, ${isoTimestampSql('r.finalized_at')} AS finalized_at
            FROM reviews r

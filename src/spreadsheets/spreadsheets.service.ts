@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { badRequest, conflict } from '../common/errors.js';
@@ -110,6 +110,18 @@ function employeeCells(e: EmployeeSheetRow): string[] {
   return EMPLOYEE_COLUMNS.map((c) => neutralise(values[c.key]));
 }
 
+/** Ends a read-only snapshot and gives its connection back to the pool; safe to call twice. */
+async function closeSnapshot(runner: QueryRunner): Promise<void> {
+  if (runner.isReleased) return;
+  try {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+  } catch {
+    // A connection that broke (or was ended by idle_in_transaction_session_timeout) is released all the same.
+  } finally {
+    await runner.release();
+  }
+}
+
 @Injectable()
 export class SpreadsheetsService {
   constructor(
@@ -134,23 +146,65 @@ export class SpreadsheetsService {
   async results(actor: Actor, cycleId: string, format: SheetFormat, lang: SheetLang): Promise<SheetDownload> {
     const cycle = await this.cycles.findById(cycleId);
     const visible = await this.visible(actor, { withSelf: false });
-    const versions = await this.query.pinnedVersions(cycle.id, visible);
+    // Before the snapshot's connection is taken: holding one while asking the pool for another is
+    // the wedge of issue 10.
     await this.audit.record(this.dataSource.manager, actor, {
       action: 'export_results',
       entity: 'cycle',
       entityId: cycle.id,
       after: { format, lang, scope: visible === null ? 'all' : 'subtree', people: visible?.length ?? null },
     });
-    const byId = new Map(versions.map((v) => [v.id, v]));
-    return {
-      filename: exportFilename('results', cycle.name, format),
-      contentType: CONTENT_TYPES[format],
-      write: (out) =>
-        format === 'xlsx' ? this.resultsXlsx(out, cycle.id, visible, versions, lang) : this.resultsCsv(out, cycle.id, visible, byId, versions, lang),
-    };
+    // Versions and every batch of rows are read in one REPEATABLE READ snapshot: reviews saved while
+    // the file streams can never make it half old, half new (or drop a row whose version came later).
+    const snapshot = await this.openSnapshot();
+    try {
+      const versions = await this.query.pinnedVersions(cycle.id, visible, snapshot.manager);
+      const byId = new Map(versions.map((v) => [v.id, v]));
+      let handed = false;
+      const download: SheetDownload = {
+        filename: exportFilename('results', cycle.name, format),
+        contentType: CONTENT_TYPES[format],
+        write: async (out) => {
+          handed = true;
+          try {
+            await (format === 'xlsx'
+              ? this.resultsXlsx(out, cycle.id, visible, versions, lang, snapshot.manager)
+              : this.resultsCsv(out, cycle.id, visible, byId, versions, lang, snapshot.manager));
+          } finally {
+            await closeSnapshot(snapshot);
+          }
+        },
+      };
+      // A download that is never written (the request failed in between) gives its connection back too.
+      setTimeout(() => void (handed ? undefined : closeSnapshot(snapshot)), 60_000).unref();
+      return download;
+    } catch (err) {
+      await closeSnapshot(snapshot);
+      throw err;
+    }
   }
 
-  private async resultsXlsx(out: Writable, cycleId: string, visible: string[] | null, versions: ResultVersion[], lang: SheetLang): Promise<void> {
+  private async openSnapshot(): Promise<QueryRunner> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction('REPEATABLE READ');
+      await runner.query('SET TRANSACTION READ ONLY');
+      return runner;
+    } catch (err) {
+      await closeSnapshot(runner);
+      throw err;
+    }
+  }
+
+  private async resultsXlsx(
+    out: Writable,
+    cycleId: string,
+    visible: string[] | null,
+    versions: ResultVersion[],
+    lang: SheetLang,
+    m: EntityManager,
+  ): Promise<void> {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     const sheets = sheetsOf(versions);
     const byId = new Map(versions.map((v) => [v.id, v]));
@@ -170,7 +224,7 @@ export class SpreadsheetsService {
     }
     // Rows come ordered by role, so each sheet is finished (and flushed) before the next begins.
     let current: string | null = null;
-    for await (const batch of this.query.reviews(cycleId, visible)) {
+    for await (const batch of this.query.reviews(cycleId, visible, m)) {
       for (const r of batch) {
         const sheet = open.get(r.roleCode);
         const version = byId.get(r.templateVersionId);
@@ -199,12 +253,13 @@ export class SpreadsheetsService {
     byId: Map<string, ResultVersion>,
     versions: ResultVersion[],
     lang: SheetLang,
+    m: EntityManager,
   ): Promise<void> {
     const kpis = unionKpis(sheetsOf(versions));
     await streamCsv(
       out,
       resultColumns(kpis, lang).map((c) => c.header),
-      this.query.reviews(cycleId, visible),
+      this.query.reviews(cycleId, visible, m),
       (r) => {
         const version = byId.get(r.templateVersionId);
         return version ? resultRow(r, version, kpis, lang, 'iso').map(csvValue) : null;
