@@ -221,6 +221,14 @@ const MATRIX: Cell[] = [
   },
   {
     method: 'POST',
+    route: '/api/reviews/:id/skip-stage',
+    path: (i) => `/api/reviews/${i.submittedReview}/skip-stage`,
+    body: { reason: 'matrix check' },
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
+  {
+    method: 'POST',
     route: '/api/reviews/:id/manager-comment',
     path: (i) => `/api/reviews/${i.submittedReview}/manager-comment`,
     body: { comment: 'x' },
