@@ -67,7 +67,14 @@ describe('ReviewWorkflow.saveImported', () => {
       total: manualReview.total,
       template: { versionNumber: manualReview.template.versionNumber },
     });
-    expect((await auditOf(t, 'review', startedId)).map((a) => a.action)).toEqual(['scores', 'create']);
+    const startedTrail = await auditOf(t, 'review', startedId);
+    expect(startedTrail.map((a) => a.action)).toEqual(['scores', 'create']);
+    // The create entry says what create() says (the cycle's first stage included), plus the import's id.
+    const manualCreate = (await auditOf(t, 'review', manualReview.id)).find((a) => a.action === 'create');
+    const startedCreate = ignoreAudit((startedTrail[1].after ?? {}) as Record<string, unknown>);
+    const manualAfter = (manualCreate?.after ?? {}) as Record<string, unknown>;
+    expect(Object.keys(startedCreate).sort()).toEqual(Object.keys(manualAfter).sort());
+    expect(startedCreate.stage).toBe(manualAfter.stage);
   });
 
   it("refuses with the single writes' errors and writes nothing: stale version, not a draft, deactivated, already started, out of scale", async () => {

@@ -183,7 +183,8 @@ export class ReviewWorkflow {
     items: readonly ImportedReview[],
     audit: Record<string, unknown> = {},
   ): Promise<SavedImportedReview[]> {
-    await this.cycles.lockOpen(m, cycleId);
+    const cycle = await this.cycles.lockOpen(m, cycleId);
+    const stage = firstStage(cycle);
     const updates = items.filter((i) => i.review !== null);
     const starts = items.filter((i) => i.review === null);
     const drafts = await this.lockDrafts(m, cycleId, updates);
@@ -220,8 +221,8 @@ export class ReviewWorkflow {
           return { item, inputs, ...scoreColumns(template, inputs) };
         });
         const inserted = await m.query<{ id: string; employee_id: string; version: number }[]>(
-          `INSERT INTO reviews (employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status)
-           SELECT v.employee_id, $1, $2::uuid, $3::jsonb, v.inputs, v.total, v.complete, v.band_key, 'draft'
+          `INSERT INTO reviews (employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status, stage)
+           SELECT v.employee_id, $1, $2::uuid, $3::jsonb, v.inputs, v.total, v.complete, v.band_key, 'draft', $9
              FROM unnest($4::uuid[], $5::jsonb[], $6::numeric[], $7::boolean[], $8::text[]) AS v(employee_id, inputs, total, complete, band_key)
            RETURNING id, employee_id, version`,
           [
@@ -233,6 +234,7 @@ export class ReviewWorkflow {
             chunk.map((c) => c.total),
             chunk.map((c) => c.complete),
             chunk.map((c) => c.bandKey),
+            stage,
           ],
         );
         const byEmployee = new Map(inserted.map((r) => [r.employee_id, r]));
@@ -248,6 +250,7 @@ export class ReviewWorkflow {
             after: {
               employeeId: c.item.employeeId,
               cycleId,
+              stage,
               templateVersionId: template.templateVersionId,
               templateVersion: template.versionNumber,
               ...audit,
