@@ -110,6 +110,17 @@ function employeeCells(e: EmployeeSheetRow): string[] {
   return EMPLOYEE_COLUMNS.map((c) => neutralise(values[c.key]));
 }
 
+/** Rejects with ClientGone when the response closes before it finished; never settles otherwise. */
+function closed(out: Writable): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const onClose = () => {
+      if (!out.writableFinished) reject(new ClientGone());
+    };
+    if (out.destroyed) onClose();
+    else out.once('close', onClose);
+  });
+}
+
 /** Ends a read-only snapshot and gives its connection back to the pool; safe to call twice. */
 async function closeSnapshot(runner: QueryRunner): Promise<void> {
   if (runner.isReleased) return;
@@ -166,10 +177,15 @@ export class SpreadsheetsService {
         contentType: CONTENT_TYPES[format],
         write: async (out) => {
           handed = true;
-          try {
-            await (format === 'xlsx'
+          const work =
+            format === 'xlsx'
               ? this.resultsXlsx(out, cycle.id, visible, versions, lang, snapshot.manager)
-              : this.resultsCsv(out, cycle.id, visible, byId, versions, lang, snapshot.manager));
+              : this.resultsCsv(out, cycle.id, visible, byId, versions, lang, snapshot.manager);
+          // exceljs' commit waits for a 'finish' that a closed connection never emits: the client's
+          // leaving, not the writer, ends the download, and with it the snapshot.
+          work.catch(() => undefined);
+          try {
+            await Promise.race([work, closed(out)]);
           } finally {
             await closeSnapshot(snapshot);
           }
