@@ -130,7 +130,7 @@ describe('pages on a phone (390 × 844)', () => {
       const unreachableRegions = regions
         .filter((el) => el.getAttribute('tabindex') !== '0' || !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
         .map((el) => `${describe(el)} ${el.scrollWidth}/${el.clientWidth}`);
-      const tinyControls = Array.from(document.querySelectorAll('main input:not([type="hidden"]), main select, main textarea'))
+      const tinyControls = Array.from(document.querySelectorAll('main input:not([type="hidden"], [type="radio"], [type="checkbox"]), main select, main textarea'))
         .filter(visible)
         .filter((el) => el.getBoundingClientRect().width < 120)
         .map((el) => `${describe(el)} ${Math.round(el.getBoundingClientRect().width)}px`);
@@ -192,7 +192,7 @@ describe('pages on a phone (390 × 844)', () => {
           });
           Object.assign(expected, { kpiRows: 8, cellsOutside: [], resultsOutside: [], totalInView: true, kpiTableScrolls: false });
         }
-        if (JSON.stringify(result) !== JSON.stringify(expected)) {
+        if (JSON.stringify(result) !== JSON.stringify(expected) || process.env.PHONE_SHOTS) {
           mkdirSync(OUTPUT, { recursive: true });
           await page.screenshot({ path: join(OUTPUT, `phone-${name}-${lang}-${path.replace(/\W+/g, '_')}.png`), fullPage: true });
         }
@@ -229,7 +229,8 @@ describe('pages on a phone (390 × 844)', () => {
       // Typing into the last KPI's fields works as on a desktop: the live total follows.
       await page.select('#rating-problem_solving', '4');
       await page.type('#actual-customer_satisfaction', '81');
-      await page.waitForFunction(() => document.querySelector('[data-kpi="customer_satisfaction"] [data-points]')?.textContent !== '0.00');
+      // 81 of a target of 90 → 90.00 → 13.50 points.
+      await page.waitForFunction(() => document.querySelector('[data-kpi="customer_satisfaction"] [data-points]')?.textContent === '13.50');
       const fields = await page.$$eval('.kpi-table input, .kpi-table select', (els) =>
         els.map((el) => {
           const r = el.getBoundingClientRect();
@@ -243,28 +244,34 @@ describe('pages on a phone (390 × 844)', () => {
     }
   });
 
-  it('every control is set in the page fonts, so 中文 on the language button has glyphs without a system CJK font', async () => {
-    const { page, context } = await signedIn(people.employee, 'en');
+  it.each([
+    { who: 'hr', paths: () => ['/imports', `/reviews/${draft.id}`] },
+    { who: 'manager', paths: () => [`/team?cycleId=${cycle.id}`, `/reviews/${submitted.id}`] },
+  ] as const)('every control is set in the page fonts, so Chinese in it has glyphs without a system CJK font ($who)', async ({ who, paths }) => {
+    const { page, context } = await signedIn(people[who], 'en');
     try {
-      await open(page, `/reviews/${finalized.id}`);
-      const fonts = await page.evaluate(() => {
-        const body = getComputedStyle(document.body).fontFamily;
-        const controls = Array.from(document.querySelectorAll('button, input:not([type="hidden"]), select, textarea, .button'));
-        return {
-          body,
-          lang: getComputedStyle(document.querySelector('.lang-switch button[lang="zh-CN"]') as Element).fontFamily,
-          others: controls.filter((el) => getComputedStyle(el).fontFamily !== body).map((el) => el.id || el.tagName),
-        };
-      });
-      expect(fonts.body).toContain('Noto Sans SC Web');
-      expect(fonts.lang).toBe(fonts.body);
-      expect(fonts.others).toEqual([]);
-      // The button's Chinese is drawn with a face that has the glyphs: the bundled one is loaded
-      // for it (a machine with a system CJK font draws it with that one instead).
+      for (const path of paths()) {
+        await open(page, path);
+        const fonts = await page.evaluate(() => {
+          const body = getComputedStyle(document.body).fontFamily;
+          const controls = Array.from(document.querySelectorAll('button, input:not([type="hidden"]), select, textarea, .button, svg text'));
+          return {
+            body,
+            lang: getComputedStyle(document.querySelector('.lang-switch button[lang="zh-CN"]') as Element).fontFamily,
+            controls: controls.length,
+            others: controls.filter((el) => getComputedStyle(el).fontFamily !== body).map((el) => `${el.tagName.toLowerCase()}#${el.id} ${getComputedStyle(el).fontFamily}`),
+          };
+        });
+        expect(fonts.body).toContain('Noto Sans SC Web');
+        expect({ path, lang: fonts.lang, others: fonts.others }).toEqual({ path, lang: fonts.body, others: [] });
+        expect(fonts.controls).toBeGreaterThan(3);
+      }
+      // The button's 中文 is drawn with a face that has the glyphs: the bundled one loads for it
+      // (a machine with a system CJK font draws it with that one instead).
       const drawn = await page.evaluate(async () => {
-        const button = document.querySelector('.lang-switch button[lang="zh-CN"]') as HTMLElement;
-        await document.fonts.load(`${getComputedStyle(button).fontSize} ${getComputedStyle(button).fontFamily}`, '中文');
-        return document.fonts.check(`${getComputedStyle(button).fontSize} 'Noto Sans SC Web'`, '中文');
+        const button = getComputedStyle(document.querySelector('.lang-switch button[lang="zh-CN"]') as Element);
+        await document.fonts.load(`${button.fontSize} ${button.fontFamily}`, '中文');
+        return document.fonts.check(`${button.fontSize} 'Noto Sans SC Web'`, '中文');
       });
       expect(drawn).toBe(true);
     } finally {
