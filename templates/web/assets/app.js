@@ -51,12 +51,15 @@
       wrap.removeAttribute('aria-label');
     }
   }
-  var sizes = typeof ResizeObserver === 'function' ? new ResizeObserver(function (entries) {
-    entries.forEach(function (entry) {
-      var wrap = entry.target.closest('.table-wrap');
-      if (wrap) markScrolling(wrap);
-    });
-  }) : null;
+  var sizes =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(function (entries) {
+          entries.forEach(function (entry) {
+            var wrap = entry.target.closest('.table-wrap');
+            if (wrap) markScrolling(wrap);
+          });
+        })
+      : null;
   function watch(wrap) {
     markScrolling(wrap);
     if (!sizes) return;
