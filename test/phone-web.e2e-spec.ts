@@ -262,6 +262,16 @@ describe('pages on a phone (390 × 844)', () => {
       );
       expect(fields.length).toBeGreaterThan(10);
       expect(fields.filter((f) => !f.left || !f.right || !f.tall)).toEqual([]);
+      // The cards are still a table to a screen reader: a row per KPI (and the header and total rows), its cells named by the column headers.
+      const table = await page.accessibility.snapshot({ root: (await page.$('.kpi-table')) ?? undefined, interestingOnly: false });
+      const rows: string[] = [];
+      const walk = (node: { role?: string; children?: unknown[] } | null | undefined): void => {
+        if (!node) return;
+        if (node.role === 'row') rows.push(node.role);
+        (node.children as { role?: string; children?: unknown[] }[] | undefined)?.forEach(walk);
+      };
+      walk(table);
+      expect({ role: table?.role, rows: rows.length }).toEqual({ role: 'table', rows: 10 });
     } finally {
       await context.close();
     }
