@@ -538,9 +538,10 @@ async function seed(databaseUrl: string): Promise<Seeded> {
       // The pinned template is the same for everyone of a role, so it travels once per role
       // and is joined in, rather than 10,000 times.
       await db.query(
-        `INSERT INTO reviews (id, employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status,
+        `INSERT INTO reviews (id, employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status, stage,
                               strengths, challenges, development_plan, manager_comment, submitted_at, finalized_at, finalized_by, version)
          SELECT u.id, u.employee_id, $1, t.version_id, t.template, u.inputs, u.total, u.complete, u.band_key, u.status,
+                CASE WHEN u.status = 'finalized' THEN 'done' ELSE 'hr' END,
                 u.strengths, u.challenges, u.development_plan, u.manager_comment, u.submitted_at, u.finalized_at, u.finalized_by, u.version
            FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::jsonb[], $6::numeric[], $7::boolean[], $8::varchar[], $9::varchar[],
                        $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::timestamptz[], $16::varchar[], $17::int[])

@@ -347,9 +347,10 @@ async function seed(databaseUrl: string): Promise<Seeded> {
         return { id, employeeId: p.id, template: t, inputs, total: s.total, complete: s.complete, bandKey: s.band?.key ?? null, status };
       });
       await db.query(
-        `INSERT INTO reviews (id, employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status,
+        `INSERT INTO reviews (id, employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status, stage,
                               strengths, challenges, development_plan, manager_comment, submitted_at, finalized_at, finalized_by, version)
-         SELECT u.id, u.employee_id, $1, u.version_id, u.template, u.inputs, u.total, u.complete, u.band_key, u.status, $2, $3, $4,
+         SELECT u.id, u.employee_id, $1, u.version_id, u.template, u.inputs, u.total, u.complete, u.band_key, u.status,
+                CASE WHEN u.status = 'finalized' THEN 'done' ELSE 'hr' END, $2, $3, $4,
                 CASE WHEN u.status = 'draft' THEN '' ELSE $5 END,
                 CASE WHEN u.status = 'draft' THEN NULL ELSE now() - interval '3 days' END,
                 CASE WHEN u.status = 'finalized' THEN now() - interval '1 day' END,

@@ -225,8 +225,9 @@ async function seed(databaseUrl: string): Promise<string> {
         return { p, v, inputs, s, finalized, template };
       });
       await db.query(
-        `INSERT INTO reviews (employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status, finalized_at)
-         SELECT u.employee_id, $1, u.version_id, u.template, u.inputs, u.total, u.complete, u.band_key, u.status, u.finalized_at
+        `INSERT INTO reviews (employee_id, cycle_id, template_version_id, template, inputs, total, complete, band_key, status, stage, finalized_at)
+         SELECT u.employee_id, $1, u.version_id, u.template, u.inputs, u.total, u.complete, u.band_key, u.status,
+                CASE WHEN u.status = 'finalized' THEN 'done' ELSE 'hr' END, u.finalized_at
            FROM unnest($2::uuid[], $3::uuid[], $4::jsonb[], $5::jsonb[], $6::numeric[], $7::boolean[], $8::varchar[], $9::varchar[], $10::timestamptz[])
              AS u(employee_id, version_id, template, inputs, total, complete, band_key, status, finalized_at)`,
         [

@@ -13,6 +13,7 @@ import { PdfStorageExternal1795887000000 } from './1795887000000-PdfStorageExter
 import { ListChanges1795888000000 } from './1795888000000-ListChanges.js';
 import { EmployeeSearchGrams1795888100000 } from './1795888100000-EmployeeSearchGrams.js';
 import { ImportRuns1795889000000 } from './1795889000000-ImportRuns.js';
+import { ReviewStages1796400848340 } from './1796400848340-ReviewStages.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -28,4 +29,5 @@ export const migrations = [
   ListChanges1795888000000,
   EmployeeSearchGrams1795888100000,
   ImportRuns1795889000000,
+  ReviewStages1796400848340,
 ];

@@ -3,6 +3,7 @@ import type pino from 'pino';
 import { APP_FILTER, APP_GUARD, APP_PIPE, RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AssessmentsModule } from './assessments/assessments.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CsrfGuard } from './auth/csrf.js';
@@ -11,6 +12,8 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { InputGuard } from './common/input-guard.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
+import { CalibrationModule } from './calibration/calibration.module.js';
+import { ClockModule } from './common/clock.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { CyclesModule } from './cycles/cycles.module.js';
 import { dataSourceOptions } from './database/data-source.js';
@@ -55,6 +58,8 @@ export const API_MODULES = [
   ExportsModule,
   SpreadsheetsModule,
   ImportsModule,
+  AssessmentsModule,
+  CalibrationModule,
 ];
 
 /** Guards, pipe and filter are registered here, not in main.ts, so tests get exactly the same. */
@@ -65,6 +70,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule,
         LoggingModule.forRoot(logger ?? createRootLogger(config)),
         MetricsModule,
         TypeOrmModule.forRootAsync({

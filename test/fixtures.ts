@@ -106,14 +106,30 @@ export async function createEmployee(t: TestApp, role: RoleCode = 'account_manag
   return res.body as EmployeeDto;
 }
 
-/** A planned cycle, opened, so reviews can be created in it. */
-export async function seedOpenCycle(t: TestApp, name = `2026 H1 ${uniq()}`): Promise<CycleDto> {
-  const created = await t.http.post('/api/cycles').set(t.as('hr')).send({ name, periodStart: '2026-01-01', periodEnd: '2026-06-30' });
+/** A planned cycle, opened, so reviews can be created in it; `stages` sets its stages and due dates (CycleStagesDto). */
+export async function seedOpenCycle(t: TestApp, name = `2026 H1 ${uniq()}`, stages: Record<string, unknown> = {}): Promise<CycleDto> {
+  const created = await t.http
+    .post('/api/cycles')
+    .set(t.as('hr'))
+    .send({ name, periodStart: '2026-01-01', periodEnd: '2026-06-30', ...stages });
   if (created.status !== 201) throw new Error(`seedOpenCycle: ${created.status} ${JSON.stringify(created.body)}`);
   const cycle = created.body as CycleDto;
   const opened = await t.http.post(`/api/cycles/${cycle.id}/open`).set(t.as('hr')).send({ version: cycle.version });
   if (opened.status !== 200) throw new Error(`seedOpenCycle open: ${opened.status} ${JSON.stringify(opened.body)}`);
   return opened.body as CycleDto;
+}
+
+/** An open cycle running every stage: self-assessment, manager assessment, HR review, finalization. */
+export function seedStagedCycle(t: TestApp, dues: Record<string, string | null> = {}): Promise<CycleDto> {
+  return seedOpenCycle(t, `2026 H1 staged ${uniq()}`, {
+    selfAssessment: true,
+    managerAssessment: true,
+    selfAssessmentDue: '2026-07-10',
+    managerAssessmentDue: '2026-07-17',
+    hrReviewDue: '2026-07-24',
+    finalizationDue: '2026-07-31',
+    ...dues,
+  });
 }
 
 export async function createReview(t: TestApp, employeeId: string, cycleId: string): Promise<ReviewDto> {

@@ -124,6 +124,12 @@ export interface StatusDetails {
   status: string;
 }
 
+/** INVALID_STATE: the review is in another stage than the change needs (see review-stages.ts). */
+export interface StageDetails {
+  stage: string;
+  expectedStage: string;
+}
+
 export interface CycleStatusDetails {
   cycleStatus: string;
 }
@@ -180,6 +186,7 @@ export type ErrorDetailsByCode = EveryCode<{
   DUPLICATE: ExistingReviewDetails;
   INVALID_STATE:
     | StatusDetails
+    | StageDetails
     | CycleStatusDetails
     | DraftExistsDetails
     | ExportProgressDetails

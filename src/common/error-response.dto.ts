@@ -14,6 +14,7 @@ import {
   type RetryAfterDetails,
   type RetryRefusedDetails,
   type StaleVersionDetails,
+  type StageDetails,
   type StatusDetails,
   type StillReferencedDetails,
   type WeakPasswordDetails,
@@ -74,6 +75,15 @@ export class ExistingReviewDetailsDto implements ExistingReviewDetails {
 export class StatusDetailsDto implements StatusDetails {
   @ApiProperty({ example: 'finalized' })
   status: string;
+}
+
+/** INVALID_STATE (409): the review is in another stage than the change needs. */
+export class StageDetailsDto implements StageDetails {
+  @ApiProperty({ enum: ['self', 'manager', 'hr', 'done'], description: 'Where the review is' })
+  stage: string;
+
+  @ApiProperty({ enum: ['self', 'manager', 'hr', 'done'], description: 'Where it must be for the change' })
+  expectedStage: string;
 }
 
 /** INVALID_STATE (409) on a review whose cycle is not open. */
@@ -175,6 +185,7 @@ export const ERROR_DETAIL_MODELS = [
   StillReferencedDetailsDto,
   ExistingReviewDetailsDto,
   StatusDetailsDto,
+  StageDetailsDto,
   CycleStatusDetailsDto,
   DraftExistsDetailsDto,
   ExportProgressDetailsDto,
@@ -189,6 +200,7 @@ export const DETAILS_BY_CODE = {
   DUPLICATE: [ExistingReviewDetailsDto],
   INVALID_STATE: [
     StatusDetailsDto,
+    StageDetailsDto,
     CycleStatusDetailsDto,
     DraftExistsDetailsDto,
     ExportProgressDetailsDto,

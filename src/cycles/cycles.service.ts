@@ -6,8 +6,9 @@ import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
+import { dueDateProblems, distributionProblems, REVIEW_STAGES, stageUnderSettings } from '../review-stages/review-stages.js';
 import { Cycle, type CycleStatus } from './cycle.entity.js';
-import type { CreateCycleDto, CycleDto, CycleQueryDto, UpdateCycleDto } from './dto/cycle.dto.js';
+import type { CreateCycleDto, CycleDto, CycleQueryDto, CycleStagesDto, UpdateCycleDto } from './dto/cycle.dto.js';
 
 interface Counts {
   draft: number;
@@ -16,7 +17,54 @@ interface Counts {
   total: number;
 }
 
-const snapshot = (c: Cycle) => ({ name: c.name, periodStart: c.periodStart, periodEnd: c.periodEnd, status: c.status, version: c.version });
+const snapshot = (c: Cycle) => ({
+  name: c.name,
+  periodStart: c.periodStart,
+  periodEnd: c.periodEnd,
+  status: c.status,
+  ...stagesOf(c),
+  version: c.version,
+});
+
+const STAGE_FIELDS = [
+  'selfAssessment',
+  'managerAssessment',
+  'selfAssessmentDue',
+  'managerAssessmentDue',
+  'hrReviewDue',
+  'finalizationDue',
+  'targetDistribution',
+  'printAssessments',
+] as const;
+
+function stagesOf(c: Cycle): Required<CycleStagesDto> {
+  return {
+    selfAssessment: c.selfAssessment,
+    managerAssessment: c.managerAssessment,
+    selfAssessmentDue: c.selfAssessmentDue,
+    managerAssessmentDue: c.managerAssessmentDue,
+    hrReviewDue: c.hrReviewDue,
+    finalizationDue: c.finalizationDue,
+    targetDistribution: c.targetDistribution,
+    printAssessments: c.printAssessments,
+  };
+}
+
+/** The stage fields the DTO sets (left-out ones keep their value). */
+function stagePatch(dto: CycleStagesDto): Partial<Cycle> {
+  const patch: Partial<Cycle> = {};
+  for (const f of STAGE_FIELDS) if (dto[f] !== undefined) Object.assign(patch, { [f]: dto[f] });
+  return patch;
+}
+
+/** Refuses due dates out of stage order and target distributions that do not add up. */
+function checkStages(c: Pick<Cycle, (typeof STAGE_FIELDS)[number] | 'periodStart'>): void {
+  const errors: { field: string; message: string }[] = dueDateProblems(c, c, c.periodStart);
+  if (c.targetDistribution) {
+    for (const message of distributionProblems(c.targetDistribution)) errors.push({ field: 'targetDistribution', message });
+  }
+  if (errors.length > 0) throw badRequest(`Validation failed: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+}
 
 function checkPeriod(start: string, end: string): void {
   if (end < start) throw badRequest(`periodEnd (${end}) is before periodStart (${start})`, [{ field: 'periodEnd', message: 'must not be before periodStart' }]);
@@ -62,10 +110,27 @@ export class CyclesService {
 
   async create(actor: Actor, dto: CreateCycleDto): Promise<CycleDto> {
     checkPeriod(dto.periodStart, dto.periodEnd);
+    rejectNulls(dto, ['selfAssessment', 'managerAssessment', 'printAssessments']);
     const saved = await this.dataSource.transaction(async (m) => {
       if (await m.existsBy(Cycle, { name: dto.name }))
         throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
-      const c = await m.save(m.create(Cycle, { name: dto.name, periodStart: dto.periodStart, periodEnd: dto.periodEnd, status: 'planned' }));
+      const fresh = m.create(Cycle, {
+        name: dto.name,
+        periodStart: dto.periodStart,
+        periodEnd: dto.periodEnd,
+        status: 'planned',
+        selfAssessment: false,
+        managerAssessment: false,
+        selfAssessmentDue: null,
+        managerAssessmentDue: null,
+        hrReviewDue: null,
+        finalizationDue: null,
+        targetDistribution: null,
+        printAssessments: false,
+        ...stagePatch(dto),
+      });
+      checkStages(fresh);
+      const c = await m.save(fresh);
       await this.audit.record(m, actor, { action: 'create', entity: 'cycle', entityId: c.id, after: snapshot(c) });
       return c;
     });
@@ -73,7 +138,7 @@ export class CyclesService {
   }
 
   async update(actor: Actor, id: string, expected: number, dto: UpdateCycleDto): Promise<CycleDto> {
-    rejectNulls(dto, ['name', 'periodStart', 'periodEnd']);
+    rejectNulls(dto, ['name', 'periodStart', 'periodEnd', 'selfAssessment', 'managerAssessment', 'printAssessments']);
     await this.dataSource.transaction(async (m) => {
       const c = await lockVersioned(m, Cycle, 'Cycle', id, expected);
       if (c.status === 'closed') throw conflict(`Cycle "${c.name}" is closed and can no longer change`);
@@ -86,7 +151,10 @@ export class CyclesService {
       if (dto.periodStart !== undefined) patch.periodStart = dto.periodStart;
       if (dto.periodEnd !== undefined) patch.periodEnd = dto.periodEnd;
       checkPeriod(patch.periodStart ?? c.periodStart, patch.periodEnd ?? c.periodEnd);
+      Object.assign(patch, stagePatch(dto));
+      checkStages({ ...c, ...patch });
       const saved = await saveVersioned(m, Cycle, 'Cycle', c, patch);
+      await moveReviewsOutOfSwitchedOffStages(m, saved);
       await this.audit.record(m, actor, { action: 'update', entity: 'cycle', entityId: id, before: snapshot(c), after: snapshot(saved) });
     });
     return this.get(id);
@@ -174,9 +242,22 @@ export class CyclesService {
       periodEnd: c.periodEnd,
       status: c.status,
       reviews: counts ?? { draft: 0, submitted: 0, finalized: 0, total: 0 },
+      ...stagesOf(c),
       version: c.version,
       createdAt: c.createdAt.toISOString(),
       updatedAt: new Date(c.updatedAt).toISOString(),
     };
+  }
+}
+
+/**
+ * A stage switched off while reviews wait in it moves them on, so nobody waits in a stage that no
+ * longer runs. Their assessments stay as they are (a submitted one is still shown).
+ */
+async function moveReviewsOutOfSwitchedOffStages(m: EntityManager, c: Cycle): Promise<void> {
+  for (const from of REVIEW_STAGES) {
+    const to = stageUnderSettings(c, from);
+    if (to !== from)
+      await m.query('UPDATE reviews SET stage = $3, version = version + 1, updated_at = now() WHERE cycle_id = $1 AND stage = $2', [c.id, from, to]);
   }
 }

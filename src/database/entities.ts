@@ -1,7 +1,9 @@
+import { ReviewAssessment } from '../assessments/review-assessment.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { LoginAttempt } from '../auth/login-attempt.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { User } from '../auth/user.entity.js';
+import { CalibrationLock } from '../calibration/calibration-lock.entity.js';
 import { Cycle } from '../cycles/cycle.entity.js';
 import { Employee } from '../employees/employee.entity.js';
 import { ExportItem } from '../exports/export-item.entity.js';
@@ -28,4 +30,6 @@ export const entities = [
   ExportJob,
   ExportItem,
   ImportRun,
+  ReviewAssessment,
+  CalibrationLock,
 ];

@@ -7,9 +7,11 @@ import type { Actor } from '../common/actor.js';
 import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
+import type { Cycle } from '../cycles/cycle.entity.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
+import { firstStage, moveStage, type ReviewStage, type StageAction, type StageRole, stageRefusal } from '../review-stages/review-stages.js';
 import { scoreReview } from '../scoring/index.js';
 import type {
   CreateReviewDto,
@@ -64,7 +66,7 @@ export class ReviewWorkflow {
       }
       const template = await this.pinTemplate(m, employee.roleId);
       if (!template) throw conflict(`Role ${employee.role.code} has no published KPI template yet; publish one first`);
-      const review = await this.startDraft(m, actor, employee.id, cycle.id, template);
+      const review = await this.startDraft(m, actor, employee.id, cycle, template);
       return review.id;
     });
     return this.reviews.get(actor, id);
@@ -120,7 +122,7 @@ export class ReviewWorkflow {
           skipped.push({ ...who, reason: 'no_published_template', message: `Role ${e.role_code} has no published KPI template yet` });
           continue;
         }
-        const review = await this.startDraft(m, actor, e.id, cycle.id, template, { batch: 'start_all' });
+        const review = await this.startDraft(m, actor, e.id, cycle, template, { batch: 'start_all' });
         created.push({ reviewId: review.id, ...who });
       }
       return { created, skipped, alreadyStarted };
@@ -130,6 +132,8 @@ export class ReviewWorkflow {
   /** draft → submitted, once every KPI has its input. */
   async submit(actor: Actor, id: string, expected: number): Promise<ReviewDto> {
     return this.transition(actor, id, expected, 'submit', ['draft'], 'submitted', (r) => {
+      // HR submits its own decision: while the employee or manager still has the review, there is none yet.
+      if (r.stage !== 'hr') throw conflict(stageRefusal(r.stage, 'hr', 'submitted'), { stage: r.stage, expectedStage: 'hr' });
       const s = scoreReview(r.template.kpis, r.inputs, r.template.bands);
       if (!s.complete) {
         throw conflict(
@@ -144,7 +148,11 @@ export class ReviewWorkflow {
 
   /** submitted → finalized: from now on the review is immutable until reopened. */
   async finalize(actor: Actor, id: string, expected: number): Promise<ReviewDto> {
-    return this.transition(actor, id, expected, 'finalize', ['submitted'], 'finalized', () => ({ finalizedAt: new Date(), finalizedBy: actor.name }));
+    return this.transition(actor, id, expected, 'finalize', ['submitted'], 'finalized', (r, cycle) => ({
+      finalizedAt: new Date(),
+      finalizedBy: actor.name,
+      stage: stageMove(cycle, r, 'finalize', 'hr', 'finalized'),
+    }));
   }
 
   /** submitted or finalized → draft, with a reason that the audit keeps. */
@@ -156,7 +164,8 @@ export class ReviewWorkflow {
       'reopen',
       ['submitted', 'finalized'],
       'draft',
-      (r) => ({
+      (r, cycle) => ({
+        stage: r.stage === 'done' ? stageMove(cycle, r, 'reopen', 'hr', 'reopened') : r.stage,
         submittedAt: null,
         finalizedAt: null,
         finalizedBy: null,
@@ -169,13 +178,34 @@ export class ReviewWorkflow {
     );
   }
 
+  /**
+   * HR moves a review past the self or manager stage without that part (the employee is on leave,
+   * the manager left): the reason goes to the audit log. What was written so far is kept.
+   */
+  async skipStage(actor: Actor, id: string, expected: number, reason: string): Promise<ReviewDto> {
+    await this.dataSource.transaction(async (m) => {
+      const { review: r, cycle } = await this.lockForWrite(m, id, expected);
+      const action: StageAction = r.stage === 'manager' ? 'skipManager' : 'skipSelf';
+      const stage = stageMove(cycle, r, action, 'hr', 'moved on');
+      const saved = await saveVersioned(m, Review, 'Review', r, { stage });
+      await this.audit.record(m, actor, {
+        action: 'skip_stage',
+        entity: 'review',
+        entityId: id,
+        before: { stage: r.stage, version: r.version },
+        after: { stage: saved.stage, version: saved.version, reason },
+      });
+    });
+    return this.reviews.get(actor, id);
+  }
+
   /** A manager's comment on a submitted review of someone in their team. */
   async managerComment(actor: Actor, id: string, expected: number, comment: string): Promise<ReviewDto> {
     await this.dataSource.transaction(async (m) => {
       const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
       const scope = await this.scopes.of(actor, m);
       if (!head || (scope.kind !== 'everyone' && !teamOf(scope).includes(head.employeeId))) throw notFound('Review', id);
-      const r = await this.lockForWrite(m, id, expected);
+      const { review: r } = await this.lockForWrite(m, id, expected);
       if (r.status !== 'submitted') throw conflict(`Managers comment on submitted reviews; this one is ${r.status}`, { status: r.status });
       const saved = await saveVersioned(m, Review, 'Review', r, { managerComment: comment });
       await this.audit.record(m, actor, {
@@ -220,14 +250,16 @@ export class ReviewWorkflow {
     m: EntityManager,
     actor: Actor,
     employeeId: string,
-    cycleId: string,
+    cycle: Cycle,
     template: PinnedTemplate,
     extra: Record<string, unknown> = {},
   ): Promise<Review> {
+    const cycleId = cycle.id;
     const review = await m.save(
       m.create(Review, {
         employeeId,
         cycleId,
+        stage: firstStage(cycle),
         templateVersionId: template.templateVersionId,
         template,
         inputs: {},
@@ -239,14 +271,14 @@ export class ReviewWorkflow {
       action: 'create',
       entity: 'review',
       entityId: review.id,
-      after: { employeeId, cycleId, templateVersionId: template.templateVersionId, templateVersion: template.versionNumber, ...extra },
+      after: { employeeId, cycleId, stage: review.stage, templateVersionId: template.templateVersionId, templateVersion: template.versionNumber, ...extra },
     });
     return review;
   }
 
   private async edit(actor: Actor, id: string, expected: number, action: string, change: (r: Review) => Partial<Review>): Promise<ReviewDto> {
     await this.dataSource.transaction(async (m) => {
-      const r = await this.lockForWrite(m, id, expected);
+      const { review: r } = await this.lockForWrite(m, id, expected);
       if (r.status !== 'draft') throw conflict(editRefusal(r.status), { status: r.status });
       const saved = await saveVersioned(m, Review, 'Review', r, change(r));
       await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: snapshot(saved) });
@@ -261,25 +293,32 @@ export class ReviewWorkflow {
     action: string,
     from: ReviewStatus[],
     to: ReviewStatus,
-    change: (r: Review) => Partial<Review>,
+    change: (r: Review, cycle: Cycle) => Partial<Review>,
     extra: Record<string, unknown> = {},
   ): Promise<ReviewDto> {
     await this.dataSource.transaction(async (m) => {
-      const r = await this.lockForWrite(m, id, expected);
+      const { review: r, cycle } = await this.lockForWrite(m, id, expected);
       if (!from.includes(r.status)) throw conflict(transitionRefusal(r.status, action, from), { status: r.status });
-      const saved = await saveVersioned(m, Review, 'Review', r, { ...change(r), status: to });
+      const saved = await saveVersioned(m, Review, 'Review', r, { ...change(r, cycle), status: to });
       await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: { ...snapshot(saved), ...extra } });
     });
     return this.reviews.get(actor, id);
   }
 
   /** Holds the cycle open (shared lock) and the review (row lock) for the rest of the transaction. */
-  private async lockForWrite(m: EntityManager, id: string, expected: number): Promise<Review> {
+  private async lockForWrite(m: EntityManager, id: string, expected: number): Promise<{ review: Review; cycle: Cycle }> {
     const head = await m.findOne(Review, { where: { id }, select: { id: true, cycleId: true } });
     if (!head) throw notFound('Review', id);
-    await this.cycles.lockOpen(m, head.cycleId);
-    return lockVersioned(m, Review, 'Review', id, expected);
+    const cycle = await this.cycles.lockOpen(m, head.cycleId);
+    return { review: await lockVersioned(m, Review, 'Review', id, expected), cycle };
   }
+}
+
+/** The stage `action` takes the review to, or a 409 saying which stage the review is in and which it needs. */
+function stageMove(cycle: Cycle, r: Review, action: StageAction, who: StageRole, what: string): ReviewStage {
+  const move = moveStage(cycle, r.stage, action, who);
+  if (!move.ok) throw conflict(stageRefusal(r.stage, move.expected, what), { stage: r.stage, expectedStage: move.expected });
+  return move.to;
 }
 
 /** An unknown id in a request body is the body's fault: 400 naming the field, not 404. */

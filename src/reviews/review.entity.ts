@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Cycle } from '../cycles/cycle.entity.js';
 import { Employee } from '../employees/employee.entity.js';
 import { KpiTemplateVersion } from '../kpi-templates/kpi-template.entity.js';
+import type { ReviewStage } from '../review-stages/review-stages.js';
 import type { KpiDefinition, KpiInput, RatingBand } from '../scoring/types.js';
 
 export type ReviewStatus = 'draft' | 'submitted' | 'finalized';
@@ -24,6 +25,7 @@ const numeric = { to: (v: number | null) => v, from: (v: string | null) => (v ==
 @Entity('reviews')
 @Unique('uq_reviews_employee_cycle', ['employeeId', 'cycleId'])
 @Index('ix_reviews_cycle_status', ['cycleId', 'status'])
+@Index('ix_reviews_cycle_stage', ['cycleId', 'stage'])
 // (cycle_id, employee_no) INCLUDE (id), written by hand: TypeORM cannot express INCLUDE.
 @Index('ix_reviews_cycle_employee_no', { synchronize: false })
 export class Review {
@@ -75,6 +77,31 @@ export class Review {
 
   @Column({ type: 'varchar', length: 16, default: 'draft' })
   status: ReviewStatus;
+
+  /** Where the review stands in its cycle's stages; `done` exactly when finalized. */
+  @Column({ type: 'varchar', length: 16, default: 'hr' })
+  stage: ReviewStage;
+
+  /** Why a final KPI value differs from the manager's proposal, per KPI key. */
+  @Column({ name: 'final_reasons', type: 'jsonb', default: () => `'{}'` })
+  finalReasons: Record<string, string>;
+
+  // A calibration adjustment sits beside the computed total and band, never instead of them, so
+  // the scorecard can say "calibrated from X to Y: reason" and still explain the computed score.
+  @Column({ name: 'calibrated_band_key', type: 'varchar', length: 64, nullable: true })
+  calibratedBandKey: string | null;
+
+  @Column({ name: 'calibrated_total', type: 'numeric', precision: 8, scale: 2, nullable: true, transformer: numeric })
+  calibratedTotal: number | null;
+
+  @Column({ name: 'calibration_reason', type: 'text', nullable: true })
+  calibrationReason: string | null;
+
+  @Column({ name: 'calibrated_at', type: 'timestamptz', nullable: true })
+  calibratedAt: Date | null;
+
+  @Column({ name: 'calibrated_by', type: 'varchar', length: 200, nullable: true })
+  calibratedBy: string | null;
 
   @Column({ type: 'text', default: '' })
   strengths: string;

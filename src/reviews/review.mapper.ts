@@ -1,3 +1,4 @@
+import { standing } from '../review-stages/review-stages.js';
 import { scoreReview } from '../scoring/index.js';
 import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
 import type { ReviewDto, ReviewEmployeeDto, ReviewKpiDto } from './dto/review.dto.js';
@@ -19,8 +20,11 @@ function employeeRef(r: Review): ReviewEmployeeDto {
   };
 }
 
-/** Scores are recomputed from the pinned template on every read, so they are always explainable. */
-export function toReviewDto(r: Review, view: ReviewView): ReviewDto {
+/**
+ * Scores are recomputed from the pinned template on every read, so they are always explainable.
+ * `today` (YYYY-MM-DD in the company's zone) says whether the review's stage is overdue.
+ */
+export function toReviewDto(r: Review, view: ReviewView, today: string): ReviewDto {
   const s = scoreReview(r.template.kpis, r.inputs, r.template.bands);
   const kpis: ReviewKpiDto[] = r.template.kpis.map((k, i) => {
     const input = (Object.hasOwn(r.inputs, k.key) ? r.inputs[k.key] : undefined) ?? {};
@@ -43,6 +47,7 @@ export function toReviewDto(r: Review, view: ReviewView): ReviewDto {
     employee: employeeRef(r),
     cycle: { id: r.cycle.id, name: r.cycle.name, periodStart: r.cycle.periodStart, periodEnd: r.cycle.periodEnd, status: r.cycle.status },
     status: r.status,
+    stage: standing(r.cycle, r.stage, today),
     template: {
       templateId: r.template.templateId,
       templateVersionId: r.template.templateVersionId,

@@ -15,6 +15,7 @@ import {
   ReviewPageDto,
   ReviewQueryDto,
   SaveReviewDto,
+  SkipStageDto,
   StartAllResultDto,
   TransitionDto,
   UpdateReviewDto,
@@ -180,6 +181,22 @@ export class ReviewsController {
     @Body() dto: ReopenDto,
   ): Promise<ReviewDto> {
     return this.workflow.reopen(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
+  }
+
+  @Allow('hr')
+  @Post(':id/skip-stage')
+  @HttpCode(200)
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Move a review past its self or manager stage without that assessment, with a reason kept in the audit log' })
+  @ApiOkResponse({ type: ReviewDto })
+  @ApiErrors(400, 404, 409, 428)
+  skipStage(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: SkipStageDto,
+  ): Promise<ReviewDto> {
+    return this.workflow.skipStage(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
   }
 }
 

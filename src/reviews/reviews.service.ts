@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AccessScopes, covers } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { notFound } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import type { ReviewDto, ReviewQueryDto, ReviewSummaryDto } from './dto/review.dto.js';
@@ -14,6 +16,8 @@ export class ReviewsService {
   constructor(
     private readonly scopes: AccessScopes,
     private readonly queries: ReviewQueries,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(actor: Actor, q: ReviewQueryDto): Promise<Page<ReviewSummaryDto>> {
@@ -29,6 +33,6 @@ export class ReviewsService {
     if (!r) throw notFound('Review', id);
     const scope = await this.scopes.of(actor);
     if (!canSeeReview(scope, r)) throw notFound('Review', id);
-    return toReviewDto(r, reviewViewOf(scope));
+    return toReviewDto(r, reviewViewOf(scope), this.clock.today(this.config.scorecards.timeZone));
   }
 }

@@ -60,6 +60,7 @@ export function makeReview(f: Fixture = {}): ReviewDto {
     },
     cycle: { id: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c004', name: '2025 H1', periodStart: '2025-01-01', periodEnd: '2025-06-30', status: 'closed' },
     status: f.status ?? 'finalized',
+    stage: { stage: (f.status ?? 'finalized') === 'finalized' ? 'done' : 'hr', due: null, overdue: false },
     template: {
       templateId: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c005',
       templateVersionId: '7d0c1c9e-4a57-4a43-9a53-5f3a4ad0c006',

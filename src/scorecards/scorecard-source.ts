@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { Review } from '../reviews/review.entity.js';
 import type { HistoryPoint } from '../reviews/review-history.js';
@@ -12,7 +14,11 @@ import { toReviewDto } from '../reviews/review.mapper.js';
  */
 @Injectable()
 export class ScorecardSource {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /**
    * Every review of these employees, oldest first, for the scorecards' trends: one statement for a
@@ -69,6 +75,6 @@ export class ScorecardSource {
       .innerJoinAndSelect('r.cycle', 'c')
       .where('r.id = ANY(:ids)', { ids })
       .getMany();
-    return new Map(rows.map((r) => [r.id, toReviewDto(r, 'hr')]));
+    return new Map(rows.map((r) => [r.id, toReviewDto(r, 'hr', this.clock.today(this.config.scorecards.timeZone))]));
   }
 }

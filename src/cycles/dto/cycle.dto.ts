@@ -1,10 +1,64 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class CreateCycleDto {
+const dueDate = (field: string) => ({ message: `${field} must be a date like 2026-12-15, or null for none` });
+
+/** The stages a cycle runs and their due dates; every field may be left out (create: stages off, no dates). */
+export class CycleStagesDto {
+  @ApiPropertyOptional({ description: 'Employees assess themselves first (default false)' })
+  @IsOptional()
+  @IsBoolean()
+  selfAssessment?: boolean;
+
+  @ApiPropertyOptional({ description: 'Managers propose ratings before HR decides (default false)' })
+  @IsOptional()
+  @IsBoolean()
+  managerAssessment?: boolean;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @IsOptional()
+  @IsISO8601({ strict: true }, dueDate('selfAssessmentDue'))
+  @Matches(DATE, dueDate('selfAssessmentDue'))
+  selfAssessmentDue?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @IsOptional()
+  @IsISO8601({ strict: true }, dueDate('managerAssessmentDue'))
+  @Matches(DATE, dueDate('managerAssessmentDue'))
+  managerAssessmentDue?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @IsOptional()
+  @IsISO8601({ strict: true }, dueDate('hrReviewDue'))
+  @Matches(DATE, dueDate('hrReviewDue'))
+  hrReviewDue?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @IsOptional()
+  @IsISO8601({ strict: true }, dueDate('finalizationDue'))
+  @Matches(DATE, dueDate('finalizationDue'))
+  finalizationDue?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    nullable: true,
+    description: 'Percent of reviews per band key that calibration aims for, adding up to 100, e.g. {"A":20,"B":70,"C":10}',
+  })
+  @IsOptional()
+  @IsObject()
+  targetDistribution?: Record<string, number> | null;
+
+  @ApiPropertyOptional({ description: 'Printed scorecards show the self and manager columns (default false; pages always show them)' })
+  @IsOptional()
+  @IsBoolean()
+  printAssessments?: boolean;
+}
+
+export class CreateCycleDto extends CycleStagesDto {
   @ApiProperty({ example: '2026 H2 / 2026 下半年' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
@@ -59,6 +113,14 @@ export class CycleDto {
   @ApiProperty({ format: 'date' }) periodEnd: string;
   @ApiProperty({ enum: ['planned', 'open', 'closed'] }) status: string;
   @ApiProperty({ type: ReviewCountsDto }) reviews: ReviewCountsDto;
+  @ApiProperty() selfAssessment: boolean;
+  @ApiProperty() managerAssessment: boolean;
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) selfAssessmentDue: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) managerAssessmentDue: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) hrReviewDue: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) finalizationDue: string | null;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer' }, nullable: true }) targetDistribution: Record<string, number> | null;
+  @ApiProperty() printAssessments: boolean;
   @ApiProperty({ description: 'Optimistic-lock version; send it back on writes', type: 'integer' }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

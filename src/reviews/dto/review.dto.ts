@@ -20,6 +20,7 @@ import { PageMetaDto, PageQueryDto } from '../../common/pagination.js';
 import { MaxDecimals } from '../../common/decimals.js';
 import { lowerId } from '../../common/transforms.js';
 import { KpiDto, RatingBandDto } from '../../kpi-templates/dto/kpi.dto.js';
+import { REVIEW_STAGES, type ReviewStage } from '../../review-stages/review-stages.js';
 
 export class CreateReviewDto {
   @ApiProperty() @Transform(lowerId) @IsUUID('4') employeeId: string;
@@ -170,11 +171,29 @@ export class ReviewKpiDto extends KpiDto {
   @ApiProperty({ description: 'How the score came about' }) explanation: string;
 }
 
+export class ReviewStageDto {
+  @ApiProperty({
+    enum: REVIEW_STAGES,
+    description: "self: the employee's self-assessment; manager: the manager's; hr: HR decides and calibrates; done: finalized",
+  })
+  stage: ReviewStage;
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: "The stage's due date in the cycle" }) due: string | null;
+  @ApiProperty({ description: 'Past the due date and still in this stage' }) overdue: boolean;
+}
+
+export class SkipStageDto extends TransitionDto {
+  @ApiProperty({ description: 'Why the review moves on without the self or manager assessment; kept in the audit log' })
+  @IsString()
+  @Length(3, 2000, { message: 'reason must be 3 to 2000 characters' })
+  reason: string;
+}
+
 export class ReviewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: ReviewEmployeeDto }) employee: ReviewEmployeeDto;
   @ApiProperty({ type: ReviewCycleDto }) cycle: ReviewCycleDto;
   @ApiProperty({ enum: REVIEW_STATUSES }) status: string;
+  @ApiProperty({ type: ReviewStageDto }) stage: ReviewStageDto;
   @ApiProperty({ type: PinnedTemplateDto }) template: PinnedTemplateDto;
   @ApiProperty({ type: [ReviewKpiDto] }) kpis: ReviewKpiDto[];
   @ApiProperty({ description: 'Sum of points' }) total: number;
