@@ -30,4 +30,53 @@
     var next = fields[fields.indexOf(el) + 1];
     if (next) next.focus();
   });
+
+  // A table wider than its box (a list on a phone) scrolls sideways inside its .table-wrap: while
+  // it does, the box is a named region in the Tab order, so a keyboard can scroll it and a screen
+  // reader says what it holds. A box that fits stays out of the Tab order. The name comes from
+  // data-label, else the table's caption, else the page's heading.
+  function regionName(wrap) {
+    var caption = wrap.querySelector('caption');
+    var heading = document.querySelector('main h1');
+    return wrap.getAttribute('data-label') || (caption && caption.textContent.trim()) || (heading && heading.textContent.trim()) || document.title;
+  }
+  function markScrolling(wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      wrap.setAttribute('tabindex', '0');
+      wrap.setAttribute('role', 'region');
+      wrap.setAttribute('aria-label', regionName(wrap));
+    } else {
+      wrap.removeAttribute('tabindex');
+      wrap.removeAttribute('role');
+      wrap.removeAttribute('aria-label');
+    }
+  }
+  var sizes =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(function (entries) {
+          entries.forEach(function (entry) {
+            var wrap = entry.target.closest('.table-wrap');
+            if (wrap) markScrolling(wrap);
+          });
+        })
+      : null;
+  function watch(wrap) {
+    markScrolling(wrap);
+    if (!sizes) return;
+    // The box changes size with the screen, the table with its rows (a page's script may fill it).
+    sizes.observe(wrap);
+    var table = wrap.querySelector('table');
+    if (table) sizes.observe(table);
+  }
+  document.querySelectorAll('.table-wrap').forEach(watch);
+  // Tables a page's script adds later (the review's conflict view).
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (!(node instanceof Element)) return;
+        if (node.classList.contains('table-wrap')) watch(node);
+        node.querySelectorAll('.table-wrap').forEach(watch);
+      });
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 })();
