@@ -122,7 +122,8 @@ export class CyclesPagesController {
 
   /** A refusal from the service, its due-date and distribution messages in the page's language. */
   private localized(form: CycleForm, problem: Problem, locale: Locale): Problem {
-    if (!problem.errors.targetDistribution && !DUE_FIELDS.some((f) => problem.errors[f])) return problem;
+    // Without a code the page found the mistakes itself and already worded them.
+    if (!problem.code || (!problem.errors.targetDistribution && !DUE_FIELDS.some((f) => problem.errors[f]))) return problem;
     const errors = { ...problem.errors };
     this.localize(form, errors, locale);
     if (errors.targetDistribution) errors.targetDistribution = locale.t('cycles.err.distribution');
