@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { Clock } from '../src/common/clock.js';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
+import { DemoService } from '../src/demo/demo.service.js';
 import type { ReviewDto, ReviewPageDto } from '../src/reviews/dto/review.dto.js';
 import { createEmployee, createReview, errorFields, expectError, fullAccountManagerEntries, putScores, seedStagedCycle, uniq } from './fixtures.js';
 import { launchPageBrowser } from './support/browser.js';
@@ -301,6 +302,27 @@ describe('review stages on the pages', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it("the demo's open cycle runs every stage with due dates and a target distribution, with reviews in each stage", async () => {
+    await t.app.get(DemoService).seed();
+    const cycles = (await t.http.get('/api/cycles').set(hr()).expect(200)).body as CycleDto[];
+    const demo = cycles.find((c) => c.name === '2026 上半年 / 2026 H1') as CycleDto;
+    expect(demo).toMatchObject({ status: 'open', selfAssessment: true, managerAssessment: true, targetDistribution: expect.any(Object) });
+    expect([demo.selfAssessmentDue, demo.managerAssessmentDue, demo.hrReviewDue, demo.finalizationDue].every((d) => typeof d === 'string')).toBe(true);
+    const counts: Record<string, number> = {};
+    for (const stage of ['self', 'manager', 'hr', 'done']) {
+      counts[stage] = ((await t.http.get('/api/reviews').query({ cycleId: demo.id, stage }).set(hr()).expect(200)).body as ReviewPageDto).meta.total;
+    }
+    expect(counts).toEqual({ self: 5, manager: 5, hr: 10, done: 5 });
+    const withAssessments = await t.db.query<{ kind: string; n: number }[]>(
+      `SELECT a.kind, count(*)::int AS n FROM review_assessments a JOIN reviews r ON r.id = a.review_id WHERE r.cycle_id = $1 GROUP BY a.kind ORDER BY a.kind`,
+      [demo.id],
+    );
+    expect(withAssessments).toEqual([
+      { kind: 'manager', n: 15 },
+      { kind: 'self', n: 20 },
+    ]);
   });
 
   it('at 390 px the dashboard, the cycles page and the filtered list fit the screen with no axe WCAG 2.1 AA violation, in both languages', async () => {
