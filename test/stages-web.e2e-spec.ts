@@ -139,7 +139,9 @@ describe('review stages on the pages', () => {
   async function axeViolations(page: Page): Promise<string[]> {
     await page.evaluate(AXE_SOURCE);
     return page.evaluate(async (tags: string[]) => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+      const axe = (
+        window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }
+      ).axe;
       const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
       return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     }, WCAG_21_AA);
@@ -229,14 +231,18 @@ describe('review stages on the pages', () => {
     try {
       await page.goto(`${t.url}/cycles`);
       const details = await page.$('details.card');
-      if (details && !(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await page.click('details.card summary');
+      if (details && !(await details.evaluate((d) => d.open))) await page.click('details.card summary');
       // The manager assessment is on by default on a new cycle's form.
-      expect(await page.$eval('#cycle-new input[name="managerAssessment"]', (i) => (i as HTMLInputElement).checked)).toBe(true);
+      expect(await page.$eval('#cycle-new input[name="managerAssessment"]', (i) => i.checked)).toBe(true);
       await page.type('#f-name', name);
       const setDate = (field: string, value: string) =>
-        page.$eval(`#f-${field}`, (i, v) => {
-          (i as HTMLInputElement).value = v;
-        }, value);
+        page.$eval(
+          `#f-${field}`,
+          (i, v) => {
+            (i as HTMLInputElement).value = v;
+          },
+          value,
+        );
       await setDate('periodStart', '2027-01-01');
       await setDate('periodEnd', '2027-06-30');
       await page.click('#cycle-new input[name="selfAssessment"]');
@@ -255,7 +261,7 @@ describe('review stages on the pages', () => {
       // What was typed is still there.
       expect(await page.$eval('#f-name', (i) => (i as HTMLInputElement).value)).toBe(name);
       expect(await page.$eval('#f-target_meets', (i) => (i as HTMLInputElement).value)).toBe('60');
-      expect(await page.$eval('#cycle-new input[name="selfAssessment"]', (i) => (i as HTMLInputElement).checked)).toBe(true);
+      expect(await page.$eval('#cycle-new input[name="selfAssessment"]', (i) => i.checked)).toBe(true);
       expect((await axeViolations(page)).join('\n')).toBe('');
       expect(await fits(page)).toEqual({ scrollWidth: PHONE.width, innerWidth: PHONE.width });
 

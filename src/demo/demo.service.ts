@@ -15,7 +15,11 @@ import { CHALLENGES, DEMO_USERS, type DemoPerson, demoOrganisation, PLANS, seede
 
 const DEMO: Actor = systemActor('demo-data');
 
-const ASSESSMENT_COMMENTS = ['按计划完成，客户反馈良好。 On plan; good customer feedback.', '有进步，仍需加强跟进。 Improving; follow-up needs work.', '超出预期。 Beyond expectations.'];
+const ASSESSMENT_COMMENTS = [
+  '按计划完成，客户反馈良好。 On plan; good customer feedback.',
+  '有进步，仍需加强跟进。 Improving; follow-up needs work.',
+  '超出预期。 Beyond expectations.',
+];
 
 /**
  * Demo data goes through the same services as the API, so it obeys every rule the API does and
@@ -141,13 +145,19 @@ export class DemoService {
   private async assessed(r: ReviewDto, person: DemoPerson, manager: DemoPerson | null, to: 'manager' | 'hr', rnd: () => number): Promise<ReviewDto> {
     const entries = () =>
       Object.fromEntries(
-        r.kpis.map((k) => [k.key, { rating: k.rule.type === 'rating' ? 2 + Math.floor(rnd() * 4) : null, comment: ASSESSMENT_COMMENTS[Math.floor(rnd() * 3)] }]),
+        r.kpis.map((k) => [
+          k.key,
+          { rating: k.rule.type === 'rating' ? 2 + Math.floor(rnd() * 4) : null, comment: ASSESSMENT_COMMENTS[Math.floor(rnd() * 3)] },
+        ]),
       );
     const write = (kind: 'self' | 'manager', author: string) =>
-      this.dataSource.query(
-        `INSERT INTO review_assessments (review_id, kind, entries, summary, author, submitted_at) VALUES ($1, $2, $3, $4, $5, now())`,
-        [r.id, kind, JSON.stringify(entries()), kind === 'self' ? STRENGTHS[Math.floor(rnd() * 3)] : PLANS[Math.floor(rnd() * 3)], author],
-      );
+      this.dataSource.query(`INSERT INTO review_assessments (review_id, kind, entries, summary, author, submitted_at) VALUES ($1, $2, $3, $4, $5, now())`, [
+        r.id,
+        kind,
+        JSON.stringify(entries()),
+        kind === 'self' ? STRENGTHS[Math.floor(rnd() * 3)] : PLANS[Math.floor(rnd() * 3)],
+        author,
+      ]);
     await write('self', person.name);
     if (to === 'hr') await write('manager', manager?.name ?? 'HR');
     await this.dataSource.query('UPDATE reviews SET stage = $2, version = version + 1, updated_at = now() WHERE id = $1', [r.id, to]);

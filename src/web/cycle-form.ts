@@ -111,7 +111,9 @@ export function localizeStageErrors(form: CycleForm, errors: FieldErrors, t: Tra
   for (const f of DUE_FIELDS) if (errors[f]) errors[f] = t('cycles.err.date');
   const malformed = DUE_FIELDS.some((f) => errors[f]);
   if (malformed || !/^\d{4}-\d{2}-\d{2}$/.test(form.periodStart)) return;
-  const running = DUE_FIELDS.filter((f) => f === 'hrReviewDue' || f === 'finalizationDue' || settings[f === 'selfAssessmentDue' ? 'selfAssessment' : 'managerAssessment']);
+  const running = DUE_FIELDS.filter(
+    (f) => f === 'hrReviewDue' || f === 'finalizationDue' || settings[f === 'selfAssessmentDue' ? 'selfAssessment' : 'managerAssessment'],
+  );
   for (const p of dueDateProblems(settings, dues, form.periodStart)) {
     const date = dues[p.field] as string;
     if (date < form.periodStart) {
@@ -119,7 +121,7 @@ export function localizeStageErrors(form: CycleForm, errors: FieldErrors, t: Tra
       continue;
     }
     // The latest date of a stage the cycle runs before this one: the one it must not precede.
-    const before = running.slice(0, running.indexOf(p.field)).filter((f) => dues[f] !== null && (dues[f] as string) > date);
+    const before = running.slice(0, running.indexOf(p.field)).filter((f) => dues[f] !== null && dues[f] > date);
     const previous = before[before.length - 1];
     errors[p.field] = previous ? t('cycles.err.beforeStage', { stage: stageName(previous), date: dues[previous] as string }) : p.message;
   }

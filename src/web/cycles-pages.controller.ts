@@ -84,21 +84,36 @@ export class CyclesPagesController {
   @Post(':id/open')
   @Allow('hr')
   @HttpCode(200)
-  open(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Param('id', PageIdPipe) id: string, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  open(
+    @CurrentActor() actor: Actor,
+    @PageLocale() locale: Locale,
+    @Param('id', PageIdPipe) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     return this.transition('open', actor, locale, id, body);
   }
 
   @Post(':id/close')
   @Allow('hr')
   @HttpCode(200)
-  close(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Param('id', PageIdPipe) id: string, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  close(
+    @CurrentActor() actor: Actor,
+    @PageLocale() locale: Locale,
+    @Param('id', PageIdPipe) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     return this.transition('close', actor, locale, id, body);
   }
 
   @Post(':id/delete')
   @Allow('hr')
   @HttpCode(200)
-  remove(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Param('id', PageIdPipe) id: string, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+  remove(
+    @CurrentActor() actor: Actor,
+    @PageLocale() locale: Locale,
+    @Param('id', PageIdPipe) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
     return this.transition('delete', actor, locale, id, body);
   }
 

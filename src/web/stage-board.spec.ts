@@ -68,6 +68,8 @@ describe('stageBoard', () => {
   });
 
   it('encodes departments with any characters', () => {
-    expect(reviewListLink('c1', ['hr'], '销售 & 市场', true)).toBe('/reviews?cycleId=c1&stage=hr&overdue=true&department=%E9%94%80%E5%94%AE+%26+%E5%B8%82%E5%9C%BA');
+    expect(reviewListLink('c1', ['hr'], '销售 & 市场', true)).toBe(
+      '/reviews?cycleId=c1&stage=hr&overdue=true&department=%E9%94%80%E5%94%AE+%26+%E5%B8%82%E5%9C%BA',
+    );
   });
 });

@@ -138,7 +138,10 @@ export class ReviewQueryDto extends PageQueryDto {
   @Matches(STAGE_LIST, { message: `stage must be one or more of ${REVIEW_STAGES.join(', ')}, separated by commas` })
   stage?: string;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: "true: only reviews past their stage's due date (today in the company's time zone); false: only those on time" })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: "true: only reviews past their stage's due date (today in the company's time zone); false: only those on time",
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
   overdue?: 'true' | 'false';
@@ -246,7 +249,7 @@ export class ReviewSummaryDto {
   @ApiProperty({ format: 'uuid' }) cycleId: string;
   @ApiProperty() cycleName: string;
   @ApiProperty({ enum: REVIEW_STATUSES }) status: string;
-  @ApiProperty({ type: ReviewStageDto, description: 'Where the review stands: its stage, that stage\'s due date and whether it is overdue' })
+  @ApiProperty({ type: ReviewStageDto, description: "Where the review stands: its stage, that stage's due date and whether it is overdue" })
   stage: ReviewStageDto;
   @ApiProperty() roleCode: string;
   @ApiProperty({ type: 'integer' }) templateVersionNumber: number;
