@@ -290,7 +290,18 @@ describe('hostile and malformed input', () => {
         const res = await putScoresRaw(`{"entries": [{"kpiKey": "sales_attainment", "actual": ${num}}]}`);
         expect(errorFields(expectError(res, 400))).toEqual(['entries[0].actual']);
       }
-      for (const q of [{ page: 'NaN' }, { pageSize: 'Infinity' }, { page: '1e400' }, { pageSize: '-Infinity' }, { page: '1.5' }, { pageSize: '' }]) {
+      for (const q of [
+        { page: 'NaN' },
+        { pageSize: 'Infinity' },
+        { page: '1e400' },
+        { pageSize: '-Infinity' },
+        { page: '1.5' },
+        { pageSize: '' },
+        { stage: 'nope' },
+        { stage: 'self,self,self,self,self' },
+        { stage: ['self', 'hr'] },
+        { overdue: 'maybe' },
+      ]) {
         const res = await t.http.get('/api/reviews').query(q).set(t.as('hr'));
         expect(res.status).toBe(400);
         expectError(res, 400);

@@ -1,17 +1,25 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Actor, systemActor } from '../common/actor.js';
 import { UsersService } from '../auth/users.service.js';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import type { KpiEntryDto } from '../reviews/dto/review.dto.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
-import type { ReviewKpiDto } from '../reviews/dto/review.dto.js';
-import { CHALLENGES, DEMO_USERS, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
+import type { ReviewDto, ReviewKpiDto } from '../reviews/dto/review.dto.js';
+import { CHALLENGES, DEMO_USERS, type DemoPerson, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
 
 const DEMO: Actor = systemActor('demo-data');
+
+const ASSESSMENT_COMMENTS = [
+  '按计划完成，客户反馈良好。 On plan; good customer feedback.',
+  '有进步，仍需加强跟进。 Improving; follow-up needs work.',
+  '超出预期。 Beyond expectations.',
+];
 
 /**
  * Demo data goes through the same services as the API, so it obeys every rule the API does and
@@ -28,6 +36,8 @@ export class DemoService {
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewWorkflow,
     private readonly users: UsersService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Seeds only a database without employees, cycles or reviews: real data is never touched. */
@@ -44,7 +54,8 @@ export class DemoService {
     const started = Date.now();
     const roles = new Map((await this.templates.listRoles()).map((r) => [r.code, r.id]));
     const ids = new Map<string, string>();
-    for (const p of demoOrganisation()) {
+    const org = demoOrganisation();
+    for (const p of org) {
       const roleId = roles.get(p.role);
       if (!roleId) throw new Error(`Default role ${p.role} is missing`);
       const e = await this.employees.create(DEMO, {
@@ -73,15 +84,24 @@ export class DemoService {
     past = await this.cycles.get(past.id);
     await this.cycles.close(DEMO, past.id, past.version);
 
-    // This period: open, with reviews in every state and some not started yet.
-    let current = await this.cycles.create(DEMO, { name: '2026 上半年 / 2026 H1', periodStart: '2026-01-01', periodEnd: '2026-06-30' });
+    // This period: open, running every stage, with due dates around today (the self-assessment
+    // already late, so the overdue marks show) and reviews in every stage and state.
+    let current = await this.cycles.create(DEMO, {
+      name: '2026 上半年 / 2026 H1',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-06-30',
+      ...this.demoStages('2026-01-01'),
+    });
     current = await this.cycles.open(DEMO, current.id, current.version);
     await this.cycles.create(DEMO, { name: '2026 下半年 / 2026 H2', periodStart: '2026-07-01', periodEnd: '2026-12-31' });
     for (const [i, employeeId] of everyone.entries()) {
-      const stage = i % 6; // 0: not started, 1: empty draft, 2: half-filled draft, 3: complete draft, 4: submitted, 5: finalized
+      // 0: not started, 1: waits for the self-assessment, 2: waits for the manager (half-filled draft),
+      // 3: with HR (complete draft), 4: with HR (submitted), 5: finalized
+      const stage = i % 6;
       if (stage === 0) continue;
       let r = await this.reviews.create(DEMO, { employeeId, cycleId: current.id });
       if (stage === 1) continue;
+      r = await this.assessed(r, org[i], org.find((p) => p.employeeNo === org[i].manager) ?? null, stage === 2 ? 'manager' : 'hr', rnd);
       r = await this.fill(r.id, r.version, r.kpis, rnd, stage === 2 ? 0.5 : 1);
       if (stage <= 3) continue;
       r = await this.reviews.submit(DEMO, r.id, r.version);
@@ -95,6 +115,53 @@ export class DemoService {
       );
     }
     this.logger.log(`Demo data: ${everyone.length} employees, 3 cycles, reviews in every state, ${DEMO_USERS.length} users (${Date.now() - started} ms)`);
+  }
+
+  /** The demo cycle's stages: all on, due dates a few days apart around today, and a target distribution. */
+  private demoStages(periodStart: string) {
+    const today = this.clock.today(this.config.scorecards.timeZone);
+    const day = (offset: number) => {
+      const d = new Date(`${today}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + offset);
+      const iso = d.toISOString().slice(0, 10);
+      return iso < periodStart ? periodStart : iso;
+    };
+    return {
+      selfAssessment: true,
+      managerAssessment: true,
+      selfAssessmentDue: day(-3),
+      managerAssessmentDue: day(7),
+      hrReviewDue: day(14),
+      finalizationDue: day(21),
+      targetDistribution: { outstanding: 10, exceeds: 20, meets: 55, needs_improvement: 10, unsatisfactory: 5 },
+    };
+  }
+
+  /**
+   * A review as if the employee (and, for `to` hr, the manager too) had assessed it and submitted:
+   * the assessments are written as rows and the review moved to `to` directly, since demo data has
+   * nobody signed in to submit them through the assessment pages.
+   */
+  private async assessed(r: ReviewDto, person: DemoPerson, manager: DemoPerson | null, to: 'manager' | 'hr', rnd: () => number): Promise<ReviewDto> {
+    const entries = () =>
+      Object.fromEntries(
+        r.kpis.map((k) => [
+          k.key,
+          { rating: k.rule.type === 'rating' ? 2 + Math.floor(rnd() * 4) : null, comment: ASSESSMENT_COMMENTS[Math.floor(rnd() * 3)] },
+        ]),
+      );
+    const write = (kind: 'self' | 'manager', author: string) =>
+      this.dataSource.query(`INSERT INTO review_assessments (review_id, kind, entries, summary, author, submitted_at) VALUES ($1, $2, $3, $4, $5, now())`, [
+        r.id,
+        kind,
+        JSON.stringify(entries()),
+        kind === 'self' ? STRENGTHS[Math.floor(rnd() * 3)] : PLANS[Math.floor(rnd() * 3)],
+        author,
+      ]);
+    await write('self', person.name);
+    if (to === 'hr') await write('manager', manager?.name ?? 'HR');
+    await this.dataSource.query('UPDATE reviews SET stage = $2, version = version + 1, updated_at = now() WHERE id = $1', [r.id, to]);
+    return { ...r, version: r.version + 1, stage: { ...r.stage, stage: to } };
   }
 
   /** Demo mode only: the known sign-ins, so a newcomer can try every role. */

@@ -6,7 +6,8 @@ import type { Page } from '../common/pagination.js';
 import { PagedListQuery } from '../database/paged-list-query.js';
 import { isoTimestampSql, SqlFilter } from '../database/sql-filter.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
-import type { ReviewQueryDto, ReviewSummaryDto } from './dto/review.dto.js';
+import { type ReviewStage, standing } from '../review-stages/review-stages.js';
+import { type ReviewQueryDto, type ReviewSummaryDto, stagesOf } from './dto/review.dto.js';
 import { Review } from './review.entity.js';
 import { reviewScopeSql } from './review.rules.js';
 
@@ -30,12 +31,19 @@ export class ReviewQueries {
     this.pages = new PagedListQuery(dataSource);
   }
 
-  /** A page of review summaries within `scope`, filtered as asked. */
-  async list(scope: AccessScope, q: ReviewQueryDto): Promise<Page<ReviewSummaryDto>> {
+  /** A page of review summaries within `scope`, filtered as asked; `today` (YYYY-MM-DD in the company's zone) decides what is overdue. */
+  async list(scope: AccessScope, q: ReviewQueryDto, today: string): Promise<Page<ReviewSummaryDto>> {
     const f = new SqlFilter();
     if (q.cycleId) f.and(`r.cycle_id = ${f.param(q.cycleId)}`);
     if (q.employeeId) f.and(`r.employee_id = ${f.param(q.employeeId)}`);
     if (q.status) f.and(`r.status = ${f.param(q.status)}`);
+    const stages = stagesOf(q.stage);
+    if (stages.length === 1) f.and(`r.stage = ${f.param(stages[0])}`);
+    else if (stages.length > 1) f.and(`r.stage = ANY(${f.param(stages)}::text[])`);
+    const byDue = q.overdue !== undefined;
+    // Compared in SQL so the page and its total agree; the day itself is the service's (its clock and zone).
+    if (q.overdue === 'true') f.and(`${STAGE_DUE_SQL} < ${f.param(today)}::date`);
+    if (q.overdue === 'false') f.and(`coalesce(${STAGE_DUE_SQL} >= ${f.param(today)}::date, true)`);
     const inScope = reviewScopeSql(scope, (v) => f.param(v));
     if (inScope) f.and(inScope);
     const byEmployee = Boolean(q.department || q.managerId || q.q);
@@ -44,7 +52,7 @@ export class ReviewQueries {
     if (q.q) f.and(nameOrNumberSql(f, 'e', q.q));
     // Employees are joined only to filter: the order comes from the review's own copy of the
     // employee number, so a page of a cycle is read from the (cycle_id, employee_no) index.
-    const from = `FROM reviews r${byEmployee ? ' JOIN employees e ON e.id = r.employee_id' : ''}`;
+    const from = `FROM reviews r${byEmployee ? ' JOIN employees e ON e.id = r.employee_id' : ''}${byDue ? ' JOIN cycles c ON c.id = r.cycle_id' : ''}`;
     const { rows, total } = await this.pages.read<SummaryRow>({
       filter: f,
       countSql: `SELECT count(*)::int AS n ${from} ${f.where()}`,
@@ -55,9 +63,9 @@ export class ReviewQueries {
       statement: ({ where, paging, totals }) => {
         const pageIds = q.cycleId
           ? `SELECT r.id ${from} ${where} ORDER BY r.employee_no`
-          : `SELECT r.id ${from} JOIN cycles c ON c.id = r.cycle_id ${where} ORDER BY c.period_start DESC, r.employee_no, r.id`;
+          : `SELECT r.id ${from}${byDue ? '' : ' JOIN cycles c ON c.id = r.cycle_id'} ${where} ORDER BY c.period_start DESC, r.employee_no, r.id`;
         return `WITH page AS (${pageIds} ${paging})
-       SELECT r.id, r.status, r.total, r.complete, r.band_key, r.version, ${isoTimestampSql('r.updated_at')} AS updated_at, r.cycle_id, c.name AS cycle_name,
+       SELECT r.id, r.status, r.stage, ${DUES_SQL}, r.total, r.complete, r.band_key, r.version, ${isoTimestampSql('r.updated_at')} AS updated_at, r.cycle_id, c.name AS cycle_name,
               r.template_version_id, e.id AS employee_id, e.employee_no, e.name, e.department, e.manager_id, m.name AS manager_name,
               r.employee_no AS review_employee_no, ${totals}
          FROM page JOIN reviews r ON r.id = page.id JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
@@ -67,7 +75,7 @@ export class ReviewQueries {
     });
     const versions = await this.versionsOf(rows.map((r) => r.template_version_id));
     // The foreign key keeps every pinned version in place, so each one is found.
-    const items = rows.map((r) => summaryFromRow(r, versions.get(r.template_version_id) ?? { roleCode: '', versionNumber: 0 }));
+    const items = rows.map((r) => summaryFromRow(r, versions.get(r.template_version_id) ?? { roleCode: '', versionNumber: 0 }, today));
     return { items, meta: { page: q.page, pageSize: q.pageSize, total } };
   }
 
@@ -119,9 +127,22 @@ export class ReviewQueries {
   }
 }
 
+/** The due date of the stage a review is in, as stageDue() in review-stages.ts reads it (r: the review, c: its cycle). */
+const STAGE_DUE_SQL = `(CASE r.stage WHEN 'self' THEN c.self_assessment_due WHEN 'manager' THEN c.manager_assessment_due
+  WHEN 'hr' THEN coalesce(c.hr_review_due, c.finalization_due) END)`;
+
+const DUES_SQL = ['self_assessment_due', 'manager_assessment_due', 'hr_review_due', 'finalization_due']
+  .map((col) => `to_char(c.${col}, 'YYYY-MM-DD') AS ${col}`)
+  .join(', ');
+
 interface SummaryRow {
   id: string;
   status: string;
+  stage: ReviewStage;
+  self_assessment_due: string | null;
+  manager_assessment_due: string | null;
+  hr_review_due: string | null;
+  finalization_due: string | null;
   total: string;
   complete: boolean;
   band_key: string | null;
@@ -142,13 +163,20 @@ interface SummaryRow {
   list_stamp: string | null;
 }
 
-function summaryFromRow(d: SummaryRow, v: { roleCode: string; versionNumber: number }): ReviewSummaryDto {
+function summaryFromRow(d: SummaryRow, v: { roleCode: string; versionNumber: number }, today: string): ReviewSummaryDto {
+  const dues = {
+    selfAssessmentDue: d.self_assessment_due,
+    managerAssessmentDue: d.manager_assessment_due,
+    hrReviewDue: d.hr_review_due,
+    finalizationDue: d.finalization_due,
+  };
   return {
     id: d.id,
     employee: { id: d.employee_id, employeeNo: d.employee_no, name: d.name, department: d.department, managerId: d.manager_id, managerName: d.manager_name },
     cycleId: d.cycle_id,
     cycleName: d.cycle_name,
     status: d.status,
+    stage: standing(dues, d.stage, today),
     roleCode: v.roleCode,
     templateVersionNumber: v.versionNumber,
     total: Number(d.total),

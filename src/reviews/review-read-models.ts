@@ -6,6 +6,7 @@ import type { Actor } from '../common/actor.js';
 import { isoTimestampSql, SqlFilter } from '../database/sql-filter.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
+import { REVIEW_STAGES, type ReviewStage } from '../review-stages/review-stages.js';
 import type { RatingBand } from '../scoring/types.js';
 import {
   DepartmentProgressDto,
@@ -30,9 +31,12 @@ export class ReviewReadModels {
     await this.cycles.findById(cycleId);
     const params: unknown[] = [cycleId];
     const inScope = scopeSql(await this.scopes.of(actor), 'e.id', (v) => `$${params.push(v)}`);
-    const rows = await this.dataSource.query<{ department: string; not_started: number; draft: number; submitted: number; finalized: number }[]>(
+    const rows = await this.dataSource.query<
+      ({ department: string; not_started: number; draft: number; submitted: number; finalized: number } & Record<`in_${ReviewStage}`, number>)[]
+    >(
       `SELECT e.department,
               count(*) FILTER (WHERE r.id IS NULL)::int AS not_started,
+              ${REVIEW_STAGES.map((s) => `count(*) FILTER (WHERE r.stage = '${s}')::int AS in_${s}`).join(', ')},
               count(*) FILTER (WHERE r.status = 'draft')::int AS draft,
               count(*) FILTER (WHERE r.status = 'submitted')::int AS submitted,
               count(*) FILTER (WHERE r.status = 'finalized')::int AS finalized
@@ -48,7 +52,22 @@ export class ReviewReadModels {
       submitted: r.submitted,
       finalized: r.finalized,
       total: r.not_started + r.draft + r.submitted + r.finalized,
+      stages: { self: r.in_self, manager: r.in_manager, hr: r.in_hr, done: r.in_done },
     }));
+  }
+
+  /** Per open cycle, how many reviews within the actor's scope wait in the HR stage: HR's to-do. */
+  async waitingForHr(actor: Actor): Promise<HrQueueRow[]> {
+    const params: unknown[] = [];
+    const inScope = scopeSql(await this.scopes.of(actor), 'r.employee_id', (v) => `$${params.push(v)}`);
+    return this.dataSource.query<HrQueueRow[]>(
+      `SELECT c.id AS cycle_id, c.name AS cycle_name, to_char(c.hr_review_due, 'YYYY-MM-DD') AS hr_review_due,
+              to_char(c.finalization_due, 'YYYY-MM-DD') AS finalization_due, count(*)::int AS waiting
+         FROM cycles c JOIN reviews r ON r.cycle_id = c.id AND r.stage = 'hr'
+        WHERE c.status = 'open'${inScope ? ` AND ${inScope}` : ''}
+        GROUP BY c.id ORDER BY c.period_start DESC, c.name`,
+      params,
+    );
   }
 
   /** Active employees in scope without a review in the cycle: who still needs one. */
@@ -177,6 +196,15 @@ export class ReviewReadModels {
       version: r.version,
     }));
   }
+}
+
+/** An open cycle with reviews waiting for HR. */
+export interface HrQueueRow {
+  cycle_id: string;
+  cycle_name: string;
+  hr_review_due: string | null;
+  finalization_due: string | null;
+  waiting: number;
 }
 
 interface TeamCountsRow {

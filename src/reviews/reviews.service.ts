@@ -24,7 +24,7 @@ export class ReviewsService {
     const scope = await this.scopes.of(actor);
     if (q.employeeId && !covers(scope, q.employeeId)) throw notFound('Employee', q.employeeId);
     if (q.managerId && !covers(scope, q.managerId)) throw notFound('Employee', q.managerId);
-    return this.queries.list(scope, q);
+    return this.queries.list(scope, q, this.clock.today(this.config.scorecards.timeZone));
   }
 
   /** One review, or 404 when it does not exist or is out of the actor's scope (the two look alike). */

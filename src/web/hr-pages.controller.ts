@@ -1,13 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { CreateReviewDto, REVIEW_STATUSES, ReviewQueryDto, type StartAllResultDto } from '../reviews/dto/review.dto.js';
 import { ReviewReadModels } from '../reviews/review-read-models.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
+import { REVIEW_STAGES, standing } from '../review-stages/review-stages.js';
 import type { RatingBand } from '../scoring/types.js';
 import { checkForm, str } from './forms.js';
 import { attempt, submitForm } from './page-form.js';
@@ -15,6 +18,7 @@ import { cycleOptions, homeOf, pageNumber, pager, pickCycle, searchText } from '
 import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
+import { reviewListLink, stageBoard } from './stage-board.js';
 
 const PAGE_SIZE = 50;
 const LIST_STATUSES = ['not_started', ...REVIEW_STATUSES] as const;
@@ -30,6 +34,8 @@ export class HrPagesController {
     private readonly workflow: ReviewWorkflow,
     private readonly readModels: ReviewReadModels,
     private readonly templates: KpiTemplatesService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -58,6 +64,8 @@ export class HrPagesController {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, cycleId);
     const rows = cycle ? await this.readModels.progressByDepartment(actor, cycle.id) : [];
+    const today = this.clock.today(this.config.scorecards.timeZone);
+    const todo = actor.role === 'hr' ? await this.hrTodo(actor, today) : null;
     const sum = (k: 'notStarted' | 'draft' | 'submitted' | 'finalized' | 'total') => rows.reduce((n, r) => n + r[k], 0);
     const totals = { notStarted: sum('notStarted'), draft: sum('draft'), submitted: sum('submitted'), finalized: sum('finalized'), total: sum('total') };
     const link = (status: string, department?: string) => {
@@ -86,9 +94,21 @@ export class HrPagesController {
         reviewCount: totals.draft + totals.submitted + totals.finalized,
         isOpen: cycle?.status === 'open',
         started,
+        board: cycle && cycle.status !== 'planned' && rows.some((r) => r.total > r.notStarted) ? stageBoard(cycle, today, rows) : null,
+        todo,
+        canOpen: actor.role === 'hr' && cycle?.status === 'planned',
       },
       { title: 'dashboard.title', status: started?.problem ? 409 : 200 },
     );
+  }
+
+  /** HR's to-do: per open cycle, the reviews waiting in the HR stage, with that stage's due date. */
+  private async hrTodo(actor: Actor, today: string) {
+    const rows = await this.readModels.waitingForHr(actor);
+    return rows.map((r) => {
+      const dues = { selfAssessmentDue: null, managerAssessmentDue: null, hrReviewDue: r.hr_review_due, finalizationDue: r.finalization_due };
+      return { cycleName: r.cycle_name, n: r.waiting, standing: standing(dues, 'hr', today), link: reviewListLink(r.cycle_id, ['hr']) };
+    });
   }
 
   @Get('reviews')
@@ -99,9 +119,14 @@ export class HrPagesController {
     const status = LIST_STATUSES.find((s) => s === query.status) ?? '';
     const q = searchText(query.q);
     const department = typeof query.department === 'string' ? query.department : '';
+    // Unknown stage names are dropped rather than refused: the address is typed or stale, the list still shows.
+    const asked = typeof query.stage === 'string' ? query.stage.split(',') : [];
+    const stages = REVIEW_STAGES.filter((s) => asked.includes(s));
+    const stage = stages.join(',');
+    const overdue = query.overdue === 'true' || query.overdue === 'false' ? query.overdue : '';
     const wanted = pageNumber(query.page);
     const departments = cycle ? (await this.readModels.progressByDepartment(actor, cycle.id)).map((d) => d.department) : [];
-    const params = { cycleId: cycle?.id, status, department, q };
+    const params = { cycleId: cycle?.id, status, stage, overdue, department, q };
     let model: Record<string, unknown> = {};
     if (cycle && status === 'not_started') {
       const found = await this.readModels.notStarted(actor, {
@@ -122,6 +147,8 @@ export class HrPagesController {
         status: status || undefined,
         department: department || undefined,
         q: q || undefined,
+        stage: stage || undefined,
+        overdue: overdue || undefined,
         page: String(wanted),
         pageSize: String(PAGE_SIZE),
       });
@@ -144,8 +171,11 @@ export class HrPagesController {
         cycles: cycleOptions(cycles, cycle),
         statuses: LIST_STATUSES.map((s) => ({ value: s, selected: s === status })),
         departments: departments.map((d) => ({ value: d, selected: d === department })),
-        filters: { q, status, department },
-        filtered: Boolean(q || status || department),
+        stageOptions: REVIEW_STAGES.map((s) => ({ value: s, selected: s === stage })),
+        severalStages: stages.length > 1 ? { value: stage, names: stages } : null,
+        dueOptions: (['true', 'false'] as const).map((v) => ({ value: v, selected: v === overdue })),
+        filters: { q, status, department, stage, overdue },
+        filtered: Boolean(q || status || department || stage || overdue),
       },
       { title: 'reviews.title' },
     );

@@ -2,6 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageMetaDto } from '../../common/pagination.js';
 import { RatingBandDto } from '../../kpi-templates/dto/kpi.dto.js';
 
+/** How many reviews are in each stage. */
+export class StageCountsDto {
+  @ApiProperty({ type: 'integer' }) self: number;
+  @ApiProperty({ type: 'integer' }) manager: number;
+  @ApiProperty({ type: 'integer' }) hr: number;
+  @ApiProperty({ type: 'integer' }) done: number;
+}
+
 /** Where a cycle stands in one department; "not started" counts active employees without a review. */
 export class DepartmentProgressDto {
   @ApiProperty() department: string;
@@ -10,6 +18,7 @@ export class DepartmentProgressDto {
   @ApiProperty({ type: 'integer' }) submitted: number;
   @ApiProperty({ type: 'integer' }) finalized: number;
   @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: StageCountsDto, description: "The department's reviews per stage" }) stages: StageCountsDto;
 }
 
 /** An active employee without a review in a cycle. */

@@ -118,6 +118,9 @@ export class ManagerCommentDto extends TransitionDto {
 
 export const REVIEW_STATUSES = ['draft', 'submitted', 'finalized'] as const;
 
+// One stage or several, comma-separated: the dashboard links "done" counts to the stages after one.
+const STAGE_LIST = new RegExp(`^(${REVIEW_STAGES.join('|')})(,(${REVIEW_STAGES.join('|')})){0,3}$`);
+
 export class ReviewQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Transform(lowerId) @IsUUID('4') cycleId?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(lowerId) @IsUUID('4') employeeId?: string;
@@ -125,6 +128,28 @@ export class ReviewQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) department?: string;
   @ApiPropertyOptional({ description: "Reviews of this manager's direct reports" }) @IsOptional() @Transform(lowerId) @IsUUID('4') managerId?: string;
   @ApiPropertyOptional({ description: 'Part of the employee name or the start of the number' }) @IsOptional() @IsString() @Length(1, 100) q?: string;
+
+  @ApiPropertyOptional({
+    description: 'Reviews in this stage, or in any of several separated by commas (e.g. manager,hr,done: past the self-assessment)',
+    example: 'hr',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(STAGE_LIST, { message: `stage must be one or more of ${REVIEW_STAGES.join(', ')}, separated by commas` })
+  stage?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: "true: only reviews past their stage's due date (today in the company's time zone); false: only those on time",
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
+  overdue?: 'true' | 'false';
+}
+
+/** The stages a list's `stage` filter names, each once. */
+export function stagesOf(filter: string | undefined): ReviewStage[] {
+  return filter ? [...new Set(filter.split(',') as ReviewStage[])] : [];
 }
 
 export class ReviewEmployeeDto {
@@ -224,6 +249,8 @@ export class ReviewSummaryDto {
   @ApiProperty({ format: 'uuid' }) cycleId: string;
   @ApiProperty() cycleName: string;
   @ApiProperty({ enum: REVIEW_STATUSES }) status: string;
+  @ApiProperty({ type: ReviewStageDto, description: "Where the review stands: its stage, that stage's due date and whether it is overdue" })
+  stage: ReviewStageDto;
   @ApiProperty() roleCode: string;
   @ApiProperty({ type: 'integer' }) templateVersionNumber: number;
   @ApiProperty() total: number;
