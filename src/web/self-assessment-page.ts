@@ -77,3 +77,13 @@ export function kpiRows(sa: SelfAssessmentDto, typed: TypedSelf, errors: Record<
     };
   });
 }
+
+/**
+ * The read-only self-assessment section of the review page: the submitted one, or a line saying it
+ * is not in yet (cycles running the stage); null where there is nothing to say or to show.
+ */
+export function selfSection(sa: SelfAssessmentDto | null, lang: 'zh-CN' | 'en') {
+  if (!sa || (!sa.submittedAt && !sa.cycle.selfAssessment)) return null;
+  if (!sa.submittedAt) return { submitted: false as const };
+  return { submitted: true as const, submittedAt: sa.submittedAt, summary: sa.summary, rows: kpiRows(sa, typedOf(sa), {}, lang) };
+}
