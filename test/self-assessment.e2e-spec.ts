@@ -54,7 +54,11 @@ describe('self-assessment', () => {
     const req = t.http.put(url(id)).set(who);
     return (version === undefined ? req : req.set('If-Match', String(version))).send(body);
   };
-  const submit = (id: string, who: Record<string, string>, version: number) => t.http.post(`${url(id)}/submit`).set(who).send({ version });
+  const submit = (id: string, who: Record<string, string>, version: number) =>
+    t.http
+      .post(`${url(id)}/submit`)
+      .set(who)
+      .send({ version });
 
   /** A fresh employee of `manager`'s team with a review in the staged cycle, and their headers. */
   async function freshReview(c: CycleDto = cycle): Promise<{ review: ReviewDto; who: Record<string, string> }> {
@@ -223,7 +227,10 @@ describe('self-assessment', () => {
 
   it('two first saves at once: one wins, the other is told its version is stale', async () => {
     const { review, who } = await freshReview();
-    const [a, b] = await Promise.all([save(review.id, who, { entries: fullEntries(), summary: 'a' }, 0), save(review.id, who, { entries: [], summary: 'b' }, 0)]);
+    const [a, b] = await Promise.all([
+      save(review.id, who, { entries: fullEntries(), summary: 'a' }, 0),
+      save(review.id, who, { entries: [], summary: 'b' }, 0),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(((await read(review.id, who)).body as SelfAssessmentDto).version).toBe(1);
   });

@@ -24,7 +24,10 @@ export function selfReader(scope: AccessScope, actorEmployeeId: string | null, r
  * Checks a save's entries against the review's pinned KPIs: known keys, each once, ratings only
  * for rating KPIs and on their scale. Field names point into the request (`entries[2].rating`).
  */
-export function checkSelfEntries(kpis: readonly KpiDefinition[], entries: readonly SelfAssessmentEntryDto[]): { entries: Record<string, AssessedKpi>; errors: FieldErrorDto[] } {
+export function checkSelfEntries(
+  kpis: readonly KpiDefinition[],
+  entries: readonly SelfAssessmentEntryDto[],
+): { entries: Record<string, AssessedKpi>; errors: FieldErrorDto[] } {
   const errors: FieldErrorDto[] = [];
   // A Map: KPI keys come from admins, and "constructor" is a valid one that a plain object already "has".
   const out = new Map<string, AssessedKpi>();
@@ -58,7 +61,10 @@ export function missingSelfRatings(kpis: readonly KpiDefinition[], entries: Read
 }
 
 /** One entry per KPI in template order, blank where the employee wrote nothing. */
-export function entriesInOrder(kpis: readonly KpiDefinition[], entries: Readonly<Record<string, AssessedKpi>>): { kpiKey: string; rating: number | null; comment: string }[] {
+export function entriesInOrder(
+  kpis: readonly KpiDefinition[],
+  entries: Readonly<Record<string, AssessedKpi>>,
+): { kpiKey: string; rating: number | null; comment: string }[] {
   return kpis.map((k) => {
     const e = Object.hasOwn(entries, k.key) ? entries[k.key] : undefined;
     return { kpiKey: k.key, rating: e?.rating ?? null, comment: e?.comment ?? '' };

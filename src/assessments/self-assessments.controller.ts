@@ -43,7 +43,9 @@ export class SelfAssessmentsController {
   @Post(':id/self-assessment/submit')
   @HttpCode(200)
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Submit the self-assessment: every rating KPI needs a rating (409 names the missing); it becomes read-only and the review moves on' })
+  @ApiOperation({
+    summary: 'Submit the self-assessment: every rating KPI needs a rating (409 names the missing); it becomes read-only and the review moves on',
+  })
   @ApiOkResponse({ type: SelfAssessmentDto })
   @ApiErrors(400, 403, 404, 409, 428)
   submit(

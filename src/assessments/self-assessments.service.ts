@@ -7,7 +7,6 @@ import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { ApiError, badRequest, conflict, notFound, staleVersion } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
 import { standing, stageRefusal } from '../review-stages/review-stages.js';
 import type { Review } from '../reviews/review.entity.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
@@ -171,7 +170,7 @@ export class SelfAssessments {
         selfAssessmentDue: review.cycle.selfAssessmentDue,
       },
       stage,
-      kpis: review.template.kpis as KpiDto[],
+      kpis: review.template.kpis,
       entries: entriesInOrder(review.template.kpis, row?.entries ?? {}),
       summary: row?.summary ?? '',
       submittedAt: iso(row?.submittedAt),

@@ -47,5 +47,4 @@ export class ReviewsService {
     if (!r) throw notFound('Review', id);
     return r;
   }
-
 }
