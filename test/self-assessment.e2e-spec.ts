@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { SelfAssessmentDto } from '../src/assessments/dto/self-assessment.dto.js';
 import { Clock } from '../src/common/clock.js';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
+import { DemoService } from '../src/demo/demo.service.js';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { auditOf, createEmployee, createReview, errorFields, expectError, getReview, recordStatuses, seedOpenCycle, seedStagedCycle } from './fixtures.js';
@@ -238,5 +239,31 @@ describe('self-assessment', () => {
   it('answers every request of this file without a 5xx', () => {
     expect(statuses.length).toBeGreaterThan(40);
     expect(statuses.filter((s) => s.status >= 500)).toEqual([]);
+  });
+});
+
+describe('self-assessment in the demo data', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.get(DemoService).seed();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('the open cycle runs the self stage: a review waiting for it, one with a saved draft, one submitted (then with HR)', async () => {
+    const cycles = (await t.http.get('/api/cycles').set(t.as('hr')).expect(200)).body as CycleDto[];
+    const open = cycles.find((c) => c.status === 'open');
+    expect(open).toMatchObject({ selfAssessment: true, selfAssessmentDue: '2026-07-15' });
+    const all = (await t.http.get('/api/reviews').query({ cycleId: open?.id, pageSize: 100 }).set(t.as('hr')).expect(200)).body as { items: { id: string }[] };
+    const states: string[] = [];
+    for (const { id } of all.items) {
+      const sa = (await t.http.get(`/api/reviews/${id}/self-assessment`).set(t.as('hr')).expect(200)).body as SelfAssessmentDto;
+      if (sa.stage.stage === 'self') states.push(sa.version === 0 ? 'waiting' : 'draft');
+      else if (sa.submittedAt) states.push(`submitted, now ${sa.stage.stage}`);
+    }
+    expect(states.sort()).toEqual(['draft', 'submitted, now hr', 'waiting']);
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SelfAssessments } from '../assessments/self-assessments.service.js';
 import { type Actor, systemActor } from '../common/actor.js';
 import { UsersService } from '../auth/users.service.js';
 import { CyclesService } from '../cycles/cycles.service.js';
@@ -12,6 +13,15 @@ import type { ReviewKpiDto } from '../reviews/dto/review.dto.js';
 import { CHALLENGES, DEMO_USERS, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
 
 const DEMO: Actor = systemActor('demo-data');
+
+const SELF_COMMENTS = [
+  '超额完成季度目标，新签两家重点客户。 / Beat the quarterly target and signed two key accounts.',
+  '客户回访全部按时完成。 / Every customer follow-up done on time.',
+];
+const SELF_SUMMARIES = [
+  '本期重点开拓了华东市场，下期希望提升方案呈现能力。 / This period I opened up East China; next I want to present solutions better.',
+  '团队协作顺畅，客户满意度稳步提升。 / Teamwork went well and customer satisfaction rose steadily.',
+];
 
 /**
  * Demo data goes through the same services as the API, so it obeys every rule the API does and
@@ -28,6 +38,7 @@ export class DemoService {
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewWorkflow,
     private readonly users: UsersService,
+    private readonly selfAssessments: SelfAssessments,
   ) {}
 
   /** Seeds only a database without employees, cycles or reviews: real data is never touched. */
@@ -87,6 +98,11 @@ export class DemoService {
       r = await this.reviews.submit(DEMO, r.id, r.version);
       if (stage === 5) await this.reviews.finalize(DEMO, r.id, r.version);
     }
+    await this.selfAssessmentStage(
+      current.id,
+      everyone.filter((_, i) => i % 6 === 0),
+      rnd,
+    );
     for (const u of DEMO_USERS) {
       await this.users.create(
         DEMO,
@@ -104,6 +120,30 @@ export class DemoService {
       (u) => `  ${u.role.padEnd(8)} ${u.email.padEnd(28)} ${u.password}${u.note ? `  (${u.note})` : ''}`,
     );
     if (lines.length) this.logger.log(`Demo sign-ins (DEMO_DATA=true):\n${lines.join('\n')}`);
+  }
+
+  /**
+   * The open cycle then runs a self-assessment stage: reviews started from now on wait for the
+   * employee (those started before stay with HR, as a stage switched on never moves reviews back).
+   * Of the people without a review yet, one gets a review waiting for their self-assessment, one a
+   * saved draft of it, one a submitted one (then with HR); the rest stay not started.
+   */
+  private async selfAssessmentStage(cycleId: string, notStarted: string[], rnd: () => number): Promise<void> {
+    const cycle = await this.cycles.get(cycleId);
+    await this.cycles.update(DEMO, cycleId, cycle.version, { selfAssessment: true, selfAssessmentDue: '2026-07-15' });
+    for (const [i, employeeId] of notStarted.slice(0, 3).entries()) {
+      const r = await this.reviews.create(DEMO, { employeeId, cycleId });
+      if (i === 0) continue;
+      // The employee writes it (the service lets nobody else); the audit names the demo as its source.
+      const employee: Actor = { name: 'demo-data', userId: null, role: 'employee', employeeId };
+      const entries = r.kpis.map((k) => ({
+        kpiKey: k.key,
+        rating: k.rule.type === 'rating' ? 3 + Math.floor(rnd() * 3) : null,
+        comment: k.rule.type === 'rating' ? '' : SELF_COMMENTS[i % SELF_COMMENTS.length],
+      }));
+      const saved = await this.selfAssessments.save(employee, r.id, 0, { entries, summary: SELF_SUMMARIES[i % SELF_SUMMARIES.length] });
+      if (i === 2) await this.selfAssessments.submit(employee, r.id, saved.version);
+    }
   }
 
   private async fill(id: string, version: number, kpis: ReviewKpiDto[], rnd: () => number, share: number) {
