@@ -245,14 +245,6 @@ const MATRIX: Cell[] = [
     expect: only({ employee: 409, managerIn: 404, managerOut: 404 }),
   },
 
-  {
-    method: 'POST',
-    route: '/api/reviews/:id/skip-stage',
-    path: (i) => `/api/reviews/${i.submittedReview}/skip-stage`,
-    body: { reason: 'matrix check' },
-    stale: true,
-    expect: only({ hr: 409 }),
-  },
   // The self-assessment: X writes their own (stale version: 409); HR and admins read it but may not
   // write it (403); managers read it only once submitted, so before that it is not there for them.
   {
