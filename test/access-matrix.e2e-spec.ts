@@ -2,7 +2,7 @@
 // list comes from the running app, so a new route without a row here fails the suite.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
-import { createEmployee, createReview, fullAccountManagerEntries, putScores, seedOpenCycle } from './fixtures.js';
+import { createEmployee, createReview, fullAccountManagerEntries, putScores, seedOpenCycle, seedStagedCycle } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
 
 type Persona = 'anonymous' | 'employee' | 'managerIn' | 'managerOut' | 'hr' | 'admin';
@@ -16,6 +16,7 @@ interface Ids {
   plannedCycle: string; // not open: starting reviews in it is refused (409), so the matrix changes nothing
   finalReview: string; // X's finalized review
   submittedReview: string; // Y's submitted review
+  selfReview: string; // X's review in a cycle with every stage: waiting for X's self-assessment
   template: string;
   templateVersion: string;
   role: string;
@@ -245,6 +246,31 @@ const MATRIX: Cell[] = [
     expect: only({ employee: 409, managerIn: 404, managerOut: 404 }),
   },
 
+  // The self-assessment: X writes their own (stale version: 409); HR and admins read it but may not
+  // write it (403); managers read it only once submitted, so before that it is not there for them.
+  {
+    method: 'GET',
+    route: '/api/reviews/:id/self-assessment',
+    path: (i) => `/api/reviews/${i.selfReview}/self-assessment`,
+    expect: only({ employee: 200, managerIn: 404, managerOut: 404, hr: 200, admin: 200 }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/reviews/:id/self-assessment',
+    path: (i) => `/api/reviews/${i.selfReview}/self-assessment`,
+    body: { entries: [] },
+    stale: true,
+    expect: only({ employee: 409, managerIn: 404, managerOut: 404, hr: 403, admin: 403 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/self-assessment/submit',
+    path: (i) => `/api/reviews/${i.selfReview}/self-assessment/submit`,
+    body: {},
+    stale: true,
+    expect: only({ employee: 409, managerIn: 404, managerOut: 404, hr: 403, admin: 403 }),
+  },
+
   {
     method: 'GET',
     route: '/api/reviews/:id/scorecard.pdf',
@@ -393,6 +419,19 @@ const MATRIX: Cell[] = [
     body: { version: '999' },
     expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }),
   },
+  {
+    method: 'GET',
+    route: '/my/reviews/:id/self-assessment',
+    path: (i) => `/my/reviews/${i.selfReview}/self-assessment`,
+    expect: onlyPage({ employee: 200, managerIn: 404, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/my/reviews/:id/self-assessment',
+    path: (i) => `/my/reviews/${i.selfReview}/self-assessment`,
+    body: { version: '999' },
+    expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }),
+  },
   { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
   { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
   // The zip from the pages: aimed at the planned cycle, which has no reviews, so an allowed caller
@@ -513,6 +552,7 @@ describe('access matrix', () => {
     let submitted = await createReview(t, y.id, cycle.id);
     submitted = await putScores(t, submitted, fullAccountManagerEntries());
     submitted = (await t.http.post(`/api/reviews/${submitted.id}/submit`).set(t.as('hr')).send({ version: submitted.version }).expect(200)).body as ReviewDto;
+    const selfReview = await createReview(t, x.id, (await seedStagedCycle(t)).id);
 
     for (const [persona, role, employeeId] of [
       ['employee', 'employee', x.id],
@@ -543,6 +583,7 @@ describe('access matrix', () => {
       plannedCycle: planned.id,
       finalReview: final.id,
       submittedReview: submitted.id,
+      selfReview: selfReview.id,
       template: templates[0].id,
       templateVersion: templates[0].current.id,
       role: templates[0].role.id,
@@ -603,5 +644,7 @@ describe('access matrix', () => {
     expect(review.managerComment).toBe('');
     const final = (await t.http.get(`/api/reviews/${ids.finalReview}`).set(t.as('hr')).expect(200)).body as ReviewDto;
     expect(final.acknowledgedAt).toBeNull();
+    const self = (await t.http.get(`/api/reviews/${ids.selfReview}/self-assessment`).set(t.as('hr')).expect(200)).body as { version: number };
+    expect(self.version).toBe(0);
   });
 });

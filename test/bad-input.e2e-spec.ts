@@ -8,6 +8,7 @@ import type { ReviewDto, ReviewPageDto } from '../src/reviews/dto/review.dto.js'
 import {
   auditOf,
   createEmployee,
+  createReview,
   errorFields,
   expectError,
   fullAccountManagerEntries,
@@ -16,6 +17,7 @@ import {
   putScores,
   recordStatuses,
   seedReview,
+  seedStagedCycle,
 } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
@@ -880,6 +882,39 @@ describe('hostile and malformed input', () => {
     const emp = expectError(await t.http.patch(`/api/employees/${employee.id}`).set(t.as('hr')).set('If-Match', 'latest').send({ name: 'x' }), 400);
     expect(errorFields(emp)).toEqual(['If-Match']);
     expect(await state()).toEqual(before);
+  });
+
+  it('self-assessment writes: malformed ids, bodies, versions and entries → 400 or 428 naming the field, nothing saved', async () => {
+    const staged = await seedStagedCycle(t);
+    const e = await createEmployee(t);
+    const r = await createReview(t, e.id, staged.id);
+    const who = await t.userFor('employee', e.id);
+    const url = `/api/reviews/${r.id}/self-assessment`;
+    expect(errorFields(expectError(await t.http.get('/api/reviews/abc/self-assessment').set(who), 400))).toEqual(['id']);
+    expect(errorFields(expectError(await t.http.put('/api/reviews/abc/self-assessment').set(who).set('If-Match', '0').send({ entries: [] }), 400))).toEqual([
+      'id',
+    ]);
+    const cases: [object, string[]][] = [
+      [{}, ['entries']],
+      [{ entries: null }, ['entries']],
+      [{ entries: 'all good' }, ['entries']],
+      [{ entries: [{ kpiKey: 'selling', rating: '5' }] }, ['entries[0].rating']],
+      [{ entries: [{ kpiKey: 'selling', rating: -1 }] }, ['entries[0].rating']],
+      [{ entries: [{ kpiKey: 'selling', rating: 1e300 }] }, ['entries[0].rating']],
+      [{ entries: [{ kpiKey: 'selling', comment: { $gt: '' } }] }, ['entries[0].comment']],
+      [{ entries: [{ kpiKey: "'; DROP TABLE reviews; --" }] }, ['entries[0].kpiKey']],
+      [{ entries: [{ kpiKey: 'selling', actual: 5 }] }, ['entries[0].actual']],
+      [{ entries: [], summary: 42 }, ['summary']],
+      [{ entries: [], version: -1 }, ['version']],
+      [{ entries: Array.from({ length: 51 }, () => ({ kpiKey: 'selling' })) }, ['entries']],
+    ];
+    for (const [body, fields] of cases) {
+      const res = await t.http.put(url).set(who).set('If-Match', '0').send(body);
+      expect([JSON.stringify(body).slice(0, 80), errorFields(expectError(res, 400))]).toEqual([JSON.stringify(body).slice(0, 80), fields]);
+    }
+    expect(errorFields(expectError(await t.http.put(url).set(who).set('If-Match', 'latest').send({ entries: [] }), 400))).toEqual(['If-Match']);
+    expect(expectError(await t.http.post(`${url}/submit`).set(who).send({}), 428).code).toBe('PRECONDITION_REQUIRED');
+    expect(((await t.http.get(url).set(who).expect(200)).body as { version: number }).version).toBe(0);
   });
 
   it('answered no request of this file with a 5xx', () => {

@@ -49,7 +49,7 @@ export class RendererDetailsDto implements RendererDetails {
 
 /** STALE_VERSION (409). */
 export class StaleVersionDetailsDto implements StaleVersionDetails {
-  @ApiProperty({ type: 'integer', minimum: 1, example: 4 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 4, description: '0: nothing saved yet (a self-assessment before its first save)' })
   currentVersion: number;
 
   @ApiProperty({ type: 'integer', minimum: 0, example: 3 })

@@ -524,6 +524,45 @@ export class ReviewWorkflow {
     return this.reviews.get(actor, id);
   }
 
+  /**
+   * For an assessment's write, in the caller's transaction: the cycle held open and the review row
+   * locked, so the assessment and the review's stage change together. No version check: the
+   * assessment has its own version, which the caller checks.
+   */
+  async lockForAssessment(m: EntityManager, id: string): Promise<{ review: Review; cycle: Cycle }> {
+    const head = await m.findOne(Review, { where: { id }, select: { id: true, cycleId: true } });
+    if (!head) throw notFound('Review', id);
+    const cycle = await this.cycles.lockOpen(m, head.cycleId);
+    const review = await m.findOne(Review, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!review) throw notFound('Review', id);
+    return { review, cycle };
+  }
+
+  /**
+   * An assessment was submitted: the review moves on from its stage as the stage table says (409
+   * naming both stages otherwise), with a new version and its audit entry, in the caller's transaction.
+   */
+  async completeStage(
+    m: EntityManager,
+    actor: Actor,
+    locked: { review: Review; cycle: Cycle },
+    action: 'submitSelf' | 'submitManager',
+    who: StageRole,
+    extra: Record<string, unknown> = {},
+  ): Promise<ReviewStage> {
+    const { review: r, cycle } = locked;
+    const stage = stageMove(cycle, r, action, who, 'moved on');
+    const saved = await saveVersioned(m, Review, 'Review', r, { stage });
+    await this.audit.record(m, actor, {
+      action: action === 'submitSelf' ? 'submit_self_assessment' : 'submit_manager_assessment',
+      entity: 'review',
+      entityId: r.id,
+      before: { stage: r.stage, version: r.version },
+      after: { stage: saved.stage, version: saved.version, ...extra },
+    });
+    return stage;
+  }
+
   /** The role's current published template as a new review pins it, or null when the role has none yet. */
   private async pinTemplate(m: EntityManager, roleId: string): Promise<PinnedTemplate | null> {
     const published = await this.templates.currentPublished(roleId, m);

@@ -7,6 +7,8 @@ import { notFound } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import type { ReviewDto, ReviewQueryDto, ReviewSummaryDto } from './dto/review.dto.js';
 import { ReviewQueries } from './review-queries.js';
+import type { EntityManager } from 'typeorm';
+import type { Review } from './review.entity.js';
 import { toReviewDto } from './review.mapper.js';
 import { canSeeReview, reviewViewOf } from './review.rules.js';
 
@@ -34,5 +36,15 @@ export class ReviewsService {
     const scope = await this.scopes.of(actor);
     if (!canSeeReview(scope, r)) throw notFound('Review', id);
     return toReviewDto(r, reviewViewOf(scope), this.clock.today(this.config.scorecards.timeZone));
+  }
+
+  /**
+   * The review with its employee and cycle as an assessment reads it, or 404 when there is none;
+   * who may see the assessment is the assessments' own rule, not the review's.
+   */
+  async forAssessment(id: string, m?: EntityManager): Promise<Review> {
+    const r = await this.queries.load(id, m);
+    if (!r) throw notFound('Review', id);
+    return r;
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SelfAssessments } from '../assessments/self-assessments.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
@@ -20,6 +21,7 @@ export class PeoplePagesController {
   constructor(
     private readonly cycles: CyclesService,
     private readonly readModels: ReviewReadModels,
+    private readonly selfAssessments: SelfAssessments,
   ) {}
 
   @Get('team')
@@ -87,6 +89,8 @@ export class PeoplePagesController {
         pdf: `/api/reviews/${r.id}/scorecard.pdf?lang=${lang}`,
       }));
     }
-    return page('my', { items }, { title: 'my.title' });
+    // What is theirs to do now: self-assessments waiting in open cycles, soonest due first.
+    const todos = (await this.selfAssessments.todos(actor)).map((d) => ({ ...d, href: `/my/reviews/${d.reviewId}/self-assessment` }));
+    return page('my', { items, todos }, { title: 'my.title' });
   }
 }

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SelfAssessments } from '../assessments/self-assessments.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
+import { isApiError } from '../common/errors.js';
 import { ManagerCommentDto, ReopenDto, TransitionDto } from '../reviews/dto/review.dto.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
@@ -13,6 +15,7 @@ import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
 import { safeNext } from './pages.js';
 import { reviewPage, reviewScriptData } from './review-page.js';
+import { selfSection } from './self-assessment-page.js';
 
 type Action = 'submit' | 'finalize' | 'reopen' | 'comment' | 'acknowledge';
 
@@ -26,6 +29,7 @@ export class ReviewPagesController {
   constructor(
     private readonly reviews: ReviewsService,
     private readonly workflow: ReviewWorkflow,
+    private readonly selfAssessments: SelfAssessments,
   ) {}
 
   @Get(':id')
@@ -140,10 +144,16 @@ export class ReviewPagesController {
     const review = await this.reviews.get(actor, id);
     const lang = locale.lang;
     const view = reviewPage(actor, review, lang, problem?.errors);
+    // Who may see the self-assessment is its own rule (managers: once submitted); not seeing it is no error here.
+    const self = await this.selfAssessments.get(actor, id).catch((err: unknown) => {
+      if (isApiError(err, 'NOT_FOUND')) return null;
+      throw err;
+    });
     return page(
       'review',
       {
         ...view,
+        selfAssessment: selfSection(self, lang),
         problem: problem ? { ...problem, typed } : null,
         scorecardUrl: `/api/reviews/${review.id}/scorecard.pdf?lang=${lang}`,
         previewUrl: `/api/reviews/${review.id}/scorecard.pdf?lang=${lang}&format=html`,

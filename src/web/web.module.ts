@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsModule } from '../assessments/assessments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { HTML_ERROR_RENDERER } from '../common/html-errors.js';
 import { CyclesModule } from '../cycles/cycles.module.js';
@@ -20,13 +21,14 @@ import { PageErrors } from './page-errors.js';
 import { Pages } from './pages.js';
 import { PeoplePagesController } from './people-pages.controller.js';
 import { ReviewPagesController } from './review-pages.controller.js';
+import { SelfAssessmentPagesController } from './self-assessment-pages.controller.js';
 
 /**
  * Server-rendered pages for people in a browser. They call the same services as the API (no rule
  * lives here); what is here is presentation: views, forms, language and page errors.
  */
 @Module({
-  imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
+  imports: [AuthModule, AssessmentsModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
   controllers: [
     AdminTemplatesController,
     AdminUsersController,
@@ -39,6 +41,7 @@ import { ReviewPagesController } from './review-pages.controller.js';
     ImportsPagesController,
     PeoplePagesController,
     ReviewPagesController,
+    SelfAssessmentPagesController,
   ],
   providers: [WebAssets, Pages, PageErrors, { provide: HTML_ERROR_RENDERER, useExisting: PageErrors }],
   exports: [HTML_ERROR_RENDERER],
