@@ -13,6 +13,7 @@ export function snapshot(r: Review): Record<string, unknown> {
   return {
     status: r.status,
     inputs: r.inputs,
+    finalReasons: r.finalReasons,
     total: r.total,
     complete: r.complete,
     bandKey: r.bandKey,
