@@ -227,6 +227,38 @@ const MATRIX: Cell[] = [
     stale: true,
     expect: only({ managerIn: 409, managerOut: 404 }),
   },
+  // The manager's assessment: managers of the employee and HR read it; only those managers write it
+  // (here the review is with HR, so 409), and the employee is told nothing is there.
+  {
+    method: 'GET',
+    route: '/api/reviews/:id/manager-assessment',
+    path: (i) => `/api/reviews/${i.submittedReview}/manager-assessment`,
+    expect: { ...signedIn(200), employee: 404, managerOut: 404 },
+  },
+  {
+    method: 'PUT',
+    route: '/api/reviews/:id/manager-assessment',
+    path: (i) => `/api/reviews/${i.submittedReview}/manager-assessment`,
+    body: { entries: [] },
+    stale: true,
+    expect: only({ employee: 404, managerIn: 409, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/manager-assessment/submit',
+    path: (i) => `/api/reviews/${i.submittedReview}/manager-assessment/submit`,
+    body: {},
+    stale: true,
+    expect: only({ employee: 404, managerIn: 409, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/take-proposal',
+    path: (i) => `/api/reviews/${i.submittedReview}/take-proposal`,
+    body: {},
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
   {
     method: 'POST',
     route: '/api/reviews/:id/acknowledge',

@@ -40,7 +40,11 @@ describe('manager assessment', () => {
     const s = await seedManagerStage(t);
     const saved = (await t.http.put(url(s.review.id)).set(s.asManager).send({ version: 0, entries: fullProposals(), summary: 'Ready for more' }).expect(200))
       .body as ManagerAssessmentDto;
-    const res = await t.http.post(`${url(s.review.id)}/submit`).set(s.asManager).send({ version: saved.version }).expect(200);
+    const res = await t.http
+      .post(`${url(s.review.id)}/submit`)
+      .set(s.asManager)
+      .send({ version: saved.version })
+      .expect(200);
     return { ...s, assessment: res.body as ManagerAssessmentDto };
   }
 
@@ -48,11 +52,22 @@ describe('manager assessment', () => {
     const s = await seedManagerStage(t);
     let res = await t.http.get(url(s.review.id)).set(s.asManager).expect(200);
     let a = res.body as ManagerAssessmentDto;
-    expect(a).toMatchObject({ reviewId: s.review.id, editable: true, version: 0, submittedAt: null, summary: '', stage: { stage: 'manager', due: '2026-07-17' } });
+    expect(a).toMatchObject({
+      reviewId: s.review.id,
+      editable: true,
+      version: 0,
+      submittedAt: null,
+      summary: '',
+      stage: { stage: 'manager', due: '2026-07-17' },
+    });
     expect(a.self?.summary).toBe('A good half year; I want to lead a team next.');
     expect(a.kpis.find((k) => k.key === 'communication')).toMatchObject({ self: SELF_ENTRIES.communication, proposal: { rating: null, comment: '' } });
 
-    res = await t.http.put(url(s.review.id)).set(s.asManager).set('If-Match', '0').send({ entries: [{ kpiKey: 'selling', rating: 5, comment: 'Big renewals' }] });
+    res = await t.http
+      .put(url(s.review.id))
+      .set(s.asManager)
+      .set('If-Match', '0')
+      .send({ entries: [{ kpiKey: 'selling', rating: 5, comment: 'Big renewals' }] });
     expect(res.status).toBe(200);
     a = res.body as ManagerAssessmentDto;
     expect(a.version).toBe(1);
@@ -63,11 +78,21 @@ describe('manager assessment', () => {
     expect(stale.code).toBe('STALE_VERSION');
     expect(stale.details).toEqual({ currentVersion: 1, yourVersion: 0 });
 
-    const early = expectError(await t.http.post(`${url(s.review.id)}/submit`).set(s.asManager).send({ version: 1 }), 400);
+    const early = expectError(
+      await t.http
+        .post(`${url(s.review.id)}/submit`)
+        .set(s.asManager)
+        .send({ version: 1 }),
+      400,
+    );
     expect(errorFields(early)).toEqual(['entries.communication', 'entries.customer_service', 'entries.problem_solving']);
 
-    a = (await t.http.put(url(s.review.id)).set(s.asManager).send({ version: 1, entries: fullProposals(), summary: 'Ready for more' }).expect(200)).body as ManagerAssessmentDto;
-    res = await t.http.post(`${url(s.review.id)}/submit`).set(s.asManager).send({ version: a.version });
+    a = (await t.http.put(url(s.review.id)).set(s.asManager).send({ version: 1, entries: fullProposals(), summary: 'Ready for more' }).expect(200))
+      .body as ManagerAssessmentDto;
+    res = await t.http
+      .post(`${url(s.review.id)}/submit`)
+      .set(s.asManager)
+      .send({ version: a.version });
     expect(res.status).toBe(200);
     a = res.body as ManagerAssessmentDto;
     expect(a.editable).toBe(false);
@@ -84,7 +109,15 @@ describe('manager assessment', () => {
     const after = expectError(await t.http.put(url(s.review.id)).set(s.asManager).send({ version: a.version, entries: [] }), 409);
     expect(after.code).toBe('INVALID_STATE');
     expect(after.details).toEqual({ stage: 'hr', expectedStage: 'manager' });
-    expect(expectError(await t.http.post(`${url(s.review.id)}/submit`).set(s.asManager).send({ version: a.version }), 409).details).toEqual({
+    expect(
+      expectError(
+        await t.http
+          .post(`${url(s.review.id)}/submit`)
+          .set(s.asManager)
+          .send({ version: a.version }),
+        409,
+      ).details,
+    ).toEqual({
       stage: 'hr',
       expectedStage: 'manager',
     });
@@ -108,7 +141,13 @@ describe('manager assessment', () => {
     for (const who of [asOutsider, asEmployee]) {
       expect(expectError(await t.http.get(url(s.review.id)).set(who), 404).code).toBe('NOT_FOUND');
       expectError(await t.http.put(url(s.review.id)).set(who).send({ version: 0, entries: [] }), 404);
-      expectError(await t.http.post(`${url(s.review.id)}/submit`).set(who).send({ version: 0 }), 404);
+      expectError(
+        await t.http
+          .post(`${url(s.review.id)}/submit`)
+          .set(who)
+          .send({ version: 0 }),
+        404,
+      );
     }
     expectError(await t.http.put(url(s.review.id)).set(t.as('hr')).send({ version: 0, entries: [] }), 403);
     // A manager two levels up assesses too: the whole subtree is theirs.
@@ -122,7 +161,11 @@ describe('manager assessment', () => {
     await t.db.query(`UPDATE reviews SET stage = 'manager' WHERE id = $1`, [own.id]);
     expectError(await t.http.get(url(own.id)).set(s.asManager), 404);
     expectError(await t.http.put(url(own.id)).set(s.asManager).send({ version: 0, entries: fullProposals() }), 404);
-    await t.http.put(url(own.id)).set(asTop).send({ version: 0, entries: [{ kpiKey: 'leadership', rating: 4 }] }).expect(200);
+    await t.http
+      .put(url(own.id))
+      .set(asTop)
+      .send({ version: 0, entries: [{ kpiKey: 'leadership', rating: 4 }] })
+      .expect(200);
   });
 
   it('refuses writes outside the manager stage with the stage details, and bad proposals naming the fields', async () => {
@@ -153,7 +196,13 @@ describe('manager assessment', () => {
       400,
     );
     expect(errorFields(bad)).toEqual(['entries[0].rating', 'entries[1].rating', 'entries[2].kpiKey', 'entries[3].kpiKey']);
-    const shape = expectError(await t.http.put(url(s.review.id)).set(s.asManager).send({ version: 0, entries: [{ kpiKey: 'selling', rating: 2.5 }], extra: 1 }), 400);
+    const shape = expectError(
+      await t.http
+        .put(url(s.review.id))
+        .set(s.asManager)
+        .send({ version: 0, entries: [{ kpiKey: 'selling', rating: 2.5 }], extra: 1 }),
+      400,
+    );
     expect(errorFields(shape).sort()).toEqual(['entries[0].rating', 'extra']);
     expect(expectError(await t.http.put(url(s.review.id)).set(s.asManager).send({ entries: [] }), 428).code).toBe('PRECONDITION_REQUIRED');
     expect((await t.http.get(url(s.review.id)).set(s.asManager).expect(200)).body).toMatchObject({ version: 0 });
@@ -163,7 +212,9 @@ describe('manager assessment', () => {
     const s = await submitted();
     let r = await getReview(t, s.review.id);
     // Final ratings differing from the proposal (4, 5, 3, 4) without reasons: each such entry is named.
-    const entries = fullAccountManagerEntries().map((e) => (e.kpiKey === 'communication' ? { ...e, rating: 2 } : e.kpiKey === 'selling' ? { ...e, rating: 3 } : e));
+    const entries = fullAccountManagerEntries().map((e) =>
+      e.kpiKey === 'communication' ? { ...e, rating: 2 } : e.kpiKey === 'selling' ? { ...e, rating: 3 } : e,
+    );
     const noReason = expectError(await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).send({ version: r.version, entries }), 400);
     expect(errorFields(noReason)).toEqual(['entries[4].reason', 'entries[5].reason']);
     expect(noReason.errors?.[0].message).toMatch(/manager's proposal \(4\)/);
@@ -171,9 +222,9 @@ describe('manager assessment', () => {
     expect(errorFields(viaSave)).toEqual(['entries[4].reason', 'entries[5].reason']);
 
     const reasoned = entries.map((e) => (e.kpiKey === 'selling' ? { ...e, reason: 'Two of the renewals were signed by her predecessor' } : e));
-    expect(errorFields(expectError(await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).send({ version: r.version, entries: reasoned }), 400))).toEqual([
-      'entries[4].reason',
-    ]);
+    expect(
+      errorFields(expectError(await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).send({ version: r.version, entries: reasoned }), 400)),
+    ).toEqual(['entries[4].reason']);
     const withBoth = reasoned.map((e) => (e.kpiKey === 'communication' ? { ...e, reason: 'Written reports were late all year' } : e));
     r = (await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).send({ version: r.version, entries: withBoth }).expect(200)).body as ReviewDto;
     expect(r.kpis.find((k) => k.key === 'selling')?.finalReason).toBe('Two of the renewals were signed by her predecessor');
@@ -182,14 +233,27 @@ describe('manager assessment', () => {
     expect(asManager.kpis.find((k) => k.key === 'selling')).not.toHaveProperty('finalReason');
 
     // Take one: communication becomes 4, its reason goes; selling keeps HR's 3 and its reason.
-    const stale = expectError(await t.http.post(`/api/reviews/${r.id}/take-proposal`).set(t.as('hr')).send({ version: r.version - 1, kpiKeys: ['communication'] }), 409);
+    const stale = expectError(
+      await t.http
+        .post(`/api/reviews/${r.id}/take-proposal`)
+        .set(t.as('hr'))
+        .send({ version: r.version - 1, kpiKeys: ['communication'] }),
+      409,
+    );
     expect(stale.code).toBe('STALE_VERSION');
     const badKeys = expectError(
-      await t.http.post(`/api/reviews/${r.id}/take-proposal`).set(t.as('hr')).send({ version: r.version, kpiKeys: ['communication', 'sales_attainment', 'nope'] }),
+      await t.http
+        .post(`/api/reviews/${r.id}/take-proposal`)
+        .set(t.as('hr'))
+        .send({ version: r.version, kpiKeys: ['communication', 'sales_attainment', 'nope'] }),
       400,
     );
     expect(errorFields(badKeys)).toEqual(['kpiKeys[1]', 'kpiKeys[2]']);
-    let res = await t.http.post(`/api/reviews/${r.id}/take-proposal`).set(t.as('hr')).set('If-Match', String(r.version)).send({ kpiKeys: ['communication'] });
+    let res = await t.http
+      .post(`/api/reviews/${r.id}/take-proposal`)
+      .set(t.as('hr'))
+      .set('If-Match', String(r.version))
+      .send({ kpiKeys: ['communication'] });
     expect(res.status).toBe(200);
     const one = res.body as ReviewDto;
     expect(one.version).toBe(r.version + 1);
@@ -200,7 +264,8 @@ describe('manager assessment', () => {
     expect(one.total).toBeGreaterThan(r.total);
     // A later save that keeps selling at 3 need not repeat its reason.
     const resend = one.kpis.map((k) => ({ kpiKey: k.key, actual: k.input.actual, target: k.input.target, rating: k.input.rating, comment: k.input.comment }));
-    const kept = (await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).send({ version: one.version, entries: resend }).expect(200)).body as ReviewDto;
+    const kept = (await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).send({ version: one.version, entries: resend }).expect(200))
+      .body as ReviewDto;
     expect(kept.kpis.find((k) => k.key === 'selling')?.finalReason).toBe('Two of the renewals were signed by her predecessor');
 
     res = await t.http.post(`/api/reviews/${r.id}/take-proposal`).set(t.as('hr')).send({ version: kept.version });
@@ -236,7 +301,11 @@ describe('manager assessment', () => {
 
     const done = await submitted();
     let review = await getReview(t, done.review.id);
-    review = await putScores(t, review, fullAccountManagerEntries().map((x) => (x.kpiKey === 'communication' ? x : { ...x, rating: x.rating === undefined ? undefined : x.rating })));
+    review = await putScores(
+      t,
+      review,
+      fullAccountManagerEntries().map((x) => (x.kpiKey === 'communication' ? x : { ...x, rating: x.rating === undefined ? undefined : x.rating })),
+    );
     review = (await t.http.post(`/api/reviews/${review.id}/take-proposal`).set(t.as('hr')).send({ version: review.version }).expect(200)).body as ReviewDto;
     review = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: review.version }).expect(200)).body as ReviewDto;
     const notDraft = expectError(await t.http.post(`/api/reviews/${review.id}/take-proposal`).set(t.as('hr')).send({ version: review.version }), 409);

@@ -12,7 +12,10 @@ export interface ProposalEntry {
  * Checks a manager's proposals against the review's pinned KPIs: a rating only for rating KPIs,
  * on their scale; a comment for any KPI. Answers the stored entries, or the field errors.
  */
-export function proposalEntries(template: PinnedTemplate, entries: readonly ProposalEntry[]): { entries: Record<string, AssessedKpi>; errors: FieldErrorDto[] } {
+export function proposalEntries(
+  template: PinnedTemplate,
+  entries: readonly ProposalEntry[],
+): { entries: Record<string, AssessedKpi>; errors: FieldErrorDto[] } {
   const errors: FieldErrorDto[] = [];
   // A Map: KPI keys come from admins, and "constructor" is a valid one that a plain object already "has".
   const out = new Map<string, AssessedKpi>();

@@ -110,7 +110,7 @@ export class ReviewWorkflow {
       if (r.status !== 'draft') throw conflict(editRefusal(r.status), { status: r.status });
       if (r.stage !== 'hr') throw conflict(stageRefusal(r.stage, 'hr', "given the manager's proposal"), { stage: r.stage, expectedStage: 'hr' });
       const proposal = await submittedProposal(m, id);
-      if (!proposal) throw conflict("The manager has not submitted an assessment of this review, so there is no proposal to take");
+      if (!proposal) throw conflict('The manager has not submitted an assessment of this review, so there is no proposal to take');
       const rated = r.template.kpis.filter((k) => k.rule.type === 'rating' && (proposal[k.key] ?? null) !== null).map((k) => k.key);
       const errors = (kpiKeys ?? []).flatMap((key, i) =>
         rated.includes(key) ? [] : [{ field: `kpiKeys[${i}]`, message: `"${key}" is not a rating KPI of this review with a proposal (${rated.join(', ')})` }],
@@ -129,7 +129,13 @@ export class ReviewWorkflow {
         finalReasons: Object.fromEntries(reasons),
         ...scoreColumns(r.template, taken),
       });
-      await this.audit.record(m, actor, { action: 'take_proposal', entity: 'review', entityId: id, before: snapshot(r), after: { ...snapshot(saved), kpiKeys: keys } });
+      await this.audit.record(m, actor, {
+        action: 'take_proposal',
+        entity: 'review',
+        entityId: id,
+        before: snapshot(r),
+        after: { ...snapshot(saved), kpiKeys: keys },
+      });
     });
     return this.reviews.get(actor, id);
   }

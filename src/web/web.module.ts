@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsModule } from '../assessments/assessments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { HTML_ERROR_RENDERER } from '../common/html-errors.js';
 import { CyclesModule } from '../cycles/cycles.module.js';
@@ -8,6 +9,7 @@ import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from '../reviews/reviews.module.js';
 import { AdminTemplatesController } from './admin-templates.controller.js';
 import { AdminUsersController } from './admin-users.controller.js';
+import { AssessmentPagesController } from './assessment-pages.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
@@ -26,10 +28,11 @@ import { ReviewPagesController } from './review-pages.controller.js';
  * lives here); what is here is presentation: views, forms, language and page errors.
  */
 @Module({
-  imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
+  imports: [AuthModule, AssessmentsModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
   controllers: [
     AdminTemplatesController,
     AdminUsersController,
+    AssessmentPagesController,
     AssetsController,
     AuthPagesController,
     CyclesPagesController,

@@ -27,10 +27,12 @@ export interface ManagerStage {
 
 /** Writes a submitted self-assessment for a review and moves the review to the manager stage. */
 export async function seedSubmittedSelf(t: TestApp, reviewId: string, author = 'the employee'): Promise<void> {
-  await t.db.query(
-    `INSERT INTO review_assessments (review_id, kind, entries, summary, author, submitted_at) VALUES ($1, 'self', $2::jsonb, $3, $4, now())`,
-    [reviewId, JSON.stringify(SELF_ENTRIES), 'A good half year; I want to lead a team next.', author],
-  );
+  await t.db.query(`INSERT INTO review_assessments (review_id, kind, entries, summary, author, submitted_at) VALUES ($1, 'self', $2::jsonb, $3, $4, now())`, [
+    reviewId,
+    JSON.stringify(SELF_ENTRIES),
+    'A good half year; I want to lead a team next.',
+    author,
+  ]);
   await t.db.query(`UPDATE reviews SET stage = 'manager', version = version + 1 WHERE id = $1 AND stage = 'self'`, [reviewId]);
 }
 

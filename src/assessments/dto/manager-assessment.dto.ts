@@ -54,7 +54,7 @@ export class SaveManagerAssessmentDto extends AssessmentVersionDto {
 export class SubmitManagerAssessmentDto extends AssessmentVersionDto {}
 
 export class TakeProposalDto {
-  @ApiPropertyOptional({ type: [String], description: "Rating KPIs whose proposal becomes final; all the manager rated when left out" })
+  @ApiPropertyOptional({ type: [String], description: 'Rating KPIs whose proposal becomes final; all the manager rated when left out' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -94,10 +94,12 @@ export class ManagerAssessmentDto {
   @ApiProperty({ type: ReviewCycleDto }) cycle: ReviewCycleDto;
   @ApiProperty({ type: ReviewStageDto }) stage: ReviewStageDto;
   @ApiProperty({ type: [AssessmentKpiDto] }) kpis: AssessmentKpiDto[];
-  @ApiPropertyOptional({ type: SubmittedSelfDto, nullable: true, description: "The employee's submitted self-assessment summary" }) self: SubmittedSelfDto | null;
+  @ApiPropertyOptional({ type: SubmittedSelfDto, nullable: true, description: "The employee's submitted self-assessment summary" })
+  self: SubmittedSelfDto | null;
   @ApiProperty({ description: "The manager's overall comment" }) summary: string;
   @ApiPropertyOptional({ type: String, nullable: true }) author: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', description: 'Set once submitted; read-only from then on' }) submittedAt: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', description: 'Set once submitted; read-only from then on' }) submittedAt:
+    string | null;
   @ApiProperty({ description: 'The caller may save and submit it now (a manager in scope, stage manager, not submitted)' }) editable: boolean;
   @ApiProperty({ type: 'integer', description: 'Optimistic-lock version; 0 while nothing was saved' }) version: number;
 }
