@@ -866,9 +866,9 @@ describe('hostile and malformed input', () => {
   });
 
   it('manager assessment and take-proposal: bad ids, types, NULs, long texts and prototype keys → 400 naming the field, nothing written', async () => {
-    const before = await state();
     const manager = await createEmployee(t, 'manager');
     const asManager = await t.userFor('manager', manager.id);
+    const before = await state();
     const put = (id: string, body: object) => t.http.put(`/api/reviews/${id}/manager-assessment`).set(asManager).send(body);
     expect(errorFields(expectError(await t.http.get('/api/reviews/abc/manager-assessment').set(asManager), 400))).toEqual(['id']);
     expect(errorFields(expectError(await put('abc', { version: 0, entries: [] }), 400))).toEqual(['id']);

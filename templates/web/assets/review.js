@@ -45,6 +45,21 @@
     return $(kind + '-' + key);
   }
 
+  // ---- the manager's proposal ----
+  // A final rating that differs from the manager's submitted proposal needs a reason: its field
+  // shows only then, and an empty one stops the save before it reaches the server (which checks too).
+  var proposals = data.proposals || {};
+  function readReason(key, entry, errors) {
+    var box = form.querySelector('[data-reason-for="' + key + '"]');
+    var proposed = Object.prototype.hasOwnProperty.call(proposals, key) ? proposals[key] : null;
+    if (!box || proposed === null) return;
+    var differs = entry.rating !== null && entry.rating !== proposed;
+    box.hidden = !differs;
+    var reason = field('reason', key).value;
+    if (differs) entry.reason = reason;
+    if (differs && reason.trim() === '') errors[key] = fmt(S.reasonRequired, { rating: proposed });
+  }
+
   // What the form holds now: entries in template order (so an API error's index names the KPI).
   function readForm() {
     var errors = Object.create(null); // keyed by KPI keys, which may be "constructor"
@@ -53,6 +68,7 @@
       if (k.rule.type === 'rating') {
         var r = field('rating', k.key).value;
         entry.rating = r === '' ? null : Number(r);
+        readReason(k.key, entry, errors);
       } else {
         var a = parseNumber(field('actual', k.key).value);
         var t = parseNumber(field('target', k.key).value);
@@ -79,7 +95,7 @@
     row.classList.toggle('has-error', Boolean(message));
     err.textContent = message || '';
     err.hidden = !message;
-    row.querySelectorAll('input[data-field="actual"], input[data-field="target"], select').forEach(function (el) {
+    row.querySelectorAll('input[data-field="actual"], input[data-field="target"], input[data-field="reason"], select').forEach(function (el) {
       if (message) el.setAttribute('aria-invalid', 'true');
       else el.removeAttribute('aria-invalid');
     });
@@ -185,8 +201,10 @@
     state.version = review.version;
     state.read = snapshotOf(review);
     state.dirty = false;
-    var submitVersion = document.querySelector('#submit-form input[name="version"]');
-    if (submitVersion) submitVersion.value = String(review.version);
+    ['#submit-form', '#take-form'].forEach(function (sel) {
+      var version = document.querySelector(sel + ' input[name="version"]');
+      if (version) version.value = String(review.version);
+    });
     // The server's numbers are the record; they match the live ones (same rules), and are shown as saved.
     review.kpis.forEach(function (k) {
       var row = form.querySelector('tr[data-kpi="' + k.key + '"]');
