@@ -167,7 +167,7 @@ describe('manager assessment and HR comparison in a browser', () => {
     }
     expect((await getReview(t, s.review.id)).stage.stage).toBe('hr');
     expect(problems).toEqual([]);
-  });
+  }, 240_000);
 
   it("HR compares the columns, takes the manager's proposal for one KPI and overrides another with a reason", async () => {
     // HR's own inputs: the target KPIs' actuals, and ratings still open for the rating KPIs.
@@ -195,11 +195,11 @@ describe('manager assessment and HR comparison in a browser', () => {
         await page.select('#rating-selling', '3');
         expect(await page.$eval('[data-reason-for="selling"]', (el) => (el as HTMLElement).hidden)).toBe(false);
         await page.click('#save');
-        await page.waitForFunction(() => !(document.getElementById('err-selling') as HTMLElement).hidden);
+        await page.waitForFunction(() => !(document.getElementById('err-selling') as HTMLElement).hidden, { timeout: 20_000 });
         expect(await page.$eval('#err-selling', (el) => el.textContent ?? '')).toBe('Give a reason: the manager proposed 5.');
         await page.type('#reason-selling', 'Two of the renewals were signed by her predecessor');
         await page.click('#save');
-        await page.waitForFunction(() => /Saved/.test(document.getElementById('save-state')?.textContent ?? ''));
+        await page.waitForFunction(() => /Saved/.test(document.getElementById('save-state')?.textContent ?? ''), { timeout: 20_000 });
       });
     } finally {
       await context.close();
@@ -222,5 +222,5 @@ describe('manager assessment and HR comparison in a browser', () => {
     const other = await seedManagerStage(t, s.cycle);
     await checkPages(other.managerEmail, 'en', [`/team/reviews/${other.review.id}/assessment`]);
     expect(problems).toEqual([]);
-  });
+  }, 480_000);
 });

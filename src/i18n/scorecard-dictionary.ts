@@ -49,6 +49,11 @@ export const UI_KEYS = [
   'generatedAt',
   'templateVersion',
   'contentHash',
+  'sectionAssessments',
+  'colSelf',
+  'colManagerProposal',
+  'colFinal',
+  'finalReason',
 ] as const;
 
 /** Patterns with {placeholders}, filled in by the view. */
