@@ -19,6 +19,8 @@ import {
 } from './fixtures.js';
 import { fullProposals, type ManagerStage, SELF_ENTRIES, seedManagerStage } from './support/assessments.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { pdfText } from './support/pdf-reader.js';
+import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 
 describe('manager assessment', () => {
   let t: TestApp;
@@ -310,6 +312,44 @@ describe('manager assessment', () => {
     review = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: review.version }).expect(200)).body as ReviewDto;
     const notDraft = expectError(await t.http.post(`/api/reviews/${review.id}/take-proposal`).set(t.as('hr')).send({ version: review.version }), 409);
     expect(notDraft.details).toEqual({ status: 'submitted' });
+  });
+
+  it("prints the self and manager ratings beside the final only when the cycle's printAssessments is on", async () => {
+    const s = await submitted();
+    let r = await getReview(t, s.review.id);
+    const entries = fullAccountManagerEntries().map((e) => (e.kpiKey === 'selling' ? { ...e, rating: 3, reason: 'Renewals signed by her predecessor' } : e));
+    r = (await t.http.put(`/api/reviews/${r.id}/scores`).set(t.as('hr')).send({ version: r.version, entries }).expect(200)).body as ReviewDto;
+    const download = async (format: 'pdf' | 'html') => {
+      const res = await t.http
+        .get(`/api/reviews/${r.id}/scorecard.pdf`)
+        .query({ lang: 'en', format })
+        .set(t.as('hr'))
+        .buffer(true)
+        .parse((response, cb) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (c: Buffer) => chunks.push(c));
+          response.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      expect(res.status).toBe(200);
+      return res.body as Buffer;
+    };
+    const squash = (text: string) => text.replace(/\s+/g, ' ');
+    const off = squash(await pdfText(await download('pdf')));
+    expect(off).toContain('Communication');
+    expect(off).not.toContain("Manager's proposal");
+    expect((await download('html')).toString('utf8')).not.toContain('section-assessments');
+
+    const cycle = (await t.http.get(`/api/cycles/${s.cycle.id}`).set(t.as('hr')).expect(200)).body as CycleDto;
+    await t.http.patch(`/api/cycles/${cycle.id}`).set(t.as('hr')).send({ version: cycle.version, printAssessments: true }).expect(200);
+    const on = squash(await pdfText(await download('pdf')));
+    expect(on).toContain('Self-assessment, manager proposal and final rating');
+    expect(on).toContain("Manager's proposal");
+    expect(on).toContain('Why the final differs: Renewals signed by her predecessor');
+    // Selling: the employee said 4, the manager proposed 5, HR decided 3.
+    expect(on).toMatch(/Selling[^0-9]*4 5 3/);
+    const html = (await download('html')).toString('utf8');
+    const row = /<tr data-kpi="selling">([\s\S]*?)<\/tr>/.exec(html.slice(html.indexOf('section-assessments')))?.[1] ?? '';
+    expect([...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(['4', '5', '3']);
   });
 
   it('answers every request of this file without a 5xx', () => {
