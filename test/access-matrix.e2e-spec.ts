@@ -416,6 +416,27 @@ const MATRIX: Cell[] = [
     expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }),
   },
   { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
+  {
+    method: 'GET',
+    route: '/team/reviews/:id/assessment',
+    path: (i) => `/team/reviews/${i.submittedReview}/assessment`,
+    expect: onlyPage({ managerIn: 200, managerOut: 404 }),
+  },
+  // The review is with HR: the manager's save is refused (409) and nothing changes.
+  {
+    method: 'POST',
+    route: '/team/reviews/:id/assessment',
+    path: (i) => `/team/reviews/${i.submittedReview}/assessment`,
+    body: { version: '999', intent: 'save' },
+    expect: onlyPage({ managerIn: 409, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/reviews/:id/take-proposal',
+    path: (i) => `/reviews/${i.submittedReview}/take-proposal`,
+    body: { version: '999' },
+    expect: onlyPage({ hr: 409 }),
+  },
   { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
   // The zip from the pages: aimed at the planned cycle, which has no reviews, so an allowed caller
   // starts a real but empty export (done at once, nothing printed) and is sent to its page.
