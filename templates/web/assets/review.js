@@ -45,20 +45,12 @@
     return $(kind + '-' + key);
   }
 
-  // ---- the manager's proposal ----
-  // A final rating that differs from the manager's submitted proposal needs a reason: its field
-  // shows only then, and an empty one stops the save before it reaches the server (which checks too).
-  var proposals = data.proposals || {};
-  function readReason(key, entry, errors) {
-    var box = form.querySelector('[data-reason-for="' + key + '"]');
-    var proposed = Object.prototype.hasOwnProperty.call(proposals, key) ? proposals[key] : null;
-    if (!box || proposed === null) return;
-    var differs = entry.rating !== null && entry.rating !== proposed;
-    box.hidden = !differs;
-    var reason = field('reason', key).value;
-    if (differs) entry.reason = reason;
-    if (differs && reason.trim() === '') errors[key] = fmt(S.reasonRequired, { rating: proposed });
-  }
+  // The manager's proposal beside HR's final rating: review-proposal.js, a section of its own.
+  var readReason = window.ScorecardReviewProposal
+    ? window.ScorecardReviewProposal(data, form, fmt)
+    : function () {
+        return undefined;
+      };
 
   // What the form holds now: entries in template order (so an API error's index names the KPI).
   function readForm() {
