@@ -53,7 +53,6 @@ export const UI_KEYS = [
   'colSelf',
   'colManagerProposal',
   'colFinal',
-  'finalReason',
 ] as const;
 
 /** Patterns with {placeholders}, filled in by the view. */

@@ -46,8 +46,6 @@ export interface ScorecardAssessmentRow {
   self: string;
   manager: string;
   final: string;
-  /** Why HR's final differs from the manager's proposal; '' for none. */
-  reason: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,7 +216,6 @@ export function buildScorecardView(input: ScorecardViewInput): ScorecardView {
             self: ratingOf(printed.self, k.key),
             manager: ratingOf(printed.manager, k.key),
             final: k.input.rating === null ? none : formatNumber(k.input.rating, lang),
-            reason: k.finalReason ?? '',
           }))
       : [];
 

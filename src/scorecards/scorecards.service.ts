@@ -189,7 +189,9 @@ export class ScorecardsService {
     // Not who printed it either: HR's copy of the review carries hrNotes, which is never printed. Of
     // the peers it takes the standing the scorecard prints, not each of their totals (999 of them in
     // a cycle of 1,000: serializing and hashing those cost more than the rest of the hash).
-    const { hrNotes: _hrNotes, ...printed } = review;
+    // The reasons beside HR's final ratings are HR's too (the scorecard does not print them).
+    const { hrNotes: _hrNotes, ...rest } = review;
+    const printed = { ...rest, kpis: rest.kpis.map(({ finalReason: _finalReason, ...k }) => k) };
     const shown = view.assessments.length > 0 ? { assessments: view.assessments } : {};
     const contentHash = sha256(JSON.stringify({ review: printed, history: pastCycles, standing: view.standing, lang, ...shown })).slice(0, 16);
     return renderScorecardHtml(view, { contentHash });
