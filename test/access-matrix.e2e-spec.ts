@@ -237,6 +237,38 @@ const MATRIX: Cell[] = [
     stale: true,
     expect: only({ managerIn: 409, managerOut: 404 }),
   },
+  // The manager's assessment: managers of the employee and HR read it; only those managers write it
+  // (here the review is with HR, so 409), and the employee is told nothing is there.
+  {
+    method: 'GET',
+    route: '/api/reviews/:id/manager-assessment',
+    path: (i) => `/api/reviews/${i.submittedReview}/manager-assessment`,
+    expect: { ...signedIn(200), employee: 404, managerOut: 404 },
+  },
+  {
+    method: 'PUT',
+    route: '/api/reviews/:id/manager-assessment',
+    path: (i) => `/api/reviews/${i.submittedReview}/manager-assessment`,
+    body: { entries: [] },
+    stale: true,
+    expect: only({ employee: 404, managerIn: 409, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/manager-assessment/submit',
+    path: (i) => `/api/reviews/${i.submittedReview}/manager-assessment/submit`,
+    body: {},
+    stale: true,
+    expect: only({ employee: 404, managerIn: 409, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/api/reviews/:id/take-proposal',
+    path: (i) => `/api/reviews/${i.submittedReview}/take-proposal`,
+    body: {},
+    stale: true,
+    expect: only({ hr: 409 }),
+  },
   {
     method: 'POST',
     route: '/api/reviews/:id/acknowledge',
@@ -433,6 +465,27 @@ const MATRIX: Cell[] = [
     expect: onlyPage({ employee: 409, managerIn: 404, managerOut: 404 }),
   },
   { method: 'GET', route: '/team', path: () => '/team', expect: onlyPage({ managerIn: 200, managerOut: 200 }) },
+  {
+    method: 'GET',
+    route: '/team/reviews/:id/assessment',
+    path: (i) => `/team/reviews/${i.submittedReview}/assessment`,
+    expect: onlyPage({ managerIn: 200, managerOut: 404 }),
+  },
+  // The review is with HR: the manager's save is refused (409) and nothing changes.
+  {
+    method: 'POST',
+    route: '/team/reviews/:id/assessment',
+    path: (i) => `/team/reviews/${i.submittedReview}/assessment`,
+    body: { version: '999', intent: 'save' },
+    expect: onlyPage({ managerIn: 409, managerOut: 404 }),
+  },
+  {
+    method: 'POST',
+    route: '/reviews/:id/take-proposal',
+    path: (i) => `/reviews/${i.submittedReview}/take-proposal`,
+    body: { version: '999' },
+    expect: onlyPage({ hr: 409 }),
+  },
   { method: 'GET', route: '/my', path: () => '/my', expect: onlyPage({ employee: 200, managerIn: 200, managerOut: 200 }) },
   // The zip from the pages: aimed at the planned cycle, which has no reviews, so an allowed caller
   // starts a real but empty export (done at once, nothing printed) and is sent to its page.

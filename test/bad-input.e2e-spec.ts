@@ -917,6 +917,37 @@ describe('hostile and malformed input', () => {
     expect(((await t.http.get(url).set(who).expect(200)).body as { version: number }).version).toBe(0);
   });
 
+  it('manager assessment and take-proposal: bad ids, types, NULs, long texts and prototype keys → 400 naming the field, nothing written', async () => {
+    const manager = await createEmployee(t, 'manager');
+    const asManager = await t.userFor('manager', manager.id);
+    const before = await state();
+    const put = (id: string, body: object) => t.http.put(`/api/reviews/${id}/manager-assessment`).set(asManager).send(body);
+    expect(errorFields(expectError(await t.http.get('/api/reviews/abc/manager-assessment').set(asManager), 400))).toEqual(['id']);
+    expect(errorFields(expectError(await put('abc', { version: 0, entries: [] }), 400))).toEqual(['id']);
+    expect(errorFields(expectError(await t.http.post('/api/reviews/abc/manager-assessment/submit').set(asManager).send({ version: 0 }), 400))).toEqual(['id']);
+    expect(errorFields(expectError(await t.http.post('/api/reviews/abc/take-proposal').set(t.as('hr')).send({ version: 1 }), 400))).toEqual(['id']);
+    const cases: [object, string][] = [
+      [{ version: 0, entries: 'all' }, 'entries'],
+      [{ version: 0, entries: [{ kpiKey: 'selling', rating: '4' }] }, 'entries[0].rating'],
+      [{ version: 0, entries: [{ kpiKey: 'selling', rating: 4.5 }] }, 'entries[0].rating'],
+      [{ version: 0, entries: [{ kpiKey: 'selling', comment: 'a\u0000b' }] }, 'entries[0].comment'],
+      [{ version: 0, entries: [{ kpiKey: 'selling', comment: 'x'.repeat(4001) }] }, 'entries[0].comment'],
+      [{ version: 0, entries: [{ kpiKey: '__proto__', rating: 3 }] }, 'entries[0].kpiKey'],
+      [{ version: 0, entries: [], summary: 'x'.repeat(10001) }, 'summary'],
+      [{ version: -1, entries: [] }, 'version'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await t.http.put(`/api/reviews/${review.id}/manager-assessment`).set(asManager).send(body);
+      expect([field, errorFields(expectError(res, 400))]).toEqual([field, [field]]);
+    }
+    const take = (body: object) => t.http.post(`/api/reviews/${review.id}/take-proposal`).set(t.as('hr')).send(body);
+    expect(errorFields(expectError(await take({ version: review.version, kpiKeys: 'selling' }), 400))).toEqual(['kpiKeys']);
+    expect(errorFields(expectError(await take({ version: review.version, kpiKeys: ['Selling!'] }), 400))).toEqual(['kpiKeys']);
+    const reason = await putScoresRaw(`{"entries":[{"kpiKey":"selling","rating":3,"reason":"a\\u0000b"}]}`);
+    expect(errorFields(expectError(reason, 400))).toEqual(['entries[0].reason']);
+    expect(await state()).toEqual(before);
+  });
+
   it('answered no request of this file with a 5xx', () => {
     const all = seen.flat();
     expect(all.length).toBeGreaterThan(200);

@@ -49,6 +49,10 @@ export const UI_KEYS = [
   'generatedAt',
   'templateVersion',
   'contentHash',
+  'sectionAssessments',
+  'colSelf',
+  'colManagerProposal',
+  'colFinal',
 ] as const;
 
 /** Patterns with {placeholders}, filled in by the view. */

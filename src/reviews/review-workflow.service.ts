@@ -13,6 +13,8 @@ import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { firstStage, moveStage, type ReviewStage, type StageAction, type StageRole, stageRefusal } from '../review-stages/review-stages.js';
 import { scoreReview } from '../scoring/index.js';
+import type { KpiInput } from '../scoring/types.js';
+import { ReviewAssessment } from '../assessments/review-assessment.entity.js';
 import type {
   CreateReviewDto,
   KpiEntryDto,
@@ -24,7 +26,7 @@ import type {
   UpdateReviewDto,
 } from './dto/review.dto.js';
 import { type PinnedTemplate, Review, type ReviewStatus } from './review.entity.js';
-import type { KpiInput } from '../scoring/types.js';
+import { finalReasons, type Proposal } from './final-reasons.js';
 import { editRefusal, entriesToInputs, pinnedFrom, scoreColumns, snapshot, textPatch, transitionRefusal } from './review.rules.js';
 import { ReviewQueries } from './review-queries.js';
 import { ReviewsService } from './reviews.service.js';
@@ -57,6 +59,7 @@ type DraftRow = Pick<
   | 'version'
   | 'templateVersionId'
   | 'inputs'
+  | 'finalReasons'
   | 'total'
   | 'complete'
   | 'bandKey'
@@ -111,9 +114,9 @@ export class ReviewWorkflow {
   }
 
   async putScores(actor: Actor, id: string, expected: number, entries: KpiEntryDto[]): Promise<ReviewDto> {
-    return this.edit(actor, id, expected, 'scores', (r) => {
+    return this.edit(actor, id, expected, 'scores', (r, proposal) => {
       const inputs = entriesToInputs(r.template, entries);
-      return { inputs, ...scoreColumns(r.template, inputs) };
+      return { inputs, finalReasons: reasonsFor(r, entries, proposal), ...scoreColumns(r.template, inputs) };
     });
   }
 
@@ -128,10 +131,51 @@ export class ReviewWorkflow {
    */
   async saveDraft(actor: Actor, id: string, expected: number, dto: SaveReviewDto): Promise<ReviewDto> {
     rejectNulls(dto, ['strengths', 'challenges', 'developmentPlan', 'hrNotes']);
-    return this.edit(actor, id, expected, 'save', (r) => {
+    return this.edit(actor, id, expected, 'save', (r, proposal) => {
       const inputs = entriesToInputs(r.template, dto.entries);
-      return { inputs, ...scoreColumns(r.template, inputs), ...textPatch(dto) };
+      return { inputs, finalReasons: reasonsFor(r, dto.entries, proposal), ...scoreColumns(r.template, inputs), ...textPatch(dto) };
     });
+  }
+
+  /**
+   * HR takes the manager's submitted proposal as the final rating of the listed rating KPIs (all
+   * the manager rated when none are listed): the same scoring, version and audit as a save. The
+   * final comments stay HR's; reasons for those KPIs go, as the final now equals the proposal.
+   */
+  async takeProposal(actor: Actor, id: string, expected: number, kpiKeys: string[] | undefined): Promise<ReviewDto> {
+    await this.dataSource.transaction(async (m) => {
+      const { review: r } = await this.lockForWrite(m, id, expected);
+      if (r.status !== 'draft') throw conflict(editRefusal(r.status), { status: r.status });
+      if (r.stage !== 'hr') throw conflict(stageRefusal(r.stage, 'hr', "given the manager's proposal"), { stage: r.stage, expectedStage: 'hr' });
+      const proposal = await submittedProposal(m, id);
+      if (!proposal) throw conflict('The manager has not submitted an assessment of this review, so there is no proposal to take');
+      const rated = r.template.kpis.filter((k) => k.rule.type === 'rating' && (proposal[k.key] ?? null) !== null).map((k) => k.key);
+      const errors = (kpiKeys ?? []).flatMap((key, i) =>
+        rated.includes(key) ? [] : [{ field: `kpiKeys[${i}]`, message: `"${key}" is not a rating KPI of this review with a proposal (${rated.join(', ')})` }],
+      );
+      if (errors.length > 0) throw badRequest(`Invalid kpiKeys: ${errors.map((e) => e.message).join('; ')}`, errors);
+      const keys = [...new Set(kpiKeys ?? rated)];
+      const inputs = new Map<string, KpiInput>(Object.entries(r.inputs));
+      const reasons = new Map<string, string>(Object.entries(r.finalReasons));
+      for (const key of keys) {
+        inputs.set(key, { rating: proposal[key], comment: inputs.get(key)?.comment ?? null });
+        reasons.delete(key);
+      }
+      const taken = Object.fromEntries(inputs);
+      const saved = await saveVersioned(m, Review, 'Review', r, {
+        inputs: taken,
+        finalReasons: Object.fromEntries(reasons),
+        ...scoreColumns(r.template, taken),
+      });
+      await this.audit.record(m, actor, {
+        action: 'take_proposal',
+        entity: 'review',
+        entityId: id,
+        before: snapshot(r),
+        after: { ...snapshot(saved), kpiKeys: keys },
+      });
+    });
+    return this.reviews.get(actor, id);
   }
 
   /**
@@ -264,6 +308,7 @@ export class ReviewWorkflow {
               ...snapshot({
                 status: 'draft',
                 inputs: c.inputs,
+                finalReasons: {},
                 total: c.total,
                 complete: c.complete,
                 bandKey: c.bandKey,
@@ -333,6 +378,7 @@ export class ReviewWorkflow {
         version: number;
         template_version_id: string;
         inputs: Record<string, KpiInput>;
+        final_reasons: Record<string, string>;
         total: number;
         complete: boolean;
         band_key: string | null;
@@ -342,7 +388,7 @@ export class ReviewWorkflow {
         hr_notes: string;
       }[]
     >(
-      `SELECT id, employee_id, status, version, template_version_id, inputs, total::float8 AS total, complete, band_key, strengths, challenges, development_plan, hr_notes
+      `SELECT id, employee_id, status, version, template_version_id, inputs, final_reasons, total::float8 AS total, complete, band_key, strengths, challenges, development_plan, hr_notes
          FROM reviews WHERE cycle_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
       [cycleId, items.map((i) => i.review?.id)],
     );
@@ -365,6 +411,7 @@ export class ReviewWorkflow {
         version: r.version,
         templateVersionId: r.template_version_id,
         inputs: r.inputs,
+        finalReasons: r.final_reasons,
         total: r.total,
         complete: r.complete,
         bandKey: r.band_key,
@@ -600,11 +647,17 @@ export class ReviewWorkflow {
     return review;
   }
 
-  private async edit(actor: Actor, id: string, expected: number, action: string, change: (r: Review) => Partial<Review>): Promise<ReviewDto> {
+  private async edit(
+    actor: Actor,
+    id: string,
+    expected: number,
+    action: string,
+    change: (r: Review, proposal: Proposal | null) => Partial<Review>,
+  ): Promise<ReviewDto> {
     await this.dataSource.transaction(async (m) => {
       const { review: r } = await this.lockForWrite(m, id, expected);
       if (r.status !== 'draft') throw conflict(editRefusal(r.status), { status: r.status });
-      const saved = await saveVersioned(m, Review, 'Review', r, change(r));
+      const saved = await saveVersioned(m, Review, 'Review', r, change(r, await submittedProposal(m, id)));
       await this.audit.record(m, actor, { action, entity: 'review', entityId: id, before: snapshot(r), after: snapshot(saved) });
     });
     return this.reviews.get(actor, id);
@@ -643,6 +696,24 @@ function stageMove(cycle: Cycle, r: Review, action: StageAction, who: StageRole,
   const move = moveStage(cycle, r.stage, action, who);
   if (!move.ok) throw conflict(stageRefusal(r.stage, move.expected, what), { stage: r.stage, expectedStage: move.expected });
   return move.to;
+}
+
+/**
+ * The manager's submitted proposal for a review (rating per KPI key), or null when there is none.
+ * Read here, inside the review's write transaction, rather than through the assessments module,
+ * which builds on this one: a submitted proposal never changes again, so the read cannot race.
+ */
+async function submittedProposal(m: EntityManager, reviewId: string): Promise<Proposal | null> {
+  const a = await m.findOne(ReviewAssessment, { where: { reviewId, kind: 'manager' }, select: { id: true, entries: true, submittedAt: true } });
+  if (!a?.submittedAt) return null;
+  return Object.fromEntries(Object.entries(a.entries).map(([key, e]) => [key, e.rating ?? null]));
+}
+
+/** The reasons a save stores beside HR's final ratings, or 400 naming the entries that lack one. */
+function reasonsFor(r: Review, entries: KpiEntryDto[], proposal: Proposal | null): Record<string, string> {
+  const { reasons, errors } = finalReasons(r.template, entries, proposal, r);
+  if (errors.length > 0) throw badRequest(`Reasons missing: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+  return reasons;
 }
 
 /** An unknown id in a request body is the body's fault: 400 naming the field, not 404. */

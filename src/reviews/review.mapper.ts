@@ -77,6 +77,9 @@ export function toReviewDto(r: Review, view: ReviewView, today: string): ReviewD
     createdAt: iso(r.createdAt) ?? '',
     updatedAt: iso(r.updatedAt) ?? '',
   };
-  if (view === 'hr') dto.hrNotes = r.hrNotes;
+  if (view === 'hr') {
+    dto.hrNotes = r.hrNotes;
+    for (const k of kpis) k.finalReason = Object.hasOwn(r.finalReasons, k.key) ? r.finalReasons[k.key] : null;
+  }
   return dto;
 }

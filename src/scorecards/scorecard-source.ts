@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { Review } from '../reviews/review.entity.js';
 import type { HistoryPoint } from '../reviews/review-history.js';
+import type { PrintedAssessments } from './scorecard-view.js';
 import { toReviewDto } from '../reviews/review.mapper.js';
 
 /**
@@ -63,6 +64,27 @@ export class ScorecardSource {
       [cycleId, roleCode],
     );
     return rows.map((r) => ({ reviewId: r.id, total: Number(r.total) }));
+  }
+
+  /**
+   * The submitted self-assessments and manager proposals (ratings per KPI key) of the reviews whose
+   * cycle prints them (printAssessments), in one statement; reviews without any are left out.
+   */
+  async assessmentsOf(reviewIds: string[]): Promise<Map<string, PrintedAssessments>> {
+    if (reviewIds.length === 0) return new Map();
+    const rows = await this.dataSource.query<{ review_id: string; kind: 'self' | 'manager'; entries: Record<string, { rating?: number | null }> }[]>(
+      `SELECT a.review_id, a.kind, a.entries FROM review_assessments a
+         JOIN reviews r ON r.id = a.review_id JOIN cycles c ON c.id = r.cycle_id
+        WHERE a.review_id = ANY($1::uuid[]) AND a.submitted_at IS NOT NULL AND c.print_assessments`,
+      [reviewIds],
+    );
+    const out = new Map<string, PrintedAssessments>();
+    for (const row of rows) {
+      const ratings = Object.fromEntries(Object.entries(row.entries).map(([key, e]) => [key, e.rating ?? null]));
+      const current = out.get(row.review_id) ?? { self: null, manager: null };
+      out.set(row.review_id, row.kind === 'self' ? { ...current, self: ratings } : { ...current, manager: ratings });
+    }
+    return out;
   }
 
   /** Reviews with employee, manager and cycle, as the system sees them (no scope), in one statement; missing ids are left out. */

@@ -26,6 +26,26 @@ export interface ScorecardViewInput {
   generatedAt: Date;
   /** IANA zone for printed times (generated, acknowledged). Default Asia/Shanghai. */
   timeZone?: string;
+  /**
+   * The submitted self-assessment and manager proposal, per KPI key, when the scorecard prints them
+   * (the cycle's printAssessments); null or absent leaves them out.
+   */
+  assessments?: PrintedAssessments | null;
+}
+
+/** Rating per KPI key from the submitted self-assessment and the manager's submitted proposal (null: none submitted). */
+export interface PrintedAssessments {
+  self: Readonly<Record<string, number | null>> | null;
+  manager: Readonly<Record<string, number | null>> | null;
+}
+
+/** The rating KPIs with the employee's, the manager's and HR's final rating side by side. */
+export interface ScorecardAssessmentRow {
+  key: string;
+  name: string;
+  self: string;
+  manager: string;
+  final: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,6 +136,8 @@ export interface ScorecardView {
   acknowledgement: ScorecardAcknowledgement;
   charts: ScorecardCharts;
   footer: ScorecardFooter;
+  /** Empty unless the cycle prints the assessments and one was submitted. */
+  assessments: ScorecardAssessmentRow[];
 }
 
 const IMAGE_DATA_URL = /^data:image\/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/;
@@ -179,6 +201,23 @@ export function buildScorecardView(input: ScorecardViewInput): ScorecardView {
 
   const trend = trendPoints(review, input.history, dict);
   const statusKey = review.status;
+  const printed = input.assessments;
+  const ratingOf = (map: Readonly<Record<string, number | null>> | null | undefined, key: string) => {
+    const v = map && Object.hasOwn(map, key) ? map[key] : null;
+    return v === null || v === undefined ? none : formatNumber(v, lang);
+  };
+  const assessments: ScorecardAssessmentRow[] =
+    printed && (printed.self || printed.manager)
+      ? review.kpis
+          .filter((k) => k.rule.type === 'rating')
+          .map((k) => ({
+            key: k.key,
+            name: kpiName(k, lang),
+            self: ratingOf(printed.self, k.key),
+            manager: ratingOf(printed.manager, k.key),
+            final: k.input.rating === null ? none : formatNumber(k.input.rating, lang),
+          }))
+      : [];
 
   return {
     lang,
@@ -231,5 +270,6 @@ export function buildScorecardView(input: ScorecardViewInput): ScorecardView {
       templateVersionText: interpolate(dict.format.templateVersionValue, { version: review.template.versionNumber }),
       pageOf: splitPageOf(dict.format.pageOf),
     },
+    assessments,
   };
 }

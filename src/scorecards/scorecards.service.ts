@@ -16,7 +16,7 @@ import { ScorecardSource } from './scorecard-source.js';
 import { PdfRenderer } from './pdf-renderer.js';
 import { renderScorecardHtml } from './scorecard-html.js';
 import type { Lang as ScorecardLang } from '../i18n/langs.js';
-import { buildScorecardView } from './scorecard-view.js';
+import { buildScorecardView, type PrintedAssessments } from './scorecard-view.js';
 
 export interface ScorecardFile {
   body: Buffer;
@@ -39,6 +39,8 @@ export interface ScorecardBatch {
   peers: Map<string, { reviewId: string; total: number }[]>;
   /** Issued copies of the finalized reviews, by review id (only the current version's). */
   issued: Map<string, { pdf: Buffer; sha256: string }>;
+  /** The assessments printed beside the final ratings, by review id (only where the cycle prints them). */
+  assessments: Map<string, PrintedAssessments>;
 }
 
 const peersKey = (review: Pick<ReviewDto, 'cycle' | 'template'>) => `${review.cycle.id}/${review.template.roleCode}`;
@@ -113,8 +115,9 @@ export class ScorecardsService {
     const all = [...reviews.values()];
     const finalized = all.filter((r) => r.status === 'finalized');
     const peerKeys = new Map(all.map((r) => [peersKey(r), r]));
-    const [histories, issuedRows, ...peerLists] = await Promise.all([
+    const [histories, assessments, issuedRows, ...peerLists] = await Promise.all([
       this.source.historiesOf([...new Set(all.map((r) => r.employee.id))]),
+      this.source.assessmentsOf(all.map((r) => r.id)),
       finalized.length === 0
         ? Promise.resolve([])
         : this.dataSource.query<{ review_id: string; review_version: number; pdf: Buffer; sha256: string }[]>(
@@ -128,7 +131,7 @@ export class ScorecardsService {
       if (reviews.get(row.review_id)?.version === row.review_version) issued.set(row.review_id, { pdf: row.pdf, sha256: row.sha256 });
     }
     const peers = new Map([...peerKeys.keys()].map((key, i) => [key, peerLists[i]]));
-    return { lang, reviews, histories, peers, issued };
+    return { lang, reviews, histories, peers, issued, assessments };
   }
 
   private async pdf(review: ReviewDto, lang: ScorecardLang, batch?: ScorecardBatch): Promise<ScorecardFile> {
@@ -163,10 +166,11 @@ export class ScorecardsService {
   }
 
   private async render(review: ReviewDto, lang: ScorecardLang, batch?: ScorecardBatch) {
-    const [histories, totals, logoDataUrl] = await Promise.all([
+    const [histories, totals, logoDataUrl, assessments] = await Promise.all([
       batch?.histories.get(review.employee.id) ?? this.source.historiesOf([review.employee.id]).then((m) => m.get(review.employee.id) ?? []),
       batch?.peers.get(peersKey(review)) ?? this.source.completeTotals(review.cycle.id, review.template.roleCode),
       this.logoDataUrl(),
+      batch ? (batch.assessments.get(review.id) ?? null) : this.source.assessmentsOf([review.id]).then((m) => m.get(review.id) ?? null),
     ]);
     const history = historyUpTo(histories, review.cycle.periodEnd);
     const peers = peerTotalsExcept(totals, review.id);
@@ -179,13 +183,17 @@ export class ScorecardsService {
       lang,
       generatedAt: new Date(),
       timeZone: this.config.scorecards.timeZone,
+      assessments,
     });
     // The hash covers what the scorecard says, not when it was printed, so a reader can compare two prints.
     // Not who printed it either: HR's copy of the review carries hrNotes, which is never printed. Of
     // the peers it takes the standing the scorecard prints, not each of their totals (999 of them in
     // a cycle of 1,000: serializing and hashing those cost more than the rest of the hash).
-    const { hrNotes: _hrNotes, ...printed } = review;
-    const contentHash = sha256(JSON.stringify({ review: printed, history: pastCycles, standing: view.standing, lang })).slice(0, 16);
+    // The reasons beside HR's final ratings are HR's too (the scorecard does not print them).
+    const { hrNotes: _hrNotes, ...rest } = review;
+    const printed = { ...rest, kpis: rest.kpis.map(({ finalReason: _finalReason, ...k }) => k) };
+    const shown = view.assessments.length > 0 ? { assessments: view.assessments } : {};
+    const contentHash = sha256(JSON.stringify({ review: printed, history: pastCycles, standing: view.standing, lang, ...shown })).slice(0, 16);
     return renderScorecardHtml(view, { contentHash });
   }
 

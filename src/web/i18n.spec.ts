@@ -6,6 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { USER_ROLES } from '../auth/user.entity.js';
 import { START_SKIP_REASONS } from '../reviews/dto/review.dto.js';
 import { webDir } from './assets.js';
+import { partialFiles } from './pages.js';
 import { loadDictionaries, translator } from '../i18n/page-dictionary.js';
 
 const dir = webDir();
@@ -13,9 +14,8 @@ const dictionaries = loadDictionaries(join(dir, 'i18n'));
 
 function templates(): { file: string; text: string }[] {
   const out = [{ file: 'layout.hbs', text: readFileSync(join(dir, 'layout.hbs'), 'utf8') }];
-  for (const sub of ['views', 'partials']) {
-    for (const f of readdirSync(join(dir, sub))) if (f.endsWith('.hbs')) out.push({ file: `${sub}/${f}`, text: readFileSync(join(dir, sub, f), 'utf8') });
-  }
+  for (const f of readdirSync(join(dir, 'views'))) if (f.endsWith('.hbs')) out.push({ file: `views/${f}`, text: readFileSync(join(dir, 'views', f), 'utf8') });
+  for (const f of partialFiles(join(dir, 'partials'))) out.push({ file: `partials/${f}`, text: readFileSync(join(dir, 'partials', f), 'utf8') });
   return out;
 }
 
@@ -58,6 +58,7 @@ describe('page dictionaries', () => {
 
   it.each([
     ['review.js', 'reviewJs'],
+    ['review-proposal.js', 'reviewJs'],
     ['export-progress.js', 'export'],
   ])('hold every text the page script %s reads (section %s)', (file, section) => {
     const script = readFileSync(join(dir, 'assets', file), 'utf8');

@@ -83,8 +83,9 @@ export class Pages {
     this.registerHelpers();
     const compile = (file: string): Template =>
       this.hbs.compile(readFileSync(file, 'utf8'), { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, preventIndent: true });
-    for (const file of readdirSync(join(dir, 'partials')).sort()) {
-      if (file.endsWith('.hbs')) this.hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(dir, 'partials', file), 'utf8'));
+    // A page with many sections keeps them in a folder of its own: partials/review/kpis.hbs is `review/kpis`.
+    for (const file of partialFiles(join(dir, 'partials'))) {
+      this.hbs.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(join(dir, 'partials', file), 'utf8'));
     }
     for (const file of readdirSync(join(dir, 'views')).sort()) {
       if (file.endsWith('.hbs')) this.views.set(basename(file, '.hbs'), compile(join(dir, 'views', file)));
@@ -246,3 +247,13 @@ const KNOWN_HELPERS = {
   fixed2: true,
   date: true,
 } as const;
+
+/** The partials' files relative to their folder (`field.hbs`, `review/kpis.hbs`), one folder level deep. */
+export function partialFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isFile() && entry.name.endsWith('.hbs')) out.push(entry.name);
+    if (entry.isDirectory()) for (const f of readdirSync(join(dir, entry.name)).sort()) if (f.endsWith('.hbs')) out.push(`${entry.name}/${f}`);
+  }
+  return out;
+}

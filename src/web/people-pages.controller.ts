@@ -1,6 +1,7 @@
 import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SelfAssessments } from '../assessments/self-assessments.service.js';
+import { ManagerAssessmentsService } from '../assessments/manager-assessments.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
@@ -22,6 +23,7 @@ export class PeoplePagesController {
     private readonly cycles: CyclesService,
     private readonly readModels: ReviewReadModels,
     private readonly selfAssessments: SelfAssessments,
+    private readonly assessments: ManagerAssessmentsService,
   ) {}
 
   @Get('team')
@@ -41,10 +43,12 @@ export class PeoplePagesController {
     const label = (b: RatingBand) => (lang === 'zh-CN' ? b.labelZh : b.labelEn);
     // The chart and the summary are about the whole team; the table shows the people searched for.
     const requested = Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10) || 1;
+    const todo = await this.assessments.todo(actor);
     const team = cycle ? await this.readModels.teamOverview(actor, cycle.id, { search: q, page: requested, pageSize: PAGE_SIZE }) : null;
     return page(
       'team',
       {
+        todo,
         cycle,
         cycles: cycleOptions(cycles, cycle),
         q,

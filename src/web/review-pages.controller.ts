@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SelfAssessments } from '../assessments/self-assessments.service.js';
+import { TakeProposalDto } from '../assessments/dto/manager-assessment.dto.js';
+import { ManagerAssessmentsService } from '../assessments/manager-assessments.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { isApiError } from '../common/errors.js';
@@ -30,6 +32,7 @@ export class ReviewPagesController {
     private readonly reviews: ReviewsService,
     private readonly workflow: ReviewWorkflow,
     private readonly selfAssessments: SelfAssessments,
+    private readonly assessments: ManagerAssessmentsService,
   ) {}
 
   @Get(':id')
@@ -48,6 +51,30 @@ export class ReviewPagesController {
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
     return this.act('submit', actor, id, locale, body);
+  }
+
+  /** HR takes the manager's proposal for one KPI (kpiKey) or for all of them. */
+  @Post(':id/take-proposal')
+  @Allow('hr')
+  @HttpCode(200)
+  takeProposal(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
+    const version = formVersion(str(body, 'version'));
+    const key = str(body, 'kpiKey');
+    const refused = (problem: Problem) =>
+      this.renderReview(actor, id, locale, { ...problem, message: problem.code === 'STALE_VERSION' ? locale.t('review.staleAction') : problem.message });
+    if (version === null) return Promise.resolve(refused(formRefusal(versionMissing())));
+    return submitForm({
+      dto: TakeProposalDto,
+      input: key ? { version, kpiKeys: [key] } : { version },
+      call: (dto) => this.workflow.takeProposal(actor, id, version, dto.kpiKeys),
+      refused,
+      done: () => seeOther(`/reviews/${id}${key ? `#kpi-${key}` : ''}`, 'proposalTaken'),
+    });
   }
 
   @Post(':id/finalize')
@@ -143,7 +170,9 @@ export class ReviewPagesController {
   private async renderReview(actor: Actor, id: string, locale: Locale, problem?: Problem, typed?: { reason: string; comment: string }): Promise<PageView> {
     const review = await this.reviews.get(actor, id);
     const lang = locale.lang;
-    const view = reviewPage(actor, review, lang, problem?.errors);
+    // HR compares the employee's, the manager's and its own final values.
+    const assessment = actor.role === 'hr' || actor.role === 'admin' ? await this.assessments.get(actor, id) : null;
+    const view = reviewPage(actor, review, lang, problem?.errors, assessment);
     // Who may see the self-assessment is its own rule (managers: once submitted); not seeing it is no error here.
     const self = await this.selfAssessments.get(actor, id).catch((err: unknown) => {
       if (isApiError(err, 'NOT_FOUND')) return null;
@@ -162,8 +191,8 @@ export class ReviewPagesController {
         title: 'review.title',
         titleVars: { name: review.employee.name, cycle: review.cycle.name },
         status: problem?.status,
-        scripts: view.editable ? ['scoring.js', 'review.js'] : [],
-        data: view.editable ? { ...reviewScriptData(review), strings: locale.section('reviewJs'), lang } : undefined,
+        scripts: view.editable ? ['scoring.js', 'review-proposal.js', 'review.js'] : [],
+        data: view.editable ? { ...reviewScriptData(review, assessment), strings: locale.section('reviewJs'), lang } : undefined,
       },
     );
   }

@@ -9,6 +9,7 @@ import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
 import { ReviewsModule } from '../reviews/reviews.module.js';
 import { AdminTemplatesController } from './admin-templates.controller.js';
 import { AdminUsersController } from './admin-users.controller.js';
+import { AssessmentPagesController } from './assessment-pages.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
@@ -32,6 +33,7 @@ import { SelfAssessmentPagesController } from './self-assessment-pages.controlle
   controllers: [
     AdminTemplatesController,
     AdminUsersController,
+    AssessmentPagesController,
     AssetsController,
     AuthPagesController,
     CyclesPagesController,

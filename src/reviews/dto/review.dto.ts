@@ -61,6 +61,16 @@ export class KpiEntryDto {
   @IsString()
   @MaxLength(4000)
   comment?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: "Rating KPIs: why the final rating differs from the manager's submitted proposal (required then; kept while the rating stays)",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string | null;
 }
 
 export class PutScoresDto {
@@ -194,6 +204,8 @@ export class ReviewKpiDto extends KpiDto {
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Rating KPIs: label of the chosen point (en)' }) ratingLabelEn: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Rating KPIs: label of the chosen point (zh-CN)' }) ratingLabelZh: string | null;
   @ApiProperty({ description: 'How the score came about' }) explanation: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "HR only: why the final rating differs from the manager's proposal" })
+  finalReason?: string | null;
 }
 
 export class ReviewStageDto {

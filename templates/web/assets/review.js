@@ -45,6 +45,13 @@
     return $(kind + '-' + key);
   }
 
+  // The manager's proposal beside HR's final rating: review-proposal.js, a section of its own.
+  var readReason = window.ScorecardReviewProposal
+    ? window.ScorecardReviewProposal(data, form, fmt)
+    : function () {
+        return undefined;
+      };
+
   // What the form holds now: entries in template order (so an API error's index names the KPI).
   function readForm() {
     var errors = Object.create(null); // keyed by KPI keys, which may be "constructor"
@@ -53,6 +60,7 @@
       if (k.rule.type === 'rating') {
         var r = field('rating', k.key).value;
         entry.rating = r === '' ? null : Number(r);
+        readReason(k.key, entry, errors);
       } else {
         var a = parseNumber(field('actual', k.key).value);
         var t = parseNumber(field('target', k.key).value);
@@ -79,7 +87,7 @@
     row.classList.toggle('has-error', Boolean(message));
     err.textContent = message || '';
     err.hidden = !message;
-    row.querySelectorAll('input[data-field="actual"], input[data-field="target"], select').forEach(function (el) {
+    row.querySelectorAll('input[data-field="actual"], input[data-field="target"], input[data-field="reason"], select').forEach(function (el) {
       if (message) el.setAttribute('aria-invalid', 'true');
       else el.removeAttribute('aria-invalid');
     });
@@ -185,8 +193,10 @@
     state.version = review.version;
     state.read = snapshotOf(review);
     state.dirty = false;
-    var submitVersion = document.querySelector('#submit-form input[name="version"]');
-    if (submitVersion) submitVersion.value = String(review.version);
+    ['#submit-form', '#take-form'].forEach(function (sel) {
+      var version = document.querySelector(sel + ' input[name="version"]');
+      if (version) version.value = String(review.version);
+    });
     // The server's numbers are the record; they match the live ones (same rules), and are shown as saved.
     review.kpis.forEach(function (k) {
       var row = form.querySelector('tr[data-kpi="' + k.key + '"]');
