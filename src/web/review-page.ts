@@ -30,6 +30,8 @@ export interface ReviewPage {
   canAcknowledge: boolean;
   showHrNotes: boolean;
   missingNames: string;
+  /** HR's calibration, worded for "calibrated from X to Y: reason"; null when not calibrated. */
+  calibration: { from: string; to: string; reason: string } | null;
 }
 
 const text = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
@@ -73,7 +75,17 @@ export function reviewPage(actor: Actor, review: ReviewDto, lang: 'zh-CN' | 'en'
     canAcknowledge: own && review.status === 'finalized' && review.acknowledgedAt === null,
     showHrNotes: review.hrNotes !== undefined,
     missingNames: review.missing.map(nameOf).join(lang === 'zh-CN' ? '、' : ', '),
+    calibration: review.calibration ? calibrationWords(review, review.calibration, lang) : null,
   };
+}
+
+function calibrationWords(review: ReviewDto, c: NonNullable<ReviewDto['calibration']>, lang: 'zh-CN' | 'en') {
+  const band = (key: string | null) => {
+    const b = key === null ? undefined : review.bands.find((x) => x.key === key);
+    return b ? (lang === 'zh-CN' ? b.labelZh : b.labelEn) : (key ?? '—');
+  };
+  const withTotal = (key: string | null, total: number | null) => (total === null ? band(key) : `${band(key)} (${total.toFixed(2)})`);
+  return { from: withTotal(c.fromBandKey, c.total === null ? null : c.fromTotal), to: withTotal(c.bandKey, c.total), reason: c.reason };
 }
 
 /** What the page's script needs: the rules to score with and what was read, to spot conflicts. */

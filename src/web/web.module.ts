@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { CalibrationModule } from '../calibration/calibration.module.js';
 import { HTML_ERROR_RENDERER } from '../common/html-errors.js';
 import { CyclesModule } from '../cycles/cycles.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
@@ -11,6 +12,7 @@ import { AdminUsersController } from './admin-users.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
+import { CalibrationPagesController } from './calibration-pages.controller.js';
 import { CyclesPagesController } from './cycles-pages.controller.js';
 import { EmployeesPagesController } from './employees-pages.controller.js';
 import { ExportsPagesController } from './exports-pages.controller.js';
@@ -26,12 +28,13 @@ import { ReviewPagesController } from './review-pages.controller.js';
  * lives here); what is here is presentation: views, forms, language and page errors.
  */
 @Module({
-  imports: [AuthModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
+  imports: [AuthModule, CalibrationModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
   controllers: [
     AdminTemplatesController,
     AdminUsersController,
     AssetsController,
     AuthPagesController,
+    CalibrationPagesController,
     CyclesPagesController,
     EmployeesPagesController,
     ExportsPagesController,
