@@ -233,12 +233,14 @@ describe('calibration', () => {
     expect(trail[0]).toMatchObject({ before: { department: dept, lockedBy: locked.lockedBy }, after: { department: dept, reason: 'New information from the customer survey' } });
   });
 
-  it('is for HR: managers and employees get 403, a closed cycle refuses changes with 409', async () => {
-    expectError(await t.http.get(`/api/cycles/${cycle.id}/calibration`).set(t.as('manager')), 403);
-    expectError(await t.http.get(`/api/cycles/${cycle.id}/calibration`).set(t.as('employee')), 403);
+  it('is for HR: managers and employees get 403', async () => {
+    const manager = await t.userFor('manager', boss.id, `boss-${uniq()}@calibration.example`);
+    const employee = await t.userFor('employee', reviews.c.employee.id, `c-${uniq()}@calibration.example`);
+    expectError(await t.http.get(`/api/cycles/${cycle.id}/calibration`).set(manager), 403);
+    expectError(await t.http.get(`/api/cycles/${cycle.id}/calibration`).set(employee), 403);
     expect((await t.http.get(`/api/cycles/${cycle.id}/calibration`).set(t.as('admin'))).status).toBe(200);
     const r = await getReview(t, reviews.c.id);
-    expectError(await t.http.put(`/api/reviews/${r.id}/calibration`).set(t.as('manager')).send({ version: r.version, bandKey: 'meets', reason: 'Not mine' }), 403);
+    expectError(await t.http.put(`/api/reviews/${r.id}/calibration`).set(manager).send({ version: r.version, bandKey: 'meets', reason: 'Not mine' }), 403);
   });
 
   it("prints the calibration on the review's scorecard, in both languages", async () => {
