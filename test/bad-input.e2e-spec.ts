@@ -391,7 +391,10 @@ describe('hostile and malformed input', () => {
       ]) {
         expectError(await t.http.put(`/api/reviews/${review.id}/calibration`).set(t.as('hr')).set('If-Match', String(review.version)).send(body), 400);
       }
-      expectError(await t.http.delete(`/api/reviews/${review.id}/calibration`).set(t.as('hr')).set('If-Match', String(review.version)).send({ reason: 5 }), 400);
+      expectError(
+        await t.http.delete(`/api/reviews/${review.id}/calibration`).set(t.as('hr')).set('If-Match', String(review.version)).send({ reason: 5 }),
+        400,
+      );
       expectError(await t.http.post(`/api/cycles/${cycle.id}/calibration/locks`).set(t.as('hr')).send({ department: null }), 400);
       expectError(await t.http.post(`/api/cycles/${cycle.id}/calibration/locks/reopen`).set(t.as('hr')).send({ department: 'D', reason: {} }), 400);
       expectError(await t.http.get(`/api/cycles/${cycle.id}/calibration`).query({ managerId: 'nope' }).set(t.as('hr')), 400);

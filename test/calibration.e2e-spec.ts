@@ -38,12 +38,17 @@ describe('calibration', () => {
   const overview = async (query: Record<string, string> = {}) =>
     (await t.http.get(`/api/cycles/${cycle.id}/calibration`).query(query).set(hr()).expect(200)).body as CalibrationDto;
   const calibrate = (r: { id: string; version: number }, body: Record<string, unknown>) =>
-    t.http.put(`/api/reviews/${r.id}/calibration`).set(hr()).send({ version: r.version, ...body });
+    t.http
+      .put(`/api/reviews/${r.id}/calibration`)
+      .set(hr())
+      .send({ version: r.version, ...body });
 
   beforeAll(async () => {
     t = await createTestApp();
     statuses = recordStatuses(t);
-    cycle = await seedOpenCycle(t, `Calibration ${uniq()}`, { targetDistribution: { outstanding: 20, exceeds: 20, meets: 40, needs_improvement: 10, unsatisfactory: 10 } });
+    cycle = await seedOpenCycle(t, `Calibration ${uniq()}`, {
+      targetDistribution: { outstanding: 20, exceeds: 20, meets: 40, needs_improvement: 10, unsatisfactory: 10 },
+    });
     dept = `Calib ${uniq()}`;
     other = `Calib other ${uniq()}`;
     // boss → lead → a, b; boss → c; x elsewhere. The subtree of boss is lead, a, b, c.
@@ -78,7 +83,10 @@ describe('calibration', () => {
     const all = await overview({ department: dept });
     const band = reviews.a.band?.key ?? '';
     expect(band).not.toBe('');
-    expect(all.cycle).toMatchObject({ id: cycle.id, targetDistribution: { outstanding: 20, exceeds: 20, meets: 40, needs_improvement: 10, unsatisfactory: 10 } });
+    expect(all.cycle).toMatchObject({
+      id: cycle.id,
+      targetDistribution: { outstanding: 20, exceeds: 20, meets: 40, needs_improvement: 10, unsatisfactory: 10 },
+    });
     // a, b and c are complete with the same band; boss, lead and todo have no input yet.
     expect(all.distribution.banded).toBe(3);
     expect(all.distribution.unbanded).toBe(3);
@@ -92,7 +100,14 @@ describe('calibration', () => {
     expect(all.reviews).toHaveLength(6);
     const totals = all.reviews.map((r) => r.effectiveTotal);
     expect(totals).toEqual([...totals].sort((p, q) => q - p));
-    expect(all.reviews[0]).toMatchObject({ total: reviews.a.total, bandKey: band, calibratedBandKey: null, effectiveBandKey: band, stage: { stage: 'hr' }, status: 'draft' });
+    expect(all.reviews[0]).toMatchObject({
+      total: reviews.a.total,
+      bandKey: band,
+      calibratedBandKey: null,
+      effectiveBandKey: band,
+      stage: { stage: 'hr' },
+      status: 'draft',
+    });
     expect(all.reviews[0].bandKeys).toEqual(['outstanding', 'exceeds', 'meets', 'needs_improvement', 'unsatisfactory']);
     expect(all.departments.find((d) => d.department === dept)).toEqual({ department: dept, reviews: 6, locked: false, lockedAt: null, lockedBy: null });
     expect(all.options.departments).toEqual(expect.arrayContaining([dept, other]));
@@ -151,7 +166,13 @@ describe('calibration', () => {
     const view = await overview({ department: dept });
     expect(view.distribution.rows.find((r) => r.bandKey === 'outstanding')?.count).toBe(1);
     expect(view.distribution.rows.find((r) => r.bandKey === before.band?.key)?.count).toBe(2);
-    expect(view.reviews[0]).toMatchObject({ id: before.id, calibratedBandKey: 'outstanding', calibratedTotal: 93.5, effectiveTotal: 93.5, effectiveBandKey: 'outstanding' });
+    expect(view.reviews[0]).toMatchObject({
+      id: before.id,
+      calibratedBandKey: 'outstanding',
+      calibratedTotal: 93.5,
+      effectiveTotal: 93.5,
+      effectiveBandKey: 'outstanding',
+    });
     // Every reader of the review sees it, the manager of the team too.
     const manager = await t.userFor('manager', lead.id, `lead-${uniq()}@calibration.example`);
     const seen = (await t.http.get(`/api/reviews/${before.id}`).set(manager).expect(200)).body as ReviewDto;
@@ -173,7 +194,11 @@ describe('calibration', () => {
       .body as ReviewDto;
     expect(r.calibration).toBeNull();
     const [entry] = await auditOf(t, 'review', r.id);
-    expect(entry).toMatchObject({ action: 'calibration_clear', before: { calibratedBandKey: 'meets' }, after: { calibratedBandKey: null, reason: 'Agreed to keep the computed band' } });
+    expect(entry).toMatchObject({
+      action: 'calibration_clear',
+      before: { calibratedBandKey: 'meets' },
+      after: { calibratedBandKey: null, reason: 'Agreed to keep the computed band' },
+    });
     r = (await calibrate(r, { bandKey: 'exceeds', reason: 'Second look' }).expect(200)).body as ReviewDto;
     r = (await calibrate(r, { bandKey: null, reason: 'Back to computed' }).expect(200)).body as ReviewDto;
     expect(r.calibration).toBeNull();
@@ -200,7 +225,17 @@ describe('calibration', () => {
 
   it('locks a department: adjustments are refused with 409 naming the lock until a reopen with a reason', async () => {
     const locks = `/api/cycles/${cycle.id}/calibration/locks`;
-    expect(errorFields(expectError(await t.http.post(locks).set(hr()).send({ department: `Nobody ${uniq()}` }), 400))).toEqual(['department']);
+    expect(
+      errorFields(
+        expectError(
+          await t.http
+            .post(locks)
+            .set(hr())
+            .send({ department: `Nobody ${uniq()}` }),
+          400,
+        ),
+      ),
+    ).toEqual(['department']);
     const locked = (await t.http.post(locks).set(hr()).send({ department: dept }).expect(200)).body as DepartmentLockDto;
     expect(locked).toMatchObject({ department: dept, locked: true, reviews: 6, lockedBy: expect.any(String) });
     expect(expectError(await t.http.post(locks).set(hr()).send({ department: dept }), 409).code).toBe('INVALID_STATE');
@@ -209,11 +244,19 @@ describe('calibration', () => {
     const refused = expectError(await calibrate(r, { bandKey: 'exceeds', reason: 'After the lock' }), 409);
     expect(refused).toMatchObject({ code: 'INVALID_STATE', details: { calibrationLocked: { department: dept, lockedAt: locked.lockedAt } } });
     expect(refused.message).toMatch(/locked/);
-    expect(expectError(await t.http.delete(`/api/reviews/${reviews.a.id}/calibration`).set(hr()).send({ version: 99, reason: 'x'.repeat(3) }), 409).code).toBe(
-      'STALE_VERSION',
-    );
+    expect(
+      expectError(
+        await t.http
+          .delete(`/api/reviews/${reviews.a.id}/calibration`)
+          .set(hr())
+          .send({ version: 99, reason: 'x'.repeat(3) }),
+        409,
+      ).code,
+    ).toBe('STALE_VERSION');
     const a = await getReview(t, reviews.a.id);
-    expect(expectError(await t.http.delete(`/api/reviews/${a.id}/calibration`).set(hr()).send({ version: a.version, reason: 'After the lock' }), 409)).toMatchObject({
+    expect(
+      expectError(await t.http.delete(`/api/reviews/${a.id}/calibration`).set(hr()).send({ version: a.version, reason: 'After the lock' }), 409),
+    ).toMatchObject({
       details: { calibrationLocked: { department: dept } },
     });
     expect((await overview({ department: dept })).reviews.every((x) => x.locked)).toBe(true);
@@ -230,7 +273,10 @@ describe('calibration', () => {
 
     const trail = await auditOf(t, 'cycle', cycle.id);
     expect(trail.map((x) => x.action).slice(0, 2)).toEqual(['calibration_reopen', 'calibration_lock']);
-    expect(trail[0]).toMatchObject({ before: { department: dept, lockedBy: locked.lockedBy }, after: { department: dept, reason: 'New information from the customer survey' } });
+    expect(trail[0]).toMatchObject({
+      before: { department: dept, lockedBy: locked.lockedBy },
+      after: { department: dept, reason: 'New information from the customer survey' },
+    });
   });
 
   it('is for HR: managers and employees get 403', async () => {

@@ -107,36 +107,34 @@ export class CalibrationService {
     const dist = distribution(subjects, keys, target);
     const label = (key: string) => bandsByKey.get(key) ?? { key, min: 0, labelZh: key, labelEn: key };
 
-    const reviews = byTotal(subjects).map(
-      (s): CalibrationReviewDto => ({
-        id: s.row.id,
-        employee: {
-          id: s.row.employee_id,
-          employeeNo: s.row.employee_no,
-          name: s.row.name,
-          department: s.row.department,
-          managerId: s.row.manager_id,
-          managerName: s.row.manager_name,
-        },
-        roleCode: s.row.role_code,
-        roleNameZh: s.row.role_name_zh,
-        roleNameEn: s.row.role_name_en,
-        total: s.total,
-        complete: s.row.complete,
-        bandKey: s.bandKey,
-        calibratedBandKey: s.calibratedBandKey,
-        calibratedTotal: s.calibratedTotal,
-        calibrationReason: s.row.calibration_reason,
-        effectiveBandKey: effectiveBand(s),
-        effectiveTotal: effectiveTotal(s),
-        maxTotal: maxima.get(s.row.template_version_id) ?? 100,
-        bandKeys: [...s.row.bands].sort((a, b) => b.min - a.min).map((b) => b.key),
-        stage: standing(cycle, s.row.stage, today),
-        status: s.row.status,
-        locked: locks.has(s.row.department),
-        version: s.row.version,
-      }),
-    );
+    const reviews = byTotal(subjects).map((s): CalibrationReviewDto => ({
+      id: s.row.id,
+      employee: {
+        id: s.row.employee_id,
+        employeeNo: s.row.employee_no,
+        name: s.row.name,
+        department: s.row.department,
+        managerId: s.row.manager_id,
+        managerName: s.row.manager_name,
+      },
+      roleCode: s.row.role_code,
+      roleNameZh: s.row.role_name_zh,
+      roleNameEn: s.row.role_name_en,
+      total: s.total,
+      complete: s.row.complete,
+      bandKey: s.bandKey,
+      calibratedBandKey: s.calibratedBandKey,
+      calibratedTotal: s.calibratedTotal,
+      calibrationReason: s.row.calibration_reason,
+      effectiveBandKey: effectiveBand(s),
+      effectiveTotal: effectiveTotal(s),
+      maxTotal: maxima.get(s.row.template_version_id) ?? 100,
+      bandKeys: [...s.row.bands].sort((a, b) => b.min - a.min).map((b) => b.key),
+      stage: standing(cycle, s.row.stage, today),
+      status: s.row.status,
+      locked: locks.has(s.row.department),
+      version: s.row.version,
+    }));
 
     const perDepartment = new Map<string, number>();
     for (const r of rows) perDepartment.set(r.department, (perDepartment.get(r.department) ?? 0) + 1);
@@ -167,7 +165,8 @@ export class CalibrationService {
       const r = await this.lockForCalibration(m, id, expected);
       if (dto.bandKey === null) {
         if (r.calibratedBandKey === null) throw conflict('This review has no calibration adjustment to withdraw', { status: r.status });
-        if (dto.total != null) throw badRequest('A total is calibrated together with a band', [{ field: 'total', message: 'must be left out when bandKey is null' }]);
+        if (dto.total != null)
+          throw badRequest('A total is calibrated together with a band', [{ field: 'total', message: 'must be left out when bandKey is null' }]);
       } else {
         const keys = r.template.bands.map((b) => b.key);
         if (!keys.includes(dto.bandKey)) {
@@ -177,7 +176,9 @@ export class CalibrationService {
         }
         const max = maxTotal(r.template.kpis);
         if (dto.total != null && dto.total > max) {
-          throw badRequest(`total: must be from 0 to ${max}, the highest total this review's template can give`, [{ field: 'total', message: `must be from 0 to ${max}` }]);
+          throw badRequest(`total: must be from 0 to ${max}, the highest total this review's template can give`, [
+            { field: 'total', message: `must be from 0 to ${max}` },
+          ]);
         }
       }
       const clear = dto.bandKey === null;
@@ -205,7 +206,10 @@ export class CalibrationService {
       const cycle = await this.cycles.lockOpen(m, cycleId);
       await this.holdDepartment(m, cycleId, department, 'exclusive');
       const n = await this.reviewsOf(m, cycleId, department);
-      if (n === 0) throw badRequest(`No review of department "${department}" in cycle "${cycle.name}"`, [{ field: 'department', message: 'has no reviews in this cycle' }]);
+      if (n === 0)
+        throw badRequest(`No review of department "${department}" in cycle "${cycle.name}"`, [
+          { field: 'department', message: 'has no reviews in this cycle' },
+        ]);
       const existing = await m.findOneBy(CalibrationLock, { cycleId, department });
       if (existing) throw lockedConflict(existing, `The calibration of ${department} is already locked`);
       const saved = await m.save(m.create(CalibrationLock, { cycleId, department, lockedAt: new Date(), lockedBy: actor.name }));

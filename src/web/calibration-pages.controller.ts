@@ -30,9 +30,18 @@ async function filtersOf(q: Record<string, unknown>): Promise<Filters> {
   };
 }
 
+/** The filters that are set, as name/value pairs. */
+function setFilters(f: Filters): { name: string; value: string }[] {
+  return [
+    { name: 'department', value: f.department },
+    { name: 'roleCode', value: f.roleCode },
+    { name: 'managerId', value: f.managerId },
+  ].filter((x) => x.value !== '');
+}
+
 function addressOf(cycleId: string, f: Filters): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
+  for (const { name, value } of setFilters(f)) q.set(name, value);
   const s = q.toString();
   return `/cycles/${cycleId}/calibration${s ? `?${s}` : ''}`;
 }
@@ -179,9 +188,7 @@ export class CalibrationPagesController {
       {
         cycle: data.cycle,
         filters,
-        hidden: Object.entries(filters)
-          .filter(([, v]) => v)
-          .map(([name, value]) => ({ name, value })),
+        hidden: setFilters(filters),
         options: {
           departments: data.options.departments.map((d) => ({ value: d, selected: d === filters.department })),
           roles: data.options.roles.map((r) => ({ value: r.code, label: zh ? r.nameZh : r.nameEn, selected: r.code === filters.roleCode })),

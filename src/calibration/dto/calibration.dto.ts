@@ -29,7 +29,11 @@ export class CalibrateReviewDto {
   @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'bandKey must be a band key of this review' })
   bandKey: string | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'A calibrated total, 0 to the highest total the template can give; leave out to calibrate only the band' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'A calibrated total, 0 to the highest total the template can give; leave out to calibrate only the band',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @MaxDecimals(2)
@@ -77,7 +81,7 @@ export class ReopenDepartmentDto {
 
 export class DepartmentLockDto {
   @ApiProperty() department: string;
-  @ApiProperty({ type: 'integer', description: "Reviews of the department in this cycle (all, whatever the filters)" }) reviews: number;
+  @ApiProperty({ type: 'integer', description: 'Reviews of the department in this cycle (all, whatever the filters)' }) reviews: number;
   @ApiProperty() locked: boolean;
   @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) lockedAt: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) lockedBy: string | null;
@@ -117,7 +121,8 @@ export class CalibrationReviewDto {
   @ApiPropertyOptional({ type: String, nullable: true }) calibratedBandKey: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) calibratedTotal: number | null;
   @ApiPropertyOptional({ type: String, nullable: true }) calibrationReason: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The band that counts: calibrated where set, else computed' }) effectiveBandKey: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The band that counts: calibrated where set, else computed' }) effectiveBandKey:
+    string | null;
   @ApiProperty({ description: 'The total that counts: calibrated where set, else computed; the list is sorted by it, highest first' }) effectiveTotal: number;
   @ApiProperty({ description: 'The highest total the pinned template can give (the limit of a calibrated total)' }) maxTotal: number;
   @ApiProperty({ type: [String], description: "The pinned template's band keys, best first: what the band may be calibrated to" }) bandKeys: string[];
@@ -147,7 +152,7 @@ export class CalibrationManagerDto {
 }
 
 export class CalibrationOptionsDto {
-  @ApiProperty({ type: [String], description: "Departments with reviews in the cycle" }) departments: string[];
+  @ApiProperty({ type: [String], description: 'Departments with reviews in the cycle' }) departments: string[];
   @ApiProperty({ type: [CalibrationRoleDto] }) roles: CalibrationRoleDto[];
   @ApiProperty({ type: [CalibrationManagerDto], description: 'Managers of people with reviews in the cycle' }) managers: CalibrationManagerDto[];
 }
@@ -157,6 +162,7 @@ export class CalibrationDto {
   @ApiProperty({ type: [RatingBandDto], description: "The bands of the reviews' templates, best first" }) bands: RatingBandDto[];
   @ApiProperty({ type: DistributionDto }) distribution: DistributionDto;
   @ApiProperty({ type: [CalibrationReviewDto], description: 'The filtered reviews, highest total (that counts) first' }) reviews: CalibrationReviewDto[];
-  @ApiProperty({ type: [DepartmentLockDto], description: "Every department with reviews in the cycle and its calibration lock" }) departments: DepartmentLockDto[];
-  @ApiProperty({ type: CalibrationOptionsDto, description: "What the filters can take" }) options: CalibrationOptionsDto;
+  @ApiProperty({ type: [DepartmentLockDto], description: 'Every department with reviews in the cycle and its calibration lock' })
+  departments: DepartmentLockDto[];
+  @ApiProperty({ type: CalibrationOptionsDto, description: 'What the filters can take' }) options: CalibrationOptionsDto;
 }

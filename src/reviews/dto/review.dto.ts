@@ -195,7 +195,8 @@ export class ReviewCalibrationDto {
   @ApiProperty({ description: 'Why HR calibrated' }) reason: string;
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ description: 'Who calibrated' }) by: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The computed band it was calibrated from; null while incomplete' }) fromBandKey: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The computed band it was calibrated from; null while incomplete' }) fromBandKey:
+    string | null;
   @ApiProperty({ description: 'The computed total it was calibrated from' }) fromTotal: number;
 }
 
