@@ -29,7 +29,8 @@ describe('calibration page in a browser', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Printing shares the machine with other tests: give a slow print the time it needs.
+    t = await createTestApp({ PDF_TIMEOUT_MS: '60000' });
     cycle = await seedOpenCycle(t, `Calibration web ${uniq()}`);
     dept = `Calib web ${uniq()}`;
     const a = await createEmployee(t, 'account_manager', { department: dept, name: `甲 ${uniq()}` });

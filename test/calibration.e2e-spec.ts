@@ -44,7 +44,8 @@ describe('calibration', () => {
       .send({ version: r.version, ...body });
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Printing shares the machine with other tests: give a slow print the time it needs.
+    t = await createTestApp({ PDF_TIMEOUT_MS: '60000' });
     statuses = recordStatuses(t);
     cycle = await seedOpenCycle(t, `Calibration ${uniq()}`, {
       targetDistribution: { outstanding: 20, exceeds: 20, meets: 40, needs_improvement: 10, unsatisfactory: 10 },

@@ -18,9 +18,13 @@ interface Filters {
   managerId: string;
 }
 
+// A page form carries the page's filters back under their own names, apart from its own fields
+// (the lock form's department is not the department filter).
+const FORM_FILTER = 'filter_';
+
 /** The filters of the address, kept only when they pass the API's own query checks. */
-async function filtersOf(q: Record<string, unknown>): Promise<Filters> {
-  const raw = { department: str(q, 'department'), roleCode: str(q, 'roleCode'), managerId: str(q, 'managerId') };
+async function filtersOf(q: Record<string, unknown>, prefix = ''): Promise<Filters> {
+  const raw = { department: str(q, `${prefix}department`), roleCode: str(q, `${prefix}roleCode`), managerId: str(q, `${prefix}managerId`) };
   const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
   const { errors } = await checkForm(CalibrationQueryDto, given);
   return {
@@ -74,7 +78,7 @@ export class CalibrationPagesController {
     @PageLocale() locale: Locale,
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
-    const filters = await filtersOf(body);
+    const filters = await filtersOf(body, FORM_FILTER);
     const typed = { reviewId, bandKey: str(body, 'bandKey'), total: str(body, 'total'), reason: str(body, 'reason') };
     const refused = (problem: Problem) => this.render(actor, id, locale, filters, this.translate(problem, locale), typed);
     const version = formVersion(str(body, 'version'));
@@ -98,7 +102,7 @@ export class CalibrationPagesController {
     @PageLocale() locale: Locale,
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
-    const filters = await filtersOf(body);
+    const filters = await filtersOf(body, FORM_FILTER);
     return submitForm({
       dto: LockDepartmentDto,
       input: { department: str(body, 'department') },
@@ -117,7 +121,7 @@ export class CalibrationPagesController {
     @PageLocale() locale: Locale,
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
-    const filters = await filtersOf(body);
+    const filters = await filtersOf(body, FORM_FILTER);
     const typed = { department: str(body, 'department'), reason: str(body, 'reason') };
     return submitForm({
       dto: ReopenDepartmentDto,
@@ -188,7 +192,7 @@ export class CalibrationPagesController {
       {
         cycle: data.cycle,
         filters,
-        hidden: setFilters(filters),
+        hidden: setFilters(filters).map((f) => ({ name: `${FORM_FILTER}${f.name}`, value: f.value })),
         options: {
           departments: data.options.departments.map((d) => ({ value: d, selected: d === filters.department })),
           roles: data.options.roles.map((r) => ({ value: r.code, label: zh ? r.nameZh : r.nameEn, selected: r.code === filters.roleCode })),
