@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CalibrationDto, DepartmentLockDto } from '../src/calibration/dto/calibration.dto.js';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
-import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
+import type { ReviewDto, ReviewPageDto } from '../src/reviews/dto/review.dto.js';
 import {
   auditOf,
   createEmployee,
@@ -174,6 +174,9 @@ describe('calibration', () => {
       effectiveTotal: 93.5,
       effectiveBandKey: 'outstanding',
     });
+    // Lists show the band that counts.
+    const list = (await t.http.get('/api/reviews').query({ cycleId: cycle.id, department: dept }).set(hr()).expect(200)).body as ReviewPageDto;
+    expect(list.items.find((i) => i.id === before.id)?.bandKey).toBe('outstanding');
     // Every reader of the review sees it, the manager of the team too.
     const manager = await t.userFor('manager', lead.id, `lead-${uniq()}@calibration.example`);
     const seen = (await t.http.get(`/api/reviews/${before.id}`).set(manager).expect(200)).body as ReviewDto;

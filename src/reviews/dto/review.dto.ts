@@ -242,7 +242,8 @@ export class ReviewSummaryDto {
   @ApiProperty({ type: 'integer' }) templateVersionNumber: number;
   @ApiProperty() total: number;
   @ApiProperty() complete: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true }) bandKey: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The band that counts: calibrated where HR set one, else computed' }) bandKey:
+    string | null;
   @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
