@@ -3,6 +3,7 @@
 // distribution (a reason is required first), locks the department, and downloads that review's PDF,
 // which says "calibrated from … to …: reason". A failing step leaves a screenshot in test-output/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -15,6 +16,19 @@ import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
 import { pdfText } from './support/pdf-reader.js';
 
 const OUTPUT = join(process.cwd(), 'test-output');
+// axe's own bundle, evaluated in the page through DevTools (the CSP allows no inline script).
+const AXE_SOURCE = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (tags: string[]) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } })
+      .axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, WCAG_21_AA);
+}
 
 describe('calibration page in a browser', () => {
   let t: TestApp;
@@ -127,9 +141,17 @@ describe('calibration page in a browser', () => {
     });
 
     await step(page, 'calibration-phone', async () => {
+      expect(await axeViolations(page)).toEqual([]);
       await page.setViewport({ width: 390, height: 844 });
       await page.reload();
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.setCookie({ name: 'scorecard_lang', value: 'zh-CN', url: t.url });
+      await page.reload();
+      expect(await page.$eval('h1', (el) => el.textContent ?? '')).toContain('校准');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.setCookie({ name: 'scorecard_lang', value: 'en', url: t.url });
     });
 
     await step(page, 'calibration-pdf', async () => {
