@@ -400,6 +400,23 @@ describe('hostile and malformed input', () => {
         400,
       );
       expect(errorFields(reason)).toContain('reason');
+      // Calibration: wrong types, nulls and fields the DTO does not know are 400, never a change.
+      for (const body of [
+        { bandKey: 'meets', reason: null },
+        { bandKey: 'meets', reason: 'ok ok', total: 'high' },
+        { bandKey: 7, reason: 'ok ok' },
+        { bandKey: 'meets', reason: ['a', 'b', 'c'] },
+        { bandKey: 'meets', reason: 'ok ok', calibratedBy: 'me' },
+      ]) {
+        expectError(await t.http.put(`/api/reviews/${review.id}/calibration`).set(t.as('hr')).set('If-Match', String(review.version)).send(body), 400);
+      }
+      expectError(
+        await t.http.delete(`/api/reviews/${review.id}/calibration`).set(t.as('hr')).set('If-Match', String(review.version)).send({ reason: 5 }),
+        400,
+      );
+      expectError(await t.http.post(`/api/cycles/${cycle.id}/calibration/locks`).set(t.as('hr')).send({ department: null }), 400);
+      expectError(await t.http.post(`/api/cycles/${cycle.id}/calibration/locks/reopen`).set(t.as('hr')).send({ department: 'D', reason: {} }), 400);
+      expectError(await t.http.get(`/api/cycles/${cycle.id}/calibration`).query({ managerId: 'nope' }).set(t.as('hr')), 400);
       const emp = expectError(
         await t.http
           .post('/api/employees')

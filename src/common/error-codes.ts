@@ -130,6 +130,11 @@ export interface StageDetails {
   expectedStage: string;
 }
 
+/** INVALID_STATE: HR locked the calibration of the review's department; only a reopen (with a reason) changes it. */
+export interface CalibrationLockedDetails {
+  calibrationLocked: { department: string; lockedAt: string; lockedBy: string };
+}
+
 export interface CycleStatusDetails {
   cycleStatus: string;
 }
@@ -187,6 +192,7 @@ export type ErrorDetailsByCode = EveryCode<{
   INVALID_STATE:
     | StatusDetails
     | StageDetails
+    | CalibrationLockedDetails
     | CycleStatusDetails
     | DraftExistsDetails
     | ExportProgressDetails

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import {
+  type CalibrationLockedDetails,
   type CycleStatusDetails,
   type DraftExistsDetails,
   ERROR_CODES,
@@ -84,6 +85,23 @@ export class StageDetailsDto implements StageDetails {
 
   @ApiProperty({ enum: ['self', 'manager', 'hr', 'done'], description: 'Where it must be for the change' })
   expectedStage: string;
+}
+
+export class CalibrationLockDto {
+  @ApiProperty({ example: 'Sales East' })
+  department: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lockedAt: string;
+
+  @ApiProperty({ description: 'Who locked it' })
+  lockedBy: string;
+}
+
+/** INVALID_STATE (409): the calibration of the review's department is locked; reopen it (with a reason) first. */
+export class CalibrationLockedDetailsDto implements CalibrationLockedDetails {
+  @ApiProperty({ type: CalibrationLockDto })
+  calibrationLocked: CalibrationLockDto;
 }
 
 /** INVALID_STATE (409) on a review whose cycle is not open. */
@@ -186,6 +204,7 @@ export const ERROR_DETAIL_MODELS = [
   ExistingReviewDetailsDto,
   StatusDetailsDto,
   StageDetailsDto,
+  CalibrationLockedDetailsDto,
   CycleStatusDetailsDto,
   DraftExistsDetailsDto,
   ExportProgressDetailsDto,
@@ -201,6 +220,7 @@ export const DETAILS_BY_CODE = {
   INVALID_STATE: [
     StatusDetailsDto,
     StageDetailsDto,
+    CalibrationLockedDetailsDto,
     CycleStatusDetailsDto,
     DraftExistsDetailsDto,
     ExportProgressDetailsDto,

@@ -75,6 +75,8 @@ export const FORMAT_KEYS = [
   'templateVersionValue',
   'chartScoreAxis',
   'chartTotalAxis',
+  'calibrated',
+  'calibratedValue',
 ] as const;
 
 export type UiKey = (typeof UI_KEYS)[number];

@@ -65,7 +65,7 @@ export class ReviewQueries {
           ? `SELECT r.id ${from} ${where} ORDER BY r.employee_no`
           : `SELECT r.id ${from}${byDue ? '' : ' JOIN cycles c ON c.id = r.cycle_id'} ${where} ORDER BY c.period_start DESC, r.employee_no, r.id`;
         return `WITH page AS (${pageIds} ${paging})
-       SELECT r.id, r.status, r.stage, ${DUES_SQL}, r.total, r.complete, r.band_key, r.version, ${isoTimestampSql('r.updated_at')} AS updated_at, r.cycle_id, c.name AS cycle_name,
+       SELECT r.id, r.status, r.stage, ${DUES_SQL}, r.total, r.complete, coalesce(r.calibrated_band_key, r.band_key) AS band_key, r.version, ${isoTimestampSql('r.updated_at')} AS updated_at, r.cycle_id, c.name AS cycle_name,
               r.template_version_id, e.id AS employee_id, e.employee_no, e.name, e.department, e.manager_id, m.name AS manager_name,
               r.employee_no AS review_employee_no, ${totals}
          FROM page JOIN reviews r ON r.id = page.id JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id

@@ -119,7 +119,7 @@ export class ReviewReadModels {
                  WHERE e.id = ANY($2::uuid[]) AND (e.active OR r.id IS NOT NULL)`;
     const [counts] = await this.dataSource.query<TeamCountsRow[]>(
       `WITH members AS MATERIALIZED (
-         SELECT e.department, e.employee_no, r.id AS review_id, r.complete, r.band_key, r.template->'bands' AS bands, ${matches} AS matches ${from})
+         SELECT e.department, e.employee_no, r.id AS review_id, r.complete, coalesce(r.calibrated_band_key, r.band_key) AS band_key, r.template->'bands' AS bands, ${matches} AS matches ${from})
        SELECT count(*)::int AS members,
               count(*) FILTER (WHERE matches)::int AS matching,
               count(review_id)::int AS with_reviews,
@@ -138,7 +138,7 @@ export class ReviewReadModels {
     const page = Math.min(pages, Math.max(1, q.page));
     const rows = await this.dataSource.query<TeamRow[]>(
       `SELECT e.id, e.employee_no, e.name, e.department, e.active, m.name AS manager_name,
-              r.id AS review_id, r.status, r.total, r.complete, r.band_key
+              r.id AS review_id, r.status, r.total, r.complete, coalesce(r.calibrated_band_key, r.band_key) AS band_key
          FROM employees e LEFT JOIN employees m ON m.id = e.manager_id
          LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
         WHERE e.id = ANY($2::uuid[]) AND (e.active OR r.id IS NOT NULL) AND ${matches}
@@ -178,7 +178,7 @@ export class ReviewReadModels {
     const rows = await this.dataSource.query<OwnRow[]>(
       `SELECT r.id, c.name AS cycle_name, to_char(c.period_start, 'YYYY-MM-DD') AS period_start, to_char(c.period_end, 'YYYY-MM-DD') AS period_end,
               r.total, r.version, ${isoTimestampSql('r.finalized_at')} AS finalized_at, ${isoTimestampSql('r.acknowledged_at')} AS acknowledged_at,
-              (SELECT b FROM jsonb_array_elements(r.template->'bands') b WHERE b->>'key' = r.band_key LIMIT 1) AS band
+              (SELECT b FROM jsonb_array_elements(r.template->'bands') b WHERE b->>'key' = coalesce(r.calibrated_band_key, r.band_key) LIMIT 1) AS band
          FROM reviews r JOIN cycles c ON c.id = r.cycle_id
         WHERE r.employee_id = $1 AND r.status = 'finalized'
         ORDER BY c.period_start DESC, r.employee_no, r.id LIMIT $2`,

@@ -62,6 +62,18 @@ export function toReviewDto(r: Review, view: ReviewView, today: string): ReviewD
     missing: s.missing,
     band: s.band,
     bands: r.template.bands,
+    calibration:
+      r.calibratedBandKey !== null
+        ? {
+            bandKey: r.calibratedBandKey,
+            total: r.calibratedTotal,
+            reason: r.calibrationReason ?? '',
+            at: iso(r.calibratedAt) ?? '',
+            by: r.calibratedBy ?? '',
+            fromBandKey: s.band?.key ?? null,
+            fromTotal: s.total,
+          }
+        : null,
     strengths: r.strengths,
     challenges: r.challenges,
     developmentPlan: r.developmentPlan,

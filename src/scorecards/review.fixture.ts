@@ -75,6 +75,7 @@ export function makeReview(f: Fixture = {}): ReviewDto {
     missing: s.missing,
     band: s.band,
     bands,
+    calibration: null,
     strengths: 'Closed three new key accounts.',
     challenges: 'Pipeline in Q2 was thin.',
     developmentPlan: 'Negotiation course; shadow a key-account manager.',

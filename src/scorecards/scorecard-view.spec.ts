@@ -112,6 +112,27 @@ describe('buildScorecardView: account manager', () => {
     expect(v.labels.colPoints).toBe('Points');
   });
 
+  it('says "calibrated from X to Y: reason" beside the computed total, and shows the calibrated band as the result', () => {
+    const base = makeReview();
+    const calibration = {
+      bandKey: 'meets',
+      total: 70,
+      reason: 'Team-wide calibration',
+      at: '2025-07-01T00:00:00.000Z',
+      by: 'HR Wang',
+      fromBandKey: base.band?.key ?? null,
+      fromTotal: base.total,
+    };
+    const en = buildScorecardView(input({ ...base, calibration }, { lang: 'en' }));
+    expect(en.total.value).toBe(base.total.toFixed(2));
+    expect(en.total.bandKey).toBe('meets');
+    expect(en.total.calibration).toBe(`Calibrated from ${base.band?.labelEn} (${base.total.toFixed(2)}) to Meets expectations (70.00): Team-wide calibration`);
+    expect(en.bands.find((b) => b.current)?.key).toBe('meets');
+    const zh = buildScorecardView(input({ ...base, calibration: { ...calibration, total: null } }));
+    expect(zh.total.calibration).toBe(`已校准：由 ${base.band?.labelZh} 调整为 良好。理由：Team-wide calibration`);
+    expect(buildScorecardView(input(base)).total.calibration).toBeNull();
+  });
+
   it('honours another time zone for printed moments', () => {
     const v = buildScorecardView(input(makeReview(), { lang: 'en', timeZone: 'UTC' }));
     expect(v.footer.generatedAt).toBe('Jul 10, 2025, 01:30 (UTC)');

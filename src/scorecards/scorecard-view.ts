@@ -76,6 +76,8 @@ export interface ScorecardTotal {
   complete: boolean;
   bandKey: string | null;
   bandLabel: string | null;
+  /** "Calibrated from X to Y: reason" when HR calibrated the band (and total); null otherwise. */
+  calibration: string | null;
   /** "Incomplete: no input yet for A, B"; null when complete. */
   incompleteText: string | null;
   missingNames: string[];
@@ -172,12 +174,29 @@ export function buildScorecardView(input: ScorecardViewInput): ScorecardView {
     const k = byKey.get(key);
     return k ? kpiName(k, lang) : key;
   });
-  const band = review.complete ? review.band : null;
+  const computed = review.complete ? review.band : null;
+  // A calibrated band is the result; the computed total stays beside it and the line saying
+  // "calibrated from X to Y: reason" keeps the score explaining itself.
+  const cal = review.calibration ?? null;
+  const band = cal ? (review.bands.find((b) => b.key === cal.bandKey) ?? null) : computed;
+  const bandName = (key: string | null) => {
+    const b = key === null ? null : review.bands.find((x) => x.key === key);
+    return b ? (zh ? b.labelZh : b.labelEn) : (key ?? none);
+  };
+  const calibratedValue = (key: string | null, value: number | null) =>
+    value === null ? bandName(key) : interpolate(dict.format.calibratedValue, { band: bandName(key), total: formatFixed2(value, lang) });
   const total: ScorecardTotal = {
     value: formatFixed2(review.total, lang),
     complete: review.complete,
     bandKey: band?.key ?? null,
     bandLabel: band ? (zh ? band.labelZh : band.labelEn) : null,
+    calibration: cal
+      ? interpolate(dict.format.calibrated, {
+          from: calibratedValue(review.complete ? cal.fromBandKey : null, cal.total === null ? null : cal.fromTotal),
+          to: calibratedValue(cal.bandKey, cal.total),
+          reason: cal.reason,
+        })
+      : null,
     incompleteText: review.complete ? null : interpolate(dict.format.incomplete, { list: missingNames.join(dict.format.listSeparator) }),
     missingNames,
   };

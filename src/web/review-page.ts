@@ -52,6 +52,8 @@ export interface ReviewPage {
   /** The manager submitted a proposal. */
   hasProposal: boolean;
   canTakeAll: boolean;
+  /** HR's calibration, worded for "calibrated from X to Y: reason"; null when not calibrated. */
+  calibration: { from: string; to: string; reason: string } | null;
 }
 
 const text = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
@@ -120,7 +122,17 @@ export function reviewPage(
     compare: assessment !== null && (hasProposal || assessment.self !== null),
     hasProposal,
     canTakeAll: rows.some((r) => r.canTake),
+    calibration: review.calibration ? calibrationWords(review, review.calibration, lang) : null,
   };
+}
+
+function calibrationWords(review: ReviewDto, c: NonNullable<ReviewDto['calibration']>, lang: 'zh-CN' | 'en') {
+  const band = (key: string | null) => {
+    const b = key === null ? undefined : review.bands.find((x) => x.key === key);
+    return b ? (lang === 'zh-CN' ? b.labelZh : b.labelEn) : (key ?? '—');
+  };
+  const withTotal = (key: string | null, total: number | null) => (total === null ? band(key) : `${band(key)} (${total.toFixed(2)})`);
+  return { from: withTotal(c.fromBandKey, c.total === null ? null : c.fromTotal), to: withTotal(c.bandKey, c.total), reason: c.reason };
 }
 
 /** What the page's script needs: the rules to score with and what was read, to spot conflicts. */

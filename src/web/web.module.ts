@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssessmentsModule } from '../assessments/assessments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { CalibrationModule } from '../calibration/calibration.module.js';
 import { HTML_ERROR_RENDERER } from '../common/html-errors.js';
 import { CyclesModule } from '../cycles/cycles.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
@@ -13,6 +14,7 @@ import { AssessmentPagesController } from './assessment-pages.controller.js';
 import { AssetsController } from './assets.controller.js';
 import { WebAssets } from './assets.js';
 import { AuthPagesController } from './auth-pages.controller.js';
+import { CalibrationPagesController } from './calibration-pages.controller.js';
 import { CyclesPagesController } from './cycles-pages.controller.js';
 import { EmployeesPagesController } from './employees-pages.controller.js';
 import { ExportsPagesController } from './exports-pages.controller.js';
@@ -29,13 +31,14 @@ import { SelfAssessmentPagesController } from './self-assessment-pages.controlle
  * lives here); what is here is presentation: views, forms, language and page errors.
  */
 @Module({
-  imports: [AuthModule, AssessmentsModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
+  imports: [AuthModule, AssessmentsModule, CalibrationModule, ReviewsModule, CyclesModule, EmployeesModule, ExportsModule, KpiTemplatesModule],
   controllers: [
     AdminTemplatesController,
     AdminUsersController,
     AssessmentPagesController,
     AssetsController,
     AuthPagesController,
+    CalibrationPagesController,
     CyclesPagesController,
     EmployeesPagesController,
     ExportsPagesController,

@@ -225,6 +225,18 @@ export class SkipStageDto extends TransitionDto {
   reason: string;
 }
 
+/** HR's calibration adjustment, beside the computed total and band (which stay as computed). */
+export class ReviewCalibrationDto {
+  @ApiProperty({ description: 'The calibrated band, a band of the pinned template' }) bandKey: string;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'The calibrated total; null when only the band was calibrated' }) total: number | null;
+  @ApiProperty({ description: 'Why HR calibrated' }) reason: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ description: 'Who calibrated' }) by: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The computed band it was calibrated from; null while incomplete' }) fromBandKey:
+    string | null;
+  @ApiProperty({ description: 'The computed total it was calibrated from' }) fromTotal: number;
+}
+
 export class ReviewDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: ReviewEmployeeDto }) employee: ReviewEmployeeDto;
@@ -238,6 +250,8 @@ export class ReviewDto {
   @ApiProperty({ type: [String], description: 'Keys of KPIs without input' }) missing: string[];
   @ApiPropertyOptional({ type: RatingBandDto, nullable: true, description: 'Band of the total; null while incomplete' }) band: RatingBandDto | null;
   @ApiProperty({ type: [RatingBandDto] }) bands: RatingBandDto[];
+  @ApiPropertyOptional({ type: ReviewCalibrationDto, nullable: true, description: "HR's calibration of band (and total); null when not calibrated" })
+  calibration: ReviewCalibrationDto | null;
   @ApiProperty() strengths: string;
   @ApiProperty() challenges: string;
   @ApiProperty() developmentPlan: string;
@@ -267,7 +281,8 @@ export class ReviewSummaryDto {
   @ApiProperty({ type: 'integer' }) templateVersionNumber: number;
   @ApiProperty() total: number;
   @ApiProperty() complete: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true }) bandKey: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The band that counts: calibrated where HR set one, else computed' }) bandKey:
+    string | null;
   @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
