@@ -54,7 +54,7 @@ export class ReminderItem {
   sendingId: string;
 
   @ManyToOne(() => ReminderSending, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'sending_id' })
+  @JoinColumn({ name: 'sending_id', foreignKeyConstraintName: 'FK_reminder_items_sending' })
   sending: Relation<ReminderSending>;
 
   // No foreign key to reviews: this is a record of mails sent, which stays true if a review goes.
