@@ -101,9 +101,22 @@ describe('loadConfig', () => {
       'REMINDERS_ENABLED=true needs an SMTP server: set SMTP_URL, or SMTP_HOST (with SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD as needed)',
       'REMINDERS_ENABLED=true needs MAIL_FROM, the sender address of the reminders',
     ]);
-    const on = loadConfig({ REMINDERS_ENABLED: 'yes', SMTP_HOST: 'mail.example.com', SMTP_SECURE: 'true', SMTP_USER: 'u', SMTP_PASSWORD: 'p', MAIL_FROM: 'HR <hr@example.com>' });
-    expect(on.reminders).toMatchObject({ enabled: true, from: 'HR <hr@example.com>', smtp: { host: 'mail.example.com', port: 465, secure: true, user: 'u', password: 'p' } });
-    expect(problemsOf({ SMTP_URL: 'http://mail.example.com', SMTP_HOST: 'x', SMTP_USER: 'u', MAIL_FROM: 'nobody', REMINDER_DAYS_BEFORE: '-1', REMINDER_HOUR: '23' })).toEqual([
+    const on = loadConfig({
+      REMINDERS_ENABLED: 'yes',
+      SMTP_HOST: 'mail.example.com',
+      SMTP_SECURE: 'true',
+      SMTP_USER: 'u',
+      SMTP_PASSWORD: 'p',
+      MAIL_FROM: 'HR <hr@example.com>',
+    });
+    expect(on.reminders).toMatchObject({
+      enabled: true,
+      from: 'HR <hr@example.com>',
+      smtp: { host: 'mail.example.com', port: 465, secure: true, user: 'u', password: 'p' },
+    });
+    expect(
+      problemsOf({ SMTP_URL: 'http://mail.example.com', SMTP_HOST: 'x', SMTP_USER: 'u', MAIL_FROM: 'nobody', REMINDER_DAYS_BEFORE: '-1', REMINDER_HOUR: '23' }),
+    ).toEqual([
       'SMTP_URL must start with smtp:// or smtps:// (got http://)',
       'SMTP_URL and SMTP_HOST both set: use one or the other',
       'SMTP_USER and SMTP_PASSWORD go together: set both or neither',

@@ -307,9 +307,13 @@ function reminderConfig(
   if (from !== '' && !/^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/.test(from)) {
     problems.push(`MAIL_FROM="${from}" must be an address such as hr@example.com or Scorecard <hr@example.com>`);
   }
-  if (publicUrl !== null && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) problems.push(`PUBLIC_URL="${publicUrl}" must look like https://scorecard.example.com`);
+  if (publicUrl !== null && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl))
+    problems.push(`PUBLIC_URL="${publicUrl}" must look like https://scorecard.example.com`);
   if (enabled) {
-    if (url === null && host === null) problems.push('REMINDERS_ENABLED=true needs an SMTP server: set SMTP_URL, or SMTP_HOST (with SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD as needed)');
+    if (url === null && host === null)
+      problems.push(
+        'REMINDERS_ENABLED=true needs an SMTP server: set SMTP_URL, or SMTP_HOST (with SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD as needed)',
+      );
     if (from === '') problems.push('REMINDERS_ENABLED=true needs MAIL_FROM, the sender address of the reminders');
   }
   return {

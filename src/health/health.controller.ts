@@ -79,7 +79,14 @@ export class HealthController {
 
   private async readiness(res: Response): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.lifecycle(), () => this.database(), () => this.migrations(), () => this.exportQueue(), () => this.browser(), ...this.mailerCheck()]);
+      return await this.health.check([
+        () => this.lifecycle(),
+        () => this.database(),
+        () => this.migrations(),
+        () => this.exportQueue(),
+        () => this.browser(),
+        ...this.mailerCheck(),
+      ]);
     } catch (error) {
       // Terminus reports "not ready" as a 503 exception carrying the report; answered here, not by
       // the exception filter, so that the body stays the report every probe and dashboard expects.

@@ -12,7 +12,13 @@ const item = (over: Partial<WaitingItem> = {}): WaitingItem => ({
   due: '2026-07-10',
   ...over,
 });
-const told = (reason: string, over: Partial<PastNotice> = {}): PastNotice => ({ recipientEmail: 'wang@example.com', reviewId: 'r1', stage: 'self', reason, ...over });
+const told = (reason: string, over: Partial<PastNotice> = {}): PastNotice => ({
+  recipientEmail: 'wang@example.com',
+  reviewId: 'r1',
+  stage: 'self',
+  reason,
+  ...over,
+});
 
 describe('planReminders', () => {
   it('tells everyone once when a stage opens for them, then nothing until the due date comes near', () => {
@@ -65,7 +71,18 @@ describe('planReminders', () => {
       ['r2', 'due_soon'],
     ]);
     // Nothing new, nothing near, nothing late: no mail at all.
-    expect(planReminders(waiting.slice(0, 2), [...past, told('due_soon', { recipientEmail: mgr, reviewId: 'r2', stage: 'manager' }), told('due_soon', { recipientEmail: mgr, reviewId: 'r3', stage: 'manager' })], '2026-07-15', 3)).toEqual([]);
+    expect(
+      planReminders(
+        waiting.slice(0, 2),
+        [
+          ...past,
+          told('due_soon', { recipientEmail: mgr, reviewId: 'r2', stage: 'manager' }),
+          told('due_soon', { recipientEmail: mgr, reviewId: 'r3', stage: 'manager' }),
+        ],
+        '2026-07-15',
+        3,
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -86,7 +86,9 @@ export function planReminders(waiting: readonly WaitingItem[], past: readonly Pa
   for (const [recipientEmail, items] of [...byRecipient.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const top = items.reduce<ItemReason>((best, i) => (PRESSING[i.reason] > PRESSING[best] ? i.reason : best), 'waiting');
     if (top === 'waiting') continue;
-    items.sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage) || (a.due ?? '9999').localeCompare(b.due ?? '9999') || a.employeeNo.localeCompare(b.employeeNo));
+    items.sort(
+      (a, b) => stageOrder(a.stage) - stageOrder(b.stage) || (a.due ?? '9999').localeCompare(b.due ?? '9999') || a.employeeNo.localeCompare(b.employeeNo),
+    );
     mails.push({ recipientEmail, kind: top, items });
   }
   return mails;

@@ -175,13 +175,13 @@ export class RemindersService {
     // place, so nobody sends it again today; tomorrow's mail tells them again.
     await this.dataSource
       .transaction(async (m) => {
-      await m.query(`UPDATE reminder_sendings SET status = 'sent', sent_at = now(), message_id = $2, error = NULL WHERE id = $1`, [id, messageId]);
-      await m.query(
-        `INSERT INTO reminder_items (sending_id, review_id, stage, reason)
+        await m.query(`UPDATE reminder_sendings SET status = 'sent', sent_at = now(), message_id = $2, error = NULL WHERE id = $1`, [id, messageId]);
+        await m.query(
+          `INSERT INTO reminder_items (sending_id, review_id, stage, reason)
          SELECT $1, review_id, stage, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(review_id, stage, reason)`,
-        [id, mail.items.map((i) => i.reviewId), mail.items.map((i) => i.stage), mail.items.map((i) => i.reason)],
-      );
-    })
+          [id, mail.items.map((i) => i.reviewId), mail.items.map((i) => i.stage), mail.items.map((i) => i.reason)],
+        );
+      })
       .catch((error: unknown) => this.logger.error(`Reminder ${id} to ${mail.recipientEmail} was sent but not recorded: ${messageOf(error)}`));
     return 'sent';
   }
