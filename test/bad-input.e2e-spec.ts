@@ -323,6 +323,12 @@ describe('hostile and malformed input', () => {
         .set('If-Match', String(review.version))
         .send({ reason: 'r'.repeat(2001) });
       expect(errorFields(expectError(reopenLong, 400))).toEqual(['reason']);
+      const skipLong = await t.http
+        .post(`/api/reviews/${review.id}/skip-stage`)
+        .set(t.as('hr'))
+        .set('If-Match', String(review.version))
+        .send({ reason: 'r'.repeat(2001) });
+      expect(errorFields(expectError(skipLong, 400))).toEqual(['reason']);
       expect(
         errorFields(
           expectError(

@@ -470,7 +470,21 @@ describe('cycles API', () => {
       expect(audit.map((a) => a.action)).toEqual(['open', 'update', 'create']);
       for (const a of audit) expect(a.actor).toBe('hr@test.example');
       expect(audit[2].before).toBeNull();
-      expect(audit[2].after).toEqual({ name: c.name, periodStart: '2026-01-01', periodEnd: '2026-06-30', status: 'planned', version: 1 });
+      expect(audit[2].after).toEqual({
+        name: c.name,
+        periodStart: '2026-01-01',
+        periodEnd: '2026-06-30',
+        status: 'planned',
+        selfAssessment: false,
+        managerAssessment: false,
+        selfAssessmentDue: null,
+        managerAssessmentDue: null,
+        hrReviewDue: null,
+        finalizationDue: null,
+        targetDistribution: null,
+        printAssessments: false,
+        version: 1,
+      });
       expect(audit[1].before).toMatchObject({ name: c.name, version: 1 });
       expect(audit[1].after).toMatchObject({ name: renamed, version: 2 });
       expect(audit[0].before).toMatchObject({ status: 'planned', version: 2 });
