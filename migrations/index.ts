@@ -14,6 +14,7 @@ import { ListChanges1795888000000 } from './1795888000000-ListChanges.js';
 import { EmployeeSearchGrams1795888100000 } from './1795888100000-EmployeeSearchGrams.js';
 import { ImportRuns1795889000000 } from './1795889000000-ImportRuns.js';
 import { ReviewStages1796400848340 } from './1796400848340-ReviewStages.js';
+import { ReminderSendings1796500000000 } from './1796500000000-ReminderSendings.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -30,4 +31,5 @@ export const migrations = [
   EmployeeSearchGrams1795888100000,
   ImportRuns1795889000000,
   ReviewStages1796400848340,
+  ReminderSendings1796500000000,
 ];

@@ -27,6 +27,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { createRootLogger } from './logging/logging.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { KpiTemplatesModule } from './kpi-templates/kpi-templates.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { ScorecardsModule } from './scorecards/scorecards.module.js';
 import { SpreadsheetsModule } from './spreadsheets/spreadsheets.module.js';
@@ -84,6 +85,7 @@ export class AppModule {
         ...API_MODULES,
         RouterModule.register(API_MODULES.map((module) => ({ path: 'api', module }))),
         DemoModule,
+        RemindersModule,
         WebModule,
       ],
       providers: [

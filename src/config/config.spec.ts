@@ -95,6 +95,37 @@ describe('loadConfig', () => {
     expect(problemsOf({ CHROMIUM_IGNORE_SYSTEM: 'please' })).toEqual(['CHROMIUM_IGNORE_SYSTEM="please" must be true or false']);
   });
 
+  it('keeps e-mail reminders off by default and refuses to turn them on without an SMTP server and a sender', () => {
+    expect(loadConfig({}).reminders).toMatchObject({ enabled: false, daysBefore: 3, hour: 9, publicUrl: null, smtp: { url: null, host: null, port: 587 } });
+    expect(problemsOf({ REMINDERS_ENABLED: 'true' })).toEqual([
+      'REMINDERS_ENABLED=true needs an SMTP server: set SMTP_URL, or SMTP_HOST (with SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD as needed)',
+      'REMINDERS_ENABLED=true needs MAIL_FROM, the sender address of the reminders',
+    ]);
+    const on = loadConfig({
+      REMINDERS_ENABLED: 'yes',
+      SMTP_HOST: 'mail.example.com',
+      SMTP_SECURE: 'true',
+      SMTP_USER: 'u',
+      SMTP_PASSWORD: 'p',
+      MAIL_FROM: 'HR <hr@example.com>',
+    });
+    expect(on.reminders).toMatchObject({
+      enabled: true,
+      from: 'HR <hr@example.com>',
+      smtp: { host: 'mail.example.com', port: 465, secure: true, user: 'u', password: 'p' },
+    });
+    expect(
+      problemsOf({ SMTP_URL: 'http://mail.example.com', SMTP_HOST: 'x', SMTP_USER: 'u', MAIL_FROM: 'nobody', REMINDER_DAYS_BEFORE: '-1', REMINDER_HOUR: '23' }),
+    ).toEqual([
+      'SMTP_URL must start with smtp:// or smtps:// (got http://)',
+      'SMTP_URL and SMTP_HOST both set: use one or the other',
+      'SMTP_USER and SMTP_PASSWORD go together: set both or neither',
+      'MAIL_FROM="nobody" must be an address such as hr@example.com or Scorecard <hr@example.com>',
+      'REMINDER_DAYS_BEFORE="-1" must be a whole number from 0 to 60',
+      'REMINDER_HOUR="23" must be a whole number from 0 to 20',
+    ]);
+  });
+
   it('refuses a short first-admin password', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' })).toEqual(['ADMIN_PASSWORD must be at least 10 characters']);
     expect(problemsOf({ ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'password12' })).toEqual([

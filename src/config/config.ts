@@ -82,12 +82,38 @@ export interface AppConfig {
     /** Largest total size the parts of an uploaded XLSX may unpack to (zip bombs). */
     maxUnzippedBytes: number;
   };
+  /** E-mail reminders of review stages (src/reminders); off unless REMINDERS_ENABLED. */
+  reminders: ReminderConfig;
   http: {
     /** Origins allowed by CORS; empty means CORS stays off. */
     corsOrigins: string[];
     /** Requests per minute per client address, for the API as a whole. */
     rateLimitPerMinute: number;
   };
+}
+
+export interface SmtpConfig {
+  /** SMTP_URL as given (smtp:// or smtps://), or null when host and port are set one by one. */
+  url: string | null;
+  host: string | null;
+  port: number;
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  user: string | null;
+  password: string | null;
+}
+
+export interface ReminderConfig {
+  enabled: boolean;
+  smtp: SmtpConfig;
+  /** The From: of every reminder, e.g. `Scorecard <hr@example.com>`. */
+  from: string;
+  /** A reminder goes out this many days before a stage's due date (0: on the day only). */
+  daysBefore: number;
+  /** Local hour (TIME_ZONE) of the first pass each day; later passes run hourly until 20:00. */
+  hour: number;
+  /** The site's address, linked from the mails (e.g. https://scorecard.example.com); null: no link. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -188,6 +214,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (env.COMPANY_LOGO?.trim() && !existsSync(env.COMPANY_LOGO.trim())) problems.push(`COMPANY_LOGO="${env.COMPANY_LOGO}" does not exist`);
 
+  const reminders = reminderConfig(env, int, bool, problems);
+
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -237,6 +265,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxRows: int('IMPORT_MAX_ROWS', 10_000, 1, 1_000_000),
       maxUnzippedBytes: int('IMPORT_MAX_UNZIPPED_BYTES', 200 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     },
+    reminders,
     http: {
       corsOrigins,
       rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
@@ -244,4 +273,55 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The reminder settings. They are checked even while reminders are off (a typo shows at once), and
+ * turning reminders on without a way to send mail stops the start instead of failing every night.
+ */
+function reminderConfig(
+  env: Env,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  bool: (name: string, fallback: boolean) => boolean,
+  problems: string[],
+): ReminderConfig {
+  const enabled = bool('REMINDERS_ENABLED', false);
+  const url = env.SMTP_URL?.trim() || null;
+  const host = env.SMTP_HOST?.trim() || null;
+  const secure = bool('SMTP_SECURE', false);
+  const port = int('SMTP_PORT', secure ? 465 : 587, 1, 65535);
+  const user = env.SMTP_USER?.trim() || null;
+  const password = env.SMTP_PASSWORD || null;
+  const from = env.MAIL_FROM?.trim() || '';
+  const publicUrl = env.PUBLIC_URL?.trim().replace(/\/+$/, '') || null;
+  if (url !== null) {
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') problems.push(`SMTP_URL must start with smtp:// or smtps:// (got ${parsed.protocol}//)`);
+    } catch {
+      problems.push('SMTP_URL is not a valid URL (expected smtp://user:password@host:587 or smtps://user:password@host:465)');
+    }
+    if (host !== null) problems.push('SMTP_URL and SMTP_HOST both set: use one or the other');
+  }
+  if ((user === null) !== (password === null)) problems.push('SMTP_USER and SMTP_PASSWORD go together: set both or neither');
+  if (from !== '' && !/^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/.test(from)) {
+    problems.push(`MAIL_FROM="${from}" must be an address such as hr@example.com or Scorecard <hr@example.com>`);
+  }
+  if (publicUrl !== null && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl))
+    problems.push(`PUBLIC_URL="${publicUrl}" must look like https://scorecard.example.com`);
+  if (enabled) {
+    if (url === null && host === null)
+      problems.push(
+        'REMINDERS_ENABLED=true needs an SMTP server: set SMTP_URL, or SMTP_HOST (with SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASSWORD as needed)',
+      );
+    if (from === '') problems.push('REMINDERS_ENABLED=true needs MAIL_FROM, the sender address of the reminders');
+  }
+  return {
+    enabled,
+    smtp: { url, host, port, secure, user, password },
+    from,
+    daysBefore: int('REMINDER_DAYS_BEFORE', 3, 0, 60),
+    hour: int('REMINDER_HOUR', 9, 0, 20),
+    publicUrl,
+  };
 }

@@ -10,6 +10,7 @@ import { ExportItem } from '../exports/export-item.entity.js';
 import { ExportJob } from '../exports/export-job.entity.js';
 import { KpiTemplate, KpiTemplateVersion } from '../kpi-templates/kpi-template.entity.js';
 import { Role } from '../kpi-templates/role.entity.js';
+import { ReminderItem, ReminderSending } from '../reminders/reminder-sending.entity.js';
 import { Review } from '../reviews/review.entity.js';
 import { ImportRun } from '../imports/import-run.entity.js';
 import { IssuedScorecard } from '../scorecards/issued-scorecard.entity.js';
@@ -32,4 +33,6 @@ export const entities = [
   ImportRun,
   ReviewAssessment,
   CalibrationLock,
+  ReminderSending,
+  ReminderItem,
 ];

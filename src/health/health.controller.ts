@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/access.decorator.js';
 import { DB_RETRY_AFTER_SECONDS } from '../common/db-unavailable.js';
 import { ExportQueue } from '../exports/export-queue.js';
+import { Mailer } from '../reminders/mailer.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
 import { ShutdownState } from './shutdown-state.js';
 
@@ -48,6 +50,8 @@ export class HealthController {
     private readonly queue: ExportQueue,
     private readonly renderer: PdfRenderer,
     private readonly shutdown: ShutdownState,
+    private readonly reminders: RemindersService,
+    private readonly mailer: Mailer,
   ) {}
 
   @Get('live')
@@ -75,7 +79,14 @@ export class HealthController {
 
   private async readiness(res: Response): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.lifecycle(), () => this.database(), () => this.migrations(), () => this.exportQueue(), () => this.browser()]);
+      return await this.health.check([
+        () => this.lifecycle(),
+        () => this.database(),
+        () => this.migrations(),
+        () => this.exportQueue(),
+        () => this.browser(),
+        ...this.mailerCheck(),
+      ]);
     } catch (error) {
       // Terminus reports "not ready" as a 503 exception carrying the report; answered here, not by
       // the exception filter, so that the body stays the report every probe and dashboard expects.
@@ -126,6 +137,22 @@ export class HealthController {
         return { ...status };
       })
       .withTimeout(CHECK_TIMEOUT_MS);
+  }
+
+  /**
+   * The SMTP server of the reminders, only when they are on. Like the browser, a mail server that is
+   * away makes the app `degraded`, never unready: everything else works, and the reminders wait.
+   */
+  private mailerCheck() {
+    if (!this.reminders.enabled) return [];
+    return [
+      async () => {
+        const check = this.indicators.check('mailer');
+        const status = await this.mailer.status();
+        const facts = { message: status.message, checkedAt: status.at.toISOString() };
+        return status.ok ? check.up(facts) : check.degraded(facts);
+      },
+    ];
   }
 
   /** Never launches the browser: it reports what printing would use. */

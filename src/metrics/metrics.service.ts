@@ -12,6 +12,7 @@ import type { PdfRenderObserver } from '../scorecards/pdf-options.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
 
 export type ExportItemOutcome = 'done' | 'failed';
+export type ReminderOutcome = 'sent' | 'failed';
 
 /** The parts of pg's Pool that tell how it is used (TypeORM keeps it as `driver.master`). */
 interface PgPoolLike {
@@ -40,6 +41,7 @@ export class MetricsService implements HttpRequestSink {
   private readonly logger = new Logger('Metrics');
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly exportItems: Counter<'outcome'>;
+  private readonly reminders: Counter<'outcome'>;
   private exportCountsOfScrape: ExportCounts | null = null;
 
   constructor(
@@ -137,6 +139,13 @@ export class MetricsService implements HttpRequestSink {
       registers,
     });
     for (const outcome of ['done', 'failed'] as const) this.exportItems.inc({ outcome }, 0);
+    this.reminders = new Counter({
+      name: 'scorecard_reminders_total',
+      help: 'Reminder mails this process sent, or failed to send (they are tried again by a later pass), when REMINDERS_ENABLED',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['sent', 'failed'] as const) this.reminders.inc({ outcome }, 0);
     const countsOfScrape = (): ExportCounts | null => this.exportCountsOfScrape;
     const exportGauge = (name: string, help: string, states: readonly string[], read: (counts: ExportCounts) => Map<string, number>) =>
       new Gauge({
@@ -190,6 +199,10 @@ export class MetricsService implements HttpRequestSink {
 
   exportItem(outcome: ExportItemOutcome): void {
     this.exportItems.inc({ outcome });
+  }
+
+  reminder(outcome: ReminderOutcome): void {
+    this.reminders.inc({ outcome });
   }
 
   /** The text Prometheus reads. */
