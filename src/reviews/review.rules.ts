@@ -10,7 +10,10 @@ import type { ReviewView } from './review.mapper.js';
 
 /** The audit's view of a review: what HR entered and what it scored. */
 export function snapshot(
-  r: Pick<Review, 'status' | 'inputs' | 'finalReasons' | 'total' | 'complete' | 'bandKey' | 'strengths' | 'challenges' | 'developmentPlan' | 'hrNotes' | 'version'>,
+  r: Pick<
+    Review,
+    'status' | 'inputs' | 'finalReasons' | 'total' | 'complete' | 'bandKey' | 'strengths' | 'challenges' | 'developmentPlan' | 'hrNotes' | 'version'
+  >,
 ): Record<string, unknown> {
   return {
     status: r.status,
