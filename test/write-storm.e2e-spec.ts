@@ -93,6 +93,43 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
     r = (await post(`/api/reviews/${r.id}/submit`, hr()).send({ version: r.version }).expect(200)).body as ReviewDto;
     return (await post(`/api/reviews/${r.id}/finalize`, hr()).send({ version: r.version }).expect(200)).body as ReviewDto;
   };
+  /** A new report of the manager with a review in a cycle running the given stages (it starts at the first). */
+  const stagedReview = async (stages: { selfAssessment: boolean; managerAssessment: boolean }): Promise<{ review: ReviewDto; person: EmployeeDto }> => {
+    const c = await seedOpenCycle(t, `storm staged ${uniq()}`, stages);
+    const person = await createEmployee(t, 'account_manager', { managerId: manager.id });
+    return { review: await createReview(t, person.id, c.id), person };
+  };
+  /** The manager's proposal for every rating KPI, as the manager-assessment API takes it. */
+  const proposal = () =>
+    fullAccountManagerEntries().flatMap((e) => (e.rating != null ? [{ kpiKey: e.kpiKey, rating: e.rating === 5 ? 4 : 5, comment: 'storm' }] : []));
+  /** A draft with HR whose manager submitted a proposal (so HR may take it). */
+  const proposed = async (): Promise<Target> => {
+    const { review } = await stagedReview({ selfAssessment: false, managerAssessment: true });
+    const saved = (await t.http.put(`/api/reviews/${review.id}/manager-assessment`).set(managerHeaders).send({ version: 0, entries: proposal() }).expect(200))
+      .body as { version: number };
+    await post(`/api/reviews/${review.id}/manager-assessment/submit`, managerHeaders).send({ version: saved.version }).expect(200);
+    const r = (await t.http.get(`/api/reviews/${review.id}`).set(hr()).expect(200)).body as ReviewDto;
+    return { id: r.id, version: r.version };
+  };
+  /** A department of its own with one review in the storm's cycle, for the calibration locks. */
+  const department = async (): Promise<Target> => {
+    const name = `storm-dept-${uniq()}`;
+    const person = await createEmployee(t, 'account_manager', { department: name });
+    await createReview(t, person.id, cycle.id);
+    return { department: name };
+  };
+  const lockedDepartment = async (): Promise<Target> => {
+    const d = await department();
+    await post(`/api/cycles/${cycle.id}/calibration/locks`, hr()).send({ department: d.department }).expect(200);
+    return d;
+  };
+  const calibrated = async (): Promise<Target> => {
+    const r = await reviewIn('draft');
+    const c = (
+      await t.http.put(`/api/reviews/${r.id}/calibration`).set(hr()).send({ version: r.version, bandKey: r.bands[0].key, reason: 'storm set-up' }).expect(200)
+    ).body as ReviewDto;
+    return { id: c.id, version: c.version };
+  };
   const plannedCycle = async (): Promise<CycleDto> =>
     (
       await post('/api/cycles', hr())
@@ -638,6 +675,161 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         send: (i, x) =>
           page(`/reviews/${x.id}/${action}`, who()).send({ version: String(x.version), reason: `storm reason ${i}`, comment: `storm comment ${i}` }),
       })),
+      // ---- Issue 15: stages, assessments, calibration ----
+      {
+        method: 'POST',
+        route: '/api/reviews/:id/skip-stage',
+        prepare: async () => {
+          const { review } = await stagedReview({ selfAssessment: true, managerAssessment: true });
+          return { id: review.id, version: review.version };
+        },
+        send: (i, x) => post(`/api/reviews/${x.id}/skip-stage`, hr()).send({ version: x.version, reason: `storm reason ${i}` }),
+      },
+      ...(['PUT', 'POST'] as const).map((method): Storm => ({
+        method,
+        route: method === 'PUT' ? '/api/reviews/:id/self-assessment' : '/api/reviews/:id/self-assessment/submit',
+        prepare: async () => {
+          const { review, person } = await stagedReview({ selfAssessment: true, managerAssessment: false });
+          const who = await t.userFor('employee', person.id, `storm-self-${uniq()}@test.example`);
+          const ratings = fullAccountManagerEntries().flatMap((e) => (e.rating != null ? [{ kpiKey: e.kpiKey, rating: e.rating, comment: 'mine' }] : []));
+          if (method === 'PUT') return { id: review.id, version: 0, authorization: who.authorization };
+          const saved = (await t.http.put(`/api/reviews/${review.id}/self-assessment`).set(who).send({ version: 0, entries: ratings }).expect(200)).body as {
+            version: number;
+          };
+          return { id: review.id, version: saved.version, authorization: who.authorization };
+        },
+        send: (i, x) =>
+          method === 'PUT'
+            ? t.http
+                .put(`/api/reviews/${x.id}/self-assessment`)
+                .set(headersOf(x))
+                .send({ version: x.version, entries: [], summary: `storm ${i}` })
+            : post(`/api/reviews/${x.id}/self-assessment/submit`, headersOf(x)).send({ version: x.version }),
+      })),
+      ...(['PUT', 'POST'] as const).map((method): Storm => ({
+        method,
+        route: method === 'PUT' ? '/api/reviews/:id/manager-assessment' : '/api/reviews/:id/manager-assessment/submit',
+        prepare: async () => {
+          const { review } = await stagedReview({ selfAssessment: false, managerAssessment: true });
+          if (method === 'PUT') return { id: review.id, version: 0 };
+          const saved = (
+            await t.http.put(`/api/reviews/${review.id}/manager-assessment`).set(managerHeaders).send({ version: 0, entries: proposal() }).expect(200)
+          ).body as { version: number };
+          return { id: review.id, version: saved.version };
+        },
+        send: (i, x) =>
+          method === 'PUT'
+            ? t.http
+                .put(`/api/reviews/${x.id}/manager-assessment`)
+                .set(managerHeaders)
+                .send({ version: x.version, entries: proposal(), summary: `storm ${i}` })
+            : post(`/api/reviews/${x.id}/manager-assessment/submit`, managerHeaders).send({ version: x.version }),
+      })),
+      {
+        method: 'POST',
+        route: '/api/reviews/:id/take-proposal',
+        prepare: proposed,
+        send: (_i, x) => post(`/api/reviews/${x.id}/take-proposal`, hr()).send({ version: x.version }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/reviews/:id/calibration',
+        prepare: async () => {
+          const r = await reviewIn('draft');
+          return { id: r.id, version: r.version, band: r.bands[0].key };
+        },
+        send: (i, x) =>
+          t.http
+            .put(`/api/reviews/${x.id}/calibration`)
+            .set(hr())
+            .send({ version: x.version, bandKey: x.band, reason: `storm reason ${i}` }),
+      },
+      {
+        method: 'DELETE',
+        route: '/api/reviews/:id/calibration',
+        prepare: calibrated,
+        send: (i, x) =>
+          t.http
+            .delete(`/api/reviews/${x.id}/calibration`)
+            .set(hr())
+            .send({ version: x.version, reason: `storm reason ${i}` }),
+      },
+      {
+        method: 'POST',
+        route: '/api/cycles/:id/calibration/locks',
+        prepare: department,
+        send: (_i, x) => post(`/api/cycles/${cycle.id}/calibration/locks`, hr()).send({ department: x.department }),
+      },
+      {
+        method: 'POST',
+        route: '/api/cycles/:id/calibration/locks/reopen',
+        prepare: lockedDepartment,
+        send: (i, x) => post(`/api/cycles/${cycle.id}/calibration/locks/reopen`, hr()).send({ department: x.department, reason: `storm reason ${i}` }),
+      },
+      {
+        method: 'POST',
+        route: '/cycles/:id',
+        prepare: async () => {
+          const c = await plannedCycle();
+          return { id: c.id, version: c.version, name: c.name };
+        },
+        send: (_i, x) =>
+          page(`/cycles/${x.id}`, hr()).send({
+            version: String(x.version),
+            name: String(x.name),
+            periodStart: '2027-01-01',
+            periodEnd: '2027-06-30',
+            selfAssessment: 'on',
+            managerAssessment: 'on',
+          }),
+      },
+      {
+        method: 'POST',
+        route: '/cycles/:id/calibration/reviews/:reviewId',
+        prepare: async () => {
+          const r = await reviewIn('draft');
+          return { id: r.id, version: r.version, band: r.bands[0].key };
+        },
+        send: (i, x) =>
+          page(`/cycles/${cycle.id}/calibration/reviews/${x.id}`, hr()).send({ version: String(x.version), bandKey: x.band, reason: `storm reason ${i}` }),
+      },
+      {
+        method: 'POST',
+        route: '/cycles/:id/calibration/lock',
+        prepare: department,
+        send: (_i, x) => page(`/cycles/${cycle.id}/calibration/lock`, hr()).send({ department: x.department }),
+      },
+      {
+        method: 'POST',
+        route: '/cycles/:id/calibration/reopen',
+        prepare: lockedDepartment,
+        send: (i, x) => page(`/cycles/${cycle.id}/calibration/reopen`, hr()).send({ department: x.department, reason: `storm reason ${i}` }),
+      },
+      {
+        method: 'POST',
+        route: '/my/reviews/:id/self-assessment',
+        prepare: async () => {
+          const { review, person } = await stagedReview({ selfAssessment: true, managerAssessment: false });
+          const who = await t.userFor('employee', person.id, `storm-self-page-${uniq()}@test.example`);
+          return { id: review.id, authorization: who.authorization };
+        },
+        send: (i, x) => page(`/my/reviews/${x.id}/self-assessment`, headersOf(x)).send({ version: '0', summary: `storm ${i}`, intent: 'save' }),
+      },
+      {
+        method: 'POST',
+        route: '/team/reviews/:id/assessment',
+        prepare: async () => {
+          const { review } = await stagedReview({ selfAssessment: false, managerAssessment: true });
+          return { id: review.id };
+        },
+        send: (i, x) => page(`/team/reviews/${x.id}/assessment`, managerHeaders).send({ version: '0', summary: `storm ${i}`, intent: 'save' }),
+      },
+      {
+        method: 'POST',
+        route: '/reviews/:id/take-proposal',
+        prepare: proposed,
+        send: (_i, x) => page(`/reviews/${x.id}/take-proposal`, hr()).send({ version: String(x.version) }),
+      },
       {
         method: 'POST',
         route: '/reviews/:id/acknowledge',

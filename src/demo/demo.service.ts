@@ -175,7 +175,8 @@ export class DemoService {
 
   private async fill(id: string, version: number, kpis: ReviewKpiDto[], rnd: () => number, share: number) {
     const entries: KpiEntryDto[] = kpis.slice(0, Math.ceil(kpis.length * share)).map((k) => {
-      if (k.rule.type === 'rating') return { kpiKey: k.key, rating: 2 + Math.floor(rnd() * 4) };
+      // HR's rating may differ from the manager's proposal; the reason is dropped where it does not.
+      if (k.rule.type === 'rating') return { kpiKey: k.key, rating: 2 + Math.floor(rnd() * 4), reason: '与经理讨论后确定。 Settled with the manager.' };
       // Attainment between 70 % and 125 % of target, rounded as a person would enter it.
       const target = k.rule.target ?? 100;
       const actual = target * (0.7 + rnd() * 0.55);
