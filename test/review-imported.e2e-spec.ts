@@ -1,4 +1,4 @@
-// ReviewWorkflow.saveImported, the entry point the KPI-actuals import writes through (issue 14:
+// ReviewBatchWrites.saveImported, the entry point the KPI-actuals import writes through (issue 14:
 // "each review write goes through the same service and scoring as a manual save"), against the real
 // PostgreSQL: it leaves a review as create() + putScores() would (scores, version, audit snapshot),
 // enforces the same rules, and writes nothing when any item is refused.
@@ -6,19 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../src/common/actor.js';
 import { ApiError } from '../src/common/errors.js';
-import { type ImportedReview, ReviewWorkflow, type SavedImportedReview } from '../src/reviews/review-workflow.service.js';
+import { type ImportedReview, ReviewBatchWrites, type SavedImportedReview } from '../src/reviews/review-batch-writes.service.js';
 import { auditOf, createEmployee, createReview, fullAccountManagerEntries, getReview, putScores, seedOpenCycle } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 const actor: Actor = { name: 'import-test@example.com', userId: null, role: 'hr', employeeId: null };
 
-describe('ReviewWorkflow.saveImported', () => {
+describe('ReviewBatchWrites.saveImported', () => {
   let t: TestApp;
-  let workflow: ReviewWorkflow;
+  let workflow: ReviewBatchWrites;
 
   beforeAll(async () => {
     t = await createTestApp();
-    workflow = t.app.get(ReviewWorkflow);
+    workflow = t.app.get(ReviewBatchWrites);
   });
   afterAll(async () => {
     await t.close();

@@ -9,7 +9,7 @@ import { ApiError, badRequest, conflict, notFound, staleVersion } from '../commo
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { standing, stageRefusal } from '../review-stages/review-stages.js';
 import type { Review } from '../reviews/review.entity.js';
-import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
+import { ReviewWriteSteps } from '../reviews/review-write-steps.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { SaveSelfAssessmentDto, SelfAssessmentDto } from './dto/self-assessment.dto.js';
 import { ReviewAssessment } from './review-assessment.entity.js';
@@ -38,7 +38,7 @@ export class SelfAssessments {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(ReviewAssessment) private readonly assessments: Repository<ReviewAssessment>,
     private readonly reviews: ReviewsService,
-    private readonly workflow: ReviewWorkflow,
+    private readonly steps: ReviewWriteSteps,
     private readonly scopes: AccessScopes,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -103,7 +103,7 @@ export class SelfAssessments {
         );
       }
       const saved = await this.write(m, row, reviewId, { submittedAt: this.clock.now(), author: actor.name });
-      await this.workflow.completeStage(m, actor, locked, 'submitSelf', 'employee', { selfAssessmentVersion: saved.version });
+      await this.steps.completeStage(m, actor, locked, 'submitSelf', 'employee', { selfAssessmentVersion: saved.version });
     });
     return this.get(actor, reviewId);
   }
@@ -120,7 +120,7 @@ export class SelfAssessments {
       if (reader === null) throw notFound('Review', reviewId);
       throw new ApiError('FORBIDDEN', 'Only the employee writes their own self-assessment');
     }
-    const locked = await this.workflow.lockForAssessment(m, reviewId);
+    const locked = await this.steps.lockForAssessment(m, reviewId);
     const r = locked.review;
     if (r.stage !== 'self') throw conflict(stageRefusal(r.stage, 'self', 'self-assessed'), { stage: r.stage, expectedStage: 'self' });
     const row = await m.findOne(ReviewAssessment, { where: { reviewId, kind: 'self' }, lock: { mode: 'pessimistic_write' } });

@@ -9,6 +9,7 @@ import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import type { KpiEntryDto } from '../reviews/dto/review.dto.js';
+import { ReviewTransitions } from '../reviews/review-transitions.service.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import type { ReviewDto, ReviewKpiDto } from '../reviews/dto/review.dto.js';
 import { CHALLENGES, DEMO_USERS, type DemoPerson, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
@@ -35,6 +36,7 @@ export class DemoService {
     private readonly employees: EmployeesService,
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewWorkflow,
+    private readonly transitions: ReviewTransitions,
     private readonly users: UsersService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -78,8 +80,8 @@ export class DemoService {
     for (const employeeId of everyone) {
       let r = await this.reviews.create(DEMO, { employeeId, cycleId: past.id });
       r = await this.fill(r.id, r.version, r.kpis, rnd, 1);
-      r = await this.reviews.submit(DEMO, r.id, r.version);
-      await this.reviews.finalize(DEMO, r.id, r.version);
+      r = await this.transitions.submit(DEMO, r.id, r.version);
+      await this.transitions.finalize(DEMO, r.id, r.version);
     }
     past = await this.cycles.get(past.id);
     await this.cycles.close(DEMO, past.id, past.version);
@@ -104,8 +106,8 @@ export class DemoService {
       r = await this.assessed(r, org[i], org.find((p) => p.employeeNo === org[i].manager) ?? null, stage === 2 ? 'manager' : 'hr', rnd);
       r = await this.fill(r.id, r.version, r.kpis, rnd, stage === 2 ? 0.5 : 1);
       if (stage <= 3) continue;
-      r = await this.reviews.submit(DEMO, r.id, r.version);
-      if (stage === 5) await this.reviews.finalize(DEMO, r.id, r.version);
+      r = await this.transitions.submit(DEMO, r.id, r.version);
+      if (stage === 5) await this.transitions.finalize(DEMO, r.id, r.version);
     }
     for (const u of DEMO_USERS) {
       await this.users.create(

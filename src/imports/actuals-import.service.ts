@@ -8,7 +8,7 @@ import type { Actor } from '../common/actor.js';
 import { conflict } from '../common/errors.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
-import { type ImportedReview, ReviewWorkflow } from '../reviews/review-workflow.service.js';
+import { type ImportedReview, ReviewBatchWrites } from '../reviews/review-batch-writes.service.js';
 import type { PinnedTemplate } from '../reviews/review.entity.js';
 import type { KpiInput } from '../scoring/types.js';
 import { type ActualsPlan, type ActualsTarget, planActuals, type ReviewChange } from './actuals-plan.js';
@@ -43,7 +43,7 @@ export class ActualsImports {
     private readonly cycles: CyclesService,
     private readonly templates: KpiTemplatesService,
     private readonly runs: ImportRuns,
-    private readonly workflow: ReviewWorkflow,
+    private readonly batch: ReviewBatchWrites,
   ) {}
 
   async importActuals(actor: Actor, cycleId: string, file: UploadedImport, mode: ImportMode, skipRefused: boolean): Promise<ActualsImportReportDto> {
@@ -167,7 +167,7 @@ export class ActualsImports {
     return { targets, reviews };
   }
 
-  /** Every review write through ReviewWorkflow, as a manual create and save are (rules, version, score columns, audit), in this transaction. */
+  /** Every review write through ReviewBatchWrites, as a manual create and save are (rules, version, score columns, audit), in this transaction. */
   private async applyActuals(
     m: EntityManager,
     actor: Actor,
@@ -191,7 +191,7 @@ export class ActualsImports {
         })),
       };
     });
-    await this.workflow.saveImported(m, actor, cycleId, items, { importId });
+    await this.batch.saveImported(m, actor, cycleId, items, { importId });
   }
 
   private actualsReport(importId: string, mode: ImportMode, hash: string, fileName: string, p: ActualsPlan, committed: boolean): ActualsImportReportDto {

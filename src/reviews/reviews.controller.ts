@@ -20,6 +20,8 @@ import {
   TransitionDto,
   UpdateReviewDto,
 } from './dto/review.dto.js';
+import { ReviewBatchWrites } from './review-batch-writes.service.js';
+import { ReviewTransitions } from './review-transitions.service.js';
 import { ReviewWorkflow } from './review-workflow.service.js';
 import { ReviewsService } from './reviews.service.js';
 
@@ -29,6 +31,7 @@ export class ReviewsController {
   constructor(
     private readonly service: ReviewsService,
     private readonly workflow: ReviewWorkflow,
+    private readonly transitions: ReviewTransitions,
   ) {}
 
   @Allow('admin', 'hr', 'manager', 'employee')
@@ -116,7 +119,7 @@ export class ReviewsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: TransitionDto,
   ): Promise<ReviewDto> {
-    return this.workflow.submit(actor, id, expectedVersion(ifMatch, dto.version));
+    return this.transitions.submit(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
   @Allow('hr')
@@ -132,7 +135,7 @@ export class ReviewsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: TransitionDto,
   ): Promise<ReviewDto> {
-    return this.workflow.finalize(actor, id, expectedVersion(ifMatch, dto.version));
+    return this.transitions.finalize(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
   @Allow('manager')
@@ -148,7 +151,7 @@ export class ReviewsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: ManagerCommentDto,
   ): Promise<ReviewDto> {
-    return this.workflow.managerComment(actor, id, expectedVersion(ifMatch, dto.version), dto.comment);
+    return this.transitions.managerComment(actor, id, expectedVersion(ifMatch, dto.version), dto.comment);
   }
 
   @Allow('employee', 'manager')
@@ -164,7 +167,7 @@ export class ReviewsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: TransitionDto,
   ): Promise<ReviewDto> {
-    return this.workflow.acknowledge(actor, id, expectedVersion(ifMatch, dto.version));
+    return this.transitions.acknowledge(actor, id, expectedVersion(ifMatch, dto.version));
   }
 
   @Allow('hr')
@@ -180,7 +183,7 @@ export class ReviewsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: ReopenDto,
   ): Promise<ReviewDto> {
-    return this.workflow.reopen(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
+    return this.transitions.reopen(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
   }
 
   @Allow('hr')
@@ -196,7 +199,7 @@ export class ReviewsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: SkipStageDto,
   ): Promise<ReviewDto> {
-    return this.workflow.skipStage(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
+    return this.transitions.skipStage(actor, id, expectedVersion(ifMatch, dto.version), dto.reason);
   }
 }
 
@@ -204,7 +207,7 @@ export class ReviewsController {
 @ApiTags('reviews')
 @Controller('cycles')
 export class CycleReviewsController {
-  constructor(private readonly workflow: ReviewWorkflow) {}
+  constructor(private readonly batch: ReviewBatchWrites) {}
 
   @Allow('hr')
   @Post(':id/reviews')
@@ -213,6 +216,6 @@ export class CycleReviewsController {
   @ApiOkResponse({ type: StartAllResultDto })
   @ApiErrors(400, 404, 409)
   startAll(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: string): Promise<StartAllResultDto> {
-    return this.workflow.startAll(actor, id);
+    return this.batch.startAll(actor, id);
   }
 }

@@ -9,13 +9,16 @@ import { Review } from './review.entity.js';
 import { CycleReviewsController, ReviewsController } from './reviews.controller.js';
 import { ReviewQueries } from './review-queries.js';
 import { ReviewReadModels } from './review-read-models.js';
+import { ReviewBatchWrites } from './review-batch-writes.service.js';
+import { ReviewTransitions } from './review-transitions.service.js';
 import { ReviewWorkflow } from './review-workflow.service.js';
+import { ReviewWriteSteps } from './review-write-steps.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Review]), EmployeesModule, AccessScopeModule, CyclesModule, KpiTemplatesModule, AuditModule],
   controllers: [ReviewsController, CycleReviewsController],
-  providers: [ReviewsService, ReviewQueries, ReviewWorkflow, ReviewReadModels],
-  exports: [ReviewsService, ReviewWorkflow, ReviewReadModels],
+  providers: [ReviewsService, ReviewQueries, ReviewWriteSteps, ReviewWorkflow, ReviewTransitions, ReviewBatchWrites, ReviewReadModels],
+  exports: [ReviewsService, ReviewWriteSteps, ReviewWorkflow, ReviewTransitions, ReviewBatchWrites, ReviewReadModels],
 })
 export class ReviewsModule {}

@@ -8,6 +8,7 @@ import { CyclesService } from '../cycles/cycles.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { CreateReviewDto, REVIEW_STATUSES, ReviewQueryDto, type StartAllResultDto } from '../reviews/dto/review.dto.js';
 import { ReviewReadModels } from '../reviews/review-read-models.js';
+import { ReviewBatchWrites } from '../reviews/review-batch-writes.service.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { REVIEW_STAGES, standing } from '../review-stages/review-stages.js';
@@ -32,6 +33,7 @@ export class HrPagesController {
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewsService,
     private readonly workflow: ReviewWorkflow,
+    private readonly batch: ReviewBatchWrites,
     private readonly readModels: ReviewReadModels,
     private readonly templates: KpiTemplatesService,
     private readonly clock: Clock,
@@ -50,7 +52,7 @@ export class HrPagesController {
   @HttpCode(200)
   startAll(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string): Promise<PageAnswer> {
     return attempt({
-      call: () => this.workflow.startAll(actor, id),
+      call: () => this.batch.startAll(actor, id),
       refused: (problem) => this.renderDashboard(actor, id, { result: null, problem: problem.message }),
       done: (result) => this.renderDashboard(actor, id, { result, problem: null }),
     });

@@ -7,6 +7,7 @@ import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { isApiError } from '../common/errors.js';
 import { ManagerCommentDto, ReopenDto, TransitionDto } from '../reviews/dto/review.dto.js';
+import { ReviewTransitions } from '../reviews/review-transitions.service.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { str } from './forms.js';
@@ -31,6 +32,7 @@ export class ReviewPagesController {
   constructor(
     private readonly reviews: ReviewsService,
     private readonly workflow: ReviewWorkflow,
+    private readonly transitions: ReviewTransitions,
     private readonly selfAssessments: SelfAssessments,
     private readonly assessments: ManagerAssessmentsService,
   ) {}
@@ -149,21 +151,21 @@ export class ReviewPagesController {
     const version = formVersion(str(body, 'version'));
     if (version === null) return refused(formRefusal(versionMissing()));
     if (action === 'reopen')
-      return submitForm({ dto: ReopenDto, input: { version, reason }, call: (dto) => this.workflow.reopen(actor, id, version, dto.reason), refused, done });
+      return submitForm({ dto: ReopenDto, input: { version, reason }, call: (dto) => this.transitions.reopen(actor, id, version, dto.reason), refused, done });
     if (action === 'comment')
       return submitForm({
         dto: ManagerCommentDto,
         input: { version, comment },
-        call: (dto) => this.workflow.managerComment(actor, id, version, dto.comment),
+        call: (dto) => this.transitions.managerComment(actor, id, version, dto.comment),
         refused,
         done,
       });
     const call =
       action === 'submit'
-        ? () => this.workflow.submit(actor, id, version)
+        ? () => this.transitions.submit(actor, id, version)
         : action === 'finalize'
-          ? () => this.workflow.finalize(actor, id, version)
-          : () => this.workflow.acknowledge(actor, id, version);
+          ? () => this.transitions.finalize(actor, id, version)
+          : () => this.transitions.acknowledge(actor, id, version);
     return submitForm({ dto: TransitionDto, input: { version }, call, refused, done });
   }
 
