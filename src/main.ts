@@ -6,29 +6,18 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp, prepareDatabase } from './app.setup.js';
 import { installProcessGuards } from './common/process-guards.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { loadConfigOrExit } from './config/config.js';
 import { resolveDatabase } from './database/database-url.js';
 import { DemoService } from './demo/demo.service.js';
-import { AppLogger, createRootLogger } from './logging/logging.js';
+import { installAppLogger } from './logging/logging.js';
 import { gracefulShutdown } from './health/graceful-shutdown.js';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Scorecard');
   installProcessGuards();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-  // One pino logger for everything from here on: the start-up lines too, through Nest's Logger.
-  const root = createRootLogger(config);
-  const appLogger = new AppLogger(root);
-  Logger.overrideLogger(appLogger);
+  const config = loadConfigOrExit();
+  const appLogger = installAppLogger(config);
+  const root = appLogger.root;
 
   const db = await resolveDatabase(config, (line) => logger.log(line));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: db.url, logger: root }), {

@@ -139,6 +139,19 @@ export function defaultDataDir(env: Env): string {
   return join(home, '.local', 'share', 'scorecard', 'pg');
 }
 
+/** The configuration, or exit 2 naming every problem: a process must not start on settings it cannot use. */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
 

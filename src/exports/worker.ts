@@ -6,11 +6,11 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { installProcessGuards } from '../common/process-guards.js';
-import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
+import { loadConfigOrExit } from '../config/config.js';
 import { bootstrap } from '../database/bootstrap.js';
 import { createDataSource } from '../database/data-source.js';
 import { resolveDatabase } from '../database/database-url.js';
-import { AppLogger, createRootLogger } from '../logging/logging.js';
+import { installAppLogger } from '../logging/logging.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
 
 async function migrate(url: string, logger: Logger): Promise<void> {
@@ -28,19 +28,9 @@ async function migrate(url: string, logger: Logger): Promise<void> {
 async function main(): Promise<void> {
   const logger = new Logger('ExportWorker');
   installProcessGuards();
-  let config: AppConfig;
-  try {
-    config = loadConfig({ ...process.env, RUN_WORKERS: 'true' });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const root = createRootLogger(config);
-  const appLogger = new AppLogger(root);
-  Logger.overrideLogger(appLogger);
+  const config = loadConfigOrExit({ ...process.env, RUN_WORKERS: 'true' });
+  const appLogger = installAppLogger(config);
+  const root = appLogger.root;
   const db = await resolveDatabase(config, (line) => logger.log(line));
   let closing = false;
   let stop: () => Promise<void> = async () => {

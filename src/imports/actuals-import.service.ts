@@ -16,6 +16,7 @@ import type { ActualsImportReportDto, ImportFieldChangeDto } from './dto/import.
 import { count, fileError, ImportRuns, type UploadedImport } from './import-runs.js';
 import type { ImportMode } from './import-run.entity.js';
 import { ImportFileError } from './read-table.js';
+import { pinnedFrom } from '../reviews/review.rules.js';
 
 interface ReviewRow {
   employee_id: string;
@@ -128,19 +129,7 @@ export class ActualsImports {
     for (const r of rows) {
       if (r.review_id || pinned.has(r.role_id)) continue;
       const published = await this.templates.currentPublished(r.role_id, m);
-      pinned.set(
-        r.role_id,
-        published && {
-          templateId: published.template.id,
-          templateVersionId: published.version.id,
-          versionNumber: published.version.number,
-          roleCode: published.role.code,
-          roleNameZh: published.role.nameZh,
-          roleNameEn: published.role.nameEn,
-          kpis: published.version.kpis,
-          bands: published.version.bands,
-        },
-      );
+      pinned.set(r.role_id, published && pinnedFrom(published));
     }
     const targets = new Map<string, ActualsTarget>();
     const reviews = new Map<string, ReviewRow>();

@@ -3,7 +3,7 @@
 // logged while a request is handled carry its reqId (AsyncLocalStorage), so an error can be tied to
 // the request line without logging anything more about the request.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import type { AppConfig } from '../config/config.js';
@@ -171,4 +171,11 @@ export class AppLogger implements LoggerService {
     }
     this.root[level](fields, text);
   }
+}
+
+/** One pino logger for the whole process from here on, start-up lines too, through Nest's Logger. */
+export function installAppLogger(config: RootLoggerOptions): AppLogger {
+  const appLogger = new AppLogger(createRootLogger(config));
+  Logger.overrideLogger(appLogger);
+  return appLogger;
 }

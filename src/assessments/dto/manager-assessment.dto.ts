@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { AssessmentEntryDto } from './assessment-entry.dto.js';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { KpiDto } from '../../kpi-templates/dto/kpi.dto.js';
 import { ReviewCycleDto, ReviewEmployeeDto, ReviewStageDto } from '../../reviews/dto/review.dto.js';
-
-const KPI_KEY = /^[a-z][a-z0-9_]{0,63}$/;
+import { KPI_KEY_PATTERN } from '../../scoring/scoring.js';
 
 /** The version of the manager's assessment you read: 0 while nothing was saved yet. */
 class AssessmentVersionDto {
@@ -15,26 +15,8 @@ class AssessmentVersionDto {
   version?: number;
 }
 
-/** The manager's proposal for one KPI: a rating (rating KPIs only) and a comment (any KPI). */
-export class ProposalEntryDto {
-  @ApiProperty({ example: 'communication' })
-  @IsString()
-  @Matches(KPI_KEY, { message: 'kpiKey must be a KPI key of this review' })
-  kpiKey: string;
-
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Rating KPIs: the proposed point of the scale' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10)
-  rating?: number | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(4000)
-  comment?: string | null;
-}
+/** The manager's proposal for one KPI. */
+export class ProposalEntryDto extends AssessmentEntryDto {}
 
 export class SaveManagerAssessmentDto extends AssessmentVersionDto {
   @ApiProperty({ type: [ProposalEntryDto], description: 'The full set of proposals; a KPI left out has none' })
@@ -59,7 +41,7 @@ export class TakeProposalDto {
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
-  @Matches(KPI_KEY, { each: true, message: 'each kpiKey must be a KPI key of this review' })
+  @Matches(KPI_KEY_PATTERN, { each: true, message: 'each kpiKey must be a KPI key of this review' })
   kpiKeys?: string[];
 
   @ApiPropertyOptional({ description: 'The version of the review you read (or send If-Match)' })

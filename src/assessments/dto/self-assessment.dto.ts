@@ -1,32 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { KpiDto } from '../../kpi-templates/dto/kpi.dto.js';
 import { ReviewStageDto } from '../../reviews/dto/review.dto.js';
+import { ASSESSMENT_COMMENT_MAX, AssessmentEntryDto } from './assessment-entry.dto.js';
 
-export const SELF_COMMENT_MAX = 4000;
+export const SELF_COMMENT_MAX = ASSESSMENT_COMMENT_MAX;
 export const SELF_SUMMARY_MAX = 10000;
 
-/** One KPI as the employee assesses it: a rating (rating KPIs only) and a comment (any KPI). */
-export class SelfAssessmentEntryDto {
-  @ApiProperty({ example: 'communication' })
-  @IsString()
-  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'kpiKey must be a KPI key of this review' })
-  kpiKey: string;
-
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: "Rating KPIs: a point of the KPI's scale; target KPIs take none" })
-  @IsOptional()
-  @IsInt({ message: 'rating must be a whole number' })
-  @Min(0)
-  @Max(10)
-  rating?: number | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: SELF_COMMENT_MAX })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SELF_COMMENT_MAX, { message: `comment must be at most ${SELF_COMMENT_MAX} characters` })
-  comment?: string | null;
-}
+/** One KPI as the employee assesses it. */
+export class SelfAssessmentEntryDto extends AssessmentEntryDto {}
 
 export class SubmitSelfAssessmentDto {
   @ApiPropertyOptional({ type: 'integer', description: 'The self-assessment version you read (0 before the first save), or send If-Match' })

@@ -22,7 +22,21 @@ export class CalibrationQueryDto {
 
 const REASON = { message: 'reason must be 3 to 2000 characters' };
 
-export class CalibrateReviewDto {
+export class ClearCalibrationDto {
+  @ApiProperty({ description: 'Why: shown on the scorecard for an adjustment, kept in the audit log' })
+  @IsString()
+  @Length(3, 2000, REASON)
+  reason: string;
+
+  @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+/** The band (and optionally the total) HR sets; the reason and version are those of a clearing. */
+export class CalibrateReviewDto extends ClearCalibrationDto {
   @ApiProperty({ type: String, nullable: true, description: "A band of the review's pinned template; null clears the adjustment" })
   @ValidateIf((o: CalibrateReviewDto) => o.bandKey !== null)
   @IsString()
@@ -40,39 +54,13 @@ export class CalibrateReviewDto {
   @Min(0)
   @Max(10000)
   total?: number | null;
-
-  @ApiProperty({ description: 'Why; shown on the scorecard and kept in the audit log' })
-  @IsString()
-  @Length(3, 2000, REASON)
-  reason: string;
-
-  @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
-
-export class ClearCalibrationDto {
-  @ApiProperty({ description: 'Why the adjustment is withdrawn; kept in the audit log' })
-  @IsString()
-  @Length(3, 2000, REASON)
-  reason: string;
-
-  @ApiPropertyOptional({ description: 'The version you read (or send If-Match)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
 }
 
 export class LockDepartmentDto {
   @ApiProperty({ example: 'Sales East' }) @IsString() @Length(1, 200) department: string;
 }
 
-export class ReopenDepartmentDto {
-  @ApiProperty({ example: 'Sales East' }) @IsString() @Length(1, 200) department: string;
-
+export class ReopenDepartmentDto extends LockDepartmentDto {
   @ApiProperty({ description: 'Why the calibration is reopened; kept in the audit log' })
   @IsString()
   @Length(3, 2000, REASON)

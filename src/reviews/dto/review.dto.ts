@@ -21,6 +21,7 @@ import { MaxDecimals } from '../../common/decimals.js';
 import { lowerId } from '../../common/transforms.js';
 import { KpiDto, RatingBandDto } from '../../kpi-templates/dto/kpi.dto.js';
 import { REVIEW_STAGES, type ReviewStage } from '../../review-stages/review-stages.js';
+import { KPI_KEY_PATTERN } from '../../scoring/scoring.js';
 
 export class CreateReviewDto {
   @ApiProperty() @Transform(lowerId) @IsUUID('4') employeeId: string;
@@ -30,7 +31,7 @@ export class CreateReviewDto {
 export class KpiEntryDto {
   @ApiProperty({ example: 'sales_attainment' })
   @IsString()
-  @Matches(/^[a-z][a-z0-9_]{0,63}$/, { message: 'kpiKey must be a KPI key of this review' })
+  @Matches(KPI_KEY_PATTERN, { message: 'kpiKey must be a KPI key of this review' })
   kpiKey: string;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Target KPIs: the actual result' })
