@@ -46,30 +46,37 @@ interface ReviewRow {
   finalized_at: string | null;
 }
 
+/** Whose rows an export holds: everyone's, or these employees' only. */
+export type SheetPeople = 'everyone' | readonly string[];
+
+/** The SQL parameter: null keeps no one out (the queries test `$n IS NULL`). */
+function idsOf(people: SheetPeople): readonly string[] | null {
+  return people === 'everyone' ? null : people;
+}
+
 /**
  * The SQL of the spreadsheet exports. Lists are read in key order a batch at a time (keyset, not
- * OFFSET), so memory stays flat however large the cycle. `visible` is null for everyone, else the
- * employee ids the caller may see.
+ * OFFSET), so memory stays flat however large the cycle. `visible` says whose rows the caller may see.
  */
 @Injectable()
 export class SpreadsheetsQuery {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The template versions the cycle's reviews pin (within scope), with their role. */
-  async pinnedVersions(cycleId: string, visible: string[] | null, m: EntityManager = this.dataSource.manager): Promise<ResultVersion[]> {
+  async pinnedVersions(cycleId: string, visible: SheetPeople, m: EntityManager = this.dataSource.manager): Promise<ResultVersion[]> {
     const rows = await m.query<{ id: string; code: string; name_zh: string; name_en: string; kpis: KpiDefinition[]; bands: RatingBand[] }[]>(
       `SELECT v.id, ro.code, ro.name_zh, ro.name_en, v.kpis, v.bands
          FROM kpi_template_versions v JOIN kpi_templates t ON t.id = v.template_id JOIN roles ro ON ro.id = t.role_id
         WHERE v.id IN (SELECT DISTINCT r.template_version_id FROM reviews r
                         WHERE r.cycle_id = $1 AND ($2::uuid[] IS NULL OR r.employee_id = ANY($2::uuid[])))
         ORDER BY ro.code, v.number`,
-      [cycleId, visible],
+      [cycleId, idsOf(visible)],
     );
     return rows.map((r) => ({ id: r.id, roleCode: r.code, roleNameZh: r.name_zh, roleNameEn: r.name_en, kpis: r.kpis, bands: r.bands }));
   }
 
   /** The cycle's reviews within scope, ordered by role code (of the pinned version) and employee number. */
-  async *reviews(cycleId: string, visible: string[] | null, m: EntityManager = this.dataSource.manager): AsyncGenerator<ResultSource[]> {
+  async *reviews(cycleId: string, visible: SheetPeople, m: EntityManager = this.dataSource.manager): AsyncGenerator<ResultSource[]> {
     let after: [string, string] | null = null;
     for (;;) {
       const rows: ReviewRow[] = await m.query<ReviewRow[]>(
@@ -85,7 +92,7 @@ export class SpreadsheetsQuery {
             AND ($3::text IS NULL OR (ro.code, r.employee_no) > ($3::text, $4::text))
           ORDER BY ro.code, r.employee_no
           LIMIT ${BATCH}`,
-        [cycleId, visible, after?.[0] ?? null, after?.[1] ?? null],
+        [cycleId, idsOf(visible), after?.[0] ?? null, after?.[1] ?? null],
       );
       if (rows.length === 0) return;
       yield rows.map((r) => ({
@@ -109,7 +116,7 @@ export class SpreadsheetsQuery {
   }
 
   /** People on record within scope (active or not), by employee number. */
-  async *employees(visible: string[] | null): AsyncGenerator<EmployeeSheetRow[]> {
+  async *employees(visible: SheetPeople): AsyncGenerator<EmployeeSheetRow[]> {
     let after: string | null = null;
     for (;;) {
       const rows: EmployeeDbRow[] = await this.dataSource.query<EmployeeDbRow[]>(
@@ -119,7 +126,7 @@ export class SpreadsheetsQuery {
           WHERE ($1::uuid[] IS NULL OR e.id = ANY($1::uuid[])) AND ($2::text IS NULL OR e.employee_no > $2)
           ORDER BY e.employee_no
           LIMIT ${BATCH}`,
-        [visible, after],
+        [idsOf(visible), after],
       );
       if (rows.length === 0) return;
       yield rows.map((r) => ({

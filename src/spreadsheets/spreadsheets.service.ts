@@ -25,7 +25,7 @@ import {
   sheetsOf,
   unionKpis,
 } from './result-rows.js';
-import { type EmployeeSheetRow, SpreadsheetsQuery } from './spreadsheets.query.js';
+import { type EmployeeSheetRow, type SheetPeople, SpreadsheetsQuery } from './spreadsheets.query.js';
 
 export type SheetFormat = 'xlsx' | 'csv';
 
@@ -144,9 +144,9 @@ export class SpreadsheetsService {
   ) {}
 
   /** The one place the exports ask whose records a caller may see: the query's people filter (null: no filter). */
-  private async visible(actor: Actor, { withSelf }: { withSelf: boolean }): Promise<string[] | null> {
+  private async visible(actor: Actor, { withSelf }: { withSelf: boolean }): Promise<SheetPeople> {
     const scope = await this.scopes.of(actor);
-    if (scope.kind === 'everyone') return null;
+    if (scope.kind === 'everyone') return 'everyone';
     return withSelf ? peopleOf(scope) : [...teamOf(scope)];
   }
 
@@ -163,7 +163,7 @@ export class SpreadsheetsService {
       action: 'export_results',
       entity: 'cycle',
       entityId: cycle.id,
-      after: { format, lang, scope: visible === null ? 'all' : 'subtree', people: visible?.length ?? null },
+      after: { format, lang, scope: visible === 'everyone' ? 'all' : 'subtree', people: visible === 'everyone' ? null : visible.length },
     });
     // Versions and every batch of rows are read in one REPEATABLE READ snapshot: reviews saved while
     // the file streams can never make it half old, half new (or drop a row whose version came later).
@@ -213,14 +213,7 @@ export class SpreadsheetsService {
     }
   }
 
-  private async resultsXlsx(
-    out: Writable,
-    cycleId: string,
-    visible: string[] | null,
-    versions: ResultVersion[],
-    lang: SheetLang,
-    m: EntityManager,
-  ): Promise<void> {
+  private async resultsXlsx(out: Writable, cycleId: string, visible: SheetPeople, versions: ResultVersion[], lang: SheetLang, m: EntityManager): Promise<void> {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     const sheets = sheetsOf(versions);
     const byId = new Map(versions.map((v) => [v.id, v]));
@@ -265,7 +258,7 @@ export class SpreadsheetsService {
   private async resultsCsv(
     out: Writable,
     cycleId: string,
-    visible: string[] | null,
+    visible: SheetPeople,
     byId: Map<string, ResultVersion>,
     versions: ResultVersion[],
     lang: SheetLang,
@@ -290,7 +283,7 @@ export class SpreadsheetsService {
       action: 'export_employees',
       entity: 'employee',
       entityId: '*',
-      after: { format, lang, scope: visible === null ? 'all' : 'subtree', people: visible?.length ?? null },
+      after: { format, lang, scope: visible === 'everyone' ? 'all' : 'subtree', people: visible === 'everyone' ? null : visible.length },
     });
     const headers = EMPLOYEE_COLUMNS.map((c) => (lang === 'zh-CN' ? c.zh : c.en));
     const stamp = new Date().toISOString().slice(0, 10);
