@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { createEmployee, createReview, fullAccountManagerEntries, putScores, seedOpenCycle } from './fixtures.js';
-import { launchPageBrowser } from './support/browser.js';
+import { boxedChinese, launchPageBrowser } from './support/browser.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
 
 const PHONE = { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -308,6 +308,25 @@ describe('pages on a phone (390 × 844)', () => {
         return (await document.fonts.load(`${button.fontSize} ${button.fontFamily}`, '中文')).map((face) => `${face.family} ${face.weight} ${face.status}`);
       });
       expect(faces).toEqual(['Noto Sans SC Web 400 loaded']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // This machine has no Chinese system font, so any Chinese drawn without the bundled face is boxes.
+  // The CSS stack above always named that face; Chromium still drew boxes with system-ui first in it.
+  it.each([
+    { who: 'hr', lang: 'zh-CN', paths: () => ['/', '/reviews', '/cycles', '/employees', '/imports', `/reviews/${draft.id}`] },
+    { who: 'manager', lang: 'zh-CN', paths: () => [`/team?cycleId=${cycle.id}`, `/reviews/${submitted.id}`] },
+    { who: 'employee', lang: 'zh-CN', paths: () => ['/my', `/reviews/${finalized.id}`] },
+    { who: 'hr', lang: 'en', paths: () => ['/', '/reviews'] },
+  ] as const)('every Chinese character is drawn with a face that has it, no boxes ($who, $lang)', async ({ who, lang, paths }) => {
+    const { page, context } = await signedIn(people[who], lang);
+    try {
+      for (const path of paths()) {
+        await open(page, path);
+        expect({ path, boxed: await boxedChinese(page) }).toEqual({ path, boxed: [] });
+      }
     } finally {
       await context.close();
     }
