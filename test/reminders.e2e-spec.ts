@@ -3,15 +3,18 @@
 // a person a day, also with two app instances on one database; an SMTP server that goes away.
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import PgBoss from 'pg-boss';
 import { SMTPServer } from 'smtp-server';
 import { Clock } from '../src/common/clock.js';
 import type { CycleDto } from '../src/cycles/dto/cycle.dto.js';
 import type { EmployeeDto } from '../src/employees/dto/employee.dto.js';
 import { MetricsService } from '../src/metrics/metrics.service.js';
+import { REMINDER_QUEUE } from '../src/reminders/reminder-schedule.js';
 import { RemindersService, type ReminderPassResult } from '../src/reminders/reminders.service.js';
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { createEmployee, createReview, recordStatuses, seedStagedCycle } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { withDatabase } from './support/database.js';
 
 interface ReceivedMail {
   to: string[];
@@ -130,6 +133,8 @@ describe('e-mail reminders', () => {
       MAIL_FROM: 'Scorecard <hr@scorecard.test>',
       REMINDER_DAYS_BEFORE: '3',
       PUBLIC_URL: 'https://scorecard.test',
+      // These tests run each pass themselves, on a moved clock; the schedule has its own tests below.
+      REMINDER_SCHEDULE: 'false',
     };
     t = await createTestApp(env);
     statuses = recordStatuses(t);
@@ -256,4 +261,86 @@ describe('e-mail reminders', () => {
     const metric = await t.app.get(MetricsService).registry.getSingleMetric('scorecard_reminders_total')?.get();
     return metric?.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
   }
+});
+
+describe('the reminder schedule (pg-boss)', () => {
+  const inbox = new Inbox();
+  let env: Record<string, string>;
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    const port = await inbox.start();
+    env = { REMINDERS_ENABLED: 'true', SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Scorecard <hr@scorecard.test>', REMINDER_HOUR: '8' };
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await inbox.stop();
+  });
+
+  const start = async (extra: Record<string, string> = {}): Promise<TestApp> => {
+    const app = await createTestApp({ ...env, ...extra });
+    apps.push(app);
+    return app;
+  };
+  /** What pg-boss' clock would do at 08:00: a job on the reminder queue, sent from outside the app. */
+  const sendJob = async (app: TestApp): Promise<string> => {
+    const serverUrl = process.env.E2E_SERVER_URL ?? '';
+    const boss = new PgBoss({ connectionString: withDatabase(serverUrl, app.database), schema: 'pgboss', supervise: false, schedule: false, migrate: false });
+    await boss.start();
+    try {
+      const id = await boss.send(REMINDER_QUEUE, {});
+      if (!id) throw new Error('pg-boss took no job');
+      return id;
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+  };
+  const jobState = async (app: TestApp, id: string): Promise<string | undefined> => {
+    const rows = await app.db.query<{ state: string }[]>(
+      `SELECT state FROM pgboss.job WHERE id = $1 UNION ALL SELECT state FROM pgboss.archive WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.state;
+  };
+  /** An employee with a user and a review waiting for their self-assessment, on 2026-07-01. */
+  const waitingEmployee = async (app: TestApp): Promise<string> => {
+    app.app.get(Clock).travelTo(new Date('2026-07-01T12:00:00+08:00'));
+    const cycle = await seedStagedCycle(app);
+    const e = await createEmployee(app, 'account_manager');
+    const email = `self-${e.employeeNo.toLowerCase()}@schedule.test`;
+    await app.userFor('employee', e.id, email);
+    await createReview(app, e.id, cycle.id);
+    return email;
+  };
+
+  it('registers one cron at REMINDER_HOUR in TIME_ZONE, and the job it starts runs a pass that mails', async () => {
+    const t = await start();
+    const [a, b] = [t, await createTestApp(env, { database: t.database, keepDatabase: true })];
+    apps.push(b);
+    // Two processes on one database: one schedule, so each run is one job.
+    const rows = await t.db.query<{ cron: string; timezone: string }[]>(`SELECT cron, timezone FROM pgboss.schedule WHERE name = $1`, [REMINDER_QUEUE]);
+    expect(rows).toEqual([{ cron: '0 8-20 * * *', timezone: 'Asia/Shanghai' }]);
+
+    const email = await waitingEmployee(a);
+    b.app.get(Clock).travelTo(new Date('2026-07-01T12:00:00+08:00'));
+    const job = await sendJob(a);
+    const deadline = Date.now() + 30_000;
+    while (inbox.to(email).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(inbox.to(email).map((m) => m.subject)).toEqual(['绩效评估：有新的待办 / Performance review: new tasks for you']);
+    while ((await jobState(a, job)) !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await jobState(a, job)).toBe('completed');
+    const [sent] = await a.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM reminder_sendings WHERE recipient_email = $1`, [email]);
+    expect(sent?.n).toBe(1);
+  });
+
+  it('with REMINDER_SCHEDULE=false the process creates no reminder schedule and no queue to take its jobs from', async () => {
+    const off = await start({ REMINDER_SCHEDULE: 'false' });
+    const [tables] = await off.db.query<{ schedule: string | null; queue: string | null }[]>(
+      `SELECT to_regclass('pgboss.schedule')::text AS schedule, to_regclass('pgboss.queue')::text AS queue`,
+    );
+    const rows = async (table: string | null | undefined) =>
+      table ? off.db.query<{ name: string }[]>(`SELECT name FROM ${table} WHERE name = $1`, [REMINDER_QUEUE]) : [];
+    expect(await rows(tables?.schedule)).toEqual([]);
+    expect(await rows(tables?.queue)).toEqual([]);
+  });
 });

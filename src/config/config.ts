@@ -112,6 +112,11 @@ export interface ReminderConfig {
   daysBefore: number;
   /** Local hour (TIME_ZONE) of the first pass each day; later passes run hourly until 20:00. */
   hour: number;
+  /**
+   * Whether this process runs passes on the pg-boss schedule. Off, passes run only when called
+   * (RemindersService.runPass): for tests that move the clock, or when another process sends them.
+   */
+  schedule: boolean;
   /** The site's address, linked from the mails (e.g. https://scorecard.example.com); null: no link. */
   publicUrl: string | null;
 }
@@ -335,6 +340,7 @@ function reminderConfig(
     from,
     daysBefore: int('REMINDER_DAYS_BEFORE', 3, 0, 60),
     hour: int('REMINDER_HOUR', 9, 0, 20),
+    schedule: bool('REMINDER_SCHEDULE', true),
     publicUrl,
   };
 }

@@ -13,6 +13,7 @@ import { messageOf } from './mailer.js';
 import { RemindersService } from './reminders.service.js';
 
 export const REMINDER_QUEUE = 'scorecard-reminders';
+export const REMINDER_POLL_SECONDS = 5;
 
 /**
  * The first pass at REMINDER_HOUR, then hourly until 20:00 in the company's time zone: later passes
@@ -34,7 +35,7 @@ export class ReminderSchedule implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.reminders.enabled) return;
+    if (!this.config.reminders.enabled || !this.config.reminders.schedule) return;
     try {
       await this.start();
     } catch (error) {
@@ -80,8 +81,8 @@ export class ReminderSchedule implements OnApplicationBootstrap, OnModuleDestroy
     );
     this.boss = boss;
     // A pass never rejects (it logs and reports what failed), so pg-boss always completes the job;
-    // the next hourly run is the retry.
-    await boss.work(REMINDER_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+    // the next hourly run is the retry. Polling every few seconds costs one indexed query.
+    await boss.work(REMINDER_QUEUE, { pollingIntervalSeconds: REMINDER_POLL_SECONDS }, async () => {
       await this.reminders.runPass();
     });
     this.logger.log(`Reminders scheduled: ${reminderCron(this.config.reminders.hour)} (${this.config.scorecards.timeZone})`);
