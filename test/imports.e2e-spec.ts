@@ -20,6 +20,7 @@ import {
   uniq,
 } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
+import { fullProposals, seedManagerStage } from './support/assessments.js';
 
 const HEADER = "Employee number,Name,Email,Department,Role code,Manager's employee number,Hire date,Active";
 
@@ -351,6 +352,48 @@ describe('imports API', () => {
       expect(again.counts).toEqual({ create: 0, update: 0, unchanged: 2, refused: 0 });
       expect((report(await actuals(cycle.id, 'commit', good)) as unknown as ActualsImportReportDto).committed).toBe(false);
       expect((await totals(cycle.id)).get(b.employeeNo)?.version).toBe(2);
+    });
+
+    it("a rating that differs from the manager's submitted proposal is refused (no reason column); the proposed rating commits and clears the old reason", async () => {
+      const s = await seedManagerStage(t);
+      const proposal = `/api/reviews/${s.review.id}/manager-assessment`;
+      const saved = (await t.http.put(proposal).set(s.asManager).send({ version: 0, entries: fullProposals() }).expect(200)).body as { version: number };
+      await t.http.post(`${proposal}/submit`).set(s.asManager).send({ version: saved.version }).expect(200);
+      // On the review page HR set selling to 3 (proposal 5) and communication to 2 (proposal 4), each with a reason.
+      const review = await getReview(t, s.review.id);
+      await t.http
+        .put(`/api/reviews/${review.id}/scores`)
+        .set(t.as('hr'))
+        .send({
+          version: review.version,
+          entries: [
+            { kpiKey: 'selling', rating: 3, reason: 'renewals were signed by the previous owner' },
+            { kpiKey: 'communication', rating: 2, reason: 'two escalations in Q3' },
+          ],
+        })
+        .expect(200);
+      const file = (rating: number) => Buffer.from([LONG, `${s.report.employeeNo},communication,,,${rating},`].join('\n'));
+      // The rating the review explains already passes; another one has no reason.
+      expect((report(await actuals(s.cycle.id, 'dry-run', file(2))) as unknown as ActualsImportReportDto).refused).toEqual([]);
+      const dry = report(await actuals(s.cycle.id, 'dry-run', file(1))) as unknown as ActualsImportReportDto;
+      expect(dry.refused.map((e) => [e.row, e.column, e.message])).toEqual([
+        [
+          2,
+          'Rating',
+          "communication: the rating differs from the manager's proposal (4) and needs a reason: give it on the review page, or import the proposed rating",
+        ],
+      ]);
+      expect(dry.refused[0].messageZh).toBe('communication：评分与上级建议（4）不同，需要说明理由：请在评估页面填写，或导入上级建议的评分');
+      expectError(await actuals(s.cycle.id, 'commit', file(1)), 409);
+
+      // The proposed rating needs no reason, so communication's goes; selling's (unchanged) stays.
+      expect((report(await actuals(s.cycle.id, 'dry-run', file(4))) as unknown as ActualsImportReportDto).refused).toEqual([]);
+      const done = report(await actuals(s.cycle.id, 'commit', file(4))) as unknown as ActualsImportReportDto;
+      expect(done.committed).toBe(true);
+      const [row] = await t.db.query<{ final_reasons: Record<string, string> }[]>(`SELECT final_reasons FROM reviews WHERE id = $1`, [s.review.id]);
+      expect(row?.final_reasons).toEqual({ selling: 'renewals were signed by the previous owner' });
+      const read = await getReview(t, s.review.id);
+      expect(read.kpis.find((k) => k.key === 'communication')?.input.rating).toBe(4);
     });
 
     it('wide layout in XLSX: headers by key, Chinese or English name, or "… [key]", formula results and number forms', async () => {

@@ -28,6 +28,9 @@ interface ReviewRow {
   status: string | null;
   version: number | null;
   inputs: Record<string, KpiInput> | null;
+  final_reasons: Record<string, string> | null;
+  /** The manager's submitted proposal: their assessment's entries. */
+  proposal: Record<string, { rating?: number | null }> | null;
   total: number | null;
   template_version_id: string | null;
 }
@@ -111,9 +114,10 @@ export class ActualsImports {
     numbers: string[],
   ): Promise<{ targets: Map<string, ActualsTarget>; reviews: Map<string, ReviewRow> }> {
     const rows = await m.query<ReviewRow[]>(
-      `SELECT e.id AS employee_id, e.employee_no, e.name, e.active, e.role_id, r.id AS review_id, r.status, r.version, r.inputs, r.total::float8 AS total,
-              r.template_version_id
+      `SELECT e.id AS employee_id, e.employee_no, e.name, e.active, e.role_id, r.id AS review_id, r.status, r.version, r.inputs, r.final_reasons,
+              a.entries AS proposal, r.total::float8 AS total, r.template_version_id
          FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
+              LEFT JOIN review_assessments a ON a.review_id = r.id AND a.kind = 'manager' AND a.submitted_at IS NOT NULL
         WHERE e.employee_no = ANY($2::text[])`,
       [cycleId, numbers],
     );
@@ -148,6 +152,8 @@ export class ActualsImports {
                 inputs: r.inputs ?? {},
                 total: r.total ?? 0,
                 template: templateOf.get(r.template_version_id)!,
+                finalReasons: r.final_reasons ?? {},
+                proposal: r.proposal && Object.fromEntries(Object.entries(r.proposal).map(([key, e]) => [key, e.rating ?? null])),
               }
             : null,
         newTemplate: r.review_id ? null : (pinned.get(r.role_id) ?? null),
@@ -178,6 +184,7 @@ export class ActualsImports {
           rating: i.rating ?? null,
           comment: i.comment ?? null,
         })),
+        finalReasons: c.finalReasons,
       };
     });
     await this.batch.saveImported(m, actor, cycleId, items, { importId });

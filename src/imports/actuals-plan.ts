@@ -6,6 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { KpiEntryDto } from '../reviews/dto/review.dto.js';
 import type { PinnedTemplate } from '../reviews/review.entity.js';
+import { finalReasons, type Proposal } from '../reviews/final-reasons.js';
 import { checkEntries } from '../reviews/review.rules.js';
 import { scoreReview } from '../scoring/index.js';
 import type { KpiInput } from '../scoring/types.js';
@@ -20,7 +21,18 @@ export interface ActualsTarget {
   employeeNo: string;
   name: string;
   active: boolean;
-  review: { id: string; status: string; version: number; inputs: Record<string, KpiInput>; total: number; template: PinnedTemplate } | null;
+  review: {
+    id: string;
+    status: string;
+    version: number;
+    inputs: Record<string, KpiInput>;
+    total: number;
+    template: PinnedTemplate;
+    /** The reasons the review keeps beside final ratings that differ from the manager's proposal. */
+    finalReasons: Record<string, string>;
+    /** The manager's submitted proposal, null when there is none. */
+    proposal: Proposal | null;
+  } | null;
   /** What a new review would pin (the role's current published version); null when there is none. */
   newTemplate: PinnedTemplate | null;
 }
@@ -40,6 +52,8 @@ export interface ReviewChange {
   rows: number[];
   template: PinnedTemplate;
   inputs: Record<string, KpiInput>;
+  /** The reasons kept beside final ratings that differ from the manager's proposal, as a manual save keeps them. */
+  finalReasons: Record<string, string>;
   totalBefore: number | null;
   totalAfter: number;
   complete: boolean;
@@ -310,6 +324,25 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
       }
       if (checked.problems.length === 0) inputs = checked.inputs;
     }
+    // A final rating that differs from the manager's submitted proposal needs a reason, as on the
+    // review page; a file has no reason column, so such a row is refused, unless the review already
+    // keeps a reason for that very rating.
+    let reasons: Record<string, string> = {};
+    if (problems.length === 0 && t.review) {
+      const judged = finalReasons(template, list, t.review.proposal, { inputs: before, finalReasons: t.review.finalReasons });
+      reasons = judged.reasons;
+      for (const e of judged.errors) {
+        const index = Number(/^entries\[(\d+)\]/.exec(e.field)?.[1] ?? 0);
+        const proposed = t.review.proposal?.[list[index]?.kpiKey ?? ''];
+        problems.push({
+          index,
+          field: 'rating',
+          message: `the rating differs from the manager's proposal (${proposed}) and needs a reason: give it on the review page, or import the proposed rating`,
+          messageZh: `评分与上级建议（${proposed}）不同，需要说明理由：请在评估页面填写，或导入上级建议的评分`,
+        });
+      }
+      if (judged.errors.length > 0) inputs = null;
+    }
     if (problems.length > 0 || inputs === null) {
       for (const p of problems) {
         const key = list[p.index]?.kpiKey ?? '';
@@ -339,6 +372,7 @@ export function planActuals(tables: Table[], targets: ReadonlyMap<string, Actual
       rows: rows.map((r) => r.row),
       template,
       inputs,
+      finalReasons: reasons,
       totalBefore: t.review ? t.review.total : null,
       totalAfter: s.total,
       complete: s.complete,

@@ -39,7 +39,7 @@ describe('import refusals are bilingual', () => {
       employeeNo: no,
       name: `Name ${no}`,
       active,
-      review: { id: `r-${no}`, status: 'draft', version: 1, inputs: {}, total: 0, template },
+      review: { id: `r-${no}`, status: 'draft', version: 1, inputs: {}, total: 0, template, finalReasons: {}, proposal: null },
       newTemplate: null,
     });
     const targets = new Map<string, ActualsTarget>([
@@ -48,6 +48,7 @@ describe('import refusals are bilingual', () => {
       ['F1', { ...draft('F1'), review: { ...draft('F1').review!, status: 'finalized' } }],
       ['D1', { ...draft('D1', false), review: null, newTemplate: template }],
       ['N1', { ...draft('N1'), review: null, newTemplate: null }],
+      ['P1', { ...draft('P1'), review: { ...draft('P1').review!, proposal: { comm: 4 } } }],
     ]);
     const long = planActuals(
       [
@@ -74,6 +75,7 @@ describe('import refusals are bilingual', () => {
             ['E11', 'comm', 3, null, null, null], // actual on a rating KPI
             ['E12', 'comm', null, 100, 3, null], // target on a rating KPI
             ['E13', 'sales', 2e12, null, null, null], // actual beyond the validator's max
+            ['P1', 'comm', null, null, 2, null], // differs from the manager's proposal, no reason
           ],
         ),
       ],
@@ -81,9 +83,35 @@ describe('import refusals are bilingual', () => {
     );
     expect(long.changes).toEqual([]);
     // One refusal per kind at least: nothing above was accepted, and each row said why.
-    expect(new Set(long.refused.map((r) => r.row)).size).toBe(20);
+    expect(new Set(long.refused.map((r) => r.row)).size).toBe(21);
     expect(long.refused.find((r) => r.row === 12)).toMatchObject({ message: 'comm: rating must be from 1 to 5', messageZh: 'comm：评分必须在 1 到 5 之间' });
+    expect(long.refused.find((r) => r.row === 22)).toMatchObject({
+      column: 'Rating',
+      message: "comm: the rating differs from the manager's proposal (4) and needs a reason: give it on the review page, or import the proposed rating",
+    });
     expectBilingual(long.refused);
+  });
+
+  it("a rating that differs from the manager's proposal passes only where the review keeps a reason for that very rating", () => {
+    const review = (inputs: Record<string, { rating: number }>, finalReasons: Record<string, string>): ActualsTarget => ({
+      employeeNo: 'R1',
+      name: 'Name R1',
+      active: true,
+      review: { id: 'r-R1', status: 'draft', version: 3, inputs, total: 0, template, finalReasons, proposal: { comm: 4 } },
+      newTemplate: null,
+    });
+    const file = (rating: number) => [table(['Employee number', 'KPI key', 'Rating'], [['R1', 'comm', rating]])];
+    // A new rating of 2 against the proposal's 4, with no reason on the review: refused.
+    const unexplained = planActuals(file(2), new Map([['R1', review({ comm: { rating: 3 } }, {})]]));
+    expect(unexplained.changes).toEqual([]);
+    expect(unexplained.refused.map((r) => r.row)).toEqual([2]);
+    // The same rating the review already explains: the reason stays.
+    const explained = planActuals(file(2), new Map([['R1', review({ comm: { rating: 2 } }, { comm: 'missed two launches' })]]));
+    expect(explained.refused).toEqual([]);
+    // Importing the proposed rating needs no reason, and the old one goes with the difference it explained.
+    const proposed = planActuals(file(4), new Map([['R1', review({ comm: { rating: 2 } }, { comm: 'missed two launches' })]]));
+    expect(proposed.refused).toEqual([]);
+    expect(proposed.changes.map((c) => c.finalReasons)).toEqual([{}]);
   });
 
   it('every kind of employee refusal has a Chinese text', () => {

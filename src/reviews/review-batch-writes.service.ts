@@ -18,6 +18,8 @@ export interface ImportedReview {
   employeeId: string;
   review: { id: string; version: number } | null;
   entries: KpiEntryDto[];
+  /** The reasons beside final ratings that differ from the manager's proposal (checked by the caller, as finalReasons() does); none by default. */
+  finalReasons?: Record<string, string>;
 }
 
 /** A review as an import left it. */
@@ -220,12 +222,14 @@ export class ReviewBatchWrites {
         const template = r && templates.get(r.templateVersionId);
         if (!r || !template) throw new Error(`review ${item.review?.id} was not locked`);
         const inputs: Record<string, KpiInput> = entriesToInputs(template, item.entries);
-        return { item, r, next: { ...r, inputs, ...scoreColumns(template, inputs), version: r.version + 1 } };
+        return { item, r, next: { ...r, inputs, finalReasons: item.finalReasons ?? {}, ...scoreColumns(template, inputs), version: r.version + 1 } };
       });
       // TypeORM answers an UPDATE with [rows, affected].
       const [, affected] = await m.query<[unknown[], number]>(
-        `UPDATE reviews r SET inputs = v.inputs, total = v.total, complete = v.complete, band_key = v.band_key, version = r.version + 1, updated_at = now()
-           FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::numeric[], $5::boolean[], $6::text[]) AS v(id, version, inputs, total, complete, band_key)
+        `UPDATE reviews r SET inputs = v.inputs, final_reasons = v.final_reasons, total = v.total, complete = v.complete, band_key = v.band_key,
+                version = r.version + 1, updated_at = now()
+           FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::numeric[], $5::boolean[], $6::text[], $7::jsonb[])
+                AS v(id, version, inputs, total, complete, band_key, final_reasons)
           WHERE r.id = v.id AND r.version = v.version AND r.status = 'draft'`,
         [
           chunk.map((c) => c.r.id),
@@ -234,6 +238,7 @@ export class ReviewBatchWrites {
           chunk.map((c) => c.next.total),
           chunk.map((c) => c.next.complete),
           chunk.map((c) => c.next.bandKey),
+          chunk.map((c) => JSON.stringify(c.next.finalReasons)),
         ],
       );
       // Every row is locked, so this only fires when someone wrote without the lock.
