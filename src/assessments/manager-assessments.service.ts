@@ -13,6 +13,7 @@ import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
 import { isOverdue, moveStage, type ReviewStage, stageRefusal } from '../review-stages/review-stages.js';
 import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { Review } from '../reviews/review.entity.js';
+import { ReviewReadModels } from '../reviews/review-read-models.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { ManagerAssessmentDto, SaveManagerAssessmentDto } from './dto/manager-assessment.dto.js';
 import { missingProposals, proposalEntries } from './manager-assessment.rules.js';
@@ -45,6 +46,7 @@ export class ManagerAssessmentsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly readModels: ReviewReadModels,
   ) {}
 
   /** The assessment as a manager in scope or HR reads it; anyone else (the employee too) gets 404. */
@@ -119,13 +121,7 @@ export class ManagerAssessmentsService {
     const scope = await this.scopes.of(actor);
     const team = teamOf(scope);
     if (team.length === 0) return [];
-    const rows = await this.dataSource.query<{ id: string; name: string; employee_no: string; cycle_name: string; due: string | null }[]>(
-      `SELECT r.id, e.name, e.employee_no, c.name AS cycle_name, to_char(c.manager_assessment_due, 'YYYY-MM-DD') AS due
-         FROM reviews r JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
-        WHERE r.stage = 'manager' AND c.status = 'open' AND r.employee_id = ANY($1::uuid[])
-        ORDER BY c.manager_assessment_due NULLS LAST, e.employee_no LIMIT 200`,
-      [team],
-    );
+    const rows = await this.readModels.waitingForManager(team);
     const today = this.clock.today(this.config.scorecards.timeZone);
     return rows.map((r) => ({
       reviewId: r.id,

@@ -10,6 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { standing, stageRefusal } from '../review-stages/review-stages.js';
 import type { Review } from '../reviews/review.entity.js';
 import { ReviewWriteSteps } from '../reviews/review-write-steps.js';
+import { ReviewReadModels } from '../reviews/review-read-models.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { SaveSelfAssessmentDto, SelfAssessmentDto } from './dto/self-assessment.dto.js';
 import { ReviewAssessment } from './review-assessment.entity.js';
@@ -43,6 +44,7 @@ export class SelfAssessments {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly readModels: ReviewReadModels,
   ) {}
 
   /** The self-assessment as the actor may see it; 404 when the review does not exist or is not theirs to see. */
@@ -57,14 +59,7 @@ export class SelfAssessments {
   /** The actor's own reviews waiting for their self-assessment (open cycles, stage self), soonest due first: their to-dos. */
   async todos(actor: Actor): Promise<SelfAssessmentTodo[]> {
     if (!actor.employeeId) return [];
-    const rows = await this.dataSource.query<{ id: string; cycle_name: string; due: string | null; version: number | null }[]>(
-      `SELECT r.id, c.name AS cycle_name, to_char(c.self_assessment_due, 'YYYY-MM-DD') AS due, a.version
-         FROM reviews r JOIN cycles c ON c.id = r.cycle_id
-         LEFT JOIN review_assessments a ON a.review_id = r.id AND a.kind = 'self'
-        WHERE r.employee_id = $1 AND r.stage = 'self' AND c.status = 'open'
-        ORDER BY c.self_assessment_due NULLS LAST, c.name`,
-      [actor.employeeId],
-    );
+    const rows = await this.readModels.waitingForSelf(actor.employeeId);
     const today = this.clock.today(this.config.scorecards.timeZone);
     return rows.map((r) => ({ reviewId: r.id, cycleName: r.cycle_name, due: r.due, overdue: r.due !== null && today > r.due, started: (r.version ?? 0) > 0 }));
   }

@@ -70,6 +70,29 @@ export class ReviewReadModels {
     );
   }
 
+  /** Reviews of these employees (a manager's subtree) waiting for the manager in open cycles, soonest due first: the manager's to-do. */
+  async waitingForManager(team: readonly string[]): Promise<ManagerQueueRow[]> {
+    return this.dataSource.query<ManagerQueueRow[]>(
+      `SELECT r.id, e.name, e.employee_no, c.name AS cycle_name, to_char(c.manager_assessment_due, 'YYYY-MM-DD') AS due
+         FROM reviews r JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
+        WHERE r.stage = 'manager' AND c.status = 'open' AND r.employee_id = ANY($1::uuid[])
+        ORDER BY c.manager_assessment_due NULLS LAST, e.employee_no LIMIT 200`,
+      [team],
+    );
+  }
+
+  /** The employee's own reviews waiting for their self-assessment in open cycles, soonest due first; version is the draft's (null before one). */
+  async waitingForSelf(employeeId: string): Promise<SelfQueueRow[]> {
+    return this.dataSource.query<SelfQueueRow[]>(
+      `SELECT r.id, c.name AS cycle_name, to_char(c.self_assessment_due, 'YYYY-MM-DD') AS due, a.version
+         FROM reviews r JOIN cycles c ON c.id = r.cycle_id
+         LEFT JOIN review_assessments a ON a.review_id = r.id AND a.kind = 'self'
+        WHERE r.employee_id = $1 AND r.stage = 'self' AND c.status = 'open'
+        ORDER BY c.self_assessment_due NULLS LAST, c.name`,
+      [employeeId],
+    );
+  }
+
   /** Active employees in scope without a review in the cycle: who still needs one. */
   async notStarted(actor: Actor, q: NotStartedQuery): Promise<NotStartedPageDto> {
     await this.cycles.findById(q.cycleId);
@@ -199,6 +222,23 @@ export class ReviewReadModels {
 }
 
 /** An open cycle with reviews waiting for HR. */
+/** A review waiting for a manager's assessment. */
+export interface ManagerQueueRow {
+  id: string;
+  name: string;
+  employee_no: string;
+  cycle_name: string;
+  due: string | null;
+}
+
+/** A review waiting for its employee's self-assessment. */
+export interface SelfQueueRow {
+  id: string;
+  cycle_name: string;
+  due: string | null;
+  version: number | null;
+}
+
 export interface HrQueueRow {
   cycle_id: string;
   cycle_name: string;
