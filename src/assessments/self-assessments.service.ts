@@ -10,21 +10,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { standing, stageRefusal } from '../review-stages/review-stages.js';
 import type { Review } from '../reviews/review.entity.js';
 import { ReviewWriteSteps } from '../reviews/review-write-steps.js';
-import { ReviewReadModels } from '../reviews/review-read-models.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { SaveSelfAssessmentDto, SelfAssessmentDto } from './dto/self-assessment.dto.js';
 import { ReviewAssessment } from './review-assessment.entity.js';
 import { checkSelfEntries, entriesInOrder, missingSelfRatings, selfReader } from './self-assessment.rules.js';
-
-/** A self-assessment waiting for its author. */
-export interface SelfAssessmentTodo {
-  reviewId: string;
-  cycleName: string;
-  due: string | null;
-  overdue: boolean;
-  /** A draft is saved. */
-  started: boolean;
-}
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -44,7 +33,6 @@ export class SelfAssessments {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly readModels: ReviewReadModels,
   ) {}
 
   /** The self-assessment as the actor may see it; 404 when the review does not exist or is not theirs to see. */
@@ -54,14 +42,6 @@ export class SelfAssessments {
     const reader = selfReader(await this.scopes.of(actor), actor.employeeId, review.employeeId, Boolean(row?.submittedAt));
     if (reader === null) throw notFound('Review', reviewId);
     return this.toDto(review, row, reader === 'author');
-  }
-
-  /** The actor's own reviews waiting for their self-assessment (open cycles, stage self), soonest due first: their to-dos. */
-  async todos(actor: Actor): Promise<SelfAssessmentTodo[]> {
-    if (!actor.employeeId) return [];
-    const rows = await this.readModels.waitingForSelf(actor.employeeId);
-    const today = this.clock.today(this.config.scorecards.timeZone);
-    return rows.map((r) => ({ reviewId: r.id, cycleName: r.cycle_name, due: r.due, overdue: r.due !== null && today > r.due, started: (r.version ?? 0) > 0 }));
   }
 
   /** Saves the draft (the first save creates it): `expected` is the version read, 0 before anything was saved. */
