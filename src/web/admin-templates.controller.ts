@@ -39,6 +39,7 @@ export class AdminTemplatesController {
   @HttpCode(200)
   startDraft(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale): Promise<PageAnswer> {
     return attempt({
+      wording: locale,
       call: () => this.templates.createDraft(actor, id, undefined),
       refused: (problem) => this.renderTemplate(id, locale, { problem }),
       done: () => seeOther(`/admin/templates/${id}#draft`, 'draftStarted'),
@@ -68,6 +69,7 @@ export class AdminTemplatesController {
       this.renderTemplate(id, locale, { problem, typed: { draftId: versionId, form: typed, focus: null } });
     let saved: TemplateVersionDto | null = null;
     return submitForm({
+      wording: locale,
       dto: UpdateDraftDto,
       input: formToContent(form),
       invalid: t('templates.fixFields'),
@@ -106,6 +108,7 @@ export class AdminTemplatesController {
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
     return attempt({
+      wording: locale,
       call: () => this.templates.discardDraft(actor, id, versionId, Number(str(body, 'version')) || 0),
       refused: (problem) => this.renderTemplate(id, locale, { problem }),
       done: () => seeOther(`/admin/templates/${id}`, 'draftDiscarded'),
