@@ -39,7 +39,9 @@ export function constraintParams(target: object | undefined, property: string, c
 /** The name a metadata entry reports its failures under (`ValidateBy` keeps it on the constraint class). */
 export function constraintName(m: ValidationMetadata): string | undefined {
   if (m.name) return m.name;
-  if (m.type !== 'customValidation' || !m.constraintCls) return m.type === 'isDefined' ? 'isDefined' : undefined;
+  // The built-in kinds (isDefined, nestedValidation, conditionalValidation …) report under their type.
+  if (m.type !== 'customValidation') return m.type;
+  if (!m.constraintCls) return undefined;
   return getMetadataStorage().getTargetValidatorConstraints(m.constraintCls)[0]?.name;
 }
 
