@@ -76,6 +76,9 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     forbidUnknownValues: true,
     stopAtFirstError: false,
+    // The refused object and value stay on each error (Nest drops the object by default): the rule's
+    // arguments are read from it, and an empty value is told apart. Neither is sent to the client.
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) => {
       const fieldErrors = flattenValidationErrors(errors);
       const summary = fieldErrors
