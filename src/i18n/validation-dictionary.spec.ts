@@ -101,7 +101,8 @@ describe('validation messages in both languages', () => {
         if (missing(dictionaries[lang], `validation.field.${property}`)) gaps.push(`${lang}: validation.field.${property} (${cls})`);
       }
     }
-    for (const code of ['required', 'invalid', 'unknownField']) {
+    // The codes the pipe and the domain rules give beyond class-validator's own (scoring.ts validateTemplate).
+    for (const code of ['required', 'invalid', 'unknownField', 'duplicate', 'positive', 'weightSum', 'bandAtZero', 'kpiKey']) {
       for (const lang of LANGS) if (missing(dictionaries[lang], `validation.rule.${code}`)) gaps.push(`${lang}: validation.rule.${code}`);
     }
     expect([...new Set(gaps)]).toEqual([]);

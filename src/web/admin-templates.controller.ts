@@ -6,7 +6,7 @@ import { type TemplateDto, type TemplateVersionDto, UpdateDraftDto } from '../kp
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { scorecardDictionary } from '../i18n/scorecard-dictionary.js';
 import { str } from './forms.js';
-import { attempt, type Problem, submitForm } from './page-form.js';
+import { attempt, type Problem, rowName, submitForm } from './page-form.js';
 import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
@@ -69,7 +69,8 @@ export class AdminTemplatesController {
       this.renderTemplate(id, locale, { problem, typed: { draftId: versionId, form: typed, focus: null } });
     let saved: TemplateVersionDto | null = null;
     return submitForm({
-      wording: locale,
+      // A KPI's field error names the KPI ("“销售额”的权重 %…"), not its row number.
+      wording: { ...locale, row: (path) => rowName(form.kpis, /^kpis\[(\d+)\]/, path, locale.lang) },
       dto: UpdateDraftDto,
       input: formToContent(form),
       invalid: t('templates.fixFields'),

@@ -35,6 +35,19 @@ export interface FieldWording extends FieldErrorLocale {
   row?: (path: string) => string | undefined;
 }
 
+/** The name of the KPI a nested field path is in (`kpis[2].weight` → that KPI's name in the page language), if any. */
+export function rowName(
+  rows: readonly { key: string; nameZh: string; nameEn: string }[],
+  index: RegExp,
+  path: string,
+  lang: FieldErrorLocale['lang'],
+): string | undefined {
+  const m = index.exec(path);
+  const row = m ? rows[Number(m[1])] : undefined;
+  if (!row) return undefined;
+  return (lang === 'zh-CN' ? row.nameZh : row.nameEn) || row.nameZh || row.nameEn || row.key || undefined;
+}
+
 /** field → first message, each said in the page's language from its code (the English only when there is no wording). */
 export function localFieldErrors(list: FieldErrorDto[] | undefined, wording?: FieldWording): FieldErrors {
   if (!wording) return toFieldErrors(list);
