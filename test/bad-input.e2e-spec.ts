@@ -454,7 +454,7 @@ describe('hostile and malformed input', () => {
           .send({ entries: [{ kpiKey: 'sales_attainment', ...e }] });
       for (const actual of [1e-7, 1.5e-7, 5e-324, -2.5e-9]) {
         const body = expectError(await entry({ actual }), 400);
-        expect(body.errors).toEqual([{ field: 'entries[0].actual', message: 'actual must have at most 4 decimals' }]);
+        expect(body.errors).toEqual([{ field: 'entries[0].actual', code: 'maxDecimals', params: { max: 4 }, message: 'actual must have at most 4 decimals' }]);
       }
       expect(errorFields(expectError(await entry({ actual: 1, target: 3e-8 }), 400))).toEqual(['entries[0].target']);
       const full = (actual: number) =>

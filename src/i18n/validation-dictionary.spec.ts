@@ -102,7 +102,7 @@ describe('validation messages in both languages', () => {
       }
     }
     // The codes the pipe and the domain rules give beyond class-validator's own (scoring.ts validateTemplate).
-    for (const code of ['required', 'invalid', 'unknownField', 'duplicate', 'positive', 'weightSum', 'bandAtZero', 'kpiKey']) {
+    for (const code of ['required', 'invalid', 'unknownField', 'duplicate', 'unique', 'positive', 'weightSum', 'bandAtZero', 'kpiKey']) {
       for (const lang of LANGS) if (missing(dictionaries[lang], `validation.rule.${code}`)) gaps.push(`${lang}: validation.rule.${code}`);
     }
     expect([...new Set(gaps)]).toEqual([]);
