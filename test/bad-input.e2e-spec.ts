@@ -487,7 +487,12 @@ describe('hostile and malformed input', () => {
       const withWeight = (weight: number) => ({ content: { kpis: current.kpis.map((k, i) => (i === 0 ? { ...k, weight } : k)), bands: current.bands } });
       for (const w of [1e-7, 12.345]) {
         const weight = expectError(await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send(withWeight(w)), 400);
-        expect(weight.errors).toContainEqual({ field: 'content.kpis[0].weight', message: 'weight must have at most 2 decimals' });
+        expect(weight.errors).toContainEqual({
+          field: 'content.kpis[0].weight',
+          code: 'maxDecimals',
+          params: { max: 2 },
+          message: 'weight must have at most 2 decimals',
+        });
         expect(errorFields(weight)).toEqual(['content.kpis[0].weight']);
       }
       const cap = expectError(
