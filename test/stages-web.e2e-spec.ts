@@ -329,6 +329,17 @@ describe('review stages on the pages', () => {
       { kind: 'manager', n: 15 },
       { kind: 'self', n: 20 },
     ]);
+    // Every stage move of the demo is in the audit log, signed by whoever made it, as through the pages.
+    const moves = await t.db.query<{ action: string; actor: string; n: number }[]>(
+      `SELECT a.action, CASE WHEN a.actor LIKE '%@%' THEN 'a person' ELSE a.actor END AS actor, count(*)::int AS n
+         FROM audit_log a JOIN reviews r ON r.id::text = a.entity_id WHERE r.cycle_id = $1
+          AND a.action IN ('submit_self_assessment', 'manager_assessment_submit', 'skip_stage') GROUP BY 1, 2 ORDER BY 1, 2`,
+      [demo.id],
+    );
+    expect(moves).toEqual([
+      { action: 'manager_assessment_submit', actor: 'a person', n: 15 },
+      { action: 'submit_self_assessment', actor: 'a person', n: 20 },
+    ]);
   });
 
   it('at 390 px the dashboard, the cycles page and the filtered list fit the screen with no axe WCAG 2.1 AA violation, in both languages', async () => {

@@ -9,12 +9,18 @@ import { CyclesService } from '../cycles/cycles.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import type { KpiEntryDto } from '../reviews/dto/review.dto.js';
+import { ManagerAssessmentsService } from '../assessments/manager-assessments.service.js';
+import { SelfAssessments } from '../assessments/self-assessments.service.js';
 import { ReviewTransitions } from '../reviews/review-transitions.service.js';
+import { ReviewsService } from '../reviews/reviews.service.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import type { ReviewDto, ReviewKpiDto } from '../reviews/dto/review.dto.js';
 import { CHALLENGES, DEMO_USERS, type DemoPerson, demoOrganisation, PLANS, seededRandom, STRENGTHS } from './demo-org.js';
 
 const DEMO: Actor = systemActor('demo-data');
+
+/** A demo person acting for themselves (their assessments), as if signed in with their e-mail. */
+const signed = (p: DemoPerson, employeeId: string, role: 'employee' | 'manager'): Actor => ({ name: p.email, userId: null, role, employeeId });
 
 const ASSESSMENT_COMMENTS = [
   '按计划完成，客户反馈良好。 On plan; good customer feedback.',
@@ -37,6 +43,9 @@ export class DemoService {
     private readonly cycles: CyclesService,
     private readonly reviews: ReviewWorkflow,
     private readonly transitions: ReviewTransitions,
+    private readonly reviewsRead: ReviewsService,
+    private readonly selfs: SelfAssessments,
+    private readonly managers: ManagerAssessmentsService,
     private readonly users: UsersService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -103,7 +112,10 @@ export class DemoService {
       if (stage === 0) continue;
       let r = await this.reviews.create(DEMO, { employeeId, cycleId: current.id });
       if (stage === 1) continue;
-      r = await this.assessed(r, org[i], org.find((p) => p.employeeNo === org[i].manager) ?? null, stage === 2 ? 'manager' : 'hr', rnd);
+      const boss = org.find((p) => p.employeeNo === org[i].manager);
+      const bossId = boss && ids.get(boss.employeeNo);
+      const manager = boss && bossId ? signed(boss, bossId, 'manager') : null;
+      r = await this.assessed(r, signed(org[i], employeeId, 'employee'), manager, stage === 2 ? 'manager' : 'hr', rnd);
       r = await this.fill(r.id, r.version, r.kpis, rnd, stage === 2 ? 0.5 : 1);
       if (stage <= 3) continue;
       r = await this.transitions.submit(DEMO, r.id, r.version);
@@ -140,30 +152,29 @@ export class DemoService {
   }
 
   /**
-   * A review as if the employee (and, for `to` hr, the manager too) had assessed it and submitted:
-   * the assessments are written as rows and the review moved to `to` directly, since demo data has
-   * nobody signed in to submit them through the assessment pages.
+   * A review as the employee (and, for `to` hr, the manager too) assessed and submitted it, through
+   * the assessment services as the pages would, each signed by that person: the same rules, stage
+   * moves and audit entries. Someone without a manager has the manager stage skipped by HR.
    */
-  private async assessed(r: ReviewDto, person: DemoPerson, manager: DemoPerson | null, to: 'manager' | 'hr', rnd: () => number): Promise<ReviewDto> {
+  private async assessed(r: ReviewDto, person: Actor, manager: Actor | null, to: 'manager' | 'hr', rnd: () => number): Promise<ReviewDto> {
     const entries = () =>
-      Object.fromEntries(
-        r.kpis.map((k) => [
-          k.key,
-          { rating: k.rule.type === 'rating' ? 2 + Math.floor(rnd() * 4) : null, comment: ASSESSMENT_COMMENTS[Math.floor(rnd() * 3)] },
-        ]),
-      );
-    const write = (kind: 'self' | 'manager', author: string) =>
-      this.dataSource.query(`INSERT INTO review_assessments (review_id, kind, entries, summary, author, submitted_at) VALUES ($1, $2, $3, $4, $5, now())`, [
-        r.id,
-        kind,
-        JSON.stringify(entries()),
-        kind === 'self' ? STRENGTHS[Math.floor(rnd() * 3)] : PLANS[Math.floor(rnd() * 3)],
-        author,
-      ]);
-    await write('self', person.name);
-    if (to === 'hr') await write('manager', manager?.name ?? 'HR');
-    await this.dataSource.query('UPDATE reviews SET stage = $2, version = version + 1, updated_at = now() WHERE id = $1', [r.id, to]);
-    return { ...r, version: r.version + 1, stage: { ...r.stage, stage: to } };
+      r.kpis.map((k) => ({
+        kpiKey: k.key,
+        rating: k.rule.type === 'rating' ? 2 + Math.floor(rnd() * 4) : null,
+        comment: ASSESSMENT_COMMENTS[Math.floor(rnd() * 3)],
+      }));
+    const self = await this.selfs.save(person, r.id, 0, { entries: entries(), summary: STRENGTHS[Math.floor(rnd() * 3)] });
+    await this.selfs.submit(person, r.id, self.version);
+    if (to === 'hr') {
+      if (manager) {
+        const proposal = await this.managers.save(manager, r.id, 0, { entries: entries(), summary: PLANS[Math.floor(rnd() * 3)] });
+        await this.managers.submit(manager, r.id, proposal.version);
+      } else {
+        const waiting = await this.reviewsRead.get(DEMO, r.id);
+        await this.transitions.skipStage(DEMO, r.id, waiting.version, '没有上级。 No manager above this person.');
+      }
+    }
+    return this.reviewsRead.get(DEMO, r.id);
   }
 
   /** Demo mode only: the known sign-ins, so a newcomer can try every role. */
