@@ -454,7 +454,7 @@ describe('hostile and malformed input', () => {
           .send({ entries: [{ kpiKey: 'sales_attainment', ...e }] });
       for (const actual of [1e-7, 1.5e-7, 5e-324, -2.5e-9]) {
         const body = expectError(await entry({ actual }), 400);
-        expect(body.errors).toEqual([{ field: 'entries[0].actual', message: 'actual must have at most 4 decimals' }]);
+        expect(body.errors).toEqual([{ field: 'entries[0].actual', code: 'maxDecimals', params: { max: 4 }, message: 'actual must have at most 4 decimals' }]);
       }
       expect(errorFields(expectError(await entry({ actual: 1, target: 3e-8 }), 400))).toEqual(['entries[0].target']);
       const full = (actual: number) =>
@@ -487,7 +487,12 @@ describe('hostile and malformed input', () => {
       const withWeight = (weight: number) => ({ content: { kpis: current.kpis.map((k, i) => (i === 0 ? { ...k, weight } : k)), bands: current.bands } });
       for (const w of [1e-7, 12.345]) {
         const weight = expectError(await t.http.post(`/api/kpi-templates/${id}/versions`).set(t.as('admin')).send(withWeight(w)), 400);
-        expect(weight.errors).toContainEqual({ field: 'content.kpis[0].weight', message: 'weight must have at most 2 decimals' });
+        expect(weight.errors).toContainEqual({
+          field: 'content.kpis[0].weight',
+          code: 'maxDecimals',
+          params: { max: 2 },
+          message: 'weight must have at most 2 decimals',
+        });
         expect(errorFields(weight)).toEqual(['content.kpis[0].weight']);
       }
       const cap = expectError(

@@ -62,7 +62,8 @@ export class UsersService {
     // Hashed before the transaction: argon2 takes tens of milliseconds, a pooled connection should not wait on it.
     const passwordHash = await hashPassword(dto.password);
     const id = await this.dataSource.transaction(async (m) => {
-      if (await m.existsBy(User, { email })) throw duplicate(`A user with email ${email} already exists`, [{ field: 'email', message: 'must be unique' }]);
+      if (await m.existsBy(User, { email }))
+        throw duplicate(`A user with email ${email} already exists`, [{ field: 'email', code: 'unique', params: {}, message: 'must be unique' }]);
       await this.checkLink(m, null, dto.role, dto.employeeId ?? null);
       const u = await m.save(
         m.create(User, {

@@ -26,6 +26,22 @@ export class FieldErrorDto {
   @ApiProperty({ example: 'weight', description: 'Path of the offending field in the request (empty when no field is at fault)' })
   field: string;
 
+  @ApiPropertyOptional({
+    example: 'max',
+    description:
+      "Stable code of the broken rule, to say it in the reader's language: the class-validator constraint (isUuid, minLength, max, isIn …), " +
+      "'required' for a value left empty, 'unknownField' for a field the request does not take",
+  })
+  code?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { max: 100 },
+    description: "The rule's arguments by name (min, max, values …); empty when the rule has none",
+  })
+  params?: Record<string, string | number | (string | number)[]>;
+
   @ApiProperty({ example: 'weight must not be greater than 100' })
   message: string;
 }

@@ -48,6 +48,8 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
         message: `Already exists: ${driverError.detail ?? driverError.constraint ?? 'duplicate value'}`,
         errors: columns?.map((field) => ({
           field,
+          code: 'unique',
+          params: {},
           message: columns.length > 1 ? `must be unique together with ${columns.filter((c) => c !== field).join(', ')}` : 'must be unique',
         })),
       };
@@ -60,7 +62,7 @@ function fromDatabase(err: QueryFailedError): ErrorResponseDto | null {
         code: 'VALIDATION_FAILED',
         error: REASONS[400],
         message: field ? `${field} must not be null` : 'A required value is null',
-        ...(field ? { errors: [{ field, message: 'must not be null' }] } : {}),
+        ...(field ? { errors: [{ field, code: 'required', params: {}, message: 'must not be null' }] } : {}),
       };
     }
     case '23503':

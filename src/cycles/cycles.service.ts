@@ -113,7 +113,7 @@ export class CyclesService {
     rejectNulls(dto, ['selfAssessment', 'managerAssessment', 'printAssessments']);
     const saved = await this.dataSource.transaction(async (m) => {
       if (await m.existsBy(Cycle, { name: dto.name }))
-        throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
+        throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', code: 'unique', params: {}, message: 'must be unique' }]);
       const fresh = m.create(Cycle, {
         name: dto.name,
         periodStart: dto.periodStart,
@@ -145,7 +145,7 @@ export class CyclesService {
       const patch: Partial<Cycle> = {};
       if (dto.name !== undefined && dto.name !== c.name) {
         if (await m.existsBy(Cycle, { name: dto.name }))
-          throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', message: 'must be unique' }]);
+          throw duplicate(`A cycle named "${dto.name}" already exists`, [{ field: 'name', code: 'unique', params: {}, message: 'must be unique' }]);
         patch.name = dto.name;
       }
       if (dto.periodStart !== undefined) patch.periodStart = dto.periodStart;

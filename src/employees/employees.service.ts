@@ -79,7 +79,7 @@ export class EmployeesService {
     const id = await this.dataSource.transaction(async (m) => {
       await this.checkRole(m, dto.roleId);
       if (await m.existsBy(Employee, { employeeNo: dto.employeeNo })) {
-        throw duplicate(`Employee number ${dto.employeeNo} is already taken`, [{ field: 'employeeNo', message: 'must be unique' }]);
+        throw duplicate(`Employee number ${dto.employeeNo} is already taken`, [{ field: 'employeeNo', code: 'unique', params: {}, message: 'must be unique' }]);
       }
       if (dto.managerId) await this.checkManager(m, null, dto.managerId);
       const saved = await m.save(
@@ -108,7 +108,9 @@ export class EmployeesService {
       const patch: Partial<Employee> = {};
       if (dto.employeeNo !== undefined && dto.employeeNo !== e.employeeNo) {
         if (await m.existsBy(Employee, { employeeNo: dto.employeeNo })) {
-          throw duplicate(`Employee number ${dto.employeeNo} is already taken`, [{ field: 'employeeNo', message: 'must be unique' }]);
+          throw duplicate(`Employee number ${dto.employeeNo} is already taken`, [
+            { field: 'employeeNo', code: 'unique', params: {}, message: 'must be unique' },
+          ]);
         }
         patch.employeeNo = dto.employeeNo;
       }

@@ -58,7 +58,7 @@ function normalizeContent(content: VersionContentDto, prefix = ''): { kpis: KpiD
   if (problems.length > 0) {
     throw badRequest(
       `The template is not valid: ${problems.map((p) => p.message).join('; ')}`,
-      problems.map((p) => ({ field: `${prefix}${p.field}`, message: p.message })),
+      problems.map((p) => ({ field: `${prefix}${p.field}`, message: p.message, ...(p.code ? { code: p.code, params: p.params ?? {} } : {}) })),
     );
   }
   return { kpis, bands };
@@ -106,7 +106,7 @@ export class KpiTemplatesService {
   async createRole(actor: Actor, dto: CreateRoleDto): Promise<RoleDto> {
     const { role, template } = await this.dataSource.transaction(async (m) => {
       if (await m.existsBy(Role, { code: dto.code })) {
-        throw duplicate(`A role with code ${dto.code} already exists`, [{ field: 'code', message: 'must be unique' }]);
+        throw duplicate(`A role with code ${dto.code} already exists`, [{ field: 'code', code: 'unique', params: {}, message: 'must be unique' }]);
       }
       const role = await m.save(m.create(Role, { code: dto.code, nameZh: dto.nameZh, nameEn: dto.nameEn }));
       const template = await m.save(m.create(KpiTemplate, { roleId: role.id }));
@@ -181,7 +181,10 @@ export class KpiTemplatesService {
       let body: { kpis: KpiDefinition[]; bands: RatingBand[] };
       if (content) body = normalizeContent(content, 'content.');
       else if (current) body = { kpis: current.kpis, bands: current.bands };
-      else throw badRequest('This template has no published version to copy; send the draft content', [{ field: 'content', message: 'is required' }]);
+      else
+        throw badRequest('This template has no published version to copy; send the draft content', [
+          { field: 'content', code: 'required', params: {}, message: 'is required' },
+        ]);
       const draft = await m.save(
         m.create(KpiTemplateVersion, {
           templateId,

@@ -25,6 +25,9 @@ export interface TemplateProblem {
   /** Path of the offending field, e.g. `kpis[2].rule.cap`, `kpis` or `bands[1].min`. */
   field: string;
   message: string;
+  /** The rule broken, as a field error's code (validation.rule.* in the page dictionaries), and its arguments. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export const KPI_KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -267,7 +270,7 @@ function validateTargetRule(rule: TargetRule, path: string, problems: TemplatePr
 
 function validateKpis(kpis: KpiDefinition[], problems: TemplateProblem[]): void {
   if (kpis.length === 0) {
-    problems.push({ field: 'kpis', message: 'a template needs at least one KPI' });
+    problems.push({ field: 'kpis', message: 'a template needs at least one KPI', code: 'arrayMinSize', params: { min: 1 } });
     return;
   }
   const keys = new Set<string>();
@@ -277,22 +280,23 @@ function validateKpis(kpis: KpiDefinition[], problems: TemplateProblem[]): void 
     if (typeof kpi.key !== 'string' || !KPI_KEY_PATTERN.test(kpi.key)) {
       problems.push({
         field: `${path}.key`,
+        code: 'kpiKey',
         message:
           `KPI key ${JSON.stringify(kpi.key)} must start with a lowercase letter and contain only ` +
           'lowercase letters, digits and underscores (at most 64 characters)',
       });
     } else if (keys.has(kpi.key)) {
-      problems.push({ field: `${path}.key`, message: `KPI key "${kpi.key}" is used more than once` });
+      problems.push({ field: `${path}.key`, message: `KPI key "${kpi.key}" is used more than once`, code: 'duplicate', params: { value: kpi.key } });
     } else {
       keys.add(kpi.key);
     }
 
     const { weight } = kpi;
     if (!Number.isFinite(weight) || weight <= 0) {
-      problems.push({ field: `${path}.weight`, message: `weight ${String(weight)} must be greater than 0` });
+      problems.push({ field: `${path}.weight`, message: `weight ${String(weight)} must be greater than 0`, code: 'positive' });
       weightsOk = false;
     } else if (round2(weight) !== weight) {
-      problems.push({ field: `${path}.weight`, message: `weight ${weight} must have at most 2 decimals` });
+      problems.push({ field: `${path}.weight`, message: `weight ${weight} must have at most 2 decimals`, code: 'maxDecimals', params: { max: 2 } });
       weightsOk = false;
     }
 
@@ -315,6 +319,8 @@ function validateKpis(kpis: KpiDefinition[], problems: TemplateProblem[]): void 
       problems.push({
         field: 'kpis',
         message: `KPI weights sum to ${fmt(sum)}, they must sum to exactly 100`,
+        code: 'weightSum',
+        params: { sum },
       });
     }
   }
@@ -322,16 +328,16 @@ function validateKpis(kpis: KpiDefinition[], problems: TemplateProblem[]): void 
 
 function validateBands(bands: RatingBand[], problems: TemplateProblem[]): void {
   if (bands.length === 0) {
-    problems.push({ field: 'bands', message: 'a template needs at least one rating band' });
+    problems.push({ field: 'bands', message: 'a template needs at least one rating band', code: 'arrayMinSize', params: { min: 1 } });
     return;
   }
   const keys = new Set<string>();
   const mins = new Set<number>();
   bands.forEach((band, i) => {
     if (typeof band.key !== 'string' || band.key === '') {
-      problems.push({ field: `bands[${i}].key`, message: 'band key must not be empty' });
+      problems.push({ field: `bands[${i}].key`, message: 'band key must not be empty', code: 'required' });
     } else if (keys.has(band.key)) {
-      problems.push({ field: `bands[${i}].key`, message: `band key "${band.key}" is used more than once` });
+      problems.push({ field: `bands[${i}].key`, message: `band key "${band.key}" is used more than once`, code: 'duplicate', params: { value: band.key } });
     } else {
       keys.add(band.key);
     }
@@ -339,18 +345,22 @@ function validateBands(bands: RatingBand[], problems: TemplateProblem[]): void {
       problems.push({
         field: `bands[${i}].min`,
         message: `band minimum ${String(band.min)} must be a number of at least 0`,
+        code: 'min',
+        params: { min: 0 },
       });
     } else if (mins.has(band.min)) {
       problems.push({
         field: `bands[${i}].min`,
         message: `band minimum ${band.min} is used by another band`,
+        code: 'duplicate',
+        params: { value: band.min },
       });
     } else {
       mins.add(band.min);
     }
   });
   if (!mins.has(0)) {
-    problems.push({ field: 'bands', message: 'one band must start at 0 so that every total has a band' });
+    problems.push({ field: 'bands', message: 'one band must start at 0 so that every total has a band', code: 'bandAtZero' });
   }
 }
 

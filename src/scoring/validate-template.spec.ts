@@ -29,7 +29,7 @@ describe('validateTemplate', () => {
       const kpis = valid();
       kpis[2].weight = 52.5;
       const problems = validateTemplate(kpis, BANDS);
-      expect(problems).toEqual([{ field: 'kpis', message: 'KPI weights sum to 95, they must sum to exactly 100' }]);
+      expect(problems).toEqual([{ field: 'kpis', message: 'KPI weights sum to 95, they must sum to exactly 100', code: 'weightSum', params: { sum: 95 } }]);
     });
 
     it('rejects a sum that is only just over 100', () => {
@@ -60,7 +60,7 @@ describe('validateTemplate', () => {
     });
 
     it('requires at least one KPI', () => {
-      expect(validateTemplate([], BANDS)).toEqual([{ field: 'kpis', message: 'a template needs at least one KPI' }]);
+      expect(validateTemplate([], BANDS)).toEqual([{ field: 'kpis', message: 'a template needs at least one KPI', code: 'arrayMinSize', params: { min: 1 } }]);
     });
   });
 
@@ -69,7 +69,7 @@ describe('validateTemplate', () => {
       const kpis = valid();
       kpis[2].key = 'sales';
       const problems = validateTemplate(kpis, BANDS);
-      expect(problems).toEqual([{ field: 'kpis[2].key', message: 'KPI key "sales" is used more than once' }]);
+      expect(problems).toEqual([{ field: 'kpis[2].key', message: 'KPI key "sales" is used more than once', code: 'duplicate', params: { value: 'sales' } }]);
     });
 
     it.each(['Sales', '1st', 'a-b', '_x', '', 'a'.repeat(65)])('rejects key %p', (key) => {
@@ -144,7 +144,9 @@ describe('validateTemplate', () => {
   describe('bands', () => {
     it('requires a band starting at 0', () => {
       const bands = BANDS.filter((b) => b.min !== 0);
-      expect(validateTemplate(valid(), bands)).toEqual([{ field: 'bands', message: 'one band must start at 0 so that every total has a band' }]);
+      expect(validateTemplate(valid(), bands)).toEqual([
+        { field: 'bands', message: 'one band must start at 0 so that every total has a band', code: 'bandAtZero' },
+      ]);
     });
 
     it('requires at least one band', () => {

@@ -6,7 +6,7 @@ import { type TemplateDto, type TemplateVersionDto, UpdateDraftDto } from '../kp
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { scorecardDictionary } from '../i18n/scorecard-dictionary.js';
 import { str } from './forms.js';
-import { attempt, type Problem, submitForm } from './page-form.js';
+import { attempt, type Problem, rowName, submitForm } from './page-form.js';
 import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
@@ -39,6 +39,7 @@ export class AdminTemplatesController {
   @HttpCode(200)
   startDraft(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale): Promise<PageAnswer> {
     return attempt({
+      wording: locale,
       call: () => this.templates.createDraft(actor, id, undefined),
       refused: (problem) => this.renderTemplate(id, locale, { problem }),
       done: () => seeOther(`/admin/templates/${id}#draft`, 'draftStarted'),
@@ -68,6 +69,8 @@ export class AdminTemplatesController {
       this.renderTemplate(id, locale, { problem, typed: { draftId: versionId, form: typed, focus: null } });
     let saved: TemplateVersionDto | null = null;
     return submitForm({
+      // A KPI's field error names the KPI ("“销售额”的权重 %…"), not its row number.
+      wording: { ...locale, row: (path) => rowName(form.kpis, /^kpis\[(\d+)\]/, path, locale.lang) },
       dto: UpdateDraftDto,
       input: formToContent(form),
       invalid: t('templates.fixFields'),
@@ -106,6 +109,7 @@ export class AdminTemplatesController {
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
     return attempt({
+      wording: locale,
       call: () => this.templates.discardDraft(actor, id, versionId, Number(str(body, 'version')) || 0),
       refused: (problem) => this.renderTemplate(id, locale, { problem }),
       done: () => seeOther(`/admin/templates/${id}`, 'draftDiscarded'),

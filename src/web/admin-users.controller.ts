@@ -47,6 +47,7 @@ export class AdminUsersController {
     const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, locale);
     const t = locale.t;
     return submitForm({
+      wording: locale,
       dto: CreateUserDto,
       input: { email: form.email, role: form.role, password: str(body, 'password'), ...(employeeId ? { employeeId } : {}) },
       errors,
@@ -75,6 +76,7 @@ export class AdminUsersController {
     const errors: FieldErrors = {};
     const employeeId = await this.employeeIdOf(actor, form.employeeNo, errors, locale);
     return submitForm({
+      wording: locale,
       dto: UpdateUserDto,
       input: { role: form.role, employeeId, disabled: form.disabled, version: Number(str(body, 'version')) || undefined },
       errors,
@@ -95,6 +97,7 @@ export class AdminUsersController {
   ): Promise<PageAnswer> {
     const t = locale.t;
     return submitForm({
+      wording: locale,
       dto: ResetPasswordDto,
       input: { password: str(body, 'password'), version: Number(str(body, 'version')) || undefined },
       invalid: t('users.fixFields'),

@@ -56,6 +56,7 @@ export class AssessmentPagesController {
     const submit = str(body, 'intent') === 'submit';
     const back = `/team/reviews/${id}/assessment`;
     return submitForm({
+      wording: locale,
       dto: SaveManagerAssessmentDto,
       input: assessmentInput(current, typed, version),
       call: async (dto) => {

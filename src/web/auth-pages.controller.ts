@@ -89,6 +89,7 @@ export class AuthPagesController {
   changePassword(@CurrentActor() actor: Actor, @Req() req: RequestWithActor, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
     const t = this.pages.t(req);
     return submitForm({
+      wording: { lang: this.pages.lang(req), section: (prefix) => this.pages.section(req, prefix) },
       dto: ChangePasswordDto,
       input: { currentPassword: str(body, 'currentPassword'), newPassword: str(body, 'newPassword') },
       check: (dto, errors) => {

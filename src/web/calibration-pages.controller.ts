@@ -85,6 +85,7 @@ export class CalibrationPagesController {
     if (version === null) return refused(formRefusal(versionMissing()));
     const total = typed.total.trim() === '' ? undefined : Number(typed.total.trim().replace(',', '.'));
     return submitForm({
+      wording: locale,
       dto: CalibrateReviewDto,
       input: { bandKey: typed.bandKey === '' ? null : typed.bandKey, total, reason: typed.reason.trim(), version },
       call: (dto) => this.calibration.calibrate(actor, reviewId, version, dto),
@@ -104,6 +105,7 @@ export class CalibrationPagesController {
   ): Promise<PageAnswer> {
     const filters = await filtersOf(body, FORM_FILTER);
     return submitForm({
+      wording: locale,
       dto: LockDepartmentDto,
       input: { department: str(body, 'department') },
       call: (dto) => this.calibration.lock(actor, id, dto.department),
@@ -124,6 +126,7 @@ export class CalibrationPagesController {
     const filters = await filtersOf(body, FORM_FILTER);
     const typed = { department: str(body, 'department'), reason: str(body, 'reason') };
     return submitForm({
+      wording: locale,
       dto: ReopenDepartmentDto,
       input: { department: typed.department, reason: typed.reason.trim() },
       call: (dto) => this.calibration.reopen(actor, id, dto.department, dto.reason),

@@ -7,6 +7,7 @@ import { type CycleDto, CreateCycleDto, UpdateCycleDto } from '../cycles/dto/cyc
 import { DEFAULT_BANDS } from '../kpi-templates/default-templates.js';
 import type { StageDues } from '../review-stages/review-stages.js';
 import { type CycleForm, cycleFormFrom, cycleFormOf, cycleInput, DUE_FIELDS, emptyCycleForm, localizeStageErrors, targetBands } from './cycle-form.js';
+import { domainWord } from '../i18n/page-dictionary.js';
 import { str } from './forms.js';
 import { attempt, type Problem, submitForm } from './page-form.js';
 import { formVersion } from './page-helpers.js';
@@ -39,6 +40,7 @@ export class CyclesPagesController {
     const form = cycleFormOf(body, BAND_KEYS);
     const { input, errors } = cycleInput(form, locale.t);
     return submitForm({
+      wording: locale,
       dto: CreateCycleDto,
       input,
       errors,
@@ -64,6 +66,7 @@ export class CyclesPagesController {
     const { input, errors } = cycleInput(form, locale.t);
     const version = formVersion(str(body, 'version'));
     return submitForm({
+      wording: locale,
       dto: UpdateCycleDto,
       input: { ...input, version: version ?? 0 },
       errors,
@@ -120,6 +123,8 @@ export class CyclesPagesController {
   private transition(action: Transition, actor: Actor, locale: Locale, id: string, body: Record<string, unknown>): Promise<PageAnswer> {
     const version = Number(str(body, 'version')) || 0;
     return attempt({
+      wording: locale,
+      t: locale.t,
       call: (): Promise<unknown> =>
         action === 'open'
           ? this.cycles.open(actor, id, version)
@@ -163,7 +168,13 @@ export class CyclesPagesController {
         editing: canEdit && editing ? { id: editing.id, name: editing.name, version: state.version ?? editing.version } : null,
         form,
         bands: targetBands(DEFAULT_BANDS, form, locale.lang),
-        problem: problem ? { ...problem, form: state.form } : null,
+        problem: problem
+          ? {
+              ...problem,
+              form: state.form,
+              openReviews: problem.openReviews?.map((r) => ({ ...r, statusName: domainWord(locale.lang, 'status', r.status) })),
+            }
+          : null,
       },
       { title: 'cycles.title', status: problem?.status },
     );

@@ -68,6 +68,7 @@ export class EmployeesPagesController {
     const errors: FieldErrors = {};
     const managerId = await this.managerIdOf(actor, form.managerNo, errors, locale);
     return submitForm({
+      wording: locale,
       dto: CreateEmployeeDto,
       input: { ...this.fields(form), ...(managerId ? { managerId } : {}) },
       errors,
@@ -97,6 +98,7 @@ export class EmployeesPagesController {
     const errors: FieldErrors = {};
     const managerId = await this.managerIdOf(actor, form.managerNo, errors, locale);
     return submitForm({
+      wording: locale,
       dto: UpdateEmployeeDto,
       input: { ...this.fields(form), managerId, version },
       errors,

@@ -12,6 +12,8 @@ export interface FormResult<T> {
   dto: T;
   /** field → first message; empty when the form is valid. */
   errors: FieldErrors;
+  /** Every refusal with its code and arguments, to say it in the page's language. */
+  list: FieldErrorDto[];
 }
 
 export function toFieldErrors(list: FieldErrorDto[] | undefined): FieldErrors {
@@ -24,7 +26,8 @@ export function toFieldErrors(list: FieldErrorDto[] | undefined): FieldErrors {
 export async function checkForm<T extends object>(cls: new () => T, body: unknown): Promise<FormResult<T>> {
   const dto = plainToInstance(cls, body ?? {});
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  return { dto, errors: toFieldErrors(flattenValidationErrors(errors)) };
+  const list = flattenValidationErrors(errors);
+  return { dto, errors: toFieldErrors(list), list };
 }
 
 /** Form fields arrive as strings; empty means "not given". */

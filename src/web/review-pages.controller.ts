@@ -71,6 +71,7 @@ export class ReviewPagesController {
       this.renderReview(actor, id, locale, { ...problem, message: problem.code === 'STALE_VERSION' ? locale.t('review.staleAction') : problem.message });
     if (version === null) return Promise.resolve(refused(formRefusal(versionMissing())));
     return submitForm({
+      wording: locale,
       dto: TakeProposalDto,
       input: key ? { version, kpiKeys: [key] } : { version },
       call: (dto) => this.workflow.takeProposal(actor, id, version, dto.kpiKeys),
@@ -151,9 +152,17 @@ export class ReviewPagesController {
     const version = formVersion(str(body, 'version'));
     if (version === null) return refused(formRefusal(versionMissing()));
     if (action === 'reopen')
-      return submitForm({ dto: ReopenDto, input: { version, reason }, call: (dto) => this.transitions.reopen(actor, id, version, dto.reason), refused, done });
+      return submitForm({
+        wording: locale,
+        dto: ReopenDto,
+        input: { version, reason },
+        call: (dto) => this.transitions.reopen(actor, id, version, dto.reason),
+        refused,
+        done,
+      });
     if (action === 'comment')
       return submitForm({
+        wording: locale,
         dto: ManagerCommentDto,
         input: { version, comment },
         call: (dto) => this.transitions.managerComment(actor, id, version, dto.comment),
@@ -166,7 +175,7 @@ export class ReviewPagesController {
         : action === 'finalize'
           ? () => this.transitions.finalize(actor, id, version)
           : () => this.transitions.acknowledge(actor, id, version);
-    return submitForm({ dto: TransitionDto, input: { version }, call, refused, done });
+    return submitForm({ wording: locale, dto: TransitionDto, input: { version }, call, refused, done });
   }
 
   private async renderReview(actor: Actor, id: string, locale: Locale, problem?: Problem, typed?: { reason: string; comment: string }): Promise<PageView> {
@@ -194,7 +203,9 @@ export class ReviewPagesController {
         titleVars: { name: review.employee.name, cycle: review.cycle.name },
         status: problem?.status,
         scripts: view.editable ? ['scoring.js', 'review-proposal.js', 'review-conflict.js', 'review.js'] : [],
-        data: view.editable ? { ...reviewScriptData(review, assessment), strings: locale.section('reviewJs'), lang } : undefined,
+        data: view.editable
+          ? { ...reviewScriptData(review, assessment), strings: locale.section('reviewJs'), validation: locale.section('validation'), lang }
+          : undefined,
       },
     );
   }

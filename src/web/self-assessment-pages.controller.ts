@@ -46,6 +46,7 @@ export class SelfAssessmentPagesController {
     const refused = async (problem: Problem) => this.render(await this.assessments.get(actor, id), locale, typed, problem);
     if (version === null) return refused(formRefusal(versionMissing()));
     return submitForm({
+      wording: locale,
       dto: SaveSelfAssessmentDto,
       input: saveInput(sa, typed, version),
       call: async (dto) => {

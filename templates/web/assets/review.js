@@ -208,13 +208,42 @@
     setState(fmt(S.saved, { time: new Date().toLocaleTimeString(data.lang) }));
   }
 
+  // The API's field errors carry a stable code and its arguments: said here in the page's language,
+  // naming the field by its label and, inside a KPI row, the KPI by its name.
+  var V = data.validation || {};
+  function sayFieldError(e, kpiKey) {
+    if (!e.code) return e.message;
+    var name = e.field
+      .replace(/\[\d+\]/g, '')
+      .split('.')
+      .pop();
+    var label = V['field.' + name] || name;
+    var kpi =
+      kpiKey &&
+      data.kpis.filter(function (k) {
+        return k.key === kpiKey;
+      })[0];
+    if (kpi) label = fmt(V.inRow, { row: nameOf(kpi), field: label });
+    var vars = { field: label };
+    Object.keys(e.params || {}).forEach(function (k) {
+      var v = e.params[k];
+      vars[k] = Array.isArray(v) ? v.join(V.listSeparator) : typeof v === 'number' ? v.toLocaleString(data.lang) : v;
+    });
+    return fmt(V['rule.' + e.code] || V['rule.invalid'], vars);
+  }
+
+  /** Shows each field error beside its field; returns the first one's sentence (for the status line), or null. */
   function showApiErrors(body, sent) {
+    var first = null;
     (body && body.errors ? body.errors : []).forEach(function (e) {
       var m = /^entries\[(\d+)\]/.exec(e.field);
-      if (m && sent.entries[Number(m[1])]) showFieldError(sent.entries[Number(m[1])].kpiKey, e.message);
-      else if (/^entries\.(\w+)$/.test(e.field)) showFieldError(e.field.slice(8), e.message);
-      else if (TEXTS.indexOf(e.field) >= 0) showTextError(e.field, e.message);
+      var key = m && sent.entries[Number(m[1])] ? sent.entries[Number(m[1])].kpiKey : /^entries\.(\w+)$/.test(e.field) ? e.field.slice(8) : null;
+      var text = sayFieldError(e, key);
+      if (e.code && first === null) first = text;
+      if (key) showFieldError(key, text);
+      else if (TEXTS.indexOf(e.field) >= 0) showTextError(e.field, text);
     });
+    return first;
   }
 
   function save() {
@@ -253,8 +282,8 @@
           setState(S.csrf);
           return false;
         }
-        showApiErrors(res.body, body);
-        setState(fmt(S.saveFailed, { message: res.body && res.body.message ? res.body.message : String(res.status) }));
+        var said = showApiErrors(res.body, body);
+        setState(fmt(S.saveFailed, { message: said || (res.body && res.body.message ? res.body.message : String(res.status)) }));
         return false;
       })
       .catch(function () {
