@@ -1207,12 +1207,26 @@ describe('pages over HTTP', () => {
       expect(dash.text).toContain('id="start-all"');
       // Not yet: there is no review to put in a zip.
       expect(dash.text).not.toContain('id="cycle-zip"');
-      const res = await b.post(`/cycles/${cycle.id}/start-reviews`, {});
-      expect(res.status).toBe(200);
-      expect(res.text).toMatch(/Started \d+ review\(s\)\./);
+      const posted = await b.post(`/cycles/${cycle.id}/start-reviews`, {});
+      // POST-redirect-GET: the result is a page reached by GET, so a reload starts nothing again.
+      expect(posted.status).toBe(303);
+      const location = String(posted.headers.location);
+      const res = await b.get(location);
       const [{ n }] = await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reviews WHERE cycle_id = $1', [cycle.id]);
       expect(n).toBeGreaterThan(0);
+      expect(res.text).toContain(`Started ${n} review(s).`);
       expect(res.text).toContain('id="count-not-started">0<');
+      const audited = async () =>
+        (
+          await t.db.query<{ n: number }[]>(
+            `SELECT count(*)::int AS n FROM audit_log a JOIN reviews r ON r.id::text = a.entity_id::text WHERE a.action = 'create' AND r.cycle_id = $1`,
+            [cycle.id],
+          )
+        )[0].n;
+      expect(await audited()).toBe(n);
+      const reloaded = await b.get(location);
+      expect(reloaded.text).toContain(`Started ${n} review(s).`);
+      expect(await audited()).toBe(n);
       expect(res.text).not.toContain('id="start-all"');
       expect((await b.get(`/?cycleId=${cycle.id}`)).text).toContain(
         `<form method="post" action="/cycles/${cycle.id}/scorecards" class="card actions inline" id="cycle-zip-form">`,

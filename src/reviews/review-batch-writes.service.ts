@@ -10,7 +10,7 @@ import type { KpiInput } from '../scoring/types.js';
 import type { KpiEntryDto, SkippedEmployeeDto, StartAllResultDto, StartedReviewDto } from './dto/review.dto.js';
 import type { PinnedTemplate, Review, ReviewStatus } from './review.entity.js';
 import { editRefusal, entriesToInputs, scoreColumns, snapshot } from './review.rules.js';
-import { ReviewQueries } from './review-queries.js';
+import { ReviewQueries, type UnstartedEmployee } from './review-queries.js';
 import { ReviewWriteSteps } from './review-write-steps.js';
 
 /** One review an import writes: the draft the caller read (id and version), or null to start one, and its full set of KPI entries. */
@@ -83,14 +83,9 @@ export class ReviewBatchWrites {
       const pinned = new Map<string, PinnedTemplate | null>();
       for (const e of rows) {
         const who = { employeeId: e.id, employeeNo: e.employee_no, name: e.name };
-        if (!e.active) {
-          skipped.push({ ...who, reason: 'inactive', message: `${e.name} is deactivated` });
-          continue;
-        }
-        if (!pinned.has(e.role_id)) pinned.set(e.role_id, await this.steps.pinTemplate(m, e.role_id));
-        const template = pinned.get(e.role_id);
-        if (!template) {
-          skipped.push({ ...who, reason: 'no_published_template', message: `Role ${e.role_code} has no published KPI template yet` });
+        const template = await this.startable(m, e, pinned);
+        if ('reason' in template) {
+          skipped.push({ ...who, ...template });
           continue;
         }
         const review = await this.steps.startDraft(m, actor, e.id, cycle, template, { batch: 'start_all' });
@@ -98,6 +93,32 @@ export class ReviewBatchWrites {
       }
       return { created, skipped, alreadyStarted };
     });
+  }
+
+  /**
+   * Who in the cycle has no review and why start-all would skip them, read without writing: what
+   * the dashboard shows after start-all redirected (POST-redirect-GET), so a reload starts nothing.
+   */
+  async unstarted(cycleId: string): Promise<SkippedEmployeeDto[]> {
+    const m = this.dataSource.manager;
+    const pinned = new Map<string, PinnedTemplate | null>();
+    const skipped: SkippedEmployeeDto[] = [];
+    for (const e of await this.queries.withoutReview(m, cycleId)) {
+      const why = await this.startable(m, e, pinned);
+      if ('reason' in why) skipped.push({ employeeId: e.id, employeeNo: e.employee_no, name: e.name, ...why });
+    }
+    return skipped;
+  }
+
+  /** The template a start pins for `e`, or why `e` gets no review; `pinned` caches per role. */
+  private async startable(
+    m: EntityManager,
+    e: UnstartedEmployee,
+    pinned: Map<string, PinnedTemplate | null>,
+  ): Promise<PinnedTemplate | Pick<SkippedEmployeeDto, 'reason' | 'message'>> {
+    if (!e.active) return { reason: 'inactive', message: `${e.name} is deactivated` };
+    if (!pinned.has(e.role_id)) pinned.set(e.role_id, await this.steps.pinTemplate(m, e.role_id));
+    return pinned.get(e.role_id) ?? { reason: 'no_published_template', message: `Role ${e.role_code} has no published KPI template yet` };
   }
 
   /**

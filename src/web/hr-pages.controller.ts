@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
-import { CreateReviewDto, REVIEW_STATUSES, ReviewQueryDto, type StartAllResultDto } from '../reviews/dto/review.dto.js';
+import { CreateReviewDto, REVIEW_STATUSES, ReviewQueryDto } from '../reviews/dto/review.dto.js';
 import { ReviewReadModels } from '../reviews/review-read-models.js';
 import { ReviewBatchWrites } from '../reviews/review-batch-writes.service.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
@@ -42,26 +42,29 @@ export class HrPagesController {
 
   @Get()
   @Allow('admin', 'hr', 'manager', 'employee')
-  async dashboard(@CurrentActor() actor: Actor, @Query('cycleId') cycleId: unknown): Promise<PageAnswer> {
+  async dashboard(@CurrentActor() actor: Actor, @Query('cycleId') cycleId: unknown, @Query('started') started: unknown): Promise<PageAnswer> {
     if (actor.role === 'manager' || actor.role === 'employee') return seeOther(homeOf(actor.role));
-    return this.renderDashboard(actor, cycleId, null);
+    const n = typeof started === 'string' && /^\d{1,6}$/.test(started) ? Number(started) : null;
+    return this.renderDashboard(actor, cycleId, n === null ? null : { startedCount: n, problem: null });
   }
 
+  /** POST-redirect-GET: the dashboard reached by GET shows how many started and who was skipped, so a reload starts nothing. */
   @Post('cycles/:id/start-reviews')
   @Allow('hr')
   @HttpCode(200)
   startAll(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string): Promise<PageAnswer> {
     return attempt({
       call: () => this.batch.startAll(actor, id),
-      refused: (problem) => this.renderDashboard(actor, id, { result: null, problem: problem.message }),
-      done: (result) => this.renderDashboard(actor, id, { result, problem: null }),
+      refused: (problem) => this.renderDashboard(actor, id, { startedCount: null, problem: problem.message }),
+      done: (result) => seeOther(`/?${new URLSearchParams({ cycleId: id, started: String(result.created.length) }).toString()}`),
     });
   }
 
   private async renderDashboard(
     actor: Actor,
     cycleId: unknown,
-    started: { result: StartAllResultDto | null; problem: string | null } | null,
+    /** After start-all: the count it started (from the redirect's link) or why it refused. */
+    start: { startedCount: number | null; problem: string | null } | null,
   ): Promise<PageView> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, cycleId);
@@ -70,6 +73,21 @@ export class HrPagesController {
     const todo = actor.role === 'hr' ? await this.hrTodo(actor, today) : null;
     const sum = (k: 'notStarted' | 'draft' | 'submitted' | 'finalized' | 'total') => rows.reduce((n, r) => n + r[k], 0);
     const totals = { notStarted: sum('notStarted'), draft: sum('draft'), submitted: sum('submitted'), finalized: sum('finalized'), total: sum('total') };
+    // Who still has no review and why is read now, not carried from the POST: reloading shows it again and starts nothing.
+    const started =
+      start && cycle && actor.role === 'hr'
+        ? {
+            problem: start.problem,
+            result:
+              start.startedCount === null
+                ? null
+                : {
+                    createdCount: start.startedCount,
+                    skipped: await this.batch.unstarted(cycle.id),
+                    alreadyStarted: Math.max(0, totals.total - totals.notStarted - start.startedCount),
+                  },
+          }
+        : null;
     const link = (status: string, department?: string) => {
       const q = new URLSearchParams({ cycleId: cycle?.id ?? '', status });
       if (department) q.set('department', department);

@@ -79,4 +79,41 @@
       });
     });
   }).observe(document.body, { childList: true, subtree: true });
+
+  // A PDF link (data-busy) is printed on the server and takes seconds: while it is being prepared the
+  // link says so and a second click does nothing, so one click prints one file. Without this script
+  // it is a plain download link.
+  document.addEventListener('click', function (event) {
+    var link = event.target instanceof Element && event.target.closest('a[data-busy]');
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    if (link.getAttribute('aria-busy') === 'true') return;
+    var label = link.textContent;
+    link.setAttribute('aria-busy', 'true');
+    link.textContent = link.getAttribute('data-busy');
+    fetch(link.href, { credentials: 'same-origin' })
+      .then(function (res) {
+        if (!res.ok) throw new Error(String(res.status));
+        var name = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(res.headers.get('Content-Disposition') || '');
+        return res.blob().then(function (blob) {
+          var a = document.createElement('a');
+          a.href = URL.createObjectURL(blob);
+          a.download = name ? decodeURIComponent(name[1]) : '';
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+          setTimeout(function () {
+            URL.revokeObjectURL(a.href);
+          }, 10000);
+        });
+      })
+      // A refusal (an expired session, a 404) is shown by the server's own page.
+      .catch(function () {
+        window.location.href = link.href;
+      })
+      .then(function () {
+        link.textContent = label;
+        link.removeAttribute('aria-busy');
+      });
+  });
 })();
