@@ -31,7 +31,7 @@ import { processTreeSync } from '../src/scorecards/process-tree.js';
 import { type KpiDefinition, type KpiInput, scoreReview } from '../src/scoring/index.js';
 import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
 import { EARLIER_CYCLES, parseScale, seedHistory } from './api-history.js';
-import { cpuMs as cpuMsOf, machineTicks, postmasterPid, publishedTemplates, stealPercent } from './support.js';
+import { cpuMs as cpuMsOf, machineTicks, postmasterPid, publishedTemplates, signInAsHr, stealPercent } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let EMPLOYEES = 10_000;
@@ -208,34 +208,8 @@ async function startApp(databaseUrl: string): Promise<string> {
   throw new Error(`The app did not answer GET /api/health with 200 within 120 s:\n${tail.join('\n')}`);
 }
 
-/**
- * The HR user gets the first admin's password hash (the app made that admin from ADMIN_EMAIL), so
- * the bench needs no password hashing of its own, then signs in like any API client.
- */
 async function signIn(base: string, databaseUrl: string): Promise<Record<string, string>> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const [{ present }] = (await db.query<{ present: boolean }>(`SELECT to_regclass('public.users') IS NOT NULL AS present`)).rows;
-    if (!present) return {};
-    const made = await db.query(
-      `INSERT INTO users (email, password_hash, role, must_change_password) SELECT $1, password_hash, 'hr', false FROM users WHERE email = $2`,
-      [BENCH_USER, ADMIN_EMAIL],
-    );
-    if (made.rowCount !== 1) throw new Error(`The app did not create the first admin ${ADMIN_EMAIL} from ADMIN_EMAIL; cannot sign in`);
-  } finally {
-    await db.end();
-  }
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { ...ACTOR, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: BENCH_USER, password: PASSWORD }),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`POST /api/auth/login answered ${res.status}: ${text.slice(0, 300)}`);
-  const token = (JSON.parse(text) as { token?: unknown }).token;
-  if (typeof token !== 'string') throw new Error('POST /api/auth/login returned no token');
-  return { authorization: `Bearer ${token}` };
+  return signInAsHr(base, databaseUrl, { adminEmail: ADMIN_EMAIL, user: BENCH_USER, password: PASSWORD, headers: ACTOR });
 }
 
 // ---------------------------------------------------------------------------------------------
