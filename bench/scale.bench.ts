@@ -188,6 +188,7 @@ interface Phase {
   distinctReviews: number;
   writtenTwice: number;
   lost: number;
+  unlogged: number;
   killedHeld: number;
   retakenAfterS: number | null;
   cpuMsPerItem: number;
@@ -296,8 +297,10 @@ async function exportOnce(
     ]);
     const done = rows.filter((r) => r.state === 'done');
     const writtenTwice = [...seen.values()].filter((n) => n > 1).length;
-    // Lost: not done in the table, or done without any worker having written it.
-    const lost = ITEMS - done.length + done.filter((r) => !seen.has(r.id)).length;
+    const lost = ITEMS - done.length;
+    // Done in the table with no worker's line: only the killed worker may leave such an item (it
+    // committed the write, then died before its log line reached the pipe).
+    const unlogged = done.filter((r) => !seen.has(r.id)).length;
     return {
       name,
       workers: workers.length,
@@ -310,6 +313,7 @@ async function exportOnce(
       distinctReviews: new Set(done.map((r) => r.review_id)).size,
       writtenTwice,
       lost,
+      unlogged,
       killedHeld,
       retakenAfterS,
       cpuMsPerItem: (cpu + cpuOfKilled.ms) / Math.max(1, done.length),
@@ -376,9 +380,11 @@ function report(phases: Phase[]): boolean {
   );
   let ok = true;
   for (const p of phases) {
-    const exact = p.done === ITEMS && p.failed === 0 && p.lost === 0 && p.writtenTwice === 0 && p.distinctReviews === ITEMS;
+    const unloggedOk = p.unlogged === 0 || (p.name === 'kill' && p.unlogged <= 1);
+    const exact = p.done === ITEMS && p.failed === 0 && p.lost === 0 && p.writtenTwice === 0 && p.distinctReviews === ITEMS && unloggedOk;
     console.log(
-      `  ${exact ? 'PASS' : 'FAIL'}  ${p.name}: ${p.done}/${ITEMS} written, ${p.distinctReviews} distinct reviews, ${p.lost} lost, ${p.writtenTwice} written twice`,
+      `  ${exact ? 'PASS' : 'FAIL'}  ${p.name}: ${p.done}/${ITEMS} written, ${p.distinctReviews} distinct reviews, ${p.lost} lost, ${p.writtenTwice} written twice, ` +
+        `${p.unlogged} written without a worker's line (the killed worker's last write may be one)`,
     );
     ok &&= exact;
   }
