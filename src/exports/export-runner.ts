@@ -117,10 +117,15 @@ export class ExportRunner implements OnApplicationBootstrap {
     if (this.queue.isStopping) return 'retry';
     try {
       const file = await this.scorecards.pdfForExport(reviewId, lang, batch);
-      await this.dataSource.query(
-        `UPDATE export_items SET state = 'done', pdf = $2, size = $3, sha256 = $4, filename = $5, error = NULL WHERE id = $1 AND state = 'pending'`,
+      // TypeORM answers an UPDATE with [rows, row count].
+      const [written] = await this.dataSource.query<[unknown[], number]>(
+        `UPDATE export_items SET state = 'done', pdf = $2, size = $3, sha256 = $4, filename = $5, error = NULL WHERE id = $1 AND state = 'pending' RETURNING id`,
         [itemId, file.body, file.body.length, file.sha256, file.filename],
       );
+      // One line per item and process: bench:scale counts them to prove each item is written once
+      // and to split the work per worker; a render that lost the race to another worker says so.
+      if (written.length === 1) this.logger.debug(`Printed export item ${itemId}`);
+      else this.logger.debug(`Export item ${itemId} was already printed elsewhere: this render is discarded`);
       this.metrics.exportItem('done');
       return 'done';
     } catch (error) {
