@@ -14,6 +14,7 @@ import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { scorecardFilename } from '../src/scorecards/scorecards.service.js';
 import { createEmployee, createReview, expectError, fullAccountManagerEntries, putScores, seedOpenCycle, uniq } from './fixtures.js';
 import { ExportsService } from '../src/exports/exports.service.js';
+import { MetricsService } from '../src/metrics/metrics.service.js';
 import { createTestApp, type TestApp } from './support/app.js';
 import { adminQuery } from './support/database.js';
 import { expectValidPdfs } from './support/pdf.js';
@@ -323,6 +324,9 @@ describe('retrying the failed scorecards of an export', () => {
       const { final: failed } = await waitForExport(broken, created.id, 90_000);
       expect(failed).toMatchObject({ state: 'failed', total: 3, done: 0, failed: 3 });
       expect(failed.error).toMatch(/3 of 3 scorecard\(s\) could not be printed/);
+      // Each item given up is counted as failed (the runner read its UPDATE's answer wrongly and never did).
+      const failedItems = await broken.app.get(MetricsService).registry.getSingleMetric('scorecard_export_items_processed_total')?.get();
+      expect(failedItems?.values.find((v) => v.labels.outcome === 'failed')?.value).toBe(3);
       const mine = await startExport(broken, cycle.id, {}, ownerHeaders);
       expect(mine).toMatchObject({ state: 'done', total: 0 });
       await broken.close();

@@ -133,12 +133,14 @@ export class ExportRunner implements OnApplicationBootstrap {
       // missing, too slow; the database away) may pass, so it is tried again, a few times.
       const permanent = isApiError(error, 'NOT_FOUND');
       const counts = !this.queue.isStopping;
+      // A SELECT over the UPDATE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], so
+      // `row.state` was never 'failed' and a failed item was counted as one to retry.
       const [row] = await this.dataSource.query<{ state: string }[]>(
-        `UPDATE export_items
+        `WITH changed AS (UPDATE export_items
             SET attempts = attempts + $3::int, error = $2,
                 state = CASE WHEN $4::boolean OR attempts + $3::int >= $5::int THEN 'failed' ELSE state END
           WHERE id = $1 AND state = 'pending'
-          RETURNING state`,
+          RETURNING state) SELECT state FROM changed`,
         [itemId, messageOf(error).slice(0, 2000), counts ? 1 : 0, permanent || lastAttempt, MAX_ITEM_ATTEMPTS],
       );
       if (row?.state === 'failed') {
