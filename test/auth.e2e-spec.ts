@@ -232,7 +232,11 @@ describe('sign-in, sessions and scope', () => {
 
       const ack = await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: mine.version }).expect(200);
       expect(Date.parse(bodyOf(ack).acknowledgedAt)).toBeGreaterThan(Date.now() - 60_000);
-      expect(bodyOf(ack).acknowledgedBy).toBe('me@test.example');
+      // Shown as the person's name, not the sign-in e-mail; the audit still names the account.
+      expect(bodyOf(ack).acknowledgedBy).toBe(me.name);
+      expect(me.name).not.toContain('@');
+      const ackAudit = (await t.http.get('/api/audit').query({ entity: 'review', id: mine.id }).set(t.as('hr')).expect(200)).body as AuditEntryDto[];
+      expect(ackAudit[0]).toMatchObject({ action: 'acknowledge', actor: 'me@test.example' });
       await t.http
         .post(`/api/reviews/${mine.id}/acknowledge`)
         .set(asMe)
