@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -6,27 +6,16 @@ import { type AccessScope, AccessScopes, teamOf } from '../auth/access-scope.js'
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, conflict, notFound, staleVersion } from '../common/errors.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Cycle } from '../cycles/cycle.entity.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import type { KpiDto } from '../kpi-templates/dto/kpi.dto.js';
-import { isOverdue, moveStage, type ReviewStage, stageRefusal } from '../review-stages/review-stages.js';
+import { moveStage, type ReviewStage, stageRefusal } from '../review-stages/review-stages.js';
 import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { Review } from '../reviews/review.entity.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import type { ManagerAssessmentDto, SaveManagerAssessmentDto } from './dto/manager-assessment.dto.js';
 import { missingProposals, proposalEntries } from './manager-assessment.rules.js';
 import { ReviewAssessment } from './review-assessment.entity.js';
-
-/** A review waiting for a manager's assessment, as the team page lists it. */
-export interface ManagerTodo {
-  reviewId: string;
-  employeeName: string;
-  employeeNo: string;
-  cycleName: string;
-  due: string | null;
-  overdue: boolean;
-}
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -44,7 +33,6 @@ export class ManagerAssessmentsService {
     private readonly cycles: CyclesService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The assessment as a manager in scope or HR reads it; anyone else (the employee too) gets 404. */
@@ -112,29 +100,6 @@ export class ManagerAssessmentsService {
       });
     });
     return this.get(actor, id);
-  }
-
-  /** Reviews of the manager's subtree that wait for their assessment in open cycles, soonest due first. */
-  async todo(actor: Actor): Promise<ManagerTodo[]> {
-    const scope = await this.scopes.of(actor);
-    const team = teamOf(scope);
-    if (team.length === 0) return [];
-    const rows = await this.dataSource.query<{ id: string; name: string; employee_no: string; cycle_name: string; due: string | null }[]>(
-      `SELECT r.id, e.name, e.employee_no, c.name AS cycle_name, to_char(c.manager_assessment_due, 'YYYY-MM-DD') AS due
-         FROM reviews r JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
-        WHERE r.stage = 'manager' AND c.status = 'open' AND r.employee_id = ANY($1::uuid[])
-        ORDER BY c.manager_assessment_due NULLS LAST, e.employee_no LIMIT 200`,
-      [team],
-    );
-    const today = this.clock.today(this.config.scorecards.timeZone);
-    return rows.map((r) => ({
-      reviewId: r.id,
-      employeeName: r.name,
-      employeeNo: r.employee_no,
-      cycleName: r.cycle_name,
-      due: r.due,
-      overdue: isOverdue({ selfAssessmentDue: null, managerAssessmentDue: r.due, hrReviewDue: null, finalizationDue: null }, 'manager', today),
-    }));
   }
 
   /**

@@ -15,16 +15,6 @@ import type { SaveSelfAssessmentDto, SelfAssessmentDto } from './dto/self-assess
 import { ReviewAssessment } from './review-assessment.entity.js';
 import { checkSelfEntries, entriesInOrder, missingSelfRatings, selfReader } from './self-assessment.rules.js';
 
-/** A self-assessment waiting for its author. */
-export interface SelfAssessmentTodo {
-  reviewId: string;
-  cycleName: string;
-  due: string | null;
-  overdue: boolean;
-  /** A draft is saved. */
-  started: boolean;
-}
-
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 /**
@@ -52,21 +42,6 @@ export class SelfAssessments {
     const reader = selfReader(await this.scopes.of(actor), actor.employeeId, review.employeeId, Boolean(row?.submittedAt));
     if (reader === null) throw notFound('Review', reviewId);
     return this.toDto(review, row, reader === 'author');
-  }
-
-  /** The actor's own reviews waiting for their self-assessment (open cycles, stage self), soonest due first: their to-dos. */
-  async todos(actor: Actor): Promise<SelfAssessmentTodo[]> {
-    if (!actor.employeeId) return [];
-    const rows = await this.dataSource.query<{ id: string; cycle_name: string; due: string | null; version: number | null }[]>(
-      `SELECT r.id, c.name AS cycle_name, to_char(c.self_assessment_due, 'YYYY-MM-DD') AS due, a.version
-         FROM reviews r JOIN cycles c ON c.id = r.cycle_id
-         LEFT JOIN review_assessments a ON a.review_id = r.id AND a.kind = 'self'
-        WHERE r.employee_id = $1 AND r.stage = 'self' AND c.status = 'open'
-        ORDER BY c.self_assessment_due NULLS LAST, c.name`,
-      [actor.employeeId],
-    );
-    const today = this.clock.today(this.config.scorecards.timeZone);
-    return rows.map((r) => ({ reviewId: r.id, cycleName: r.cycle_name, due: r.due, overdue: r.due !== null && today > r.due, started: (r.version ?? 0) > 0 }));
   }
 
   /** Saves the draft (the first save creates it): `expected` is the version read, 0 before anything was saved. */

@@ -1,18 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccessScopes, scopeSql } from '../auth/access-scope.js';
+import { AccessScopes, scopeSql, teamOf } from '../auth/access-scope.js';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Actor } from '../common/actor.js';
 import { isoTimestampSql, SqlFilter } from '../database/sql-filter.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
-import { REVIEW_STAGES, type ReviewStage } from '../review-stages/review-stages.js';
+import { isOverdue, REVIEW_STAGES, type ReviewStage } from '../review-stages/review-stages.js';
 import type { RatingBand } from '../scoring/types.js';
 import {
   DepartmentProgressDto,
+  type ManagerTodo,
   type NotStartedQuery,
   NotStartedPageDto,
   OwnReviewDto,
+  type SelfAssessmentTodo,
   TeamOverviewDto,
   type TeamOverviewQuery,
 } from './dto/review-read-models.dto.js';
@@ -24,6 +28,8 @@ export class ReviewReadModels {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scopes: AccessScopes,
     private readonly cycles: CyclesService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Review progress of a cycle per department, within what the actor may see. */
@@ -68,6 +74,44 @@ export class ReviewReadModels {
         GROUP BY c.id ORDER BY c.period_start DESC, c.name`,
       params,
     );
+  }
+
+  /** Reviews of the manager's subtree that wait for their assessment in open cycles, soonest due first. */
+  async managerTodo(actor: Actor): Promise<ManagerTodo[]> {
+    const scope = await this.scopes.of(actor);
+    const team = teamOf(scope);
+    if (team.length === 0) return [];
+    const rows = await this.dataSource.query<{ id: string; name: string; employee_no: string; cycle_name: string; due: string | null }[]>(
+      `SELECT r.id, e.name, e.employee_no, c.name AS cycle_name, to_char(c.manager_assessment_due, 'YYYY-MM-DD') AS due
+         FROM reviews r JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id
+        WHERE r.stage = 'manager' AND c.status = 'open' AND r.employee_id = ANY($1::uuid[])
+        ORDER BY c.manager_assessment_due NULLS LAST, e.employee_no LIMIT 200`,
+      [team],
+    );
+    const today = this.clock.today(this.config.scorecards.timeZone);
+    return rows.map((r) => ({
+      reviewId: r.id,
+      employeeName: r.name,
+      employeeNo: r.employee_no,
+      cycleName: r.cycle_name,
+      due: r.due,
+      overdue: isOverdue({ selfAssessmentDue: null, managerAssessmentDue: r.due, hrReviewDue: null, finalizationDue: null }, 'manager', today),
+    }));
+  }
+
+  /** The actor's own reviews waiting for their self-assessment (open cycles, stage self), soonest due first: their to-dos. */
+  async selfTodo(actor: Actor): Promise<SelfAssessmentTodo[]> {
+    if (!actor.employeeId) return [];
+    const rows = await this.dataSource.query<{ id: string; cycle_name: string; due: string | null; version: number | null }[]>(
+      `SELECT r.id, c.name AS cycle_name, to_char(c.self_assessment_due, 'YYYY-MM-DD') AS due, a.version
+         FROM reviews r JOIN cycles c ON c.id = r.cycle_id
+         LEFT JOIN review_assessments a ON a.review_id = r.id AND a.kind = 'self'
+        WHERE r.employee_id = $1 AND r.stage = 'self' AND c.status = 'open'
+        ORDER BY c.self_assessment_due NULLS LAST, c.name`,
+      [actor.employeeId],
+    );
+    const today = this.clock.today(this.config.scorecards.timeZone);
+    return rows.map((r) => ({ reviewId: r.id, cycleName: r.cycle_name, due: r.due, overdue: r.due !== null && today > r.due, started: (r.version ?? 0) > 0 }));
   }
 
   /** Active employees in scope without a review in the cycle: who still needs one. */

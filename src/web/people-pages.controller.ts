@@ -1,7 +1,5 @@
 import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SelfAssessments } from '../assessments/self-assessments.service.js';
-import { ManagerAssessmentsService } from '../assessments/manager-assessments.service.js';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { CyclesService } from '../cycles/cycles.service.js';
@@ -22,8 +20,6 @@ export class PeoplePagesController {
   constructor(
     private readonly cycles: CyclesService,
     private readonly readModels: ReviewReadModels,
-    private readonly selfAssessments: SelfAssessments,
-    private readonly assessments: ManagerAssessmentsService,
   ) {}
 
   @Get('team')
@@ -43,7 +39,7 @@ export class PeoplePagesController {
     const label = (b: RatingBand) => (lang === 'zh-CN' ? b.labelZh : b.labelEn);
     // The chart and the summary are about the whole team; the table shows the people searched for.
     const requested = Number.parseInt(typeof rawPage === 'string' ? rawPage : '1', 10) || 1;
-    const todo = await this.assessments.todo(actor);
+    const todo = await this.readModels.managerTodo(actor);
     const team = cycle ? await this.readModels.teamOverview(actor, cycle.id, { search: q, page: requested, pageSize: PAGE_SIZE }) : null;
     return page(
       'team',
@@ -108,7 +104,7 @@ export class PeoplePagesController {
       }));
     }
     // What is theirs to do now: self-assessments waiting in open cycles, soonest due first.
-    const todos = (await this.selfAssessments.todos(actor)).map((d) => ({ ...d, href: `/my/reviews/${d.reviewId}/self-assessment` }));
+    const todos = (await this.readModels.selfTodo(actor)).map((d) => ({ ...d, href: `/my/reviews/${d.reviewId}/self-assessment` }));
     return page('my', { items, todos }, { title: 'my.title' });
   }
 }

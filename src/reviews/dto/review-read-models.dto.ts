@@ -112,3 +112,23 @@ export class OwnReviewDto {
   @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) acknowledgedAt: string | null;
   @ApiProperty({ type: 'integer' }) version: number;
 }
+
+/** A review waiting for a manager's assessment, as the team page lists it. */
+export interface ManagerTodo {
+  reviewId: string;
+  employeeName: string;
+  employeeNo: string;
+  cycleName: string;
+  due: string | null;
+  overdue: boolean;
+}
+
+/** A self-assessment waiting for its author. */
+export interface SelfAssessmentTodo {
+  reviewId: string;
+  cycleName: string;
+  due: string | null;
+  overdue: boolean;
+  /** A draft is saved. */
+  started: boolean;
+}
