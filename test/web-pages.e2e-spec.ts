@@ -796,7 +796,7 @@ describe('pages over HTTP', () => {
       const band = r.band as NonNullable<ReviewDto['band']>;
 
       const managerEmail = `team-bands-${uniq()}@web.example`.toLowerCase();
-      await t.userFor('manager', manager.id, managerEmail);
+      const asManager = await t.userFor('manager', manager.id, managerEmail);
       const mb = new Browser(t);
       await mb.signIn(managerEmail, TEST_PASSWORD);
       const team = await mb.get(`/team?cycleId=${cycle.id}`);
@@ -822,7 +822,7 @@ describe('pages over HTTP', () => {
       expect(counts('team-provisional-chart')).toEqual(sorted.map((b) => (b.key === p.band?.key ? 1 : 0)));
 
       // Once the manager comments, the mark goes away.
-      await t.http.post(`/api/reviews/${p.id}/manager-comment`).set(t.as('hr')).send({ comment: 'Solid.', version: p.version }).expect(200);
+      await t.http.post(`/api/reviews/${p.id}/manager-comment`).set(asManager).send({ comment: 'Solid.', version: p.version }).expect(200);
       const after = await mb.get(`/team?cycleId=${cycle.id}`);
       expect(after.text).not.toContain('awaiting-comment');
       expect(after.text).not.toContain('await your comment');
