@@ -16,6 +16,7 @@ interface Answer {
   items: unknown[];
   meta: { total: number };
   managerComment: string | null;
+  status: string;
   acknowledgedAt: string;
   acknowledgedBy: string;
   version: number;
@@ -175,9 +176,14 @@ describe('sign-in, sessions and scope', () => {
       await t.http.get(`/api/reviews/${review.id}`).set(asA).expect(200);
     });
 
-    it('lets a manager comment on a submitted review in scope; the audit names them', async () => {
+    it('lets a manager comment on a review in scope until it is finalized; the audit names them', async () => {
       const current = (await t.http.get(`/api/reviews/${review.id}`).set(t.as('hr')).expect(200)).body as ReviewDto;
-      const submitted = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: current.version }).expect(200))
+      // A draft already takes the manager's comment.
+      const onDraft = bodyOf(
+        await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asA).send({ comment: 'first thoughts', version: current.version }).expect(200),
+      );
+      expect(onDraft).toMatchObject({ status: 'draft', managerComment: 'first thoughts' });
+      const submitted = (await t.http.post(`/api/reviews/${review.id}/submit`).set(t.as('hr')).send({ version: onDraft.version }).expect(200))
         .body as ReviewDto;
       await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asB).send({ comment: 'not mine', version: submitted.version }).expect(404);
       const res = await t.http
@@ -189,6 +195,26 @@ describe('sign-in, sessions and scope', () => {
       const audit = (await t.http.get('/api/audit').query({ entity: 'review', id: review.id }).set(t.as('hr')).expect(200)).body as AuditEntryDto[];
       expect(audit[0]).toMatchObject({ action: 'manager_comment', actor: 'manager-a@test.example', after: { managerComment: '继续保持 Keep it up' } });
       expect(audit[0].actorUserId).toMatch(/^[0-9a-f-]{36}$/);
+      // Edited again after submission: the audit keeps before and after; a stale version is refused.
+      const edited = bodyOf(
+        await t.http
+          .post(`/api/reviews/${review.id}/manager-comment`)
+          .set(asA)
+          .send({ comment: 'revised', version: bodyOf(res).version })
+          .expect(200),
+      );
+      expect(edited.managerComment).toBe('revised');
+      await t.http
+        .post(`/api/reviews/${review.id}/manager-comment`)
+        .set(asA)
+        .send({ comment: 'stale', version: bodyOf(res).version })
+        .expect(409);
+      const again = (await t.http.get('/api/audit').query({ entity: 'review', id: review.id }).set(t.as('hr')).expect(200)).body as AuditEntryDto[];
+      expect(again[0]).toMatchObject({ action: 'manager_comment', before: { managerComment: '继续保持 Keep it up' }, after: { managerComment: 'revised' } });
+      // Once finalized the comment is the record: refused with 409 until a reopen.
+      const fin = (await t.http.post(`/api/reviews/${review.id}/finalize`).set(t.as('hr')).send({ version: edited.version }).expect(200)).body as ReviewDto;
+      const refused = await t.http.post(`/api/reviews/${review.id}/manager-comment`).set(asA).send({ comment: 'too late', version: fin.version }).expect(409);
+      expect(JSON.stringify(refused.body)).toContain('finalized');
     });
 
     it('shows an employee only their own finalized reviews, and records their acknowledgement with time', async () => {
@@ -206,7 +232,11 @@ describe('sign-in, sessions and scope', () => {
 
       const ack = await t.http.post(`/api/reviews/${mine.id}/acknowledge`).set(asMe).send({ version: mine.version }).expect(200);
       expect(Date.parse(bodyOf(ack).acknowledgedAt)).toBeGreaterThan(Date.now() - 60_000);
-      expect(bodyOf(ack).acknowledgedBy).toBe('me@test.example');
+      // Shown as the person's name, not the sign-in e-mail; the audit still names the account.
+      expect(bodyOf(ack).acknowledgedBy).toBe(me.name);
+      expect(me.name).not.toContain('@');
+      const ackAudit = (await t.http.get('/api/audit').query({ entity: 'review', id: mine.id }).set(t.as('hr')).expect(200)).body as AuditEntryDto[];
+      expect(ackAudit[0]).toMatchObject({ action: 'acknowledge', actor: 'me@test.example' });
       await t.http
         .post(`/api/reviews/${mine.id}/acknowledge`)
         .set(asMe)

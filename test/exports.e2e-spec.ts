@@ -195,6 +195,11 @@ describe('bulk export of scorecards', () => {
     const issued = await t.http.get(`/api/reviews/${finalized.review.id}/scorecard.pdf`).set(t.as('hr')).expect(200);
     const inZip = entries.find((e) => e.name === scorecardFilename(finalized.review, 'pdf'));
     expect(inZip?.data.equals(issued.body as Buffer)).toBe(true);
+    // Drafts say so in their file names; a finalized scorecard's name is unchanged.
+    expect(inZip?.name.endsWith('-DRAFT.pdf')).toBe(false);
+    const drafts = all.filter((s) => s.review.status !== 'finalized');
+    expect(drafts.length).toBeGreaterThan(0);
+    expect(entries.filter((e) => e.name.endsWith('-DRAFT.pdf')).length).toBe(drafts.length);
 
     // Audited: the export and each download, with who did it.
     const audit = await auditActions(t, created.id);

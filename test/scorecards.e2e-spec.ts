@@ -258,7 +258,10 @@ describe('PDF scorecards', () => {
     it('is on a draft review, in both languages', async () => {
       const { review } = await seedAccountManagerReview(t, { status: 'draft', entries: fullAccountManagerEntries().slice(0, 5) });
       expect(review.status).toBe('draft');
-      const en = await pdfText((await downloadPdf(t, review.id, 'en')).body);
+      const enFile = await downloadPdf(t, review.id, 'en');
+      // The file name says DRAFT too, so a saved copy is never taken for the final one.
+      expect(enFile.headers['content-disposition']).toMatch(/-DRAFT\.pdf"; filename\*=UTF-8''.+-DRAFT\.pdf$/);
+      const en = await pdfText(enFile.body);
       // Status "Draft" is in title case: only the mark is in capitals.
       expect(en).toContain(DRAFT_MARK.en);
       expect(squash(en)).toContain(squash(DRAFT_NOTICE.en));

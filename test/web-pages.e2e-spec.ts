@@ -756,7 +756,7 @@ describe('pages over HTTP', () => {
 
       const first = await b.get(`/team?cycleId=${cycle.id}`);
       expect(rows(first.text)).toHaveLength(50);
-      expect(first.text).toContain('0 rated · 2 still incomplete · 49 not started');
+      expect(first.text).toContain('0 final · 0 complete but not finalized · 2 still incomplete · 49 not started');
       expect(first.text).toMatch(/<a class="button small" href="[^"]*page&#x3D;2" rel="next">/);
       const second = await b.get(`/team?cycleId=${cycle.id}&page=2`);
       expect(rows(second.text)).toEqual([`${u}-51`]);
@@ -764,7 +764,7 @@ describe('pages over HTTP', () => {
       const byName = await b.get(`/team?cycleId=${cycle.id}&q=${encodeURIComponent('欧阳')}`);
       expect(rows(byName.text)).toEqual([`${u}-07`]);
       // The summary still speaks of the whole team.
-      expect(byName.text).toContain('0 rated · 2 still incomplete · 49 not started');
+      expect(byName.text).toContain('0 final · 0 complete but not finalized · 2 still incomplete · 49 not started');
       const byNumber = await b.get(`/team?cycleId=${cycle.id}&q=${u.toLowerCase()}-0`);
       expect(rows(byNumber.text)).toHaveLength(9);
       const none = await b.get(`/team?cycleId=${cycle.id}&q=nobody-here`);
@@ -780,32 +780,52 @@ describe('pages over HTTP', () => {
       const done = await createEmployee(t, 'account_manager', { managerId: manager.id });
       const started = await createEmployee(t, 'account_manager', { managerId: manager.id });
       const waiting = await createEmployee(t, 'account_manager', { managerId: manager.id });
+      const pending = await createEmployee(t, 'account_manager', { managerId: manager.id });
       let r = await createReview(t, done.id, cycle.id);
       r = (await t.http.put(`/api/reviews/${r.id}`).set(t.as('hr')).send({ version: r.version, entries: fullAccountManagerEntries() }).expect(200))
         .body as ReviewDto;
       r = (await t.http.post(`/api/reviews/${r.id}/submit`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
       r = (await t.http.post(`/api/reviews/${r.id}/finalize`).set(t.as('hr')).send({ version: r.version }).expect(200)).body as ReviewDto;
       await createReview(t, started.id, cycle.id);
+      // Complete and submitted, not finalized, no manager comment yet: provisional, and waiting for the manager.
+      let p = await createReview(t, pending.id, cycle.id);
+      p = (await t.http.put(`/api/reviews/${p.id}`).set(t.as('hr')).send({ version: p.version, entries: fullAccountManagerEntries() }).expect(200))
+        .body as ReviewDto;
+      p = (await t.http.post(`/api/reviews/${p.id}/submit`).set(t.as('hr')).send({ version: p.version }).expect(200)).body as ReviewDto;
       expect(r.band).not.toBeNull();
       const band = r.band as NonNullable<ReviewDto['band']>;
 
       const managerEmail = `team-bands-${uniq()}@web.example`.toLowerCase();
-      await t.userFor('manager', manager.id, managerEmail);
+      const asManager = await t.userFor('manager', manager.id, managerEmail);
       const mb = new Browser(t);
       await mb.signIn(managerEmail, TEST_PASSWORD);
       const team = await mb.get(`/team?cycleId=${cycle.id}`);
       expect(team.status).toBe(200);
-      expect(team.text).toContain('1 rated · 1 still incomplete · 1 not started');
-      expect(team.text).toContain('The 2 scorecard(s) of your team in this cycle');
+      expect(team.text).toContain('1 final · 1 complete but not finalized · 1 still incomplete · 1 not started');
+      expect(team.text).toContain('The 3 scorecard(s) of your team in this cycle');
+      expect(team.text).toContain('1 submitted reviews await your comment.');
       const row = (no: string) => new RegExp(`<tr data-employee="${no}">[\\s\\S]*?</tr>`).exec(team.text)?.[0] ?? '';
       expect(row(done.employeeNo)).toContain(`<td>${band.labelEn}</td>`);
       expect(row(started.employeeNo)).toContain('<span class="muted">—</span>');
       expect(row(waiting.employeeNo)).toContain('not_started');
-      // The chart: every band of the pinned template, highest first, the finalized review counted in its own.
-      const labels = [...team.text.matchAll(/<text [^>]*text-anchor="end">([^<]+)<\/text>/g)].map((m) => m[1]);
+      expect(row(pending.employeeNo)).toContain('awaiting-comment');
+      expect(row(done.employeeNo)).not.toContain('awaiting-comment');
+      expect(row(started.employeeNo)).not.toContain('awaiting-comment');
+      // The charts: every band of the pinned template, highest first; the finalized review in the final chart,
+      // the submitted one only in the provisional chart.
+      const chart = (id: string) => new RegExp(`<div id="${id}">([\\s\\S]*?)</div>`).exec(team.text)?.[1] ?? '';
+      const labels = [...chart('team-final-chart').matchAll(/<text [^>]*text-anchor="end">([^<]+)<\/text>/g)].map((m) => m[1]);
       expect(labels).toEqual([...r.bands].sort((a, b) => b.min - a.min).map((b) => b.labelEn));
-      const counts = [...team.text.matchAll(/<rect [^>]*\/><text [^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
-      expect(counts).toEqual([...r.bands].sort((a, b) => b.min - a.min).map((b) => (b.key === band.key ? 1 : 0)));
+      const counts = (id: string) => [...chart(id).matchAll(/<rect [^>]*\/><text [^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+      const sorted = [...r.bands].sort((a, b) => b.min - a.min);
+      expect(counts('team-final-chart')).toEqual(sorted.map((b) => (b.key === band.key ? 1 : 0)));
+      expect(counts('team-provisional-chart')).toEqual(sorted.map((b) => (b.key === p.band?.key ? 1 : 0)));
+
+      // Once the manager comments, the mark goes away.
+      await t.http.post(`/api/reviews/${p.id}/manager-comment`).set(asManager).send({ comment: 'Solid.', version: p.version }).expect(200);
+      const after = await mb.get(`/team?cycleId=${cycle.id}`);
+      expect(after.text).not.toContain('awaiting-comment');
+      expect(after.text).not.toContain('await your comment');
 
       const email = `my-${uniq()}@web.example`.toLowerCase();
       await t.userFor('employee', done.id, email);

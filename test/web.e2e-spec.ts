@@ -315,7 +315,8 @@ describe('pages in a browser', () => {
         expect(await text(page, '.notice')).toMatch(/acknowledgement is recorded/);
         expect(await text(page, `tr[data-review="${draft.id}"] .badge`)).toMatch(/^Acknowledged/);
         const review = await getReview(t, draft.id);
-        expect(review.acknowledgedBy).toBe(people.employee);
+        // The person's name, not their sign-in e-mail (issue 16.9).
+        expect(review.acknowledgedBy).toBe('王小明');
       });
     } finally {
       await context.close();

@@ -62,3 +62,18 @@ export function formatMoment(d: Date, lang: Lang, timeZone: string, dict: Scorec
   const zone = (zonePart ?? timeZone).replace(/^GMT/, 'UTC').replace(/^UTC[+-]0(?::00)?$/, 'UTC');
   return interpolate(dict.format.dateTimeWithZone, { datetime, zone });
 }
+
+/**
+ * A moment as pages show it: "2026-12-04 14:05 (Asia/Shanghai)", in the company's zone and naming it,
+ * so readers in other places never guess which clock a time is on. The same in both languages.
+ */
+export function formatZonedMoment(d: Date, timeZone: string): string {
+  if (Number.isNaN(d.getTime())) return '';
+  const parts = dateFormat(
+    `zoned|${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
+  ).formatToParts(d);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} (${timeZone})`;
+}

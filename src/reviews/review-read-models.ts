@@ -163,13 +163,16 @@ export class ReviewReadModels {
                  WHERE e.id = ANY($2::uuid[]) AND (e.active OR r.id IS NOT NULL)`;
     const [counts] = await this.dataSource.query<TeamCountsRow[]>(
       `WITH members AS MATERIALIZED (
-         SELECT e.department, e.employee_no, r.id AS review_id, r.complete, coalesce(r.calibrated_band_key, r.band_key) AS band_key, r.template->'bands' AS bands, ${matches} AS matches ${from})
+         SELECT e.department, e.employee_no, r.id AS review_id, r.status, r.complete, (r.status = 'submitted' AND btrim(r.manager_comment) = '') AS awaiting_comment, coalesce(r.calibrated_band_key, r.band_key) AS band_key, r.template->'bands' AS bands, ${matches} AS matches ${from})
        SELECT count(*)::int AS members,
               count(*) FILTER (WHERE matches)::int AS matching,
               count(review_id)::int AS with_reviews,
               count(*) FILTER (WHERE review_id IS NOT NULL AND NOT complete)::int AS incomplete,
               count(*) FILTER (WHERE review_id IS NULL)::int AS not_started,
+              count(*) FILTER (WHERE awaiting_comment)::int AS awaiting_comment,
               (SELECT coalesce(json_object_agg(band_key, n), '{}') FROM (SELECT band_key, count(*)::int AS n FROM members WHERE complete AND band_key IS NOT NULL GROUP BY band_key) c) AS band_counts,
+              -- Final results apart: the same counts over finalized reviews only.
+              (SELECT coalesce(json_object_agg(band_key, n), '{}') FROM (SELECT band_key, count(*)::int AS n FROM members WHERE status = 'finalized' AND complete AND band_key IS NOT NULL GROUP BY band_key) c) AS final_band_counts,
               -- Each band key as first met in (department, number) order: the same key means the same band.
               (SELECT coalesce(json_agg(d.band ORDER BY d.department, d.employee_no, d.at), '[]') FROM (
                  SELECT DISTINCT ON (b.band->>'key') b.band, m.department, m.employee_no, b.at
@@ -182,7 +185,8 @@ export class ReviewReadModels {
     const page = Math.min(pages, Math.max(1, q.page));
     const rows = await this.dataSource.query<TeamRow[]>(
       `SELECT e.id, e.employee_no, e.name, e.department, e.active, m.name AS manager_name,
-              r.id AS review_id, r.status, r.total, r.complete, coalesce(r.calibrated_band_key, r.band_key) AS band_key
+              r.id AS review_id, r.status, r.total, r.complete, coalesce(r.calibrated_band_key, r.band_key) AS band_key,
+              (r.status = 'submitted' AND btrim(r.manager_comment) = '') AS awaiting_comment
          FROM employees e LEFT JOIN employees m ON m.id = e.manager_id
          LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
         WHERE e.id = ANY($2::uuid[]) AND (e.active OR r.id IS NOT NULL) AND ${matches}
@@ -192,13 +196,18 @@ export class ReviewReadModels {
     );
     const bands = new Map(counts.bands.map((b) => [b.key, b]));
     const rated = Object.values(counts.band_counts).reduce((a, b) => a + b, 0);
+    const final = Object.values(counts.final_band_counts).reduce((a, b) => a + b, 0);
     return {
       members: counts.members,
       withReviews: counts.with_reviews,
       rated,
+      final,
       incomplete: counts.incomplete,
       notStarted: counts.not_started,
-      bands: [...bands.values()].sort((a, b) => b.min - a.min).map((band) => ({ band, count: counts.band_counts[band.key] ?? 0 })),
+      awaitingComment: counts.awaiting_comment,
+      bands: [...bands.values()]
+        .sort((a, b) => b.min - a.min)
+        .map((band) => ({ band, count: counts.band_counts[band.key] ?? 0, final: counts.final_band_counts[band.key] ?? 0 })),
       items: rows.map((r) => ({
         employee: { id: r.id, employeeNo: r.employee_no, name: r.name, department: r.department, managerName: r.manager_name, active: r.active },
         review: r.review_id
@@ -207,6 +216,7 @@ export class ReviewReadModels {
               status: r.status ?? 'draft',
               total: Number(r.total),
               complete: Boolean(r.complete),
+              awaitingComment: Boolean(r.awaiting_comment),
               bandKey: r.band_key,
               band: r.complete && r.band_key ? (bands.get(r.band_key) ?? null) : null,
             }
@@ -257,7 +267,9 @@ interface TeamCountsRow {
   with_reviews: number;
   incomplete: number;
   not_started: number;
+  awaiting_comment: number;
   band_counts: Record<string, number>;
+  final_band_counts: Record<string, number>;
   bands: RatingBand[];
 }
 
@@ -273,6 +285,7 @@ interface TeamRow {
   total: string | null;
   complete: boolean | null;
   band_key: string | null;
+  awaiting_comment: boolean | null;
 }
 
 interface OwnRow {

@@ -101,14 +101,18 @@ export class ReviewTransitions {
     return this.reviews.get(actor, id);
   }
 
-  /** A manager's comment on a submitted review of someone in their team. */
+  /**
+   * A manager's comment on a review of someone in their team, editable until the review is finalized:
+   * the manager may write it while the employee's draft is still open and revise it after submission.
+   * A finalized review is the record, so its comment changes only after a reopen.
+   */
   async managerComment(actor: Actor, id: string, expected: number, comment: string): Promise<ReviewDto> {
     await this.dataSource.transaction(async (m) => {
       const head = await m.findOne(Review, { where: { id }, select: { id: true, employeeId: true, status: true } });
       const scope = await this.scopes.of(actor, m);
       if (!head || (scope.kind !== 'everyone' && !teamOf(scope).includes(head.employeeId))) throw notFound('Review', id);
       const { review: r } = await this.steps.lockForWrite(m, id, expected);
-      if (r.status !== 'submitted') throw conflict(`Managers comment on submitted reviews; this one is ${r.status}`, { status: r.status });
+      if (r.status === 'finalized') throw conflict('The review is finalized; reopen it to change the manager comment', { status: r.status });
       const saved = await saveVersioned(m, Review, 'Review', r, { managerComment: comment });
       await this.audit.record(m, actor, {
         action: 'manager_comment',

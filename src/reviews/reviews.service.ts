@@ -7,9 +7,11 @@ import { notFound } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import type { ReviewDto, ReviewQueryDto, ReviewSummaryDto } from './dto/review.dto.js';
 import { ReviewQueries } from './review-queries.js';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Review } from './review.entity.js';
 import { toReviewDto } from './review.mapper.js';
+import { withPeopleNames } from './people-names.js';
 import { canSeeReview, reviewViewOf } from './review.rules.js';
 
 /** Reviews as the API reads them: a page of summaries, or one review, within the actor's scope. */
@@ -20,6 +22,7 @@ export class ReviewsService {
     private readonly queries: ReviewQueries,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async list(actor: Actor, q: ReviewQueryDto): Promise<Page<ReviewSummaryDto>> {
@@ -35,7 +38,8 @@ export class ReviewsService {
     if (!r) throw notFound('Review', id);
     const scope = await this.scopes.of(actor);
     if (!canSeeReview(scope, r)) throw notFound('Review', id);
-    return toReviewDto(r, reviewViewOf(scope), this.clock.today(this.config.scorecards.timeZone));
+    const [dto] = await withPeopleNames(this.dataSource, [toReviewDto(r, reviewViewOf(scope), this.clock.today(this.config.scorecards.timeZone))]);
+    return dto;
   }
 
   /**

@@ -8,6 +8,7 @@ import { Review } from '../reviews/review.entity.js';
 import type { HistoryPoint } from '../reviews/review-history.js';
 import type { PrintedAssessments } from './scorecard-view.js';
 import { toReviewDto } from '../reviews/review.mapper.js';
+import { withPeopleNames } from '../reviews/people-names.js';
 
 /**
  * What scorecards read of reviews, for many at once: the reviews themselves, each employee's
@@ -97,6 +98,10 @@ export class ScorecardSource {
       .innerJoinAndSelect('r.cycle', 'c')
       .where('r.id = ANY(:ids)', { ids })
       .getMany();
-    return new Map(rows.map((r) => [r.id, toReviewDto(r, 'hr', this.clock.today(this.config.scorecards.timeZone))]));
+    const dtos = await withPeopleNames(
+      this.dataSource,
+      rows.map((r) => toReviewDto(r, 'hr', this.clock.today(this.config.scorecards.timeZone))),
+    );
+    return new Map(dtos.map((d) => [d.id, d]));
   }
 }

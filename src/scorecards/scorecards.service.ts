@@ -56,13 +56,18 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 /** File names safe in a Content-Disposition header and in a zip, keeping Chinese names readable. */
-export function scorecardFilename(review: Pick<ReviewDto, 'employee' | 'cycle'>, ext: string): string {
+/**
+ * `<employee number>-<name>-<cycle>.<ext>`; a scorecard that is not finalized ends in `-DRAFT`, so
+ * a draft PDF taken out of a zip is never mistaken for the final result.
+ */
+export function scorecardFilename(review: Pick<ReviewDto, 'employee' | 'cycle' | 'status'>, ext: string): string {
   const clean = (s: string) =>
     s
       .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
       .replace(/\s+/g, ' ')
       .trim();
-  return `${clean(review.employee.employeeNo)}-${clean(review.employee.name)}-${clean(review.cycle.name)}.${ext}`;
+  const draft = review.status === 'finalized' ? '' : '-DRAFT';
+  return `${clean(review.employee.employeeNo)}-${clean(review.employee.name)}-${clean(review.cycle.name)}${draft}.${ext}`;
 }
 
 @Injectable()

@@ -1,6 +1,7 @@
 // Renders server-side pages: one Handlebars instance of our own (no global helpers), templates
 // read and compiled once, every value escaped unless a template uses {{{…}}} — which only the
 // layout's body slot, our own SVG and the JSON data block do, all built by our code.
+import { formatZonedMoment } from '../i18n/format.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
@@ -225,10 +226,11 @@ export class Pages {
       typeof n === 'number' && Number.isFinite(n) ? new Intl.NumberFormat(langOfCtx(options), { maximumFractionDigits: 4 }).format(n) : '—',
     );
     hbs.registerHelper('fixed2', (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(2) : '—'));
-    hbs.registerHelper('date', (iso: unknown, options: Handlebars.HelperOptions) => {
+    hbs.registerHelper('date', (iso: unknown) => {
       if (typeof iso !== 'string' || !iso) return '—';
       const d = new Date(iso);
-      return Number.isNaN(d.getTime()) ? '—' : new Intl.DateTimeFormat(langOfCtx(options), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(d);
+      // Every page time on the company's clock, with the zone named (issue 16.9).
+      return Number.isNaN(d.getTime()) ? '—' : formatZonedMoment(d, timeZone);
     });
   }
 }

@@ -56,15 +56,29 @@ export class PeoplePagesController {
           bandLabel: m.review?.band ? label(m.review.band) : null,
           pdf: m.review ? `/api/reviews/${m.review.id}/scorecard.pdf?lang=${lang}` : null,
         })),
+        // Final results apart from drafts: finalized reviews in one chart, the rest of the complete ones in another.
         chart:
-          team && team.rated > 0
+          team && team.final > 0
             ? bandChartSvg(
-                team.bands.map((b) => ({ label: label(b.band), count: b.count })),
+                team.bands.map((b) => ({ label: label(b.band), count: b.final })),
                 { title: t('team.chartTitle') },
               )
             : null,
+        provisionalChart:
+          team && team.rated > team.final
+            ? bandChartSvg(
+                team.bands.map((b) => ({ label: label(b.band), count: b.count - b.final })),
+                { title: t('team.provisionalChartTitle') },
+              )
+            : null,
         withReviews: team?.withReviews ?? 0,
-        summary: { rated: team?.rated ?? 0, incomplete: team?.incomplete ?? 0, notStarted: team?.notStarted ?? 0 },
+        summary: {
+          final: team?.final ?? 0,
+          provisional: (team?.rated ?? 0) - (team?.final ?? 0),
+          incomplete: team?.incomplete ?? 0,
+          notStarted: team?.notStarted ?? 0,
+          awaitingComment: team?.awaitingComment ?? 0,
+        },
       },
       { title: 'team.title' },
     );

@@ -115,7 +115,7 @@ export function reviewPage(
     canSubmit: hr && open && review.status === 'draft',
     canFinalize: hr && open && review.status === 'submitted',
     canReopen: hr && open && review.status !== 'draft',
-    canComment: actor.role === 'manager' && !own && open && review.status === 'submitted',
+    canComment: actor.role === 'manager' && !own && open && review.status !== 'finalized',
     canAcknowledge: own && review.status === 'finalized' && review.acknowledgedAt === null,
     showHrNotes: review.hrNotes !== undefined,
     missingNames: review.missing.map(nameOf).join(lang === 'zh-CN' ? '、' : ', '),

@@ -59,6 +59,7 @@ export class TeamMemberReviewDto {
   @ApiProperty() status: string;
   @ApiProperty() total: number;
   @ApiProperty() complete: boolean;
+  @ApiProperty({ description: "Submitted and still without the manager's comment" }) awaitingComment: boolean;
   @ApiPropertyOptional({ type: String, nullable: true }) bandKey: string | null;
   @ApiPropertyOptional({ type: RatingBandDto, nullable: true, description: 'The band of a complete review, as the team overview names it' })
   band: RatingBandDto | null;
@@ -73,7 +74,8 @@ export class TeamMemberDto {
 /** How many of a team fall in one band. */
 export class TeamBandCountDto {
   @ApiProperty({ type: RatingBandDto }) band: RatingBandDto;
-  @ApiProperty({ type: 'integer' }) count: number;
+  @ApiProperty({ type: 'integer', description: 'Complete reviews in the band, drafts included' }) count: number;
+  @ApiProperty({ type: 'integer', description: 'Finalized reviews in the band' }) final: number;
 }
 
 /** What a manager's team page shows of a cycle: counts over the whole team, and one page of the people searched for. */
@@ -81,8 +83,10 @@ export class TeamOverviewDto {
   @ApiProperty({ type: 'integer', description: 'People in the team (deactivated ones only with a review)' }) members: number;
   @ApiProperty({ type: 'integer' }) withReviews: number;
   @ApiProperty({ type: 'integer', description: 'Complete reviews with a band' }) rated: number;
+  @ApiProperty({ type: 'integer', description: 'Finalized reviews with a band (final results)' }) final: number;
   @ApiProperty({ type: 'integer' }) incomplete: number;
   @ApiProperty({ type: 'integer' }) notStarted: number;
+  @ApiProperty({ type: 'integer', description: "Submitted reviews still without the manager's comment" }) awaitingComment: number;
   @ApiProperty({ type: [TeamBandCountDto], description: "The bands of the team's pinned templates, highest first, with their counts" })
   bands: TeamBandCountDto[];
   @ApiProperty({ type: [TeamMemberDto] }) items: TeamMemberDto[];
