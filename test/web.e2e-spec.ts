@@ -73,7 +73,8 @@ describe('pages in a browser', () => {
       if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
     });
     // Confirmations (submit, finalize, publish) are accepted, as a person would.
-    page.on('dialog', (dialog) => void dialog.accept());
+    // A leave-page warning is answered by the test that expects it; anything else is accepted.
+    page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? undefined : dialog.accept()));
     await page.goto(`${t.url}/login`);
     await page.type('#f-email', email);
     await page.type('#f-password', password);
