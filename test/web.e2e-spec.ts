@@ -73,7 +73,8 @@ describe('pages in a browser', () => {
       if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
     });
     // Confirmations (submit, finalize, publish) are accepted, as a person would.
-    page.on('dialog', (dialog) => void dialog.accept());
+    // A leave-page warning is answered by the test that expects it; anything else is accepted.
+    page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? undefined : dialog.accept()));
     await page.goto(`${t.url}/login`);
     await page.type('#f-email', email);
     await page.type('#f-password', password);
@@ -412,6 +413,14 @@ describe('pages in a browser', () => {
         expect(await value('#f-kpis-7-key')).toBe('upsell_deals');
         expect(await value('#f-bands-0-min')).toBe('92');
         expect(await publishDisabled()).toBe(true);
+        // The script hides the no-JS "Update rule fields" buttons, and leaving the refused form asks first.
+        expect(await page.$$eval('button[value^="refresh."]', (bs) => bs.filter((b) => b.getClientRects().length > 0).length)).toBe(0);
+        const asked = new Promise<string>((resolve) => page.once('dialog', (d) => void d.dismiss().then(() => resolve(d.type()))));
+        await page.evaluate(() => {
+          window.location.href = '/';
+        });
+        expect(await asked).toBe('beforeunload');
+        expect(await value('#f-kpis-0-weight')).toBe('30');
         const again = (await t.http.get(`/api/kpi-templates/${template.id}`).set(t.as('admin')).expect(200)).body as TemplateDto;
         expect(again.current?.number).toBe(template.current?.number);
       });

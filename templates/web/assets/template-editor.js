@@ -2,7 +2,8 @@
 // weights with the server's own rule (whole hundredths, ScorecardScoring.weightSum from
 // scoring.js), so "100" here is "100" there, and keeps Publish disabled until they sum to exactly
 // 100; the server checks again, this only saves a trip. Choosing a rule kind shows its fields at
-// once (without this script, "Update rule fields" redraws the form to do the same).
+// once (without this script, "Update rule fields" redraws the form to do the same, so those
+// buttons are hidden here), and leaving with unsaved changes asks first.
 (function () {
   'use strict';
   var form = document.getElementById('draft-form');
@@ -54,6 +55,28 @@
   });
   form.addEventListener('change', function (event) {
     if (event.target.matches && event.target.matches('select[data-rule-type]')) showRuleKind(event.target);
+  });
+  // With this script a rule kind's fields show at once, so the no-JS redraw buttons are only noise.
+  form.querySelectorAll('button[name="action"][value^="refresh."]').forEach(function (b) {
+    b.hidden = true;
+  });
+
+  // Warn before leaving with unsaved typing. A form the server redrew unsaved (an added KPI, a
+  // refused save) starts dirty; submitting (the server answers it) clears the flag.
+  var dirty = document.getElementById('unsaved') !== null || form.querySelector('.field-error, [aria-invalid="true"]') !== null;
+  form.addEventListener('input', function () {
+    dirty = true;
+  });
+  form.addEventListener('change', function () {
+    dirty = true;
+  });
+  form.addEventListener('submit', function () {
+    dirty = false;
+  });
+  window.addEventListener('beforeunload', function (event) {
+    if (!dirty) return;
+    event.preventDefault();
+    event.returnValue = '';
   });
   update(false);
 })();
