@@ -17,6 +17,7 @@ import { count, fileError, ImportRuns, type UploadedImport } from './import-runs
 import type { ImportMode } from './import-run.entity.js';
 import { ImportFileError } from './read-table.js';
 import { pinnedFrom } from '../reviews/review.rules.js';
+import { type ReadParts, readStamps, sameReads } from './actuals-reads.js';
 
 interface ReviewRow {
   employee_id: string;
@@ -31,6 +32,7 @@ interface ReviewRow {
   final_reasons: Record<string, string> | null;
   /** The manager's submitted proposal: their assessment's entries. */
   proposal: Record<string, { rating?: number | null }> | null;
+  proposal_md5: string | null;
   total: number | null;
   template_version_id: string | null;
 }
@@ -38,6 +40,12 @@ interface ReviewRow {
 function actualsCounts(p: ActualsPlan): { changes: { action: 'create' | 'update' }[]; unchanged: number; refusedRows: number } {
   return { changes: p.changes.map((c) => ({ action: c.action === 'start' ? 'create' : 'update' })), unchanged: p.unchanged, refusedRows: p.refusedRows };
 }
+
+// The planner's reads: each employee named in the file, their review in the cycle and the manager's submitted proposal.
+const READS_FROM = `FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
+              LEFT JOIN review_assessments a ON a.review_id = r.id AND a.kind = 'manager' AND a.submitted_at IS NOT NULL
+        WHERE e.employee_no = ANY($2::text[])`;
+const PROPOSAL_MD5 = 'md5(a.entries::text) AS proposal_md5';
 
 @Injectable()
 export class ActualsImports {
@@ -54,32 +62,40 @@ export class ActualsImports {
     const { tables, hash } = await this.runs.read(file);
     const numbers = this.runs.numbersIn(tables);
     const plan = async (m: EntityManager) => {
-      const { targets, reviews } = await this.actualsTargets(m, cycleId, numbers);
+      const { targets, reviews, stamps } = await this.actualsTargets(m, cycleId, numbers);
       try {
-        return { plan: planActuals(tables, targets), reviews };
+        return { plan: planActuals(tables, targets), reviews, stamps };
       } catch (e) {
         if (e instanceof ImportFileError) throw fileError(e);
         throw e;
       }
     };
+    // A closed or unknown cycle, or a commit without its clean dry run, is refused before any planning.
+    await this.dataSource.transaction(async (m) => {
+      await this.cycles.lockOpen(m, cycleId);
+      if (mode === 'commit') await this.runs.requireCleanDryRun(m, 'actuals', cycleId, hash, skipRefused);
+    });
+    // Planned outside any transaction: under load the planning of a large file held one idle past
+    // PostgreSQL's idle-in-transaction limit (503). The commit below re-checks what it read.
+    const first = await plan(this.dataSource.manager);
     if (mode === 'dry-run') {
       return this.dataSource.transaction(async (m) => {
         await this.cycles.lockOpen(m, cycleId);
-        const { plan: p } = await plan(m);
-        const runId = await this.runs.saveRun(m, actor, 'actuals', 'dry-run', cycleId, hash, file.originalname, actualsCounts(p));
-        return this.actualsReport(runId, 'dry-run', hash, file.originalname, p, false);
+        const runId = await this.runs.saveRun(m, actor, 'actuals', 'dry-run', cycleId, hash, file.originalname, actualsCounts(first.plan));
+        return this.actualsReport(runId, 'dry-run', hash, file.originalname, first.plan, false);
       });
     }
     return this.dataSource.transaction(async (m) => {
       // Holds the cycle open, as every review write does; the reviews named are then row-locked
-      // before they are read, so a manual save in between is either read or finds a newer version.
+      // and their reads stamped again, so a manual save since the planning is either seen here
+      // (and the file planned again, inside) or waits and then finds a newer version.
       await this.cycles.lockOpen(m, cycleId);
       await this.runs.requireCleanDryRun(m, 'actuals', cycleId, hash, skipRefused);
       await m.query(
         'SELECT r.id FROM reviews r JOIN employees e ON e.id = r.employee_id WHERE r.cycle_id = $1 AND e.employee_no = ANY($2::text[]) ORDER BY r.id FOR UPDATE OF r',
         [cycleId, numbers],
       );
-      const { plan: p, reviews } = await plan(m);
+      const { plan: p, reviews } = sameReads(first.stamps, await this.stampsNow(m, cycleId, numbers)) ? first : await plan(m);
       if (p.refused.length > 0 && !skipRefused) {
         throw conflict('The reviews changed since the dry run and now some rows are refused; run the dry run again', {
           messageZh: '自试运行以来评估已有变化，现在有行被拒绝；请重新试运行',
@@ -112,13 +128,10 @@ export class ActualsImports {
     m: EntityManager,
     cycleId: string,
     numbers: string[],
-  ): Promise<{ targets: Map<string, ActualsTarget>; reviews: Map<string, ReviewRow> }> {
+  ): Promise<{ targets: Map<string, ActualsTarget>; reviews: Map<string, ReviewRow>; stamps: Map<string, string> }> {
     const rows = await m.query<ReviewRow[]>(
       `SELECT e.id AS employee_id, e.employee_no, e.name, e.active, e.role_id, r.id AS review_id, r.status, r.version, r.inputs, r.final_reasons,
-              a.entries AS proposal, r.total::float8 AS total, r.template_version_id
-         FROM employees e LEFT JOIN reviews r ON r.employee_id = e.id AND r.cycle_id = $1
-              LEFT JOIN review_assessments a ON a.review_id = r.id AND a.kind = 'manager' AND a.submitted_at IS NOT NULL
-        WHERE e.employee_no = ANY($2::text[])`,
+              a.entries AS proposal, ${PROPOSAL_MD5}, r.total::float8 AS total, r.template_version_id ${READS_FROM}`,
       [cycleId, numbers],
     );
     // One parsed copy per pinned version, not one per review: 10,000 copies of several KB of JSON
@@ -159,7 +172,21 @@ export class ActualsImports {
         newTemplate: r.review_id ? null : (pinned.get(r.role_id) ?? null),
       });
     }
-    return { targets, reviews };
+    return { targets, reviews, stamps: readStamps(rows, (role) => pinned.get(role)?.templateVersionId ?? null) };
+  }
+
+  /** The planner's reads again, without the heavy columns (inputs, templates), for sameReads. */
+  private async stampsNow(m: EntityManager, cycleId: string, numbers: string[]): Promise<Map<string, string>> {
+    const rows = await m.query<ReadParts[]>(
+      `SELECT e.employee_no, e.active, e.role_id, r.id AS review_id, r.status, r.version, ${PROPOSAL_MD5} ${READS_FROM}`,
+      [cycleId, numbers],
+    );
+    const pinned = new Map<string, string | null>();
+    for (const r of rows) {
+      if (r.review_id || pinned.has(r.role_id)) continue;
+      pinned.set(r.role_id, (await this.templates.currentPublished(r.role_id, m))?.version.id ?? null);
+    }
+    return readStamps(rows, (role) => pinned.get(role) ?? null);
   }
 
   /** Every review write through ReviewBatchWrites, as a manual create and save are (rules, version, score columns, audit), in this transaction. */

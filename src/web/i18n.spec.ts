@@ -59,6 +59,7 @@ describe('page dictionaries', () => {
   it.each([
     ['review.js', 'reviewJs'],
     ['review-proposal.js', 'reviewJs'],
+    ['review-conflict.js', 'reviewJs'],
     ['export-progress.js', 'export'],
   ])('hold every text the page script %s reads (section %s)', (file, section) => {
     const script = readFileSync(join(dir, 'assets', file), 'utf8');

@@ -193,7 +193,7 @@ export class ReviewPagesController {
         title: 'review.title',
         titleVars: { name: review.employee.name, cycle: review.cycle.name },
         status: problem?.status,
-        scripts: view.editable ? ['scoring.js', 'review-proposal.js', 'review.js'] : [],
+        scripts: view.editable ? ['scoring.js', 'review-proposal.js', 'review-conflict.js', 'review.js'] : [],
         data: view.editable ? { ...reviewScriptData(review, assessment), strings: locale.section('reviewJs'), lang } : undefined,
       },
     );
