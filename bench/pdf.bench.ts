@@ -14,6 +14,7 @@
 //       (PdfRenderer's way): Chromium's own work per new document, nothing else
 //   (p) the peer: the pattern most services use (Gotenberg, puppeteer-cluster, tutorials): one
 //       browser, then per PDF a new page, setContent of the full HTML with its fonts, print, close
+//       (same browser as (d), same document, same concurrency; figures: docs/decisions/0001-pdf-renderer.md)
 //   and the RSS of the app's Chromium (its process tree, as PdfRenderer.stats().browserRssMb reads
 //   it) after ~100 renders and after ~2,100 (a second export of 1,000 unissued reviews).
 //
