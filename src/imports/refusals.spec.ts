@@ -3,7 +3,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PinnedTemplate } from '../reviews/review.entity.js';
 import { BANDS, ratingKpi, targetKpi } from '../scoring/scoring.fixture.js';
-import { type ActualsTarget, constraintZh, planActuals } from './actuals-plan.js';
+import { type ActualsTarget, planActuals } from './actuals-plan.js';
+import { constraintZh } from './constraint-zh.js';
 import { type EmployeeRecord, planEmployees, type RowError } from './employee-plan.js';
 import type { Cell, Table } from './read-table.js';
 
