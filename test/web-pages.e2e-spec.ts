@@ -548,7 +548,7 @@ describe('pages over HTTP', () => {
       await b.get('/cycles');
       const bad = await b.post('/cycles', { name: '', periodStart: '2027-07-01', periodEnd: '2027-13-01' });
       expect(bad.status).toBe(400);
-      expect(bad.text).toContain('periodEnd must be a date like 2026-12-31');
+      expect(bad.text).toContain('Period end must be a valid date (YYYY-MM-DD)');
       const created = await b.post('/cycles', { name: 'Web 2027 H2', periodStart: '2027-07-01', periodEnd: '2027-12-31' });
       expect(created.headers.location).toBe('/cycles?notice=cycleCreated');
       const cycle = ((await t.http.get('/api/cycles').set(t.as('hr')).expect(200)).body as { id: string; name: string; version: number }[]).find(
@@ -561,7 +561,7 @@ describe('pages over HTTP', () => {
       await createReview(t, e.id, cycle.id);
       const refused = await b.post(`/cycles/${cycle.id}/close`, { version: String(cycle.version + 1) });
       expect(refused.status).toBe(409);
-      expect(refused.text).toMatch(/cannot close: 1 review\(s\) are not finalized/);
+      expect(refused.text).toMatch(/cannot close: 1 review\(s\) are not finalized yet/);
     });
   });
 
@@ -709,7 +709,7 @@ describe('pages over HTTP', () => {
       expect(bad.text).toContain('value="not-an-email"');
       const dup = await b.post('/employees', form(b, { employeeNo: taken.employeeNo, name: 'Dup', email: 'dup@web.example' }));
       expect(dup.status).toBe(409);
-      expect(dup.text).toMatch(/<p class="field-error" id="e-employeeNo">must be unique<\/p>/);
+      expect(dup.text).toMatch(/<p class="field-error" id="e-employeeNo">Employee number is already taken; choose another<\/p>/);
       expect((await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM employees'))[0].n).toBe(before);
     });
 
@@ -1122,9 +1122,9 @@ describe('pages over HTTP', () => {
       const bad = await b.post(draftAction, { ...fields, 'kpis[0].rule.cap': '90', 'kpis[1].key': 'Bad Key', 'bands[2].labelEn': '', action: 'save' });
       expect(bad.status).toBe(400);
       expect(bad.text).toContain('Some values cannot be accepted; see the marked fields.');
-      expect(fieldError(bad.text, 'f-kpis-0-rule-cap')).toBe('cap must not be less than 100');
-      expect(fieldError(bad.text, 'f-kpis-1-key')).toBe('key must be lower_snake_case, starting with a letter, at most 64 characters');
-      expect(fieldError(bad.text, 'f-bands-2-labelEn')).toMatch(/labelEn must be longer than or equal to 1 characters/);
+      expect(fieldError(bad.text, 'f-kpis-0-rule-cap')).toBe('Cap (% of target) of “Sales attainment” must be at least 100');
+      expect(fieldError(bad.text, 'f-kpis-1-key')).toBe('Key of “Customer satisfaction” is not in the expected format');
+      expect(fieldError(bad.text, 'f-bands-2-labelEn')).toBe('Label (English) is required');
       expect(bad.text).toMatch(
         /<input type="text" id="f-kpis-0-rule-cap" name="kpis\[0\]\.rule\.cap" value="90" inputmode="decimal" aria-invalid="true" aria-describedby="f-kpis-0-rule-cap-error">/,
       );

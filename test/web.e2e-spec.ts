@@ -408,7 +408,7 @@ describe('pages in a browser', () => {
         });
         await clickAndWait(page, '#publish');
         expect(await text(page, '#problem')).toMatch(/see the marked fields/);
-        expect(await text(page, '#weight-sum-note')).toMatch(/sum to 95/);
+        expect(await text(page, '#weight-sum-note')).toMatch(/add up to 95/);
         expect(await value('#f-kpis-0-weight')).toBe('30');
         expect(await value('#f-kpis-7-key')).toBe('upsell_deals');
         expect(await value('#f-bands-0-min')).toBe('92');
