@@ -1136,8 +1136,8 @@ describe('pages over HTTP', () => {
       // Refused by the template rules in the service: the weight sum and a band bound used twice.
       const rules = await b.post(draftAction, { ...fields, 'kpis[0].weight': '30', 'bands[1].min': '90', action: 'save' });
       expect(rules.status).toBe(400);
-      expect(rules.text).toMatch(/<span id="weight-sum-note" class="small field-error">KPI weights sum to 95, they must sum to exactly 100<\/span>/);
-      expect(fieldError(rules.text, 'f-bands-1-min')).toBe('band minimum 90 is used by another band');
+      expect(rules.text).toMatch(/<span id="weight-sum-note" class="small field-error">The KPI weights add up to 95; they must add up to exactly 100<\/span>/);
+      expect(fieldError(rules.text, 'f-bands-1-min')).toBe('Minimum “90” is used more than once; choose another');
       expect(fieldValue(rules.text, 'f-kpis-0-weight')).toBe('30');
 
       // Publishing is refused the same way.
