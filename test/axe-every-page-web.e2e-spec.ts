@@ -1,4 +1,4 @@
-// axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) on every page of the app, for each of the four roles
+// axe-core (WCAG 2.0, 2.1 and 2.2, A and AA, and its best practices) on every page of the app, for each of the four roles
 // (admin, HR, manager, employee) and for a visitor who is not signed in, in English and in Chinese:
 // the lists, the forms, the review in each of its states and for each reader, the assessments,
 // the calibration, an export in progress, the template editor, the password form, and the 403 and
@@ -62,6 +62,7 @@ describe('axe on every page, for every role, in both languages', () => {
           ok('/'),
           ok('/reviews'),
           ok(`/reviews?cycleId=${w.open.id}&status=draft`),
+          ok(`/reviews?cycleId=${w.staged.id}&status=not_started`),
           ok('/cycles'),
           ok(`/cycles/${w.open.id}/calibration`),
           ok('/employees'),

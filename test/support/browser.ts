@@ -71,8 +71,8 @@ export async function boxedChinese(page: Page): Promise<string[]> {
 
 // axe's own bundle, evaluated in the page through DevTools (the CSP allows no inline script).
 const AXE_SOURCE = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
-/** WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules the pages are held to. */
-export const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+/** The rules the pages are held to: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices. */
+export const AXE_RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /** One axe finding: its rule and the elements (CSS paths) that break it. */
 export interface AxeFinding {
@@ -82,7 +82,7 @@ export interface AxeFinding {
 }
 
 /** What axe-core finds wrong on the page as it is now (run it after the page's scripts have settled). */
-export async function axeFindings(page: Page, tags: string[] = WCAG_AA): Promise<AxeFinding[]> {
+export async function axeFindings(page: Page, tags: string[] = AXE_RULES): Promise<AxeFinding[]> {
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (wanted: string[]) => {
     interface AxeResult {
