@@ -1,11 +1,12 @@
 // A PDF link in a real browser (Chromium through Puppeteer) against the real app, which prints the
 // scorecard in its own Chromium: while the file is being prepared the link says so, and a second
-// click does not print it again (the requests to the PDF address are counted).
+// click does not print it again (the requests to the PDF address are counted); a printer that stays
+// down is retried after its Retry-After and then said so in the page.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { createEmployee, createReview, seedOpenCycle } from './fixtures.js';
 import { boxedChinese, launchPageBrowser } from './support/browser.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
@@ -30,44 +31,93 @@ describe('PDF link in a browser', () => {
   it.each([
     ['en', 'Preparing the PDF…'],
     ['zh-CN', '正在生成 PDF…'],
-  ])('%s: a double click prints once and the link says it is working meanwhile', async (lang, busy) => {
-    const cycle = await seedOpenCycle(t);
-    const manager = await createEmployee(t, 'manager');
-    const member = await createEmployee(t, 'account_manager', { managerId: manager.id });
-    const review = await createReview(t, member.id, cycle.id);
-    const email = `pdf-${lang}-${manager.employeeNo.toLowerCase()}@web.example`;
-    await t.userFor('manager', manager.id, email);
+  ])(
+    '%s: a double click prints once and the link says it is working meanwhile',
+    async (lang, busy) => {
+      const cycle = await seedOpenCycle(t);
+      const manager = await createEmployee(t, 'manager');
+      const member = await createEmployee(t, 'account_manager', { managerId: manager.id });
+      const review = await createReview(t, member.id, cycle.id);
+      const email = `pdf-${lang}-${manager.employeeNo.toLowerCase()}@web.example`;
+      await t.userFor('manager', manager.id, email);
+      const context = await browser.createBrowserContext();
+      try {
+        const page = await context.newPage();
+        await page.setExtraHTTPHeaders({ 'Accept-Language': lang === 'en' ? 'en' : 'zh-CN,zh' });
+        const errors: string[] = [];
+        page.on('pageerror', (err) => errors.push(err instanceof Error ? err.message : String(err)));
+        await page.goto(`${t.url}/login`);
+        await page.type('#f-email', email);
+        await page.type('#f-password', TEST_PASSWORD);
+        await Promise.all([page.waitForNavigation(), page.click('button[type="submit"].primary')]);
+        await page.goto(`${t.url}/team?cycleId=${cycle.id}`);
+        const pdf = watchPdfRequests(page, review.id);
+        const link = 'a.scorecard-link';
+        await page.click(link);
+        await page.click(link);
+        expect(await page.$eval(link, (a) => [a.textContent, a.getAttribute('aria-busy')])).toEqual([busy, 'true']);
+        expect(pdf.requests).toHaveLength(1);
+        await page.waitForFunction((sel: string) => document.querySelector(sel)?.getAttribute('aria-busy') === null, { timeout: 90_000 }, link);
+        // A loaded machine may answer 503 (print timeout) and the link then asks again after Retry-After:
+        // every request but the last was such a refusal, and exactly one file came back.
+        expect(pdf.statuses.at(-1)).toBe(200);
+        expect(pdf.statuses.slice(0, -1).every((status) => status === 503)).toBe(true);
+        expect(pdf.requests).toHaveLength(pdf.statuses.length);
+        expect(await page.$$('.pdf-unavailable')).toHaveLength(0);
+        expect(await page.$eval(link, (a) => a.getAttribute('href'))).toContain('scorecard.pdf');
+        expect(await boxedChinese(page)).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
+
+  it('with the printer down the link asks three times, then says so in the page instead of leaving it', async () => {
+    const broken = await createTestApp({ CHROMIUM_PATH: '/nonexistent/chrome' });
     const context = await browser.createBrowserContext();
     try {
+      const cycle = await seedOpenCycle(broken);
+      const manager = await createEmployee(broken, 'manager');
+      const member = await createEmployee(broken, 'account_manager', { managerId: manager.id });
+      const review = await createReview(broken, member.id, cycle.id);
+      const email = `pdf-down-${manager.employeeNo.toLowerCase()}@web.example`;
+      await broken.userFor('manager', manager.id, email);
       const page = await context.newPage();
-      await page.setExtraHTTPHeaders({ 'Accept-Language': lang === 'en' ? 'en' : 'zh-CN,zh' });
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(err instanceof Error ? err.message : String(err)));
-      await page.goto(`${t.url}/login`);
+      await page.setExtraHTTPHeaders({ 'Accept-Language': 'zh-CN,zh' });
+      await page.goto(`${broken.url}/login`);
       await page.type('#f-email', email);
       await page.type('#f-password', TEST_PASSWORD);
       await Promise.all([page.waitForNavigation(), page.click('button[type="submit"].primary')]);
-      await page.goto(`${t.url}/team?cycleId=${cycle.id}`);
-      const pdfRequests: string[] = [];
-      const finished: string[] = [];
-      page.on('request', (req) => {
-        if (req.url().includes(`/api/reviews/${review.id}/scorecard.pdf`)) pdfRequests.push(req.url());
-      });
-      page.on('requestfinished', (req) => {
-        if (req.url().includes(`/api/reviews/${review.id}/scorecard.pdf`)) finished.push(req.url());
-      });
-      const link = 'a.scorecard-link';
-      await page.click(link);
-      await page.click(link);
-      expect(await page.$eval(link, (a) => [a.textContent, a.getAttribute('aria-busy')])).toEqual([busy, 'true']);
-      await page.waitForFunction((sel: string) => document.querySelector(sel)?.getAttribute('aria-busy') === null, { timeout: 60_000 }, link);
-      expect(pdfRequests).toHaveLength(1);
-      expect(finished).toHaveLength(1);
-      expect(await page.$eval(link, (a) => a.getAttribute('href'))).toContain('scorecard.pdf');
-      expect(await boxedChinese(page)).toEqual([]);
-      expect(errors).toEqual([]);
+      const teamUrl = `${broken.url}/team?cycleId=${cycle.id}`;
+      await page.goto(teamUrl);
+      const pdf = watchPdfRequests(page, review.id);
+      await page.click('a.scorecard-link');
+      await page.waitForSelector('.pdf-unavailable[role="alert"]', { timeout: 60_000 });
+      expect(pdf.statuses).toEqual([503, 503, 503]);
+      // A browser that is not there is looked for again on the next print, so even this 503 says when.
+      expect(pdf.retryAfter).toEqual(['10', '10', '10']);
+      expect(await page.$eval('.pdf-unavailable', (el) => el.textContent)).toBe('PDF 生成服务正忙，请一分钟后再试。');
+      expect(page.url()).toBe(teamUrl);
+      expect(await page.$eval('a.scorecard-link', (a) => a.getAttribute('aria-busy'))).toBeNull();
     } finally {
       await context.close();
+      await broken.close();
     }
-  });
+  }, 120_000);
 });
+
+function watchPdfRequests(page: Page, reviewId: string): { requests: string[]; statuses: number[]; retryAfter: (string | undefined)[] } {
+  const seen = { requests: [] as string[], statuses: [] as number[], retryAfter: [] as (string | undefined)[] };
+  const ours = (url: string) => url.includes(`/api/reviews/${reviewId}/scorecard.pdf`);
+  page.on('request', (req) => {
+    if (ours(req.url())) seen.requests.push(req.url());
+  });
+  page.on('response', (res) => {
+    if (!ours(res.url())) return;
+    seen.statuses.push(res.status());
+    seen.retryAfter.push(res.headers()['retry-after']);
+  });
+  return seen;
+}

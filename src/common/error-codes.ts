@@ -92,7 +92,7 @@ export type RendererFailure = 'RENDERER_UNAVAILABLE' | 'RENDERER_BUSY' | 'RENDER
 /** SERVICE_UNAVAILABLE from the PDF renderer. */
 export interface RendererDetails {
   code: RendererFailure;
-  retryAfterSeconds?: number;
+  retryAfterSeconds: number;
 }
 
 export interface StaleVersionDetails {

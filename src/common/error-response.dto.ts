@@ -60,8 +60,8 @@ export class RendererDetailsDto implements RendererDetails {
   @ApiProperty({ enum: ['RENDERER_UNAVAILABLE', 'RENDERER_BUSY', 'RENDER_TIMEOUT', 'RENDER_FAILED'], description: 'Why the scorecard could not be printed' })
   code: RendererFailure;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Seconds to wait, when trying again makes sense; also in Retry-After' })
-  retryAfterSeconds?: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Seconds to wait before trying again; also in Retry-After' })
+  retryAfterSeconds: number;
 }
 
 /** STALE_VERSION (409). */

@@ -7,6 +7,8 @@ import { isAnyApiError } from './errors.js';
 import { HTML_ERROR_RENDERER, type HtmlErrorRenderer, isApiPath } from './html-errors.js';
 import type { ErrorResponseDto, FieldErrorDto } from './error-response.dto.js';
 
+const FALLBACK_RETRY_AFTER_SECONDS = 10;
+
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -110,6 +112,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // Pages too: a browser or proxy that honours it waits before retrying.
     const retryAfter = body.details && 'retryAfterSeconds' in body.details ? body.details.retryAfterSeconds : undefined;
     if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    // A 503 always says when to come back, even from a lower layer that did not say.
+    else if (body.statusCode === 503) res.setHeader('Retry-After', String(FALLBACK_RETRY_AFTER_SECONDS));
     if (this.html && !isApiPath(req.path)) {
       this.html.render(req, res, body, exception);
       return;

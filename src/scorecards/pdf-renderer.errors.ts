@@ -4,20 +4,25 @@ import type { CodedError, RendererDetails, RendererFailure } from '../common/err
 
 export type PdfRendererErrorCode = RendererFailure;
 
+const DEFAULT_RETRY_AFTER_SECONDS = 10;
+
 export class PdfRendererError extends Error implements CodedError<'SERVICE_UNAVAILABLE'> {
   readonly code: PdfRendererErrorCode = 'RENDER_FAILED';
   readonly errorCode = 'SERVICE_UNAVAILABLE';
-  /** Seconds after which trying again makes sense, when it does. */
-  readonly retryAfterSeconds?: number;
+  /**
+   * Seconds after which to try again. Every 503 says when (a missing or failing browser is looked for
+   * and launched again on the next print, so even that one can pass without a restart).
+   */
+  readonly retryAfterSeconds: number;
 
   constructor(message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
   }
 
   get errorDetails(): RendererDetails {
-    return { code: this.code, ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}) };
+    return { code: this.code, retryAfterSeconds: this.retryAfterSeconds };
   }
 }
 
@@ -33,8 +38,6 @@ export class RendererUnavailableError extends PdfRendererError {
 /** Every page of the pool is printing and the wait queue is full. */
 export class RendererBusyError extends PdfRendererError {
   override readonly code = 'RENDERER_BUSY';
-  declare readonly retryAfterSeconds: number;
-
   constructor(message: string, retryAfterSeconds: number) {
     super(message, { retryAfterSeconds });
   }

@@ -92,16 +92,39 @@
   // A PDF link (data-busy) is printed on the server and takes seconds: while it is being prepared the
   // link says so and a second click does nothing, so one click prints one file. Without this script
   // it is a plain download link.
+  function fetchPdf(href, attempt) {
+    return fetch(href, { credentials: 'same-origin' }).then(function (res) {
+      // A busy or restarting printer answers 503 with Retry-After: that passes by itself, so wait as told
+      // and try again a few times rather than send the person to an error page.
+      if (res.status !== 503 || attempt >= 3) return res;
+      var wait = Math.min(Math.max(Number(res.headers.get('Retry-After')) || 2, 1), 20) * 1000;
+      return new Promise(function (resolve) {
+        setTimeout(resolve, wait);
+      }).then(function () {
+        return fetchPdf(href, attempt + 1);
+      });
+    });
+  }
   document.addEventListener('click', function (event) {
     var link = event.target instanceof Element && event.target.closest('a[data-busy]');
     if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     if (link.getAttribute('aria-busy') === 'true') return;
     var label = link.textContent;
+    var note = link.parentElement && link.parentElement.querySelector('.pdf-unavailable');
+    if (note) note.remove();
     link.setAttribute('aria-busy', 'true');
     link.textContent = link.getAttribute('data-busy');
-    fetch(link.href, { credentials: 'same-origin' })
+    fetchPdf(link.href, 1)
       .then(function (res) {
+        if (res.status === 503) {
+          var message = document.createElement('span');
+          message.className = 'pdf-unavailable field-error';
+          message.setAttribute('role', 'alert');
+          message.textContent = link.getAttribute('data-unavailable') || '503';
+          link.insertAdjacentElement('afterend', message);
+          return;
+        }
         if (!res.ok) throw new Error(String(res.status));
         var name = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(res.headers.get('Content-Disposition') || '');
         return res.blob().then(function (blob) {
@@ -116,7 +139,7 @@
           }, 10000);
         });
       })
-      // A refusal (an expired session, a 404) is shown by the server's own page.
+      // Any other refusal (an expired session, a 404) is shown by the server's own page.
       .catch(function () {
         window.location.href = link.href;
       })
