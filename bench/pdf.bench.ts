@@ -49,7 +49,7 @@ import { chromiumMissingMessage, describeChromium, findChromium, prepareChromium
 import { type CjkFonts, loadCjkFonts } from '../src/scorecards/fonts.js';
 import { CHROMIUM_ARGS } from '../src/scorecards/pdf-browser.js';
 import { toInches } from '../src/scorecards/pdf-options.js';
-import { marginTemplate } from '../src/scorecards/pdf-print.js';
+import { printParameters } from '../src/scorecards/pdf-print.js';
 import { processTreeSync, treeRssBytesSync } from '../src/scorecards/process-tree.js';
 import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
@@ -462,29 +462,18 @@ async function finishedScorecard(
   const head = `<style>${fonts.pageCss}\nhtml{-webkit-print-color-adjust:exact;print-color-adjust:exact}body{margin:0;font-family:${fonts.fontStack}}</style>`;
   const document = `<!DOCTYPE html><html><head><meta charset="utf-8">${head}<style>${r.css}</style></head><body>${r.html}</body></html>`;
   const shell = `<!DOCTYPE html><html><head><meta charset="utf-8">${head}<style id="render-style"></style></head><body></body></html>`;
-  // The renderer's own header/footer template, so the floor prints what the app prints.
-  const margin = (html: string, where: 'header' | 'footer') => marginTemplate(html, fonts, MARGIN, where);
   return {
     document,
     shell,
     body: r.html,
     css: r.css,
-    print: {
-      paperWidth: 8.2677,
-      paperHeight: 11.6929,
-      marginTop: toInches(MARGIN.top),
-      marginRight: toInches(MARGIN.right),
-      marginBottom: toInches(MARGIN.bottom),
-      marginLeft: toInches(MARGIN.left),
-      printBackground: true,
-      generateTaggedPDF: false,
-      generateDocumentOutline: false,
-      displayHeaderFooter: true,
-      headerTemplate: margin(r.headerHtml, 'header'),
-      footerTemplate: margin(r.footerHtml, 'footer'),
-      preferCSSPageSize: false,
-      transferMode: 'ReturnAsBase64',
-    },
+    // The renderer's own print parameters, so the floor prints what the app prints.
+    print: printParameters({}, fonts, MARGIN, {
+      top: toInches(MARGIN.top),
+      right: toInches(MARGIN.right),
+      bottom: toInches(MARGIN.bottom),
+      left: toInches(MARGIN.left),
+    }),
   };
 }
 

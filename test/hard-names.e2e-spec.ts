@@ -83,7 +83,7 @@ async function printScorecard(hard: HardName): Promise<Buffer> {
     generatedAt: new Date('2025-07-10T01:30:00.000Z'),
   });
   const out = renderScorecardHtml(view);
-  const pdf = await renderer.print({ html: out.html, css: out.css, headerHtml: out.headerHtml, footerHtml: out.footerHtml });
+  const pdf = await renderer.print({ html: out.html, css: out.css });
   // Kept for a look with KEEP_PDFS=1.
   await writeFile(join(workDir, `card-${++counter}.pdf`), pdf);
   return pdf;
@@ -181,5 +181,47 @@ describe('hard names in the scorecard PDF', () => {
     const rows = await pdfFonts(pdf);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect({ ...row, name: '' }).toEqual({ name: '', type: 'CID TrueType', encoding: 'Identity-H', emb: 'yes', sub: 'yes' });
+  });
+});
+
+describe('the running header and footer (CSS page-margin boxes) in the printed scorecard', () => {
+  it('stand on every page of a 2-page draft: company and title, the person and cycle, the draft mark, print facts and "page X of Y"', async () => {
+    const review = makeReview({ status: 'draft', extra: { developmentPlan: '每月复盘一次重点客户拜访记录，跟随资深经理学习方案呈现。\n'.repeat(40) } });
+    review.employee = { ...review.employee, name: '𠀋𡈽𪚥' };
+    const view = buildScorecardView({
+      review,
+      history: [],
+      peers: [],
+      company: { name: 'Acme 示例科技', logoDataUrl: null },
+      lang: 'zh-CN',
+      generatedAt: new Date('2025-07-10T01:30:00.000Z'),
+    });
+    const out = renderScorecardHtml(view, { contentHash: 'sha256:9f86d081884c7d65' });
+    const pdf = await renderer.print({ html: out.html, css: out.css });
+    await writeFile(join(workDir, 'running-header.pdf'), pdf);
+    expect(drawnGlyphIds(pdf).filter((id) => id === 0)).toEqual([]);
+    const first = await pdfWords(pdf, 1);
+    const pages = Number(/共(\d+)页/.exec(squeeze(first.words.map((w) => w.text).join('')))?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    // The margins are 16 mm (45 pt): the header's words above the body, the footer's below it.
+    const margin = (16 / 25.4) * 72;
+    for (let n = 1; n <= pages; n++) {
+      const page = n === 1 ? first : await pdfWords(pdf, n);
+      const top = squeeze(
+        page.words
+          .filter((w) => w.yMax <= margin)
+          .map((w) => w.text)
+          .join(''),
+      );
+      const bottom = squeeze(
+        page.words
+          .filter((w) => w.yMin >= page.height - margin)
+          .map((w) => w.text)
+          .join(''),
+      );
+      for (const piece of ['Acme示例科技·绩效评估表', '𠀋𡈽𪚥·2025H1', '草稿']) expect({ n, top: top.includes(piece) }).toEqual({ n, top: true });
+      for (const piece of [`第${n}页/共${pages}页`, '模板版本:v3', 'sha256:9f86d081884c7d65'])
+        expect({ n, piece, bottom: bottom.includes(piece) }).toEqual({ n, piece, bottom: true });
+    }
   });
 });

@@ -1,5 +1,7 @@
 // One print on a pooled page: the body and its CSS swapped into the shell document (parsed inert
-// first), then Page.printToPDF on A4 with the header and footer drawn in the margins.
+// first), then Page.printToPDF on A4, with header and footer templates drawn in the margins when
+// the input has them (the scorecard draws its own as CSS page-margin boxes, which costs less).
+import type { Protocol } from 'puppeteer-core';
 import type { CjkFonts } from './fonts.js';
 import type { PdfInput, PdfMargins } from './pdf-options.js';
 import type { PooledPage } from './pdf-pages.js';
@@ -19,7 +21,20 @@ export async function printOnPage(
   if (state !== 'ok') throw new PdfRendererError('The render page lost its shell document (it navigated away)');
   // Page.printToPDF straight, with the PDF inline (base64), not Puppeteer's streaming page.pdf():
   // see docs/decisions/0001-pdf-renderer.md.
-  const { data } = await pooled.cdp.send('Page.printToPDF', {
+  const { data } = await pooled.cdp.send('Page.printToPDF', printParameters(input, fonts, margin, marginInches));
+  return Buffer.from(data, 'base64');
+}
+
+/** What Page.printToPDF is told for `input` (the benches print with the very same). */
+export function printParameters(
+  input: Pick<PdfInput, 'headerHtml' | 'footerHtml'>,
+  fonts: Pick<CjkFonts, 'fontStack'>,
+  margin: PdfMargins,
+  marginInches: Record<keyof PdfMargins, number>,
+): Protocol.Page.PrintToPDFRequest {
+  // Templates are separate documents laid out for every page: only when there are any.
+  const templates = Boolean(input.headerHtml || input.footerHtml);
+  return {
     paperWidth: A4_INCHES.width,
     paperHeight: A4_INCHES.height,
     marginTop: marginInches.top,
@@ -30,17 +45,18 @@ export async function printOnPage(
     // Untagged, no outline: smaller files (docs/decisions/0001-pdf-renderer.md).
     generateTaggedPDF: false,
     generateDocumentOutline: false,
-    displayHeaderFooter: true,
-    headerTemplate: marginTemplate(input.headerHtml, fonts, margin, 'header'),
-    footerTemplate: marginTemplate(input.footerHtml, fonts, margin, 'footer'),
+    displayHeaderFooter: templates,
+    ...(templates
+      ? { headerTemplate: marginTemplate(input.headerHtml, fonts, margin, 'header'), footerTemplate: marginTemplate(input.footerHtml, fonts, margin, 'footer') }
+      : {}),
+    // The margins above, not an @page rule's: the page-margin boxes sit inside them.
     preferCSSPageSize: false,
     transferMode: 'ReturnAsBase64',
-  });
-  return Buffer.from(data, 'base64');
+  };
 }
 
 /** A header or footer template in the default style (8pt, padded like the page). */
-export function marginTemplate(html: string | undefined, fonts: CjkFonts, margin: PdfMargins, where: 'header' | 'footer'): string {
+export function marginTemplate(html: string | undefined, fonts: Pick<CjkFonts, 'fontStack'>, margin: PdfMargins, where: 'header' | 'footer'): string {
   if (!html) return '<span></span>';
   // A separate document per printed page, without the page's web fonts: 'Noto Sans SC' here is
   // the system font from the browser's private fontconfig (see fonts.ts).

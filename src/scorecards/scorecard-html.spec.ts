@@ -5,7 +5,7 @@ import { ACCOUNT_MANAGER } from '../kpi-templates/default-templates.js';
 import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import type { KpiDefinition, KpiInput } from '../scoring/index.js';
 import { makeReview } from './review.fixture.js';
-import { renderScorecardHtml } from './scorecard-html.js';
+import { cssString, renderScorecardHtml } from './scorecard-html.js';
 import { findTemplatesDir } from '../common/templates-dir.js';
 import type { Lang } from '../i18n/langs.js';
 import type { ScorecardPeer } from './scorecard-history.js';
@@ -80,11 +80,11 @@ describe('renderScorecardHtml', () => {
     for (const status of ['draft', 'submitted']) {
       const { out } = render(makeReview({ status }), 'en');
       expect(out.html).toContain('<div class="draft-watermark" aria-hidden="true">DRAFT</div>');
-      expect(out.headerHtml).toContain('DRAFT');
+      expect(out.css).toMatch(/@top-center \{ content: "DRAFT";/);
     }
     const { out } = render(makeReview({ status: 'finalized' }), 'en');
     expect(out.html).not.toContain('DRAFT');
-    expect(out.headerHtml).not.toContain('DRAFT');
+    expect(out.css).not.toContain('DRAFT');
   });
 
   it('escapes every value, including markup and Handlebars syntax in comments', () => {
@@ -113,12 +113,16 @@ describe('renderScorecardHtml', () => {
     });
     for (const lang of ['zh-CN', 'en'] as const) {
       const { out } = render(review, lang, { contentHash: evil });
-      for (const piece of [out.html, out.headerHtml, out.footerHtml]) {
-        expect(piece).not.toContain('<img src=x');
-        expect(piece).not.toContain('<b>E1');
-        expect(piece).toContain(XSS_ESCAPED);
-        expect(piece).toContain('{{constructor}}');
-      }
+      expect(out.html).not.toContain('<img src=x');
+      expect(out.html).not.toContain('<b>E1');
+      expect(out.html).toContain(XSS_ESCAPED);
+      expect(out.html).toContain('{{constructor}}');
+      // In the page-margin boxes the same values are CSS strings: quotes and '<' escaped, so the
+      // value can end neither the string, nor the rule, nor the <style> it is put in.
+      const margins = out.css.slice(out.css.lastIndexOf('@page'));
+      expect(margins).not.toContain('<');
+      expect(margins).toContain('\\3c img src=x onerror=alert(1)> {{constructor}} {{{raw.trend}}} \\22 quoted\\22 ');
+      expect(margins.match(/content: /g)).toHaveLength(4);
       // Strengths, challenges, plan, manager comment, KPI comment, name, department, manager,
       // cycle (facts table), acknowledgement: all there as text.
       expect(count(out.html, XSS_ESCAPED)).toBeGreaterThanOrEqual(10);
@@ -173,7 +177,7 @@ describe('renderScorecardHtml', () => {
     ];
     const { out } = render(makeReview(), 'en', { peers: rows });
     expect(out.html).toContain('Rank 2 of 3 · top 67%');
-    for (const piece of [out.html, out.headerHtml, out.footerHtml]) expect(piece).not.toContain('PEER-NAME');
+    for (const piece of [out.html, out.css]) expect(piece).not.toContain('PEER-NAME');
   });
 
   it('shows a valid logo and drops one that is not an image data: URL', () => {
@@ -198,22 +202,23 @@ describe('renderScorecardHtml', () => {
     expect(out.html).toContain('<thead>');
   });
 
-  it('builds Chromium header and footer templates with inline styles and page numbers', () => {
-    const zh = render(makeReview(), 'zh-CN', { contentHash: 'sha256:9f86d081884c7d65' }).out;
-    expect(zh.footerHtml).toContain('第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页');
-    expect(zh.footerHtml).toContain('2025年7月10日 09:30（UTC+8）');
-    expect(zh.footerHtml).toContain('模板版本: v3');
-    expect(zh.footerHtml).toContain('sha256:9f86d081884c7d65');
-    expect(zh.footerHtml).toMatch(/font-size:\s*8px/);
-    expect(zh.headerHtml).toMatch(/font-size:\s*8px/);
-    for (const piece of [zh.footerHtml, zh.headerHtml]) {
-      expect(piece).not.toMatch(/<style|<link|class="(?!pageNumber|totalPages)/);
-    }
+  it('draws the running header and footer as page-margin boxes, with page numbers', () => {
+    const zh = render(makeReview(), 'zh-CN', { contentHash: 'sha256:9f86d081884c7d65' }).out.css;
+    expect(zh).toContain('@bottom-right { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页";');
+    expect(zh).toMatch(/@bottom-left \{ content: "[^"]*2025年7月10日 09:30（UTC\+8）[^"]*模板版本: v3[^"]*sha256:9f86d081884c7d65";/);
+    expect(zh).toMatch(/@top-left \{ content: "Acme · 绩效评估表";/);
+    expect(zh).toMatch(/@top-right \{ content: "张三 · 2025 H1";/);
+    for (const rule of zh.match(/@(top|bottom)-[a-z]+ \{[^}]*\}/g) ?? []) expect(rule).toContain("font-family: 'Noto Sans SC'");
 
-    const en = render(makeReview(), 'en').out;
-    expect(en.footerHtml).toContain('Page <span class="pageNumber"></span> of <span class="totalPages"></span>');
-    expect(en.footerHtml).toContain('Template version: v3');
-    expect(en.footerHtml).not.toContain('Content hash');
+    const en = render(makeReview(), 'en').out.css;
+    expect(en).toContain('@bottom-right { content: "Page " counter(page) " of " counter(pages) "";');
+    expect(en).toContain('Template version: v3');
+    expect(en).not.toContain('Content hash');
+  });
+
+  it('writes any text as a CSS string that cannot break out', () => {
+    expect(cssString('a"b\\c<d\ne')).toBe('"a\\22 b\\5c c\\3c d\\a e"');
+    expect(cssString('张三 · 2025 H1')).toBe('"张三 · 2025 H1"');
   });
 
   it('gives the same output for the same view (templates compiled once, no hidden state)', () => {

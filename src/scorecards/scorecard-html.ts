@@ -1,5 +1,6 @@
-// Renders a ScorecardView to the HTML pieces the PDF renderer prints: the body fragment, its
-// stylesheet and Chromium's header and footer templates. Handlebars runs in its own instance
+// Renders a ScorecardView to the pieces the PDF renderer prints: the body fragment and its
+// stylesheet, whose @page margin boxes carry the running header and footer (cheaper for Chromium
+// than header/footer templates: docs/decisions/0010-pdf-margin-boxes.md). Handlebars runs in its own instance
 // (no global partials or helpers), templates are read and compiled once, and every value is
 // escaped; the only raw output is the SVG our chart code draws here, never a string from the view.
 
@@ -8,6 +9,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { kpiBarChartSvg, trendChartSvg } from './charts.js';
 import { findTemplatesDir } from '../common/templates-dir.js';
+import { FONT_STACK } from './fonts.js';
 import { safeImageDataUrl, type ScorecardView } from './scorecard-view.js';
 
 export interface RenderScorecardOptions {
@@ -18,19 +20,15 @@ export interface RenderScorecardOptions {
 export interface RenderedScorecard {
   /** A body fragment (no <html>, <head> or <body>). */
   html: string;
-  /** The stylesheet for `html` (templates/scorecard.css). */
+  /** The stylesheet for `html`: templates/scorecard.css, then the page-margin boxes of {@link pageMarginCss}. */
   css: string;
-  /** Chromium headerTemplate: inline styles only. */
-  headerHtml: string;
-  /** Chromium footerTemplate: inline styles only; has the pageNumber and totalPages spans. */
-  footerHtml: string;
 }
 
 interface BodyContext extends ScorecardView {
   raw: { kpiBars: string; trend: string };
 }
 
-interface PageContext {
+export interface PageContext {
   labels: ScorecardView['labels'];
   header: ScorecardView['header'];
   footer: ScorecardView['footer'];
@@ -39,8 +37,6 @@ interface PageContext {
 
 interface CompiledTemplates {
   body: Render<BodyContext>;
-  pageHeader: Render<PageContext>;
-  pageFooter: Render<PageContext>;
   css: string;
 }
 
@@ -68,8 +64,6 @@ function loadTemplates(): CompiledTemplates {
   };
   return {
     body: compile<BodyContext>(readFileSync(join(dir, 'scorecard.hbs'), 'utf8')),
-    pageHeader: compile<PageContext>(readFileSync(join(partialsDir, 'page-header.hbs'), 'utf8')),
-    pageFooter: compile<PageContext>(readFileSync(join(partialsDir, 'page-footer.hbs'), 'utf8')),
     css: readFileSync(join(dir, 'scorecard.css'), 'utf8'),
   };
 }
@@ -98,10 +92,34 @@ export function renderScorecardHtml(view: ScorecardView, options: RenderScorecar
     footer: view.footer,
     contentHash: (options.contentHash ?? '').trim(),
   };
-  return {
-    html: t.body({ ...view, header, raw }).trim(),
-    css: t.css,
-    headerHtml: t.pageHeader(page).trim(),
-    footerHtml: t.pageFooter(page).trim(),
-  };
+  return { html: t.body({ ...view, header, raw }).trim(), css: `${t.css}\n${pageMarginCss(page)}` };
+}
+
+/**
+ * The running header and footer as CSS page-margin boxes: company and title top left, the person
+ * and cycle top right (a draft's mark between them), print facts bottom left, "page X of Y" bottom
+ * right. Every value goes into a CSS string, escaped, so no name can end the rule or the <style>.
+ */
+export function pageMarginCss(page: PageContext): string {
+  const { header, footer, labels } = page;
+  const facts = [`${labels.generatedAt}: ${footer.generatedAt}`, `${labels.templateVersion}: ${footer.templateVersionText}`];
+  if (page.contentHash) facts.push(`${labels.contentHash}: ${page.contentHash}`);
+  const box = `font-family: ${FONT_STACK}; font-size: 8px; line-height: 1.3; color: #6b7785; overflow-wrap: anywhere; font-synthesis-weight: none;`;
+  const rules = [
+    `@top-left { content: ${cssString(`${header.companyName} · ${header.title}`)}; ${box} }`,
+    `@top-right { content: ${cssString(`${header.employeeName} · ${header.cycleName}`)}; ${box} text-align: right; }`,
+    `@bottom-left { content: ${cssString(facts.join(' · '))}; ${box} }`,
+    `@bottom-right { content: ${cssString(footer.pageOf.before)} counter(page) ${cssString(footer.pageOf.between)} counter(pages) ${cssString(footer.pageOf.after)}; ${box} text-align: right; white-space: nowrap; }`,
+  ];
+  if (header.draft) {
+    rules.push(
+      `@top-center { content: ${cssString(header.draftMark)}; ${box} color: #c0392b; font-weight: bold; border: 1px solid #c0392b; border-radius: 2px; padding: 0 3px; }`,
+    );
+  }
+  return `@page {\n  ${rules.join('\n  ')}\n}`;
+}
+
+/** A CSS string literal of any text: quotes, backslashes, line breaks and '<' escaped. */
+export function cssString(text: string): string {
+  return `"${text.replace(/[\\"<\u0000-\u001f\u007f]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
 }

@@ -147,7 +147,7 @@ export class ScorecardsService {
       if (stored) return { body: stored.pdf, contentType: 'application/pdf', filename, sha256: stored.sha256, issued: true };
     }
     const rendered = await this.render(review, lang, batch);
-    const body = await this.renderer.print({ html: rendered.html, css: rendered.css, headerHtml: rendered.headerHtml, footerHtml: rendered.footerHtml });
+    const body = await this.renderer.print({ html: rendered.html, css: rendered.css });
     const hash = sha256(body);
     if (!finalized) return { body, contentType: 'application/pdf', filename, sha256: hash, issued: false };
     // Two first downloads at once: both insert, one wins, both return the winner's bytes. The
