@@ -120,6 +120,21 @@ describe('POST /api/reviews/bulk', () => {
     expect(await actions(result.done[0].reviewId)).toEqual(['create']);
   });
 
+  it('starts everyone a filter shows on the "not started" list, and names a deactivated person chosen by id as skipped', async () => {
+    const cycle = await seedOpenCycle(t);
+    const department = `Bulk start ${uniq()}`;
+    const one = await createEmployee(t, 'account_manager', { department });
+    const two = await createEmployee(t, 'manager', { department });
+    const gone = await createEmployee(t, 'account_manager', { department: 'Sales East' });
+    await t.http.patch(`/api/employees/${gone.id}`).set(t.as('hr')).send({ version: gone.version, active: false }).expect(200);
+    const byFilter = (await bulk({ action: 'start', filter: { cycleId: cycle.id, department } }).expect(200)).body as BulkResultDto;
+    expect(new Set(byFilter.done.map((d) => d.employeeId))).toEqual(new Set([one.id, two.id]));
+    expect(byFilter.skipped).toEqual([]);
+    const byId = (await bulk({ action: 'start', employeeIds: [gone.id], filter: { cycleId: cycle.id } }).expect(200)).body as BulkResultDto;
+    expect(byId.done).toEqual([]);
+    expect(byId.skipped.map((s) => [s.employeeId, s.code])).toEqual([[gone.id, 'inactive']]);
+  });
+
   it('keeps the batch within 500 and says how to choose, with field errors', async () => {
     const ids = Array.from({ length: 501 }, () => randomUUID());
     const tooMany = expectError(await bulk({ action: 'finalize', reviewIds: ids }), 400);
