@@ -116,6 +116,15 @@ describe('bulk actions and the next review, in a browser', () => {
     const result = await step(page, 'bulk-en-finalize', async () => {
       await page.goto(listUrl());
       expect(await axeViolations(page)).toEqual([]);
+      // "Choose all on this page" ticks and clears every row, and shows partly ticked when only some are.
+      const ticked = () => page.$$eval('input[name="ids"]', (boxes) => boxes.map((b) => (b).checked));
+      await page.click('#pick-all');
+      expect(await ticked()).toEqual([true, true, true]);
+      await page.click(`#pick-${b.id}`);
+      expect(await page.$eval('#pick-all', (el) => (el as HTMLInputElement).indeterminate)).toBe(true);
+      await page.click(`#pick-${b.id}`);
+      await page.click('#pick-all');
+      expect(await ticked()).toEqual([false, false, false]);
       const answer = await runBulk(page, [a.id, c.id], 'finalize');
       // POST-redirect-GET: the result is a page read by GET after a 303.
       expect(answer?.request().method()).toBe('GET');
