@@ -144,6 +144,25 @@ describe('POST /api/reviews/bulk', () => {
     expect(errorFields(expectError(await bulk({ action: 'start', employeeIds: [randomUUID()] }), 400))).toEqual(['filter.cycleId']);
   });
 
+  it('refuses a filter that matches more than 500 with a field error, before changing anything', async () => {
+    const cycle = await seedOpenCycle(t);
+    const department = `Bulk cap ${uniq()}`;
+    const model = await createEmployee(t, 'account_manager', { department });
+    // 500 more people, written straight into the table: the cap is about how many, not who.
+    await t.db.query(
+      `INSERT INTO employees (employee_no, name, email, role_id, department, hire_date)
+       SELECT 'CAP-' || $1 || '-' || g, 'Cap ' || g, 'cap-' || $1 || '-' || g || '@example.com', role_id, department, hire_date
+         FROM employees, generate_series(1, 500) g WHERE id = $2`,
+      [uniq(), model.id],
+    );
+    const body = expectError(await bulk({ action: 'start', filter: { cycleId: cycle.id, department } }), 400);
+    expect(errorFields(body)).toEqual(['filter']);
+    expect(body.errors?.[0]).toMatchObject({ code: 'arrayMaxSize', params: { max: 500 } });
+    expect(body.message).toMatch(/more than 500/);
+    const [{ n }] = await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reviews WHERE cycle_id = $1', [cycle.id]);
+    expect(n).toBe(0);
+  });
+
   it('is HR-only, as each single action is: a manager of the employee, the employee and an admin get 403 and nothing changes', async () => {
     const cycle = await seedOpenCycle(t);
     const boss = await createEmployee(t, 'manager');
