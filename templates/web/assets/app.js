@@ -8,6 +8,15 @@
     var message = (submitter && submitter.getAttribute('data-confirm')) || event.target.getAttribute('data-confirm');
     if (message && !window.confirm(message)) event.preventDefault();
   });
+  // A page drawn again after a refused form (the server's message at the top, role="alert") starts
+  // the keyboard there: Tab goes on to the form, and a screen reader reads why first. It wins over
+  // a field's autofocus, which would skip the message.
+  var problem = document.querySelector('main .alert[role="alert"]');
+  if (problem) {
+    problem.setAttribute('tabindex', '-1');
+    problem.focus();
+  }
+
   // In forms marked data-enter="no-submit", Enter in a one-line field moves on instead of posting
   // the form half-filled (textareas and buttons keep their normal Enter).
   document.addEventListener('keydown', function (event) {
