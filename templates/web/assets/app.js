@@ -148,4 +148,31 @@
         link.removeAttribute('aria-busy');
       });
   });
+
+  // A list's "choose all on this page" box (data-pick-all names the form its row boxes belong to):
+  // it ticks or clears every row box, and shows as partly ticked while only some are. Without this
+  // script it stays hidden and each row is ticked on its own.
+  document.querySelectorAll('input[data-pick-all]').forEach(function (all) {
+    var form = all.getAttribute('data-pick-all');
+    var rows = function () {
+      return Array.prototype.slice.call(document.querySelectorAll('input[type="checkbox"][form="' + form + '"]'));
+    };
+    var sync = function () {
+      var ticked = rows().filter(function (box) {
+        return box.checked;
+      }).length;
+      all.checked = ticked > 0 && ticked === rows().length;
+      all.indeterminate = ticked > 0 && ticked < rows().length;
+    };
+    all.hidden = false;
+    all.addEventListener('change', function () {
+      rows().forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+    rows().forEach(function (box) {
+      box.addEventListener('change', sync);
+    });
+    sync();
+  });
 })();
