@@ -118,7 +118,7 @@ describe('sign-in, sessions and scope', () => {
         .set(t.as('admin'))
         .send({ email: 'unlinked@test.example', role: 'manager', password: 'long-enough-1' })
         .expect(400);
-      expect(bodyOf(res).errors).toEqual([{ field: 'employeeId', message: 'is required for the manager role' }]);
+      expect(bodyOf(res).errors).toEqual([{ field: 'employeeId', code: 'linkRequired', message: 'is required for the manager role' }]);
     });
   });
 

@@ -75,7 +75,7 @@ export class ManagerAssessmentsService {
       if (missing.length > 0) {
         throw badRequest(
           `The assessment cannot be submitted: ${missing.length} rating KPI(s) have no proposed rating: ${missing.join(', ')}`,
-          missing.map((k) => ({ field: `entries.${k}`, message: 'has no proposed rating' })),
+          missing.map((k) => ({ field: `entries.${k}`, code: 'noInput', message: 'has no proposed rating' })),
         );
       }
       const move = moveStage(cycle, review.stage, 'submitManager', 'manager');

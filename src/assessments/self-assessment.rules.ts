@@ -1,7 +1,7 @@
 // The self-assessment's rules, pure so they are tested without PostgreSQL: who may read or write
 // it, and what a save and a submit accept.
 import { type AccessScope, teamOf } from '../auth/access-scope.js';
-import type { FieldErrorDto } from '../common/error-response.dto.js';
+import type { CodedFieldError } from '../common/errors.js';
 import type { KpiDefinition } from '../scoring/types.js';
 import type { AssessedKpi } from './review-assessment.entity.js';
 import type { SelfAssessmentEntryDto } from './dto/self-assessment.dto.js';
@@ -27,27 +27,37 @@ export function selfReader(scope: AccessScope, actorEmployeeId: string | null, r
 export function checkSelfEntries(
   kpis: readonly KpiDefinition[],
   entries: readonly SelfAssessmentEntryDto[],
-): { entries: Record<string, AssessedKpi>; errors: FieldErrorDto[] } {
-  const errors: FieldErrorDto[] = [];
+): { entries: Record<string, AssessedKpi>; errors: CodedFieldError[] } {
+  const errors: CodedFieldError[] = [];
   // A Map: KPI keys come from admins, and "constructor" is a valid one that a plain object already "has".
   const out = new Map<string, AssessedKpi>();
   entries.forEach((e, i) => {
     const at = `entries[${i}]`;
     const kpi = kpis.find((k) => k.key === e.kpiKey);
     if (!kpi) {
-      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" is not a KPI of this review (${kpis.map((k) => k.key).join(', ')})` });
+      errors.push({
+        field: `${at}.kpiKey`,
+        message: `"${e.kpiKey}" is not a KPI of this review (${kpis.map((k) => k.key).join(', ')})`,
+        code: 'notAKpi',
+        params: { value: e.kpiKey },
+      });
       return;
     }
     if (out.has(e.kpiKey)) {
-      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once` });
+      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once`, code: 'duplicate', params: { value: e.kpiKey } });
       return;
     }
     const rating = e.rating ?? null;
     if (rating !== null) {
       if (kpi.rule.type !== 'rating') {
-        errors.push({ field: `${at}.rating`, message: `${kpi.key} is measured against a target; its actual is entered by HR, not rated` });
+        errors.push({ field: `${at}.rating`, message: `${kpi.key} is measured against a target; its actual is entered by HR, not rated`, code: 'targetKpi' });
       } else if (rating < kpi.rule.min || rating > kpi.rule.max) {
-        errors.push({ field: `${at}.rating`, message: `rating must be from ${kpi.rule.min} to ${kpi.rule.max}` });
+        errors.push({
+          field: `${at}.rating`,
+          message: `rating must be from ${kpi.rule.min} to ${kpi.rule.max}`,
+          code: 'between',
+          params: { min: kpi.rule.min, max: kpi.rule.max },
+        });
       }
     }
     out.set(e.kpiKey, { rating, comment: e.comment ?? '' });

@@ -74,7 +74,7 @@ export class SelfAssessments {
         throw conflict(
           `The self-assessment cannot be submitted: ${missing.length} KPI(s) have no rating: ${missing.join(', ')}`,
           { missing },
-          missing.map((k) => ({ field: `entries.${k}.rating`, message: 'needs a rating before you submit' })),
+          missing.map((k) => ({ field: `entries.${k}.rating`, code: 'noInput', message: 'needs a rating before you submit' })),
         );
       }
       const saved = await this.write(m, row, reviewId, { submittedAt: this.clock.now(), author: actor.name });

@@ -133,9 +133,10 @@ export class AuthService {
     if (!actor.userId) throw badRequest('Only users have passwords');
     const user = await this.users.findOneOrFail({ where: { id: actor.userId }, relations: { employee: true } });
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw badRequest('The current password is wrong', [{ field: 'currentPassword', message: 'is wrong' }]);
+      throw badRequest('The current password is wrong', [{ field: 'currentPassword', code: 'wrongPassword', message: 'is wrong' }]);
     }
-    if (currentPassword === newPassword) throw badRequest('Choose a new password', [{ field: 'newPassword', message: 'must differ from the current one' }]);
+    if (currentPassword === newPassword)
+      throw badRequest('Choose a new password', [{ field: 'newPassword', code: 'samePassword', message: 'must differ from the current one' }]);
     await assertStrongPassword('newPassword', newPassword, identityParts(user.email, user.employee?.name ?? null));
     const passwordHash = await hashPassword(newPassword);
     await this.dataSource.transaction(async (m) => {

@@ -81,5 +81,5 @@ export async function assertStrongPassword(field: string, password: string, iden
   const reason = await weaknessInTurn(password, identity);
   if (!reason) return;
   const { en: english, zh } = PASSWORD_WEAKNESS_MESSAGES[reason];
-  throw badRequest(`${field} ${english} (${zh})`, [{ field, message: `${field} ${english}` }], { reason, messageZh: `密码${zh}` });
+  throw badRequest(`${field} ${english} (${zh})`, [{ field, code: 'weakPassword', message: `${field} ${english}` }], { reason, messageZh: `密码${zh}` });
 }

@@ -116,14 +116,18 @@ export class UsersService {
   /** Managers and employees must be linked to their employee record, and only one user per record. */
   private async checkLink(m: EntityManager, userId: string | null, role: UserRole, employeeId: string | null): Promise<void> {
     if ((role === 'manager' || role === 'employee') && !employeeId) {
-      throw badRequest(`A ${role} must be linked to an employee record`, [{ field: 'employeeId', message: `is required for the ${role} role` }]);
+      throw badRequest(`A ${role} must be linked to an employee record`, [
+        { field: 'employeeId', code: 'linkRequired', message: `is required for the ${role} role` },
+      ]);
     }
     if (!employeeId) return;
     await this.employees.findById(employeeId, m).catch(() => {
-      throw badRequest(`Employee ${employeeId} does not exist`, [{ field: 'employeeId', message: 'must be an existing employee' }]);
+      throw badRequest(`Employee ${employeeId} does not exist`, [{ field: 'employeeId', code: 'exists', message: 'must be an existing employee' }]);
     });
     const other = await m.findOneBy(User, { employeeId });
     if (other && other.id !== userId)
-      throw duplicate(`Employee ${employeeId} is already linked to ${other.email}`, [{ field: 'employeeId', message: 'is linked to another user' }]);
+      throw duplicate(`Employee ${employeeId} is already linked to ${other.email}`, [
+        { field: 'employeeId', code: 'linkedElsewhere', message: 'is linked to another user' },
+      ]);
   }
 }

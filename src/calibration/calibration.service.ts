@@ -166,18 +166,20 @@ export class CalibrationService {
       if (dto.bandKey === null) {
         if (r.calibratedBandKey === null) throw conflict('This review has no calibration adjustment to withdraw', { status: r.status });
         if (dto.total != null)
-          throw badRequest('A total is calibrated together with a band', [{ field: 'total', message: 'must be left out when bandKey is null' }]);
+          throw badRequest('A total is calibrated together with a band', [
+            { field: 'total', code: 'calibratedTogether', message: 'must be left out when bandKey is null' },
+          ]);
       } else {
         const keys = r.template.bands.map((b) => b.key);
         if (!keys.includes(dto.bandKey)) {
           throw badRequest(`bandKey: "${dto.bandKey}" is not a band of this review (${keys.join(', ')})`, [
-            { field: 'bandKey', message: `must be one of ${keys.join(', ')}` },
+            { field: 'bandKey', code: 'isIn', params: { values: keys }, message: `must be one of ${keys.join(', ')}` },
           ]);
         }
         const max = maxTotal(r.template.kpis);
         if (dto.total != null && dto.total > max) {
           throw badRequest(`total: must be from 0 to ${max}, the highest total this review's template can give`, [
-            { field: 'total', message: `must be from 0 to ${max}` },
+            { field: 'total', code: 'between', params: { min: 0, max }, message: `must be from 0 to ${max}` },
           ]);
         }
       }
@@ -208,7 +210,7 @@ export class CalibrationService {
       const n = await this.reviewsOf(m, cycleId, department);
       if (n === 0)
         throw badRequest(`No review of department "${department}" in cycle "${cycle.name}"`, [
-          { field: 'department', message: 'has no reviews in this cycle' },
+          { field: 'department', code: 'noReviews', message: 'has no reviews in this cycle' },
         ]);
       const existing = await m.findOneBy(CalibrationLock, { cycleId, department });
       if (existing) throw lockedConflict(existing, `The calibration of ${department} is already locked`);

@@ -26,13 +26,13 @@ export class FieldErrorDto {
   @ApiProperty({ example: 'weight', description: 'Path of the offending field in the request (empty when no field is at fault)' })
   field: string;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     example: 'max',
     description:
       "Stable code of the broken rule, to say it in the reader's language: the class-validator constraint (isUuid, minLength, max, isIn …), " +
-      "'required' for a value left empty, 'unknownField' for a field the request does not take",
+      "'required' for a value left empty, 'unknownField' for a field the request does not take, or a domain rule (weightSum, notAKpi, noLoop …)",
   })
-  code?: string;
+  code: string;
 
   @ApiPropertyOptional({
     type: 'object',

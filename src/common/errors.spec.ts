@@ -14,7 +14,7 @@ describe('error codes', () => {
     expect(badRequest('bad').getStatus()).toBe(400);
     expect(notFound('Review', 'x').getStatus()).toBe(404);
     expect(conflict('no', { status: 'finalized' }).getStatus()).toBe(409);
-    expect(duplicate('taken', [{ field: 'email', message: 'must be unique' }]).getStatus()).toBe(409);
+    expect(duplicate('taken', [{ field: 'email', code: 'unique', message: 'must be unique' }]).getStatus()).toBe(409);
     expect(stillReferenced('in use', { reviews: 2 }).getStatus()).toBe(409);
     expect(new ApiError('INVALID_CREDENTIALS', 'Wrong email or password').getStatus()).toBe(401);
     expect(new ApiError('PRECONDITION_REQUIRED', 'Send the version').getStatus()).toBe(428);

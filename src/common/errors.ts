@@ -15,7 +15,7 @@ export class ApiError<C extends ErrorCode = ErrorCode> extends HttpException {
   constructor(
     readonly code: C,
     message: string,
-    extra: { errors?: FieldErrorDto[]; details?: ErrorDetails<C> } = {},
+    extra: { errors?: CodedFieldError[]; details?: ErrorDetails<C> } = {},
   ) {
     super(message, STATUS_OF[code]);
     if (extra.errors) this.fieldErrors = extra.errors;
@@ -33,14 +33,20 @@ export function isAnyApiError(err: unknown): err is ApiError {
   return err instanceof ApiError;
 }
 
-export const badRequest = (message: string, errors?: FieldErrorDto[], details?: ErrorDetails<'VALIDATION_FAILED'>) =>
+/**
+ * A field error the service found: always with the code of the rule it broke (validation.rule.* in
+ * the page dictionaries), so that a page says it in its own language, never in this English.
+ */
+export type CodedFieldError = FieldErrorDto & { code: string };
+
+export const badRequest = (message: string, errors?: CodedFieldError[], details?: ErrorDetails<'VALIDATION_FAILED'>) =>
   new ApiError('VALIDATION_FAILED', message, { errors, details });
 export const notFound = (what: string, id: string) => new ApiError('NOT_FOUND', `${what} ${id} was not found`);
 /** 409 for a change the object's state forbids. */
-export const conflict = (message: string, details?: ErrorDetails<'INVALID_STATE'>, errors?: FieldErrorDto[]) =>
+export const conflict = (message: string, details?: ErrorDetails<'INVALID_STATE'>, errors?: CodedFieldError[]) =>
   new ApiError('INVALID_STATE', message, { errors, details });
 /** 409 for a value that must be unique and is taken. */
-export const duplicate = (message: string, errors: FieldErrorDto[], details?: ErrorDetails<'DUPLICATE'>) =>
+export const duplicate = (message: string, errors: CodedFieldError[], details?: ErrorDetails<'DUPLICATE'>) =>
   new ApiError('DUPLICATE', message, { errors, details });
 /** 409 for a write based on a version someone else has since replaced. */
 export const staleVersion = (message: string, details?: ErrorDetails<'STALE_VERSION'>) => new ApiError('STALE_VERSION', message, { details });

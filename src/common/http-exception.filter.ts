@@ -142,7 +142,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       if (typeof response === 'object' && response !== null && 'message' in response) {
         const m = response.message;
         if (Array.isArray(m)) {
-          errors = m.map((x) => ({ field: '', message: String(x) }));
+          errors = m.map((x) => ({ field: '', code: 'invalid', message: String(x) }));
           message = m.map(String).join('; ');
         } else if (typeof m === 'string') {
           message = m;

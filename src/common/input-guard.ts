@@ -41,16 +41,23 @@ export function inspectInput(value: unknown, maxDepth: number, root = ''): Input
   return null;
 }
 
-export function inputProblemMessage(problem: InputProblem): { message: string; fieldMessage: string } {
+export function inputProblemMessage(problem: InputProblem): { message: string; fieldMessage: string; code: string; params: Record<string, number> } {
   switch (problem.kind) {
     case 'depth':
-      return { message: `The request nests deeper than ${problem.maxDepth} levels`, fieldMessage: `nests deeper than ${problem.maxDepth} levels` };
+      return {
+        message: `The request nests deeper than ${problem.maxDepth} levels`,
+        fieldMessage: `nests deeper than ${problem.maxDepth} levels`,
+        code: 'tooDeep',
+        params: { max: problem.maxDepth },
+      };
     case 'prototype':
-      return { message: `${problem.field} is not a known field`, fieldMessage: 'is not allowed' };
+      return { message: `${problem.field} is not a known field`, fieldMessage: 'is not allowed', code: 'unknownField', params: {} };
     case 'nul':
       return {
         message: `${problem.field || 'The request'} contains a NUL character (\\u0000), which text may not hold`,
         fieldMessage: 'must not contain a NUL character',
+        code: 'nulCharacter',
+        params: {},
       };
   }
 }
@@ -70,7 +77,7 @@ export class InputGuard implements CanActivate {
     const maxDepth = this.config.bodyMaxDepth;
     const problem = inspectInput(req.body, maxDepth) ?? inspectInput(req.query, maxDepth) ?? inspectInput(req.params, maxDepth);
     if (!problem) return true;
-    const { message, fieldMessage } = inputProblemMessage(problem);
-    throw badRequest(message, [{ field: problem.field, message: fieldMessage }]);
+    const { message, fieldMessage, code, params } = inputProblemMessage(problem);
+    throw badRequest(message, [{ field: problem.field, code, params, message: fieldMessage }]);
   }
 }

@@ -9,7 +9,7 @@ export class ParseIdPipe implements PipeTransform<unknown, string> {
   transform(value: unknown, metadata: ArgumentMetadata): string {
     const field = metadata.data ?? 'id';
     if (typeof value !== 'string' || !UUID.test(value)) {
-      throw badRequest(`${field} must be a UUID`, [{ field, message: 'must be a UUID' }]);
+      throw badRequest(`${field} must be a UUID`, [{ field, code: 'isUuid', message: 'must be a UUID' }]);
     }
     return value.toLowerCase();
   }

@@ -1,8 +1,7 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
-import { badRequest } from './errors.js';
-import type { FieldErrorDto } from './error-response.dto.js';
+import { badRequest, type CodedFieldError } from './errors.js';
 
 /** What each constraint's arguments are called in `params` (class-validator keeps them positional). */
 const PARAM_NAMES: Record<string, string[]> = {
@@ -49,8 +48,8 @@ export function constraintName(m: ValidationMetadata): string | undefined {
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
 
 /** Flattens class-validator's tree into `kpis[2].rule.cap`-style paths, each with its constraint's code and arguments. */
-export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldErrorDto[] {
-  const out: FieldErrorDto[] = [];
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): CodedFieldError[] {
+  const out: CodedFieldError[] = [];
   for (const e of errors) {
     const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
     const constraints = Object.entries(e.constraints ?? {});

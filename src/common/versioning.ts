@@ -9,11 +9,16 @@ export function expectedVersion(ifMatch: string | undefined, bodyVersion: number
   let fromHeader: number | undefined;
   if (ifMatch !== undefined && ifMatch !== '') {
     const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
-    if (!m) throw badRequest('If-Match must hold the version you read, e.g. "3"', [{ field: 'If-Match', message: 'must be a version number' }]);
+    if (!m)
+      throw badRequest('If-Match must hold the version you read, e.g. "3"', [
+        { field: 'If-Match', code: 'versionNumber', message: 'must be a version number' },
+      ]);
     fromHeader = Number(m[1]);
   }
   if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) {
-    throw badRequest(`If-Match (${fromHeader}) and version (${bodyVersion}) disagree`, [{ field: 'version', message: 'must equal If-Match' }]);
+    throw badRequest(`If-Match (${fromHeader}) and version (${bodyVersion}) disagree`, [
+      { field: 'version', code: 'versionMismatch', message: 'must equal If-Match' },
+    ]);
   }
   const v = fromHeader ?? bodyVersion;
   if (v === undefined) {
@@ -21,7 +26,7 @@ export function expectedVersion(ifMatch: string | undefined, bodyVersion: number
       'PRECONDITION_REQUIRED',
       'Send the version you read, as an If-Match header or a version field, so that concurrent edits cannot overwrite each other',
       {
-        errors: [{ field: 'version', message: 'is required' }],
+        errors: [{ field: 'version', code: 'required', message: 'is required' }],
       },
     );
   }

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
-import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
+import { badRequest, type CodedFieldError, conflict, duplicate, notFound } from '../common/errors.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { dueDateProblems, distributionProblems, REVIEW_STAGES, stageUnderSettings } from '../review-stages/review-stages.js';
@@ -59,15 +59,16 @@ function stagePatch(dto: CycleStagesDto): Partial<Cycle> {
 
 /** Refuses due dates out of stage order and target distributions that do not add up. */
 function checkStages(c: Pick<Cycle, (typeof STAGE_FIELDS)[number] | 'periodStart'>): void {
-  const errors: { field: string; message: string }[] = dueDateProblems(c, c, c.periodStart);
-  if (c.targetDistribution) {
-    for (const message of distributionProblems(c.targetDistribution)) errors.push({ field: 'targetDistribution', message });
-  }
+  const errors: CodedFieldError[] = dueDateProblems(c, c, c.periodStart);
+  if (c.targetDistribution) errors.push(...distributionProblems(c.targetDistribution).map((p) => ({ field: 'targetDistribution', ...p })));
   if (errors.length > 0) throw badRequest(`Validation failed: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
 }
 
 function checkPeriod(start: string, end: string): void {
-  if (end < start) throw badRequest(`periodEnd (${end}) is before periodStart (${start})`, [{ field: 'periodEnd', message: 'must not be before periodStart' }]);
+  if (end < start)
+    throw badRequest(`periodEnd (${end}) is before periodStart (${start})`, [
+      { field: 'periodEnd', code: 'notBeforeStart', params: { date: start }, message: 'must not be before periodStart' },
+    ]);
 }
 
 @Injectable()

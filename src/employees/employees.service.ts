@@ -153,19 +153,20 @@ export class EmployeesService {
 
   private async checkRole(m: EntityManager, roleId: string): Promise<void> {
     if (!(await this.templates.roleExists(roleId, m))) {
-      throw badRequest(`Role ${roleId} does not exist`, [{ field: 'roleId', message: 'must be an existing role' }]);
+      throw badRequest(`Role ${roleId} does not exist`, [{ field: 'roleId', code: 'exists', message: 'must be an existing role' }]);
     }
   }
 
   /** A manager must exist and must not sit below the employee: a reporting chain never loops. */
   private async checkManager(m: EntityManager, employeeId: string | null, managerId: string): Promise<void> {
-    if (employeeId === managerId) throw badRequest('An employee cannot be their own manager', [{ field: 'managerId', message: 'must not be the employee' }]);
+    if (employeeId === managerId)
+      throw badRequest('An employee cannot be their own manager', [{ field: 'managerId', code: 'notSelf', message: 'must not be the employee' }]);
     if (!(await m.existsBy(Employee, { id: managerId }))) {
-      throw badRequest(`Manager ${managerId} does not exist`, [{ field: 'managerId', message: 'must be an existing employee' }]);
+      throw badRequest(`Manager ${managerId} does not exist`, [{ field: 'managerId', code: 'exists', message: 'must be an existing employee' }]);
     }
     if (employeeId && (await this.scopes.subtreeIds(employeeId, m)).includes(managerId)) {
       throw badRequest('That manager reports (directly or indirectly) to this employee; the reporting chain would loop', [
-        { field: 'managerId', message: "must not be one of the employee's own reports" },
+        { field: 'managerId', code: 'noLoop', message: "must not be one of the employee's own reports" },
       ]);
     }
   }

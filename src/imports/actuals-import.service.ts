@@ -13,7 +13,7 @@ import type { PinnedTemplate } from '../reviews/review.entity.js';
 import type { KpiInput } from '../scoring/types.js';
 import { type ActualsPlan, type ActualsTarget, planActuals, type ReviewChange } from './actuals-plan.js';
 import type { ActualsImportReportDto, ImportFieldChangeDto } from './dto/import.dto.js';
-import { count, fileError, ImportRuns, type UploadedImport } from './import-runs.js';
+import { count, fileError, ImportRuns, type UploadedImport, reportMessage, type ReportWording } from './import-runs.js';
 import type { ImportMode } from './import-run.entity.js';
 import { ImportFileError } from './read-table.js';
 import { pinnedFrom } from '../reviews/review.rules.js';
@@ -221,24 +221,7 @@ export class ActualsImports {
     const c = actualsCounts(p);
     const create = count(c, 'create');
     const update = count(c, 'update');
-    const nothing = create + update === 0;
-    const [message, messageZh] =
-      mode === 'dry-run'
-        ? nothing
-          ? [
-              `Nothing to change: ${p.unchanged} review(s) already hold these values${p.refusedRows ? `, ${p.refusedRows} row(s) refused` : ''}`,
-              `无需更改：${p.unchanged} 份评估已是这些数值${p.refusedRows ? `，${p.refusedRows} 行被拒绝` : ''}`,
-            ]
-          : [
-              `Would start ${create} draft(s), update ${update}, leave ${p.unchanged} unchanged and refuse ${p.refusedRows} row(s)`,
-              `将新建 ${create} 份草稿、更新 ${update} 份，${p.unchanged} 份不变，拒绝 ${p.refusedRows} 行`,
-            ]
-        : nothing
-          ? ['Nothing changed: every review already holds these values', '未做任何更改：每份评估都已是这些数值']
-          : [
-              `Started ${create} draft(s), updated ${update}, left ${p.unchanged} unchanged, skipped ${p.refusedRows} refused row(s)`,
-              `已新建 ${create} 份草稿、更新 ${update} 份，${p.unchanged} 份不变，跳过 ${p.refusedRows} 行`,
-            ];
+    const [message, messageZh] = reportMessage(mode, { create, update, unchanged: p.unchanged, refused: p.refusedRows }, ACTUALS_WORDING);
     const text = (i: KpiInput | null) => (i === null ? null : JSON.stringify(i));
     return {
       importId,
@@ -266,3 +249,19 @@ export class ActualsImports {
     };
   }
 }
+
+const ACTUALS_WORDING: ReportWording = {
+  nothingToChange: (c) => [
+    `Nothing to change: ${c.unchanged} review(s) already hold these values${c.refused ? `, ${c.refused} row(s) refused` : ''}`,
+    `无需更改：${c.unchanged} 份评估已是这些数值${c.refused ? `，${c.refused} 行被拒绝` : ''}`,
+  ],
+  wouldChange: (c) => [
+    `Would start ${c.create} draft(s), update ${c.update}, leave ${c.unchanged} unchanged and refuse ${c.refused} row(s)`,
+    `将新建 ${c.create} 份草稿、更新 ${c.update} 份，${c.unchanged} 份不变，拒绝 ${c.refused} 行`,
+  ],
+  nothingChanged: ['Nothing changed: every review already holds these values', '未做任何更改：每份评估都已是这些数值'],
+  changed: (c) => [
+    `Started ${c.create} draft(s), updated ${c.update}, left ${c.unchanged} unchanged, skipped ${c.refused} refused row(s)`,
+    `已新建 ${c.create} 份草稿、更新 ${c.update} 份，${c.unchanged} 份不变，跳过 ${c.refused} 行`,
+  ],
+};

@@ -9,22 +9,15 @@ import { conflict } from '../common/errors.js';
 import { REPORTING_TREE_LOCK } from '../employees/employees.service.js';
 import type { EmployeeImportReportDto, ImportFieldChangeDto } from './dto/import.dto.js';
 import { type EmployeeChange, type EmployeePlan, type EmployeeRecord, planEmployees } from './employee-plan.js';
-import { CHUNK, count, fileError, ImportRuns, type UploadedImport } from './import-runs.js';
+import { CHUNK, count, fileError, ImportRuns, type UploadedImport, reportMessage, type ReportWording } from './import-runs.js';
 import type { ImportMode } from './import-run.entity.js';
 import { ImportFileError } from './read-table.js';
+import { EMPLOYEE_RECORD_COLUMNS, employeeRecordOf, type EmployeeRecordRow } from '../spreadsheets/employee-columns.js';
 
-interface RecordRow {
+interface RecordRow extends EmployeeRecordRow {
   id: string;
-  employee_no: string;
-  name: string;
-  email: string;
-  department: string;
   role_id: string;
-  role_code: string;
   manager_id: string | null;
-  manager_no: string | null;
-  hire_date: string;
-  active: boolean;
   version: number;
 }
 
@@ -92,26 +85,11 @@ export class EmployeeImports {
 
   private async employeeRecords(m: EntityManager): Promise<{ records: Map<string, { row: RecordRow; record: EmployeeRecord }>; roles: Map<string, string> }> {
     const rows = await m.query<RecordRow[]>(
-      `SELECT e.id, e.employee_no, e.name, e.email, e.department, e.role_id, r.code AS role_code, e.manager_id, mgr.employee_no AS manager_no,
-              to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date, e.active, e.version
+      `SELECT e.id, e.role_id, e.manager_id, e.version, ${EMPLOYEE_RECORD_COLUMNS}
          FROM employees e JOIN roles r ON r.id = e.role_id LEFT JOIN employees mgr ON mgr.id = e.manager_id`,
     );
     const records = new Map<string, { row: RecordRow; record: EmployeeRecord }>();
-    for (const r of rows) {
-      records.set(r.employee_no, {
-        row: r,
-        record: {
-          employeeNo: r.employee_no,
-          name: r.name,
-          email: r.email,
-          department: r.department,
-          roleCode: r.role_code,
-          managerNo: r.manager_no,
-          hireDate: r.hire_date,
-          active: r.active,
-        },
-      });
-    }
+    for (const r of rows) records.set(r.employee_no, { row: r, record: employeeRecordOf(r) });
     const roles = new Map((await m.query<{ id: string; code: string }[]>('SELECT id, code FROM roles')).map((r) => [r.code, r.id]));
     return { records, roles };
   }
@@ -223,24 +201,7 @@ export class EmployeeImports {
   private employeeReport(importId: string, mode: ImportMode, hash: string, fileName: string, p: EmployeePlan, committed: boolean): EmployeeImportReportDto {
     const create = count(p, 'create');
     const update = count(p, 'update');
-    const nothing = create + update === 0;
-    const [message, messageZh] =
-      mode === 'dry-run'
-        ? nothing
-          ? [
-              `Nothing to change: ${p.unchanged} row(s) match the records${p.refusedRows ? `, ${p.refusedRows} refused` : ''}`,
-              `无需更改：${p.unchanged} 行与现有记录一致${p.refusedRows ? `，${p.refusedRows} 行被拒绝` : ''}`,
-            ]
-          : [
-              `Would create ${create}, update ${update}, leave ${p.unchanged} unchanged and refuse ${p.refusedRows}`,
-              `将新建 ${create} 人、更新 ${update} 人，${p.unchanged} 人不变，拒绝 ${p.refusedRows} 行`,
-            ]
-        : nothing
-          ? [`Nothing changed: every row already matches the records`, `未做任何更改：每一行都与现有记录一致`]
-          : [
-              `Created ${create}, updated ${update}, left ${p.unchanged} unchanged, skipped ${p.refusedRows} refused`,
-              `已新建 ${create} 人、更新 ${update} 人，${p.unchanged} 人不变，跳过 ${p.refusedRows} 行被拒绝的行`,
-            ];
+    const [message, messageZh] = reportMessage(mode, { create, update, unchanged: p.unchanged, refused: p.refusedRows }, EMPLOYEE_WORDING);
     return {
       importId,
       mode,
@@ -262,3 +223,19 @@ export class EmployeeImports {
     };
   }
 }
+
+const EMPLOYEE_WORDING: ReportWording = {
+  nothingToChange: (c) => [
+    `Nothing to change: ${c.unchanged} row(s) match the records${c.refused ? `, ${c.refused} refused` : ''}`,
+    `无需更改：${c.unchanged} 行与现有记录一致${c.refused ? `，${c.refused} 行被拒绝` : ''}`,
+  ],
+  wouldChange: (c) => [
+    `Would create ${c.create}, update ${c.update}, leave ${c.unchanged} unchanged and refuse ${c.refused}`,
+    `将新建 ${c.create} 人、更新 ${c.update} 人，${c.unchanged} 人不变，拒绝 ${c.refused} 行`,
+  ],
+  nothingChanged: ['Nothing changed: every row already matches the records', '未做任何更改：每一行都与现有记录一致'],
+  changed: (c) => [
+    `Created ${c.create}, updated ${c.update}, left ${c.unchanged} unchanged, skipped ${c.refused} refused`,
+    `已新建 ${c.create} 人、更新 ${c.update} 人，${c.unchanged} 人不变，跳过 ${c.refused} 行被拒绝的行`,
+  ],
+};

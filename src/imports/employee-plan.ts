@@ -1,24 +1,14 @@
 // Step 3 of the employee import: rows of a table + the people on record → typed changes and per-row
 // refusals. Pure: the service reads the records, calls this, and applies what it returns.
 import { isEmail } from 'class-validator';
-import { EMPLOYEE_COLUMNS, type EmployeeColumn, employeeColumnOf } from '../spreadsheets/employee-columns.js';
+import { EMPLOYEE_COLUMNS, type EmployeeColumn, employeeColumnOf, type EmployeeRecord } from '../spreadsheets/employee-columns.js';
 import { restoreNeutralised } from '../spreadsheets/cells.js';
 import { ImportFileError, type Cell, type Table } from './read-table.js';
 import { booleanOf, dateOf, textOf } from './values.js';
 
 export type EmployeeField = EmployeeColumn['key'];
 
-/** One employee as on record (or as a row wants it), by number. */
-export interface EmployeeRecord {
-  employeeNo: string;
-  name: string;
-  email: string;
-  department: string;
-  roleCode: string;
-  managerNo: string | null;
-  hireDate: string;
-  active: boolean;
-}
+export type { EmployeeRecord };
 
 export interface RowError {
   row: number;

@@ -31,6 +31,29 @@ export function count(p: { changes: { action: 'create' | 'update' }[] }, action:
   return p.changes.filter((c) => c.action === action).length;
 }
 
+/** What an import would do (dry run) or did (commit), as counted for its report. */
+export interface ReportCounts {
+  create: number;
+  update: number;
+  unchanged: number;
+  refused: number;
+}
+
+/** An import's own words for its report's sentence, in English and Chinese, in the four cases. */
+export interface ReportWording {
+  nothingToChange: (c: ReportCounts) => [string, string];
+  wouldChange: (c: ReportCounts) => [string, string];
+  nothingChanged: [string, string];
+  changed: (c: ReportCounts) => [string, string];
+}
+
+/** The report's sentence [English, Chinese]: a dry run says what would change, a commit what did. */
+export function reportMessage(mode: 'dry-run' | 'commit', c: ReportCounts, words: ReportWording): [string, string] {
+  const nothing = c.create + c.update === 0;
+  if (mode === 'dry-run') return nothing ? words.nothingToChange(c) : words.wouldChange(c);
+  return nothing ? words.nothingChanged : words.changed(c);
+}
+
 @Injectable()
 export class ImportRuns {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

@@ -13,7 +13,7 @@ import { ImportUploadInterceptor } from './upload.interceptor.js';
 
 function requireFile(file: UploadedImport | undefined): UploadedImport {
   if (!file)
-    throw badRequest('Send the file as multipart/form-data in the field "file"', [{ field: 'file', message: 'is required' }], {
+    throw badRequest('Send the file as multipart/form-data in the field "file"', [{ field: 'file', code: 'required', message: 'is required' }], {
       messageZh: '请以 multipart/form-data 的 file 字段上传文件',
     });
   return file;

@@ -58,7 +58,7 @@ function normalizeContent(content: VersionContentDto, prefix = ''): { kpis: KpiD
   if (problems.length > 0) {
     throw badRequest(
       `The template is not valid: ${problems.map((p) => p.message).join('; ')}`,
-      problems.map((p) => ({ field: `${prefix}${p.field}`, message: p.message, ...(p.code ? { code: p.code, params: p.params ?? {} } : {}) })),
+      problems.map((p) => ({ field: `${prefix}${p.field}`, message: p.message, code: p.code, params: p.params ?? {} })),
     );
   }
   return { kpis, bands };

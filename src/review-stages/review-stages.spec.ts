@@ -83,18 +83,22 @@ describe('review stages', () => {
   it('check due dates in stage order, only for stages the cycle runs', () => {
     expect(dueDateProblems(ALL, dues, '2026-07-01')).toEqual([]);
     expect(dueDateProblems(ALL, { ...dues, managerAssessmentDue: '2026-12-01' }, '2026-07-01')).toEqual([
-      { field: 'managerAssessmentDue', message: 'must not be before selfAssessmentDue (2026-12-10)' },
+      { field: 'managerAssessmentDue', code: 'notBeforeStage', params: { date: '2026-12-10' }, message: 'must not be before selfAssessmentDue (2026-12-10)' },
     ]);
     expect(dueDateProblems(NO_MANAGER, { ...dues, managerAssessmentDue: '2026-12-01' }, '2026-07-01')).toEqual([]);
     expect(dueDateProblems(ALL, { ...dues, selfAssessmentDue: '2026-06-30' }, '2026-07-01')).toEqual([
-      { field: 'selfAssessmentDue', message: 'must not be before the period starts (2026-07-01)' },
+      { field: 'selfAssessmentDue', code: 'notBeforeStart', params: { date: '2026-07-01' }, message: 'must not be before the period starts (2026-07-01)' },
     ]);
   });
 
   it('want a target distribution of whole percents adding up to 100', () => {
     expect(distributionProblems({ A: 20, B: 70, C: 10 })).toEqual([]);
-    expect(distributionProblems({ A: 20, B: 70 })).toEqual(['must add up to 100 (it adds up to 90)']);
-    expect(distributionProblems({ A: 20.5, B: 79.5 })).toEqual(['A must be a whole percent from 0 to 100', 'B must be a whole percent from 0 to 100']);
-    expect(distributionProblems({})).toEqual(['must name at least one band']);
+    const said = (t: Record<string, number>) => distributionProblems(t).map((p) => [p.code, p.params, p.message]);
+    expect(said({ A: 20, B: 70 })).toEqual([['distributionSum', { sum: 90 }, 'must add up to 100 (it adds up to 90)']]);
+    expect(said({ A: 20.5, B: 79.5 })).toEqual([
+      ['distributionPercent', { band: 'A' }, 'A must be a whole percent from 0 to 100'],
+      ['distributionPercent', { band: 'B' }, 'B must be a whole percent from 0 to 100'],
+    ]);
+    expect(said({})).toEqual([['distributionEmpty', {}, 'must name at least one band']]);
   });
 });

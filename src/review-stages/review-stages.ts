@@ -110,24 +110,34 @@ export function standing(d: StageDues, stage: ReviewStage, today: string): Stage
   return { stage, due: stageDue(d, stage), overdue: isOverdue(d, stage, today) };
 }
 
+/** A due date out of order: the field, the rule (validation.rule.*) with its date, and the API's English. */
+export interface DueDateProblem {
+  field: keyof StageDues;
+  code: 'notBeforeStart' | 'notBeforeStage';
+  params: { date: string };
+  message: string;
+}
+
 /**
  * Field errors of a cycle's due dates: each on or after the one before it (among the stages the
  * cycle runs), and none before the period starts. Dates of stages switched off are kept but not checked.
  */
-export function dueDateProblems(s: StageSettings, d: StageDues, periodStart: string): { field: keyof StageDues; message: string }[] {
+export function dueDateProblems(s: StageSettings, d: StageDues, periodStart: string): DueDateProblem[] {
   const order: { field: keyof StageDues; on: boolean }[] = [
     { field: 'selfAssessmentDue', on: s.selfAssessment },
     { field: 'managerAssessmentDue', on: s.managerAssessment },
     { field: 'hrReviewDue', on: true },
     { field: 'finalizationDue', on: true },
   ];
-  const problems: { field: keyof StageDues; message: string }[] = [];
+  const problems: DueDateProblem[] = [];
   let previous: { field: keyof StageDues; date: string } | null = null;
   for (const { field, on } of order) {
     const date = d[field];
     if (!on || date === null) continue;
-    if (date < periodStart) problems.push({ field, message: `must not be before the period starts (${periodStart})` });
-    else if (previous && date < previous.date) problems.push({ field, message: `must not be before ${previous.field} (${previous.date})` });
+    if (date < periodStart)
+      problems.push({ field, code: 'notBeforeStart', params: { date: periodStart }, message: `must not be before the period starts (${periodStart})` });
+    else if (previous && date < previous.date)
+      problems.push({ field, code: 'notBeforeStage', params: { date: previous.date }, message: `must not be before ${previous.field} (${previous.date})` });
     previous = { field, date };
   }
   return problems;
@@ -136,16 +146,24 @@ export function dueDateProblems(s: StageSettings, d: StageDues, periodStart: str
 /** Band shares HR aims for in a cycle, in percent per band key. */
 export type TargetDistribution = Record<string, number>;
 
+/** A rule a target distribution breaks: its code and arguments (validation.rule.*) and the API's English. */
+export interface DistributionProblem {
+  code: string;
+  params: Record<string, string | number>;
+  message: string;
+}
+
 /** Field errors of a target distribution: whole percents from 0 to 100 that add up to 100. */
-export function distributionProblems(t: TargetDistribution): string[] {
+export function distributionProblems(t: TargetDistribution): DistributionProblem[] {
   const values = Object.values(t);
-  const problems: string[] = [];
-  if (values.length === 0) problems.push('must name at least one band');
+  const problems: DistributionProblem[] = [];
+  if (values.length === 0) problems.push({ code: 'distributionEmpty', params: {}, message: 'must name at least one band' });
   for (const [band, pct] of Object.entries(t)) {
-    if (!Number.isInteger(pct) || pct < 0 || pct > 100) problems.push(`${band} must be a whole percent from 0 to 100`);
+    if (!Number.isInteger(pct) || pct < 0 || pct > 100)
+      problems.push({ code: 'distributionPercent', params: { band }, message: `${band} must be a whole percent from 0 to 100` });
   }
   const sum = values.reduce((a, b) => a + b, 0);
-  if (values.length > 0 && sum !== 100) problems.push(`must add up to 100 (it adds up to ${sum})`);
+  if (values.length > 0 && sum !== 100) problems.push({ code: 'distributionSum', params: { sum }, message: `must add up to 100 (it adds up to ${sum})` });
   return problems;
 }
 

@@ -30,7 +30,7 @@ describe('finalReasons', () => {
     ];
     expect(finalReasons(template, entries, proposal, none)).toEqual({
       reasons: { selling: 'two deals slipped to Q1' },
-      errors: [{ field: 'entries[1].reason', message: "differs from the manager's proposal (4); give a reason" }],
+      errors: [{ field: 'entries[1].reason', code: 'needsReason', params: { proposed: 4 }, message: "differs from the manager's proposal (4); give a reason" }],
     });
   });
 

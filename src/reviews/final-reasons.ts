@@ -1,4 +1,4 @@
-import type { FieldErrorDto } from '../common/error-response.dto.js';
+import type { CodedFieldError } from '../common/errors.js';
 import type { KpiInput } from '../scoring/types.js';
 import type { PinnedTemplate } from './review.entity.js';
 
@@ -23,9 +23,9 @@ export function finalReasons(
   entries: readonly FinalEntry[],
   proposal: Proposal | null,
   before: { inputs: Record<string, KpiInput>; finalReasons: Record<string, string> },
-): { reasons: Record<string, string>; errors: FieldErrorDto[] } {
+): { reasons: Record<string, string>; errors: CodedFieldError[] } {
   const reasons = new Map<string, string>();
-  const errors: FieldErrorDto[] = [];
+  const errors: CodedFieldError[] = [];
   if (!proposal) return { reasons: {}, errors };
   entries.forEach((e, i) => {
     const kpi = template.kpis.find((k) => k.key === e.kpiKey);
@@ -37,7 +37,13 @@ export function finalReasons(
     const previous = Object.hasOwn(before.inputs, e.kpiKey) ? (before.inputs[e.kpiKey].rating ?? null) : null;
     const kept = previous === final && Object.hasOwn(before.finalReasons, e.kpiKey) ? before.finalReasons[e.kpiKey] : '';
     const reason = sent || kept;
-    if (!reason) errors.push({ field: `entries[${i}].reason`, message: `differs from the manager's proposal (${proposed}); give a reason` });
+    if (!reason)
+      errors.push({
+        field: `entries[${i}].reason`,
+        code: 'needsReason',
+        params: { proposed },
+        message: `differs from the manager's proposal (${proposed}); give a reason`,
+      });
     else reasons.set(e.kpiKey, reason);
   });
   return { reasons: Object.fromEntries(reasons), errors };

@@ -363,9 +363,13 @@ export class ReviewBatchWrites {
       if (!e) throw notFound('Employee', id);
       if (!e.active) throw conflict(`${e.name} is deactivated and cannot get a new review`);
       if (e.review_id)
-        throw duplicate(`${e.name} already has a review in this cycle`, [{ field: 'employeeId', message: 'already has a review in this cycle' }], {
-          reviewId: e.review_id,
-        });
+        throw duplicate(
+          `${e.name} already has a review in this cycle`,
+          [{ field: 'employeeId', code: 'alreadyReviewed', message: 'already has a review in this cycle' }],
+          {
+            reviewId: e.review_id,
+          },
+        );
       if (!byRole.has(e.role_id)) byRole.set(e.role_id, await this.steps.pinTemplate(m, e.role_id));
       const template = byRole.get(e.role_id);
       if (!template) throw conflict(`Role ${e.role_code} has no published KPI template yet; publish one first`);

@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccessScopes, type AccessScope, scopeSql } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { badRequest, notFound } from '../common/errors.js';
-import type { FieldErrorDto } from '../common/error-response.dto.js';
+import { badRequest, type CodedFieldError, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { SqlFilter } from '../database/sql-filter.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
@@ -184,7 +183,7 @@ export class ReviewBulkActions {
 
 /** Reviews and people are chosen one way at a time; start needs the cycle from the filter. */
 function refuseMixedChoice(dto: BulkReviewDto): void {
-  const errors: FieldErrorDto[] = [];
+  const errors: CodedFieldError[] = [];
   if (dto.action === 'start') {
     if (dto.reviewIds) errors.push({ field: 'reviewIds', code: 'unknownField', params: {}, message: 'start acts on people: send employeeIds or a filter' });
     if (!dto.filter) errors.push({ field: 'filter.cycleId', code: 'required', params: {}, message: 'start needs the cycle: filter.cycleId' });

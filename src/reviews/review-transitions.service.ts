@@ -41,7 +41,7 @@ export class ReviewTransitions {
         throw conflict(
           `The review cannot be submitted: ${s.missing.length} KPI(s) have no input: ${s.missing.join(', ')}`,
           { missing: s.missing },
-          s.missing.map((k) => ({ field: `entries.${k}`, message: 'has no input' })),
+          s.missing.map((k) => ({ field: `entries.${k}`, code: 'noInput', message: 'has no input' })),
         );
       }
       return { submittedAt: new Date() };

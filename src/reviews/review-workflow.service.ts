@@ -48,7 +48,7 @@ export class ReviewWorkflow {
       if (existing) {
         throw duplicate(
           `${employee.name} already has a review in cycle "${cycle.name}"`,
-          [{ field: 'employeeId', message: 'already has a review in this cycle' }],
+          [{ field: 'employeeId', code: 'alreadyReviewed', message: 'already has a review in this cycle' }],
           { reviewId: existing.id },
         );
       }
@@ -98,7 +98,16 @@ export class ReviewWorkflow {
       if (!proposal) throw conflict('The manager has not submitted an assessment of this review, so there is no proposal to take');
       const rated = r.template.kpis.filter((k) => k.rule.type === 'rating' && (proposal[k.key] ?? null) !== null).map((k) => k.key);
       const errors = (kpiKeys ?? []).flatMap((key, i) =>
-        rated.includes(key) ? [] : [{ field: `kpiKeys[${i}]`, message: `"${key}" is not a rating KPI of this review with a proposal (${rated.join(', ')})` }],
+        rated.includes(key)
+          ? []
+          : [
+              {
+                field: `kpiKeys[${i}]`,
+                code: 'notProposed',
+                params: { value: key },
+                message: `"${key}" is not a rating KPI of this review with a proposal (${rated.join(', ')})`,
+              },
+            ],
       );
       if (errors.length > 0) throw badRequest(`Invalid kpiKeys: ${errors.map((e) => e.message).join('; ')}`, errors);
       const keys = [...new Set(kpiKeys ?? rated)];
@@ -163,7 +172,7 @@ function reasonsFor(r: Review, entries: KpiEntryDto[], proposal: Proposal | null
 /** An unknown id in a request body is the body's fault: 400 naming the field, not 404. */
 function remapNotFound(err: unknown, field: string): unknown {
   if (err instanceof Error && 'getStatus' in err && (err as { getStatus(): number }).getStatus() === 404) {
-    return badRequest(`${field}: ${err.message}`, [{ field, message: err.message }]);
+    return badRequest(`${field}: ${err.message}`, [{ field, code: 'exists', message: err.message }]);
   }
   return err;
 }

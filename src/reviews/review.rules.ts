@@ -1,6 +1,6 @@
 import { type AccessScope, type LimitedScope, teamOf } from '../auth/access-scope.js';
 import { badRequest } from '../common/errors.js';
-import type { FieldErrorDto } from '../common/error-response.dto.js';
+import type { CodedFieldError } from '../common/errors.js';
 import type { PublishedVersion } from '../kpi-templates/kpi-templates.service.js';
 import { scoreReview } from '../scoring/index.js';
 import type { KpiInput } from '../scoring/types.js';
@@ -35,6 +35,9 @@ export interface EntryProblem {
   field: string;
   message: string;
   messageZh: string;
+  /** The rule broken (validation.rule.* in the page dictionaries) and its arguments. */
+  code: string;
+  params?: Record<string, string | number>;
 }
 
 /** Checks entries against the review's own pinned KPIs: the inputs they make, and the problems found. */
@@ -51,11 +54,19 @@ export function checkEntries(template: PinnedTemplate, entries: KpiEntryDto[]): 
         field: `${at}.kpiKey`,
         message: `"${e.kpiKey}" is not a KPI of this review (${keys.join(', ')})`,
         messageZh: `"${e.kpiKey}" 不是该评估的指标（${keys.join('、')}）`,
+        code: 'notAKpi',
+        params: { value: e.kpiKey },
       });
       return;
     }
     if (inputs.has(e.kpiKey)) {
-      problems.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once`, messageZh: `"${e.kpiKey}" 出现了不止一次` });
+      problems.push({
+        field: `${at}.kpiKey`,
+        message: `"${e.kpiKey}" appears more than once`,
+        messageZh: `"${e.kpiKey}" 出现了不止一次`,
+        code: 'duplicate',
+        params: { value: e.kpiKey },
+      });
       return;
     }
     const comment = e.comment?.trim() ? e.comment : null;
@@ -66,12 +77,24 @@ export function checkEntries(template: PinnedTemplate, entries: KpiEntryDto[]): 
           field: `${at}.actual`,
           message: `${kpi.key} is rated on a ${min}-${max} scale; send rating, not actual`,
           messageZh: `${kpi.key} 按 ${min}-${max} 分评分；请填写评分，而不是实际值`,
+          code: 'ratingKpi',
         });
       }
       if (e.target != null)
-        problems.push({ field: `${at}.target`, message: `${kpi.key} is rated; it has no target`, messageZh: `${kpi.key} 是评分指标，没有目标值` });
+        problems.push({
+          field: `${at}.target`,
+          message: `${kpi.key} is rated; it has no target`,
+          messageZh: `${kpi.key} 是评分指标，没有目标值`,
+          code: 'ratingKpi',
+        });
       if (e.rating != null && (e.rating < min || e.rating > max)) {
-        problems.push({ field: `${at}.rating`, message: `rating must be from ${min} to ${max}`, messageZh: `评分必须在 ${min} 到 ${max} 之间` });
+        problems.push({
+          field: `${at}.rating`,
+          message: `rating must be from ${min} to ${max}`,
+          messageZh: `评分必须在 ${min} 到 ${max} 之间`,
+          code: 'between',
+          params: { min, max },
+        });
       }
       inputs.set(e.kpiKey, { rating: e.rating ?? null, comment });
     } else {
@@ -80,6 +103,7 @@ export function checkEntries(template: PinnedTemplate, entries: KpiEntryDto[]): 
           field: `${at}.rating`,
           message: `${kpi.key} is measured against a target; send actual, not rating`,
           messageZh: `${kpi.key} 按目标衡量；请填写实际值，而不是评分`,
+          code: 'targetKpi',
         });
       }
       inputs.set(e.kpiKey, { actual: e.actual ?? null, target: e.target ?? null, comment });
@@ -92,7 +116,7 @@ export function checkEntries(template: PinnedTemplate, entries: KpiEntryDto[]): 
 export function entriesToInputs(template: PinnedTemplate, entries: KpiEntryDto[]): Record<string, KpiInput> {
   const { inputs, problems } = checkEntries(template, entries);
   if (problems.length > 0) {
-    const errors: FieldErrorDto[] = problems.map((p) => ({ field: p.field, message: p.message }));
+    const errors: CodedFieldError[] = problems.map((p) => ({ field: p.field, message: p.message, code: p.code, params: p.params ?? {} }));
     throw badRequest(`Invalid scores: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
   }
   return inputs;

@@ -26,8 +26,8 @@ export interface TemplateProblem {
   field: string;
   message: string;
   /** The rule broken, as a field error's code (validation.rule.* in the page dictionaries), and its arguments. */
-  code?: string;
-  params?: Record<string, string | number>;
+  code: string;
+  params?: Record<string, string | number | (string | number)[]>;
 }
 
 export const KPI_KEY_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -192,6 +192,8 @@ function validateRatingRule(rule: RatingRule, path: string, problems: TemplatePr
     problems.push({
       field: `${path}.min`,
       message: `rating scale minimum ${String(min)} must be a whole number of at least 0`,
+      code: 'scaleMin',
+      params: { min: 0 },
     });
     scaleOk = false;
   }
@@ -199,6 +201,8 @@ function validateRatingRule(rule: RatingRule, path: string, problems: TemplatePr
     problems.push({
       field: `${path}.max`,
       message: `rating scale maximum ${String(max)} must be a whole number of at most 10`,
+      code: 'scaleMax',
+      params: { max: 10 },
     });
     scaleOk = false;
   }
@@ -206,11 +210,13 @@ function validateRatingRule(rule: RatingRule, path: string, problems: TemplatePr
     problems.push({
       field: `${path}.max`,
       message: `rating scale maximum ${max} must be greater than the minimum ${min}`,
+      code: 'scaleOrder',
+      params: { min },
     });
     scaleOk = false;
   }
   if (!Array.isArray(rule.points)) {
-    problems.push({ field: `${path}.points`, message: 'rating points must be a list' });
+    problems.push({ field: `${path}.points`, message: 'rating points must be a list', code: 'isArray' });
     return;
   }
   // Point coverage is only meaningful against a valid scale; its problems are reported above.
@@ -223,9 +229,11 @@ function validateRatingRule(rule: RatingRule, path: string, problems: TemplatePr
       problems.push({
         field,
         message: `rating point ${String(value)} is not a whole number on the scale ${min}..${max}`,
+        code: 'pointOnScale',
+        params: { min, max },
       });
     } else if (seen.has(value)) {
-      problems.push({ field, message: `rating point ${value} appears more than once` });
+      problems.push({ field, message: `rating point ${value} appears more than once`, code: 'duplicate', params: { value } });
     } else {
       seen.add(value);
     }
@@ -236,6 +244,8 @@ function validateRatingRule(rule: RatingRule, path: string, problems: TemplatePr
     problems.push({
       field: `${path}.points`,
       message: `rating points must cover every value ${min}..${max} once; missing ${absent.join(', ')}`,
+      code: 'pointsCover',
+      params: { min, max, missing: absent },
     });
   }
 }
@@ -245,18 +255,23 @@ function validateTargetRule(rule: TargetRule, path: string, problems: TemplatePr
     problems.push({
       field: `${path}.target`,
       message: `target ${String(rule.target)} must be a number of at least 0`,
+      code: 'min',
+      params: { min: 0 },
     });
   }
   if (rule.direction !== 'higher' && rule.direction !== 'lower') {
     problems.push({
       field: `${path}.direction`,
       message: `direction ${String(rule.direction)} must be "higher" or "lower"`,
+      code: 'direction',
     });
   }
   if (!Number.isFinite(rule.cap) || rule.cap < 100 || rule.cap > 1000) {
     problems.push({
       field: `${path}.cap`,
       message: `cap ${String(rule.cap)} must be between 100 and 1000 (% of target)`,
+      code: 'between',
+      params: { min: 100, max: 1000 },
     });
   }
   const { threshold } = rule;
@@ -264,6 +279,7 @@ function validateTargetRule(rule: TargetRule, path: string, problems: TemplatePr
     problems.push({
       field: `${path}.threshold`,
       message: `threshold ${String(threshold)} must be empty or at least 0 and below 100 (% of target)`,
+      code: 'threshold',
     });
   }
 }
@@ -309,7 +325,7 @@ function validateKpis(kpis: KpiDefinition[], problems: TemplateProblem[]): void 
         validateTargetRule(rule, `${path}.rule`, problems);
         break;
       default:
-        problems.push({ field: `${path}.rule.type`, message: 'rule type must be "rating" or "target"' });
+        problems.push({ field: `${path}.rule.type`, message: 'rule type must be "rating" or "target"', code: 'ruleType' });
     }
   });
   // A sum over malformed weights would only repeat the per-weight problems in a confusing form.

@@ -82,13 +82,22 @@ describe('validateTemplate', () => {
   describe('rating rules', () => {
     it('reports a scale value without a point', () => {
       const kpi = ratingKpi('craft', 100, { points: points(1, 5).filter((p) => p.value !== 3) });
-      expect(validateTemplate([kpi], BANDS)).toEqual([{ field: 'kpis[0].rule.points', message: 'rating points must cover every value 1..5 once; missing 3' }]);
+      expect(validateTemplate([kpi], BANDS)).toEqual([
+        {
+          field: 'kpis[0].rule.points',
+          message: 'rating points must cover every value 1..5 once; missing 3',
+          code: 'pointsCover',
+          params: { min: 1, max: 5, missing: [3] },
+        },
+      ]);
     });
 
     it('reports a duplicate point', () => {
       const list = [...points(1, 5), { value: 2, labelZh: '二', labelEn: 'two again' }];
       const problems = validateTemplate([ratingKpi('craft', 100, { points: list })], BANDS);
-      expect(problems).toEqual([{ field: 'kpis[0].rule.points[5].value', message: 'rating point 2 appears more than once' }]);
+      expect(problems).toEqual([
+        { field: 'kpis[0].rule.points[5].value', message: 'rating point 2 appears more than once', code: 'duplicate', params: { value: 2 } },
+      ]);
     });
 
     it('reports points outside the scale or not whole', () => {

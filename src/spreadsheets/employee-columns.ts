@@ -37,3 +37,48 @@ for (const column of EMPLOYEE_COLUMNS) {
 export function employeeColumnOf(header: string): EmployeeColumn['key'] | undefined {
   return byHeader.get(normaliseHeader(header));
 }
+
+/** One employee as the sheet shows it, and as an import row wants it: by number, not by id. */
+export interface EmployeeRecord {
+  employeeNo: string;
+  name: string;
+  email: string;
+  department: string;
+  roleCode: string;
+  managerNo: string | null;
+  /** YYYY-MM-DD. */
+  hireDate: string;
+  active: boolean;
+}
+
+/** Read with {@link EMPLOYEE_RECORD_COLUMNS}. */
+export interface EmployeeRecordRow {
+  employee_no: string;
+  name: string;
+  email: string;
+  department: string;
+  role_code: string;
+  manager_no: string | null;
+  hire_date: string;
+  active: boolean;
+}
+
+/**
+ * The select list of an EmployeeRecord, over `employees e JOIN roles r ON r.id = e.role_id LEFT
+ * JOIN employees mgr ON mgr.id = e.manager_id`: the export and the import read people alike.
+ */
+export const EMPLOYEE_RECORD_COLUMNS = `e.employee_no, e.name, e.email, e.department, r.code AS role_code, mgr.employee_no AS manager_no,
+  to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date, e.active`;
+
+export function employeeRecordOf(r: EmployeeRecordRow): EmployeeRecord {
+  return {
+    employeeNo: r.employee_no,
+    name: r.name,
+    email: r.email,
+    department: r.department,
+    roleCode: r.role_code,
+    managerNo: r.manager_no,
+    hireDate: r.hire_date,
+    active: r.active,
+  };
+}

@@ -3,33 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isoTimestampSql } from '../database/sql-filter.js';
 import type { KpiDefinition, KpiInput, RatingBand } from '../scoring/index.js';
+import { EMPLOYEE_RECORD_COLUMNS, type EmployeeRecord, employeeRecordOf, type EmployeeRecordRow } from './employee-columns.js';
 import type { ResultSource, ResultVersion } from './result-rows.js';
 
 /** Rows read per statement: a whole 10,000-review cycle is never held at once. */
 const BATCH = 2000;
-
-export interface EmployeeSheetRow {
-  employeeNo: string;
-  name: string;
-  email: string;
-  department: string;
-  roleCode: string;
-  managerNo: string | null;
-  /** YYYY-MM-DD. */
-  hireDate: string;
-  active: boolean;
-}
-
-interface EmployeeDbRow {
-  employee_no: string;
-  name: string;
-  email: string;
-  department: string;
-  role_code: string;
-  manager_no: string | null;
-  hire_date: string;
-  active: boolean;
-}
 
 interface ReviewRow {
   employee_no: string;
@@ -116,29 +94,19 @@ export class SpreadsheetsQuery {
   }
 
   /** People on record within scope (active or not), by employee number. */
-  async *employees(visible: SheetPeople): AsyncGenerator<EmployeeSheetRow[]> {
+  async *employees(visible: SheetPeople): AsyncGenerator<EmployeeRecord[]> {
     let after: string | null = null;
     for (;;) {
-      const rows: EmployeeDbRow[] = await this.dataSource.query<EmployeeDbRow[]>(
-        `SELECT e.employee_no, e.name, e.email, e.department, ro.code AS role_code, m.employee_no AS manager_no,
-                to_char(e.hire_date, 'YYYY-MM-DD') AS hire_date, e.active
-           FROM employees e JOIN roles ro ON ro.id = e.role_id LEFT JOIN employees m ON m.id = e.manager_id
+      const rows: EmployeeRecordRow[] = await this.dataSource.query<EmployeeRecordRow[]>(
+        `SELECT ${EMPLOYEE_RECORD_COLUMNS}
+           FROM employees e JOIN roles r ON r.id = e.role_id LEFT JOIN employees mgr ON mgr.id = e.manager_id
           WHERE ($1::uuid[] IS NULL OR e.id = ANY($1::uuid[])) AND ($2::text IS NULL OR e.employee_no > $2)
           ORDER BY e.employee_no
           LIMIT ${BATCH}`,
         [idsOf(visible), after],
       );
       if (rows.length === 0) return;
-      yield rows.map((r) => ({
-        employeeNo: r.employee_no,
-        name: r.name,
-        email: r.email,
-        department: r.department,
-        roleCode: r.role_code,
-        managerNo: r.manager_no,
-        hireDate: r.hire_date,
-        active: r.active,
-      }));
+      yield rows.map(employeeRecordOf);
       if (rows.length < BATCH) return;
       after = rows[rows.length - 1].employee_no;
     }

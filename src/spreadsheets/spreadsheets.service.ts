@@ -25,7 +25,8 @@ import {
   sheetsOf,
   unionKpis,
 } from './result-rows.js';
-import { type EmployeeSheetRow, type SheetPeople, SpreadsheetsQuery } from './spreadsheets.query.js';
+import type { EmployeeRecord } from './employee-columns.js';
+import { type SheetPeople, SpreadsheetsQuery } from './spreadsheets.query.js';
 
 export type SheetFormat = 'xlsx' | 'csv';
 
@@ -95,7 +96,7 @@ async function streamCsv<T>(out: Writable, header: string[], batches: AsyncGener
   await pipeline(Readable.from(records()), stringify({ bom: true }), out);
 }
 
-function employeeCells(e: EmployeeSheetRow): string[] {
+function employeeCells(e: EmployeeRecord): string[] {
   // The importer reads exactly these forms back: numbers as typed, ISO dates, true/false.
   const values: Record<(typeof EMPLOYEE_COLUMNS)[number]['key'], string> = {
     employeeNo: e.employeeNo,
@@ -314,7 +315,7 @@ export class SpreadsheetsService {
     const cycle = await this.cycles.findById(cycleId);
     const roles = await this.query.roles(roleCode);
     if (roleCode !== undefined && roles.length === 0) {
-      throw badRequest(`There is no role with code "${roleCode}"`, [{ field: 'roleCode', message: `no role has the code "${roleCode}"` }]);
+      throw badRequest(`There is no role with code "${roleCode}"`, [{ field: 'roleCode', code: 'exists', message: `no role has the code "${roleCode}"` }]);
     }
     const sheets: {
       role: (typeof roles)[number];

@@ -5,6 +5,8 @@ import { AuthService } from '../auth/auth.service.js';
 import type { RequestWithActor } from '../common/actor.js';
 import type { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { HtmlErrorRenderer } from '../common/html-errors.js';
+import { fieldErrorText } from '../i18n/field-errors.js';
+import { refusalText } from '../i18n/refusals.js';
 import { Pages } from './pages.js';
 
 const KINDS: Record<number, string> = {
@@ -72,13 +74,16 @@ export class PageErrors implements HtmlErrorRenderer {
     const kind = status === 503 ? 'unavailable' : status >= 500 ? 'serverError' : (KINDS[status] ?? 'generic');
     // Only messages written for people: validation and conflict messages from the services.
     // Not 404 (it would echo ids), not 5xx (internal).
-    const detail = status === 400 || status === 409 || status === 429 ? error.message : null;
+    // Both in the page's language, from the codes (the English only on English pages).
+    const locale = { lang: this.pages.lang(req), section: (prefix: string) => this.pages.section(req, prefix) };
+    const detail = status === 400 || status === 409 || status === 429 ? refusalText(locale, error.code, error.details, error.message) : null;
+    const fieldErrors = status === 400 ? (error.errors ?? []).map((e) => ({ message: fieldErrorText(locale, e) })) : [];
     try {
       this.pages.render(
         req,
         res,
         'error',
-        { status, kind, detail, csrfExpired: error.code === 'CSRF_REJECTED', fieldErrors: status === 400 ? (error.errors ?? []) : [] },
+        { status, kind, detail, csrfExpired: error.code === 'CSRF_REJECTED', fieldErrors },
         { title: `errors.${kind}.title`, status },
       );
     } catch (err) {

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../common/error-codes.js';
 import type { FieldErrorDto } from '../common/error-response.dto.js';
 import { isAnyApiError, isApiError } from '../common/errors.js';
 import { type FieldErrorLocale, fieldErrorText } from '../i18n/field-errors.js';
+import { refusalText } from '../i18n/refusals.js';
 import { checkForm, type FieldErrors, toFieldErrors } from './forms.js';
 import type { PageAnswer } from './page-response.js';
 
@@ -62,9 +63,11 @@ export function formRefusal(err: unknown, t?: Translate, wording?: FieldWording)
   if (isAnyApiError(err) && [400, 401, 409, 429].includes(err.getStatus())) {
     const api = err;
     const errors = localFieldErrors(api.fieldErrors, wording);
-    // A refusal with coded field errors reads, in the page's language, as its first field's sentence.
-    const firstCoded = wording ? api.fieldErrors?.find((e) => e.code) : undefined;
-    const message = firstCoded ? errors[firstCoded.field] : api.message;
+    // Refused input (400, or a value taken) reads, in the page's language, as its first field's
+    // sentence; a refused state (a review with KPIs missing …) from its code and details. Either
+    // way a Chinese page never shows the service's English.
+    const first = wording && (api.getStatus() === 400 || api.code === 'DUPLICATE') ? api.fieldErrors?.[0] : undefined;
+    const message = first ? errors[first.field] : wording ? refusalText(wording, api.code, api.details, api.message) : api.message;
     const problem: Problem = { status: api.getStatus(), code: api.code, message, errors };
     if (isApiError(err, 'STALE_VERSION') && err.details) problem.currentVersion = err.details.currentVersion;
     if (isApiError(err, 'THROTTLED') && err.details) problem.retryAfterSeconds = err.details.retryAfterSeconds;

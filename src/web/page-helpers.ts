@@ -57,4 +57,4 @@ export function formVersion(value: string): number | null {
 
 /** Without the version read, a write cannot be checked for a stale edit: the page says to reload. */
 export const versionMissing = () =>
-  badRequest('The form lacks the version it was read at; reload the page and try again', [{ field: 'version', message: 'is required' }]);
+  badRequest('The form lacks the version it was read at; reload the page and try again', [{ field: 'version', code: 'required', message: 'is required' }]);
