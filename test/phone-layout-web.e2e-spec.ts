@@ -274,7 +274,10 @@ describe('every page on a phone (390 × 844): no sideways scroll, stacked tables
         await signIn(page, people[who], who === 'admin' ? TEST_ADMIN.password : TEST_PASSWORD, lang);
         const { visited, offenders } = await walk(page, ['/', ...extra[who]], who, lang);
         // Printed so a run shows what was covered; the assertion lists only the pages that break a rule.
-        process.stdout.write(`phone layout ${who} ${lang}: ${visited.length} pages\n  ${visited.join('\n  ')}\n`);
+        const count = Object.values(offenders).reduce((n, f) => n + Object.values(f).reduce<number>((m, v) => m + (Array.isArray(v) ? v.length : 1), 0), 0);
+        process.stdout.write(
+          `phone layout ${who} ${lang}: ${visited.length} pages, ${Object.keys(offenders).length} with offenders (${count} findings)\n  ${visited.join('\n  ')}\n`,
+        );
         expect(visited.length).toBeGreaterThan(3);
         expect(offenders).toEqual({});
       } finally {
