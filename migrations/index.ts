@@ -15,6 +15,7 @@ import { EmployeeSearchGrams1795888100000 } from './1795888100000-EmployeeSearch
 import { ImportRuns1795889000000 } from './1795889000000-ImportRuns.js';
 import { ReviewStages1796400848340 } from './1796400848340-ReviewStages.js';
 import { ReminderSendings1796500000000 } from './1796500000000-ReminderSendings.js';
+import { ReviewBulkRuns1796600000000 } from './1796600000000-ReviewBulkRuns.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -32,4 +33,5 @@ export const migrations = [
   ImportRuns1795889000000,
   ReviewStages1796400848340,
   ReminderSendings1796500000000,
+  ReviewBulkRuns1796600000000,
 ];

@@ -180,6 +180,8 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.finalReview}`, expect: { ...signedIn(200), managerOut: 404 } },
   { method: 'GET', route: '/api/reviews/:id', path: (i) => `/api/reviews/${i.submittedReview}`, expect: { ...signedIn(200), employee: 404, managerOut: 404 } },
   { method: 'POST', route: '/api/reviews', path: () => '/api/reviews', body: {}, expect: only({ hr: 400 }) },
+  // No reviews chosen: HR gets 400 and nothing changes; the single actions' rule (HR only) holds for many.
+  { method: 'POST', route: '/api/reviews/bulk', path: () => '/api/reviews/bulk', body: { action: 'finalize' }, expect: only({ hr: 400 }) },
   {
     method: 'PUT',
     route: '/api/reviews/:id/scores',
@@ -453,6 +455,8 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/reviews', path: (i) => `/reviews?status=not_started&cycleId=${i.cycle}`, expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'GET', route: '/reviews', path: (i) => `/reviews?stage=hr,done&overdue=true&cycleId=${i.cycle}`, expect: onlyPage({ hr: 200, admin: 200 }) },
   { method: 'POST', route: '/reviews', path: () => '/reviews', body: {}, expect: onlyPage({ hr: 400 }) },
+  { method: 'POST', route: '/reviews/bulk', path: () => '/reviews/bulk', body: {}, expect: onlyPage({ hr: 400 }) },
+  { method: 'GET', route: '/reviews/bulk/:runId', path: () => `/reviews/bulk/${NOWHERE}`, expect: onlyPage({ hr: 404 }) },
   { method: 'GET', route: '/reviews/:id', path: (i) => `/reviews/${i.finalReview}`, expect: { ...page(200), managerOut: 404 } },
   { method: 'GET', route: '/reviews/:id', path: (i) => `/reviews/${i.submittedReview}`, expect: { ...page(200), employee: 404, managerOut: 404 } },
   { method: 'GET', route: '/reviews/:id', path: () => '/reviews/not-an-id', expect: page(404) },

@@ -17,7 +17,9 @@ describe('PDF link in a browser', () => {
   let profile: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // A loaded machine must not turn the first print (Chromium starting) into a timeout's 503 here: the
+    // retry after a 503 is the last test's subject.
+    t = await createTestApp({ PDF_TIMEOUT_MS: '60000' });
     profile = mkdtempSync(join(tmpdir(), 'scorecard-pdf-link-e2e-'));
     browser = await launchPageBrowser(profile);
   });

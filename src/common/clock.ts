@@ -23,8 +23,17 @@ export class Clock {
   }
 }
 
+// Cached per zone: building a format costs far more than using one, and every review read asks
+// for today (docs/decisions/0003-cached-intl-formats.md).
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The YYYY-MM-DD of a moment in an IANA time zone. */
 export function calendarDate(moment: Date, timeZone: string): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(moment);
 }

@@ -12,6 +12,7 @@ import { KpiTemplate, KpiTemplateVersion } from '../kpi-templates/kpi-template.e
 import { Role } from '../kpi-templates/role.entity.js';
 import { ReminderItem, ReminderSending } from '../reminders/reminder-sending.entity.js';
 import { Review } from '../reviews/review.entity.js';
+import { ReviewBulkRun } from '../reviews/review-bulk-run.entity.js';
 import { ImportRun } from '../imports/import-run.entity.js';
 import { IssuedScorecard } from '../scorecards/issued-scorecard.entity.js';
 
@@ -35,4 +36,5 @@ export const entities = [
   CalibrationLock,
   ReminderSending,
   ReminderItem,
+  ReviewBulkRun,
 ];

@@ -23,6 +23,7 @@ import '../exports/dto/export.dto.js';
 import '../imports/dto/import.dto.js';
 import '../kpi-templates/dto/kpi.dto.js';
 import '../kpi-templates/dto/template.dto.js';
+import '../reviews/dto/review-bulk.dto.js';
 import '../reviews/dto/review-read-models.dto.js';
 import { SaveReviewDto } from '../reviews/dto/review.dto.js';
 import '../scorecards/dto/scorecard.dto.js';
@@ -42,6 +43,7 @@ const IMPORTED_DTO_FILES = [
   'imports/dto/import.dto.ts',
   'kpi-templates/dto/kpi.dto.ts',
   'kpi-templates/dto/template.dto.ts',
+  'reviews/dto/review-bulk.dto.ts',
   'reviews/dto/review-read-models.dto.ts',
   'reviews/dto/review.dto.ts',
   'scorecards/dto/scorecard.dto.ts',

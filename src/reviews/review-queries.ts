@@ -33,23 +33,7 @@ export class ReviewQueries {
 
   /** A page of review summaries within `scope`, filtered as asked; `today` (YYYY-MM-DD in the company's zone) decides what is overdue. */
   async list(scope: AccessScope, q: ReviewQueryDto, today: string): Promise<Page<ReviewSummaryDto>> {
-    const f = new SqlFilter();
-    if (q.cycleId) f.and(`r.cycle_id = ${f.param(q.cycleId)}`);
-    if (q.employeeId) f.and(`r.employee_id = ${f.param(q.employeeId)}`);
-    if (q.status) f.and(`r.status = ${f.param(q.status)}`);
-    const stages = stagesOf(q.stage);
-    if (stages.length === 1) f.and(`r.stage = ${f.param(stages[0])}`);
-    else if (stages.length > 1) f.and(`r.stage = ANY(${f.param(stages)}::text[])`);
-    const byDue = q.overdue !== undefined;
-    // Compared in SQL so the page and its total agree; the day itself is the service's (its clock and zone).
-    if (q.overdue === 'true') f.and(`${STAGE_DUE_SQL} < ${f.param(today)}::date`);
-    if (q.overdue === 'false') f.and(`coalesce(${STAGE_DUE_SQL} >= ${f.param(today)}::date, true)`);
-    const inScope = reviewScopeSql(scope, (v) => f.param(v));
-    if (inScope) f.and(inScope);
-    const byEmployee = Boolean(q.department || q.managerId || q.q);
-    if (q.department) f.and(`e.department = ${f.param(q.department)}`);
-    if (q.managerId) f.and(`e.manager_id = ${f.param(q.managerId)}`);
-    if (q.q) f.and(nameOrNumberSql(f, 'e', q.q));
+    const { f, byEmployee, byDue } = listFilter(scope, q, today);
     // Employees are joined only to filter: the order comes from the review's own copy of the
     // employee number, so a page of a cycle is read from the (cycle_id, employee_no) index.
     const from = `FROM reviews r${byEmployee ? ' JOIN employees e ON e.id = r.employee_id' : ''}${byDue ? ' JOIN cycles c ON c.id = r.cycle_id' : ''}`;
@@ -97,6 +81,32 @@ export class ReviewQueries {
     return this.versionInfo;
   }
 
+  /**
+   * Up to `limit` reviews the list shows with these filters, in its order (employee number within
+   * the cycle): what a bulk action "on the filter" acts on. The caller asks one more than it allows to tell "too many".
+   */
+  async matching(scope: AccessScope, q: ListFilter & { cycleId: string }, today: string, limit: number): Promise<ReviewHead[]> {
+    const { f } = listFilter(scope, q, today);
+    return this.dataSource.query<ReviewHead[]>(`SELECT ${HEAD_COLUMNS} ${HEAD_FROM} ${f.where()} ORDER BY r.employee_no LIMIT ${f.param(limit)}`, f.params);
+  }
+
+  /** The first review after employee number `after` that the list shows with these filters: the review page's "next" link. */
+  async nextAfter(scope: AccessScope, q: ListFilter & { cycleId: string }, today: string, after: string): Promise<ReviewHead | null> {
+    const { f } = listFilter(scope, q, today);
+    f.and(`r.employee_no > ${f.param(after)}`);
+    const [row] = await this.dataSource.query<ReviewHead[]>(`SELECT ${HEAD_COLUMNS} ${HEAD_FROM} ${f.where()} ORDER BY r.employee_no LIMIT 1`, f.params);
+    return row ?? null;
+  }
+
+  /** The reviews of these ids within `scope`; ids of others are left out. */
+  async heads(scope: AccessScope, ids: readonly string[]): Promise<ReviewHead[]> {
+    const f = new SqlFilter();
+    f.and(`r.id = ANY(${f.param(ids)}::uuid[])`);
+    const inScope = reviewScopeSql(scope, (v) => f.param(v));
+    if (inScope) f.and(inScope);
+    return this.dataSource.query<ReviewHead[]>(`SELECT ${HEAD_COLUMNS} ${HEAD_FROM} ${f.where()}`, f.params);
+  }
+
   /** The review with employee, manager and cycle, or null. */
   async load(id: string, m: EntityManager = this.dataSource.manager): Promise<Review | null> {
     // A query builder with getOne() is one round trip; findOne with relations makes two.
@@ -125,6 +135,47 @@ export class ReviewQueries {
     const [{ n }] = await m.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reviews WHERE cycle_id = $1', [cycleId]);
     return n;
   }
+}
+
+/** The list's filters, without its paging. */
+export type ListFilter = Pick<ReviewQueryDto, 'cycleId' | 'employeeId' | 'status' | 'stage' | 'overdue' | 'department' | 'managerId' | 'q'>;
+
+/** A review as a bulk action and the "next" links name it. */
+export interface ReviewHead {
+  id: string;
+  version: number;
+  status: string;
+  employee_id: string;
+  employee_no: string;
+  name: string;
+}
+
+const HEAD_COLUMNS = 'r.id, r.version, r.status, r.employee_id, r.employee_no, e.name';
+const HEAD_FROM = 'FROM reviews r JOIN employees e ON e.id = r.employee_id JOIN cycles c ON c.id = r.cycle_id';
+
+/**
+ * The list's WHERE over reviews r, employees e (joined when byEmployee) and cycles c (when byDue):
+ * one place for the page, the bulk actions on a filter and the next review, so the three agree.
+ */
+function listFilter(scope: AccessScope, q: ListFilter, today: string): { f: SqlFilter; byEmployee: boolean; byDue: boolean } {
+  const f = new SqlFilter();
+  if (q.cycleId) f.and(`r.cycle_id = ${f.param(q.cycleId)}`);
+  if (q.employeeId) f.and(`r.employee_id = ${f.param(q.employeeId)}`);
+  if (q.status) f.and(`r.status = ${f.param(q.status)}`);
+  const stages = stagesOf(q.stage);
+  if (stages.length === 1) f.and(`r.stage = ${f.param(stages[0])}`);
+  else if (stages.length > 1) f.and(`r.stage = ANY(${f.param(stages)}::text[])`);
+  const byDue = q.overdue !== undefined;
+  // Compared in SQL so the page and its total agree; the day itself is the service's (its clock and zone).
+  if (q.overdue === 'true') f.and(`${STAGE_DUE_SQL} < ${f.param(today)}::date`);
+  if (q.overdue === 'false') f.and(`coalesce(${STAGE_DUE_SQL} >= ${f.param(today)}::date, true)`);
+  const inScope = reviewScopeSql(scope, (v) => f.param(v));
+  if (inScope) f.and(inScope);
+  const byEmployee = Boolean(q.department || q.managerId || q.q);
+  if (q.department) f.and(`e.department = ${f.param(q.department)}`);
+  if (q.managerId) f.and(`e.manager_id = ${f.param(q.managerId)}`);
+  if (q.q) f.and(nameOrNumberSql(f, 'e', q.q));
+  return { f, byEmployee, byDue };
 }
 
 /** The due date of the stage a review is in, as stageDue() in review-stages.ts reads it (r: the review, c: its cycle). */

@@ -6,6 +6,8 @@ import { CyclesModule } from '../cycles/cycles.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
 import { KpiTemplatesModule } from '../kpi-templates/kpi-templates.module.js';
 import { Review } from './review.entity.js';
+import { ReviewBulkController } from './review-bulk.controller.js';
+import { ReviewBulkActions } from './review-bulk.service.js';
 import { CycleReviewsController, ReviewsController } from './reviews.controller.js';
 import { ReviewQueries } from './review-queries.js';
 import { ReviewReadModels } from './review-read-models.js';
@@ -17,8 +19,8 @@ import { ReviewsService } from './reviews.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Review]), EmployeesModule, AccessScopeModule, CyclesModule, KpiTemplatesModule, AuditModule],
-  controllers: [ReviewsController, CycleReviewsController],
-  providers: [ReviewsService, ReviewQueries, ReviewWriteSteps, ReviewWorkflow, ReviewTransitions, ReviewBatchWrites, ReviewReadModels],
-  exports: [ReviewsService, ReviewWriteSteps, ReviewWorkflow, ReviewTransitions, ReviewBatchWrites, ReviewReadModels],
+  controllers: [ReviewBulkController, ReviewsController, CycleReviewsController],
+  providers: [ReviewsService, ReviewQueries, ReviewWriteSteps, ReviewWorkflow, ReviewTransitions, ReviewBatchWrites, ReviewReadModels, ReviewBulkActions],
+  exports: [ReviewsService, ReviewWriteSteps, ReviewWorkflow, ReviewTransitions, ReviewBatchWrites, ReviewReadModels, ReviewBulkActions],
 })
 export class ReviewsModule {}

@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { notFound } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import type { ReviewDto, ReviewQueryDto, ReviewSummaryDto } from './dto/review.dto.js';
-import { ReviewQueries } from './review-queries.js';
+import { type ListFilter, ReviewQueries, type ReviewHead } from './review-queries.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Review } from './review.entity.js';
@@ -30,6 +30,19 @@ export class ReviewsService {
     if (q.employeeId && !covers(scope, q.employeeId)) throw notFound('Employee', q.employeeId);
     if (q.managerId && !covers(scope, q.managerId)) throw notFound('Employee', q.managerId);
     return this.queries.list(scope, q, this.clock.today(this.config.scorecards.timeZone));
+  }
+
+  /**
+   * The review after `review` in the list's order (employee number within its cycle) with these
+   * filters and `status`: the review page's "next draft" and "next submitted". Past the last one it
+   * starts again from the top, so the last draft of a list still leads to one left before it.
+   */
+  async nextInList(actor: Actor, review: ReviewDto, filter: Omit<ListFilter, 'cycleId' | 'status'>, status: 'draft' | 'submitted'): Promise<ReviewHead | null> {
+    const scope = await this.scopes.of(actor);
+    const today = this.clock.today(this.config.scorecards.timeZone);
+    const q = { ...filter, cycleId: review.cycle.id, status };
+    const next = (await this.queries.nextAfter(scope, q, today, review.employee.employeeNo)) ?? (await this.queries.nextAfter(scope, q, today, ''));
+    return next && next.id !== review.id ? next : null;
   }
 
   /** One review, or 404 when it does not exist or is out of the actor's scope (the two look alike). */

@@ -6,23 +6,32 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CyclesService } from '../cycles/cycles.service.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
-import { CreateReviewDto, REVIEW_STATUSES, ReviewQueryDto } from '../reviews/dto/review.dto.js';
+import { BULK_LIMIT, BulkReviewDto } from '../reviews/dto/review-bulk.dto.js';
+import { CreateReviewDto, ReviewQueryDto } from '../reviews/dto/review.dto.js';
+import { ReviewBulkActions } from '../reviews/review-bulk.service.js';
 import { ReviewReadModels } from '../reviews/review-read-models.js';
 import { ReviewBatchWrites } from '../reviews/review-batch-writes.service.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
-import { REVIEW_STAGES, standing } from '../review-stages/review-stages.js';
+import { REVIEW_STAGES, type ReviewStage, standing } from '../review-stages/review-stages.js';
 import type { RatingBand } from '../scoring/types.js';
 import { checkForm, str } from './forms.js';
-import { attempt, submitForm } from './page-form.js';
-import { cycleOptions, homeOf, pageNumber, pager, pickCycle, searchText } from './page-helpers.js';
+import { attempt, type Problem, submitForm } from './page-form.js';
+import { cycleOptions, homeOf, pageNumber, pager, pickCycle } from './page-helpers.js';
 import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
+import { LIST_STATUSES, listFiltersOf, listQuery } from './review-list-filter.js';
 import { reviewListLink, stageBoard } from './stage-board.js';
 
 const PAGE_SIZE = 50;
-const LIST_STATUSES = ['not_started', ...REVIEW_STATUSES] as const;
+
+/** The bulk form given back after a refusal: why, what was chosen and typed. */
+interface BulkForm {
+  problem: Problem;
+  typed: { action: string; choose: string; reason: string };
+  ticked: string[];
+}
 
 /** HR's start page (cycle progress per department) and the list of reviews behind its numbers. */
 @ApiExcludeController()
@@ -34,6 +43,7 @@ export class HrPagesController {
     private readonly reviews: ReviewsService,
     private readonly workflow: ReviewWorkflow,
     private readonly batch: ReviewBatchWrites,
+    private readonly bulk: ReviewBulkActions,
     private readonly readModels: ReviewReadModels,
     private readonly templates: KpiTemplatesService,
     private readonly clock: Clock,
@@ -133,20 +143,60 @@ export class HrPagesController {
 
   @Get('reviews')
   @Allow('admin', 'hr')
-  async list(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Query() query: Record<string, unknown>): Promise<PageView> {
+  list(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Query() query: Record<string, unknown>): Promise<PageView> {
+    return this.renderList(actor, locale, query, null);
+  }
+
+  /**
+   * One action on the reviews ticked in the list, or on every review the list shows with its
+   * filters (start: every person not started). Each goes through the single action; the answer is a
+   * 303 to the stored result (POST-redirect-GET), so a reload repeats nothing.
+   */
+  @Post('reviews/bulk')
+  @Allow('hr')
+  @HttpCode(200)
+  runBulk(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    const filters = listFiltersOf(body);
+    const action = str(body, 'action');
+    const byFilter = str(body, 'choose') === 'filter';
+    const ticked = ([] as unknown[]).concat(body.ids ?? []).filter((v): v is string => typeof v === 'string');
+    const typed = { action, choose: byFilter ? 'filter' : 'selected', reason: str(body, 'reason') };
+    const refused = (problem: Problem) => this.renderList(actor, locale, { ...filters }, { problem, typed, ticked });
+    if (!byFilter && ticked.length === 0)
+      return Promise.resolve(refused({ status: 400, message: locale.t('bulk.noneChosen'), errors: { ids: locale.t('bulk.noneChosen') } }));
+    const start = action === 'start';
+    // Start acts on people without a review, so only the filters of that list apply; the status filter names that list.
+    const filter = {
+      cycleId: filters.cycleId,
+      department: filters.department || undefined,
+      q: filters.q || undefined,
+      ...(start ? {} : { status: filters.status || undefined, stage: filters.stage || undefined, overdue: filters.overdue || undefined }),
+    };
+    return submitForm({
+      wording: locale,
+      dto: BulkReviewDto,
+      input: {
+        action,
+        reason: action === 'reopen' ? typed.reason.trim() : undefined,
+        filter: byFilter || start ? filter : undefined,
+        ...(byFilter ? {} : start ? { employeeIds: ticked } : { reviewIds: ticked }),
+      },
+      call: (dto) => this.bulk.run(actor, dto),
+      refused,
+      done: (result) => seeOther(`/reviews/bulk/${result.runId}?${listQuery(filters)}`),
+    });
+  }
+
+  private async renderList(actor: Actor, locale: Locale, query: Record<string, unknown>, bulk: BulkForm | null): Promise<PageView> {
     const cycles = await this.cycles.list({});
     const cycle = pickCycle(cycles, query.cycleId);
-    const status = LIST_STATUSES.find((s) => s === query.status) ?? '';
-    const q = searchText(query.q);
-    const department = typeof query.department === 'string' ? query.department : '';
-    // Unknown stage names are dropped rather than refused: the address is typed or stale, the list still shows.
-    const asked = typeof query.stage === 'string' ? query.stage.split(',') : [];
-    const stages = REVIEW_STAGES.filter((s) => asked.includes(s));
-    const stage = stages.join(',');
-    const overdue = query.overdue === 'true' || query.overdue === 'false' ? query.overdue : '';
+    const { status, q, department, stage, overdue } = listFiltersOf(query);
+    const stages = stage ? (stage.split(',') as ReviewStage[]) : [];
     const wanted = pageNumber(query.page);
     const departments = cycle ? (await this.readModels.progressByDepartment(actor, cycle.id)).map((d) => d.department) : [];
     const params = { cycleId: cycle?.id, status, stage, overdue, department, q };
+    const carried = listQuery({ cycleId: cycle?.id, status, stage, overdue, department, q });
+    const canBulk = actor.role === 'hr' && cycle?.status === 'open';
     let model: Record<string, unknown> = {};
     if (cycle && status === 'not_started') {
       const found = await this.readModels.notStarted(actor, {
@@ -157,9 +207,10 @@ export class HrPagesController {
         pageSize: PAGE_SIZE,
       });
       model = {
-        people: found.items,
+        people: found.items.map((p) => ({ ...p, ticked: bulk?.ticked.includes(p.id) ?? false })),
         pager: pager('/reviews', params, wanted, PAGE_SIZE, found.meta.total),
         canStart: actor.role === 'hr' && cycle.status === 'open',
+        bulkActions: canBulk && found.meta.total > 0 ? ['start'] : null,
       };
     } else if (cycle) {
       const { dto } = await checkForm(ReviewQueryDto, {
@@ -178,11 +229,16 @@ export class HrPagesController {
       model = {
         items: found.items.map((r) => ({
           ...r,
+          // The review page's "next" links continue through this very list.
+          url: `/reviews/${r.id}?${carried}`,
+          ticked: bulk?.ticked.includes(r.id) ?? false,
           bandLabel: r.bandKey ? (labels.get(r.bandKey)?.[lang === 'zh-CN' ? 'labelZh' : 'labelEn'] ?? r.bandKey) : null,
         })),
         pager: pager('/reviews', params, wanted, PAGE_SIZE, found.meta.total),
+        bulkActions: canBulk && found.meta.total > 0 ? ['submit', 'finalize', 'reopen'] : null,
       };
     }
+    const total = (model.pager as { total?: number } | undefined)?.total ?? 0;
     return page(
       'reviews',
       {
@@ -196,8 +252,19 @@ export class HrPagesController {
         dueOptions: (['true', 'false'] as const).map((v) => ({ value: v, selected: v === overdue })),
         filters: { q, status, department, stage, overdue },
         filtered: Boolean(q || status || department || stage || overdue),
+        bulk: model.bulkActions
+          ? {
+              actions: (model.bulkActions as string[]).map((a) => ({ value: a, selected: a === bulk?.typed.action })),
+              byFilter: bulk?.typed.choose === 'filter',
+              reason: bulk?.typed.reason ?? '',
+              matching: total,
+              tooMany: total > BULK_LIMIT,
+              limit: BULK_LIMIT,
+              problem: bulk?.problem ?? null,
+            }
+          : null,
       },
-      { title: 'reviews.title' },
+      { title: 'reviews.title', status: bulk?.problem.status },
     );
   }
 

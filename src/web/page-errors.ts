@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { tokenOf } from '../auth/auth.guard.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { RequestWithActor } from '../common/actor.js';
 import type { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { HtmlErrorRenderer } from '../common/html-errors.js';
 import { Pages } from './pages.js';
@@ -23,9 +26,37 @@ const KINDS: Record<number, string> = {
 export class PageErrors implements HtmlErrorRenderer {
   private readonly logger = new Logger('Pages');
 
-  constructor(private readonly pages: Pages) {}
+  constructor(
+    private readonly pages: Pages,
+    private readonly auth: AuthService,
+  ) {}
 
   render(req: Request, res: Response, error: ErrorResponseDto): void {
+    void this.renderSignedIn(req, res, error);
+  }
+
+  /**
+   * A 403 (the guard refused the role before it kept the user) or a 404 of a path no route serves
+   * (no guard ran) still comes with the signed-in user's navigation, so the way on is one click.
+   * Only these two: a 5xx may be the database being away (asking it again would only add to that),
+   * a 429 is too many requests already.
+   */
+  private async renderSignedIn(req: RequestWithActor, res: Response, error: ErrorResponseDto): Promise<void> {
+    const status = error.statusCode;
+    if (!req.actor && (status === 403 || status === 404) && error.code !== 'PASSWORD_CHANGE_REQUIRED') {
+      const token = tokenOf(req);
+      try {
+        const actor = token ? await this.auth.actorForToken(token) : null;
+        if (actor && !actor.mustChangePassword) req.actor = actor;
+      } catch (err) {
+        // Without the user the page is still an answer, only without the navigation.
+        this.logger.warn(`no navigation on a ${status} page: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.renderPage(req, res, error);
+  }
+
+  private renderPage(req: Request, res: Response, error: ErrorResponseDto): void {
     const status = error.statusCode;
     if (status === 401) {
       // Come back to the page after signing in; after a failed post, to where the form was.

@@ -71,6 +71,8 @@ export class PeoplePagesController {
                 { title: t('team.provisionalChartTitle') },
               )
             : null,
+        // The charts' numbers as a table (a chart is an image to a screen reader), while any review is rated.
+        bandRows: team && team.rated > 0 ? team.bands.map((b) => ({ label: label(b.band), final: b.final, draft: b.count - b.final })) : [],
         withReviews: team?.withReviews ?? 0,
         summary: {
           final: team?.final ?? 0,

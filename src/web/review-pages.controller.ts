@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SelfAssessments } from '../assessments/self-assessments.service.js';
 import { TakeProposalDto } from '../assessments/dto/manager-assessment.dto.js';
@@ -6,7 +6,7 @@ import { ManagerAssessmentsService } from '../assessments/manager-assessments.se
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
 import { isApiError } from '../common/errors.js';
-import { ManagerCommentDto, ReopenDto, TransitionDto } from '../reviews/dto/review.dto.js';
+import { ManagerCommentDto, ReopenDto, type ReviewDto, TransitionDto } from '../reviews/dto/review.dto.js';
 import { ReviewTransitions } from '../reviews/review-transitions.service.js';
 import { ReviewWorkflow } from '../reviews/review-workflow.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
@@ -17,6 +17,7 @@ import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
 import { safeNext } from './pages.js';
+import { type ListFilters, listFiltersOf, listFiltersOfUrl, listQuery } from './review-list-filter.js';
 import { reviewPage, reviewScriptData } from './review-page.js';
 import { selfSection } from './self-assessment-page.js';
 
@@ -39,8 +40,13 @@ export class ReviewPagesController {
 
   @Get(':id')
   @Allow('admin', 'hr', 'manager', 'employee')
-  show(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale): Promise<PageView> {
-    return this.renderReview(actor, id, locale);
+  show(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Query() query: Record<string, unknown>,
+  ): Promise<PageView> {
+    return this.renderReview(actor, id, locale, undefined, undefined, listFiltersOf(query));
   }
 
   @Post(':id/submit')
@@ -138,15 +144,16 @@ export class ReviewPagesController {
     const typed = { reason: str(body, 'reason'), comment: str(body, 'comment') };
     const reason = typed.reason.trim();
     const comment = typed.comment.trim();
+    const list = listFiltersOfUrl(str(body, 'back'));
     const refused = (problem: Problem) => {
-      if (problem.code === 'STALE_VERSION') return this.renderReview(actor, id, locale, { ...problem, message: t('review.staleAction') }, typed);
+      if (problem.code === 'STALE_VERSION') return this.renderReview(actor, id, locale, { ...problem, message: t('review.staleAction') }, typed, list);
       if (problem.code === undefined) {
         // The form failed the DTO; its messages are English, these two fields get theirs in the page's language.
         if (problem.errors.reason) problem.errors.reason = reason.length < 3 ? t('review.reasonRequired') : t('review.reasonTooLong');
         if (problem.errors.comment) problem.errors.comment = comment ? t('review.commentTooLong') : t('review.commentRequired');
         problem.message = problem.errors.reason ?? problem.errors.comment ?? problem.message;
       }
-      return this.renderReview(actor, id, locale, problem, typed);
+      return this.renderReview(actor, id, locale, problem, typed, list);
     };
     const done = () => seeOther(safeNext(str(body, 'back'), `/reviews/${id}`), NOTICE[action]);
     const version = formVersion(str(body, 'version'));
@@ -178,8 +185,16 @@ export class ReviewPagesController {
     return submitForm({ wording: locale, dto: TransitionDto, input: { version }, call, refused, done });
   }
 
-  private async renderReview(actor: Actor, id: string, locale: Locale, problem?: Problem, typed?: { reason: string; comment: string }): Promise<PageView> {
+  private async renderReview(
+    actor: Actor,
+    id: string,
+    locale: Locale,
+    problem?: Problem,
+    typed?: { reason: string; comment: string },
+    list?: ListFilters,
+  ): Promise<PageView> {
     const review = await this.reviews.get(actor, id);
+    const flow = actor.role === 'hr' || actor.role === 'admin' ? await this.flow(actor, review, list) : null;
     const lang = locale.lang;
     // HR compares the employee's, the manager's and its own final values.
     const assessment = actor.role === 'hr' || actor.role === 'admin' ? await this.assessments.get(actor, id) : null;
@@ -195,6 +210,8 @@ export class ReviewPagesController {
         ...view,
         selfAssessment: selfSection(self, lang),
         problem: problem ? { ...problem, typed } : null,
+        flow,
+        back: flow?.back ?? null,
         scorecardUrl: `/api/reviews/${review.id}/scorecard.pdf?lang=${lang}`,
         previewUrl: `/api/reviews/${review.id}/scorecard.pdf?lang=${lang}&format=html`,
       },
@@ -208,5 +225,24 @@ export class ReviewPagesController {
           : undefined,
       },
     );
+  }
+
+  /**
+   * HR's way on through the list it came from: the next draft and the next submitted review in the
+   * list's order, with the list's filters carried along (the review's own cycle when it came from
+   * elsewhere), so each review page leads to the next one of the same list.
+   */
+  private async flow(actor: Actor, review: ReviewDto, list: ListFilters | undefined) {
+    const f = { ...(list ?? listFiltersOf({})), cycleId: review.cycle.id };
+    const carried = listQuery(f);
+    const filter = { department: f.department || undefined, q: f.q || undefined, stage: f.stage || undefined, overdue: f.overdue || undefined };
+    const link = (next: { id: string; name: string; employee_no: string } | null) =>
+      next ? { name: next.name, employeeNo: next.employee_no, url: `/reviews/${next.id}?${carried}` } : null;
+    return {
+      draft: link(await this.reviews.nextInList(actor, review, filter, 'draft')),
+      submitted: link(await this.reviews.nextInList(actor, review, filter, 'submitted')),
+      listUrl: `/reviews?${carried}`,
+      back: `/reviews/${review.id}?${carried}`,
+    };
   }
 }

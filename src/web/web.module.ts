@@ -18,6 +18,7 @@ import { CalibrationPagesController } from './calibration-pages.controller.js';
 import { CyclesPagesController } from './cycles-pages.controller.js';
 import { EmployeesPagesController } from './employees-pages.controller.js';
 import { ExportsPagesController } from './exports-pages.controller.js';
+import { BulkResultPagesController } from './bulk-result-pages.controller.js';
 import { HrPagesController } from './hr-pages.controller.js';
 import { ImportsPagesController } from './imports-pages.controller.js';
 import { PageErrors } from './page-errors.js';
@@ -43,6 +44,7 @@ import { SelfAssessmentPagesController } from './self-assessment-pages.controlle
     EmployeesPagesController,
     ExportsPagesController,
     HrPagesController,
+    BulkResultPagesController,
     ImportsPagesController,
     PeoplePagesController,
     ReviewPagesController,

@@ -1,6 +1,7 @@
 // The browser the page tests read pages with: full Chromium where the machine has it (what people
 // browse with); else whatever prints PDFs, down to the npm package's headless shell, so the suite
 // runs on a machine without apt.
+import { createRequire } from 'node:module';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findChromium, prepareChromium } from '../../src/scorecards/chromium.js';
 
@@ -66,4 +67,29 @@ export async function boxedChinese(page: Page): Promise<string[]> {
   } finally {
     await cdp.detach();
   }
+}
+
+// axe's own bundle, evaluated in the page through DevTools (the CSP allows no inline script).
+const AXE_SOURCE = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+/** The rules the pages are held to: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices. */
+export const AXE_RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+/** One axe finding: its rule and the elements (CSS paths) that break it. */
+export interface AxeFinding {
+  rule: string;
+  impact: string | null;
+  nodes: string[];
+}
+
+/** What axe-core finds wrong on the page as it is now (run it after the page's scripts have settled). */
+export async function axeFindings(page: Page, tags: string[] = AXE_RULES): Promise<AxeFinding[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (wanted: string[]) => {
+    interface AxeResult {
+      violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
+    }
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<AxeResult> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: wanted }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ rule: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+  }, tags);
 }

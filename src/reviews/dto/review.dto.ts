@@ -130,7 +130,7 @@ export class ManagerCommentDto extends TransitionDto {
 export const REVIEW_STATUSES = ['draft', 'submitted', 'finalized'] as const;
 
 // One stage or several, comma-separated: the dashboard links "done" counts to the stages after one.
-const STAGE_LIST = new RegExp(`^(${REVIEW_STAGES.join('|')})(,(${REVIEW_STAGES.join('|')})){0,3}$`);
+export const STAGE_LIST = new RegExp(`^(${REVIEW_STAGES.join('|')})(,(${REVIEW_STAGES.join('|')})){0,3}$`);
 
 export class ReviewQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Transform(lowerId) @IsUUID('4') cycleId?: string;

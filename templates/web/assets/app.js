@@ -8,6 +8,15 @@
     var message = (submitter && submitter.getAttribute('data-confirm')) || event.target.getAttribute('data-confirm');
     if (message && !window.confirm(message)) event.preventDefault();
   });
+  // A page drawn again after a refused form (the server's message at the top, role="alert") starts
+  // the keyboard there: Tab goes on to the form, and a screen reader reads why first. It wins over
+  // a field's autofocus, which would skip the message.
+  var problem = document.querySelector('main .alert[role="alert"]');
+  if (problem) {
+    problem.setAttribute('tabindex', '-1');
+    problem.focus();
+  }
+
   // In forms marked data-enter="no-submit", Enter in a one-line field moves on instead of posting
   // the form half-filled (textareas and buttons keep their normal Enter).
   document.addEventListener('keydown', function (event) {
@@ -147,5 +156,32 @@
         link.textContent = label;
         link.removeAttribute('aria-busy');
       });
+  });
+
+  // A list's "choose all on this page" box (data-pick-all names the form its row boxes belong to):
+  // it ticks or clears every row box, and shows as partly ticked while only some are. Without this
+  // script it stays hidden and each row is ticked on its own.
+  document.querySelectorAll('input[data-pick-all]').forEach(function (all) {
+    var form = all.getAttribute('data-pick-all');
+    var rows = function () {
+      return Array.prototype.slice.call(document.querySelectorAll('input[type="checkbox"][form="' + form + '"]'));
+    };
+    var sync = function () {
+      var ticked = rows().filter(function (box) {
+        return box.checked;
+      }).length;
+      all.checked = ticked > 0 && ticked === rows().length;
+      all.indeterminate = ticked > 0 && ticked < rows().length;
+    };
+    all.hidden = false;
+    all.addEventListener('change', function () {
+      rows().forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+    rows().forEach(function (box) {
+      box.addEventListener('change', sync);
+    });
+    sync();
   });
 })();

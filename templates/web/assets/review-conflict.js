@@ -70,9 +70,11 @@
         var box = $('conflict');
         box.textContent = '';
         var h = document.createElement('h2');
+        h.id = 'conflict-title';
         h.textContent = S.conflictTitle;
         box.appendChild(h);
         var p = document.createElement('p');
+        p.id = 'conflict-text';
         p.textContent = theirs.status !== 'draft' ? fmt(S.notDraft, { status: theirs.status }) : rows.length ? S.conflictText : S.conflictNone;
         box.appendChild(p);
         if (rows.length) {
@@ -124,6 +126,8 @@
         box.hidden = false;
         setState(S.conflictTitle);
         box.scrollIntoView({ block: 'start' });
+        // The save button the person pressed is no longer where the work is: the box is, with its two choices.
+        box.focus();
       });
     }
 

@@ -100,6 +100,24 @@
     err.hidden = !message;
   }
 
+  // A screen reader hears the total and band (one polite line), once the typing pauses and only
+  // when they changed: not every figure of the table at every keystroke. The figures the page
+  // opened with are on screen already and are not said.
+  var announced = null;
+  var announceTimer = null;
+  function announceTotal(text) {
+    if (announced === null) {
+      announced = text;
+      return;
+    }
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(function () {
+      if (text === announced) return;
+      announced = text;
+      $('total-announce').textContent = text;
+    }, 700);
+  }
+
   // Live scores: the same rules as the server, recomputed on every keystroke.
   function recompute(keepErrors) {
     var current = readForm();
@@ -120,7 +138,9 @@
       });
     $('total').textContent = fixed2(result.total);
     $('total-cell').textContent = fixed2(result.total);
-    $('band').textContent = result.band ? (data.lang === 'zh-CN' ? result.band.labelZh : result.band.labelEn) : '—';
+    var band = result.band ? (data.lang === 'zh-CN' ? result.band.labelZh : result.band.labelEn) : '—';
+    $('band').textContent = band;
+    announceTotal(fmt(S.totalAnnounce, { total: fixed2(result.total), band: band }));
     var names = result.missing.map(function (key) {
       return nameOf(
         data.kpis.filter(function (k) {
@@ -132,8 +152,16 @@
     return current;
   }
 
+  // The line is a live region: the same words again (each keystroke says "unsaved") are not news.
   function setState(text) {
-    $('save-state').textContent = text;
+    var el = $('save-state');
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  // After a refused save the keyboard lands on the first field to fix, whose message it describes.
+  function focusFirstError() {
+    var first = form.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
   }
 
   function markDirty() {
@@ -254,6 +282,7 @@
     });
     if (Object.keys(current.errors).length > 0) {
       setState(S.fixFirst);
+      focusFirstError();
       return Promise.resolve(false);
     }
     state.busy = true;
@@ -284,6 +313,7 @@
         }
         var said = showApiErrors(res.body, body);
         setState(fmt(S.saveFailed, { message: said || (res.body && res.body.message ? res.body.message : String(res.status)) }));
+        focusFirstError();
         return false;
       })
       .catch(function () {
