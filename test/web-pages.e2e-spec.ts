@@ -805,7 +805,7 @@ describe('pages over HTTP', () => {
       expect(team.text).toContain('The 3 scorecard(s) of your team in this cycle');
       expect(team.text).toContain('1 submitted reviews await your comment.');
       const row = (no: string) => new RegExp(`<tr data-employee="${no}">[\\s\\S]*?</tr>`).exec(team.text)?.[0] ?? '';
-      expect(row(done.employeeNo)).toContain(`<td>${band.labelEn}</td>`);
+      expect(row(done.employeeNo)).toContain(`<td data-label="Rating band">${band.labelEn}</td>`);
       expect(row(started.employeeNo)).toContain('<span class="muted">—</span>');
       expect(row(waiting.employeeNo)).toContain('not_started');
       expect(row(pending.employeeNo)).toContain('awaiting-comment');

@@ -89,6 +89,15 @@
     });
   }).observe(document.body, { childList: true, subtree: true });
 
+  // On a phone the sections are one strip that scrolls sideways (app.css): the current one is
+  // brought into it, or an admin on "Users" would see no marked section at all.
+  var nav = document.querySelector('.nav');
+  var current = nav && nav.querySelector('[aria-current="page"]');
+  if (current && nav.scrollWidth > nav.clientWidth + 1) {
+    var past = current.getBoundingClientRect().right - nav.getBoundingClientRect().right;
+    if (past > 0) nav.scrollLeft += past + 16;
+  }
+
   // A PDF link (data-busy) is printed on the server and takes seconds: while it is being prepared the
   // link says so and a second click does nothing, so one click prints one file. Without this script
   // it is a plain download link.
