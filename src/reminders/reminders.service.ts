@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { stageDue, type StageDues } from '../review-stages/review-stages.js';
 import { Mailer, messageOf } from './mailer.js';
-import { planReminders, renderReminderMail, type PastNotice, type PlannedMail, type WaitingItem, type WaitingStage } from './reminder-plan.js';
+import { planReminders, renderReminderMail, type PastNotice, type PlannedMail, type WaitingItem } from './reminder-plan.js';
 
 /** What one pass did. */
 export interface ReminderPassResult {
@@ -24,15 +24,8 @@ export interface ReminderPassResult {
   error: string | null;
 }
 
-interface WaitingRow extends StageDues {
-  recipientEmail: string;
-  reviewId: string;
-  stage: WaitingStage;
-  cycleId: string;
-  cycleName: string;
-  employeeName: string;
-  employeeNo: string;
-}
+/** A waiting item as read, with every stage's due date (its own is picked from them). */
+type WaitingRow = Omit<WaitingItem, 'due'> & StageDues;
 
 /**
  * The reviews waiting for someone, and the person: the employee for their own self-assessment, the

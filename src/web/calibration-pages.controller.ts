@@ -97,41 +97,61 @@ export class CalibrationPagesController {
   @Post('lock')
   @Allow('hr')
   @HttpCode(200)
-  async lock(
+  lock(
     @CurrentActor() actor: Actor,
     @Param('id', PageIdPipe) id: string,
     @PageLocale() locale: Locale,
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
-    const filters = await filtersOf(body, FORM_FILTER);
-    return submitForm({
-      wording: locale,
+    return this.departmentAction(actor, id, locale, body, {
       dto: LockDepartmentDto,
       input: { department: str(body, 'department') },
       call: (dto) => this.calibration.lock(actor, id, dto.department),
-      refused: (problem) => this.render(actor, id, locale, filters, this.translate(problem, locale)),
-      done: () => seeOther(addressOf(id, filters), 'calibrationLocked'),
+      notice: 'calibrationLocked',
     });
   }
 
   @Post('reopen')
   @Allow('hr')
   @HttpCode(200)
-  async reopen(
+  reopen(
     @CurrentActor() actor: Actor,
     @Param('id', PageIdPipe) id: string,
     @PageLocale() locale: Locale,
     @Body() body: Record<string, unknown>,
   ): Promise<PageAnswer> {
-    const filters = await filtersOf(body, FORM_FILTER);
     const typed = { department: str(body, 'department'), reason: str(body, 'reason') };
-    return submitForm({
-      wording: locale,
+    return this.departmentAction(actor, id, locale, body, {
       dto: ReopenDepartmentDto,
       input: { department: typed.department, reason: typed.reason.trim() },
       call: (dto) => this.calibration.reopen(actor, id, dto.department, dto.reason),
-      refused: (problem) => this.render(actor, id, locale, filters, this.translate(problem, locale), undefined, typed),
-      done: () => seeOther(addressOf(id, filters), 'calibrationReopened'),
+      notice: 'calibrationReopened',
+      typed,
+    });
+  }
+
+  /** A department's lock or reopen: the form checked by its DTO, refused back onto the page (with what was typed), else back to the list. */
+  private async departmentAction<D extends object>(
+    actor: Actor,
+    id: string,
+    locale: Locale,
+    body: Record<string, unknown>,
+    action: {
+      dto: new () => D;
+      input: Record<string, unknown>;
+      call: (dto: D) => Promise<unknown>;
+      notice: string;
+      typed?: { department: string; reason: string };
+    },
+  ): Promise<PageAnswer> {
+    const filters = await filtersOf(body, FORM_FILTER);
+    return submitForm({
+      wording: locale,
+      dto: action.dto,
+      input: action.input,
+      call: action.call,
+      refused: (problem) => this.render(actor, id, locale, filters, this.translate(problem, locale), undefined, action.typed),
+      done: () => seeOther(addressOf(id, filters), action.notice),
     });
   }
 
