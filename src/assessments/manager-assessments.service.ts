@@ -13,6 +13,7 @@ import { moveStage, type ReviewStage, stageRefusal } from '../review-stages/revi
 import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { Review } from '../reviews/review.entity.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
+import { kpiDefinitionOf } from '../scoring/index.js';
 import type { ManagerAssessmentDto, SaveManagerAssessmentDto } from './dto/manager-assessment.dto.js';
 import { missingProposals, proposalEntries } from './manager-assessment.rules.js';
 import { ReviewAssessment } from './review-assessment.entity.js';
@@ -167,16 +168,7 @@ function toDto(review: ReviewDto, self: ReviewAssessment | null, manager: Review
     cycle: review.cycle,
     stage: review.stage,
     kpis: review.kpis.map((k) => {
-      const kpi: KpiDto = {
-        key: k.key,
-        nameZh: k.nameZh,
-        nameEn: k.nameEn,
-        descriptionZh: k.descriptionZh,
-        descriptionEn: k.descriptionEn,
-        category: k.category,
-        weight: k.weight,
-        rule: k.rule,
-      };
+      const kpi: KpiDto = kpiDefinitionOf(k);
       const own = entry(self, k.key);
       const proposed = entry(manager, k.key);
       return {

@@ -6,7 +6,7 @@ import { type Actor, systemActor } from '../common/actor.js';
 import { badRequest, conflict, duplicate, notFound } from '../common/errors.js';
 import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
-import { validateTemplate, weightSum } from '../scoring/index.js';
+import { kpiDefinitionOf, validateTemplate, weightSum } from '../scoring/index.js';
 import type { KpiDefinition, RatingBand, ScoringRule } from '../scoring/types.js';
 import { DEFAULT_ROLES } from './default-templates.js';
 import type { KpiDto, RatingBandDto, ScoringRuleDto, VersionContentDto } from './dto/kpi.dto.js';
@@ -43,16 +43,7 @@ function normalizeRule(rule: ScoringRuleDto): ScoringRule {
 
 /** `prefix` is where the content sits in the request body (`content.` for a new draft), so field paths name what was sent. */
 function normalizeContent(content: VersionContentDto, prefix = ''): { kpis: KpiDefinition[]; bands: RatingBand[] } {
-  const kpis = content.kpis.map((k: KpiDto) => ({
-    key: k.key,
-    nameZh: k.nameZh,
-    nameEn: k.nameEn,
-    descriptionZh: k.descriptionZh,
-    descriptionEn: k.descriptionEn,
-    category: k.category,
-    weight: k.weight,
-    rule: normalizeRule(k.rule),
-  }));
+  const kpis = content.kpis.map((k: KpiDto) => ({ ...kpiDefinitionOf(k), rule: normalizeRule(k.rule) }));
   const bands = content.bands.map((b: RatingBandDto) => ({ key: b.key, min: b.min, labelZh: b.labelZh, labelEn: b.labelEn }));
   const problems = validateTemplate(kpis, bands);
   if (problems.length > 0) {

@@ -43,6 +43,23 @@ export interface KpiDefinition {
   rule: ScoringRule;
 }
 
+/** A KPI definition with its rule in another form (a DTO's, a form's). */
+export type KpiShape<R> = Omit<KpiDefinition, 'rule'> & { rule: R };
+
+/** Just the definition of a KPI out of anything that carries one (a DTO, a scored row): no extra fields travel on. */
+export function kpiDefinitionOf<R = ScoringRule>(k: KpiShape<R>): KpiShape<R> {
+  return {
+    key: k.key,
+    nameZh: k.nameZh,
+    nameEn: k.nameEn,
+    descriptionZh: k.descriptionZh,
+    descriptionEn: k.descriptionEn,
+    category: k.category,
+    weight: k.weight,
+    rule: k.rule,
+  };
+}
+
 export interface RatingBand {
   key: string;
   /** Lowest total (inclusive) that earns this band. */
