@@ -14,6 +14,7 @@ import type { ReviewDto } from '../reviews/dto/review.dto.js';
 import { Review } from '../reviews/review.entity.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { kpiDefinitionOf } from '../scoring/index.js';
+import { ReviewWriteSteps } from '../reviews/review-write-steps.js';
 import type { ManagerAssessmentDto, SaveManagerAssessmentDto } from './dto/manager-assessment.dto.js';
 import { missingProposals, proposalEntries } from './manager-assessment.rules.js';
 import { ReviewAssessment } from './review-assessment.entity.js';
@@ -34,6 +35,7 @@ export class ManagerAssessmentsService {
     private readonly cycles: CyclesService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly steps: ReviewWriteSteps,
   ) {}
 
   /** The assessment as a manager in scope or HR reads it; anyone else (the employee too) gets 404. */
@@ -79,26 +81,11 @@ export class ManagerAssessmentsService {
           missing.map((k) => ({ field: `entries.${k}`, code: 'noInput', message: 'has no proposed rating' })),
         );
       }
-      const move = moveStage(cycle, review.stage, 'submitManager', 'manager');
-      if (!move.ok) throw stageConflict(review.stage, move.expected, 'submitted');
       const patch = { submittedAt: this.clock.now(), author: actor.name };
       const saved = current
         ? await saveVersioned(m, current, patch)
         : await m.save(m.create(ReviewAssessment, { reviewId: id, kind: 'manager', entries: {}, summary: '', ...patch, version: 1 }));
-      const moved = await m
-        .createQueryBuilder()
-        .update(Review)
-        .set({ stage: move.to, version: review.version + 1, updatedAt: new Date() })
-        .where('id = :id AND version = :version', { id, version: review.version })
-        .execute();
-      if (moved.affected !== 1) throw staleVersion(`Review ${id} was changed by someone else; reload and submit again.`);
-      await this.audit.record(m, actor, {
-        action: 'manager_assessment_submit',
-        entity: 'review',
-        entityId: id,
-        before: { stage: review.stage, version: review.version },
-        after: { stage: move.to, version: review.version + 1, assessment: auditView(saved) },
-      });
+      await this.steps.completeStage(m, actor, { review, cycle }, 'submitManager', 'manager', { assessment: auditView(saved) });
     });
     return this.get(actor, id);
   }

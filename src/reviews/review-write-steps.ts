@@ -100,7 +100,8 @@ export class ReviewWriteSteps {
     const stage = stageMove(cycle, r, action, who, 'moved on');
     const saved = await saveVersioned(m, Review, 'Review', r, { stage });
     await this.audit.record(m, actor, {
-      action: action === 'submitSelf' ? 'submit_self_assessment' : 'submit_manager_assessment',
+      // The names the audit trail has always used for these two moves.
+      action: action === 'submitSelf' ? 'submit_self_assessment' : 'manager_assessment_submit',
       entity: 'review',
       entityId: r.id,
       before: { stage: r.stage, version: r.version },
