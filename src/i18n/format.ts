@@ -59,7 +59,9 @@ export function formatMoment(d: Date, lang: Lang, timeZone: string, dict: Scorec
     .formatToParts(d)
     .find((p) => p.type === 'timeZoneName')?.value;
   // ICU prints "GMT+8", and for UTC itself "GMT" or "GMT+0" depending on its version.
-  const zone = (zonePart ?? timeZone).replace(/^GMT/, 'UTC').replace(/^UTC[+-]0(?::00)?$/, 'UTC');
+  const offset = (zonePart ?? timeZone).replace(/^GMT/, 'UTC').replace(/^UTC[+-]0(?::00)?$/, 'UTC');
+  // The zone's name, as the pages show it, and its offset then, so a reader elsewhere need not look it up.
+  const zone = timeZone === 'UTC' || timeZone === 'Etc/UTC' ? offset : `${timeZone}, ${offset}`;
   return interpolate(dict.format.dateTimeWithZone, { datetime, zone });
 }
 

@@ -205,7 +205,7 @@ describe('renderScorecardHtml', () => {
   it('draws the running header and footer as page-margin boxes, with page numbers', () => {
     const zh = render(makeReview(), 'zh-CN', { contentHash: 'sha256:9f86d081884c7d65' }).out.css;
     expect(zh).toContain('@bottom-right { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页";');
-    expect(zh).toMatch(/@bottom-left \{ content: "[^"]*2025年7月10日 09:30（UTC\+8）[^"]*模板版本: v3[^"]*sha256:9f86d081884c7d65";/);
+    expect(zh).toMatch(/@bottom-left \{ content: "[^"]*2025年7月10日 09:30（Asia\/Shanghai, UTC\+8）[^"]*模板版本: v3[^"]*sha256:9f86d081884c7d65";/);
     expect(zh).toMatch(/@top-left \{ content: "Acme · 绩效评估表";/);
     expect(zh).toMatch(/@top-right \{ content: "张三 · 2025 H1";/);
     for (const rule of zh.match(/@(top|bottom)-[a-z]+ \{[^}]*\}/g) ?? []) expect(rule).toContain("font-family: 'Noto Sans SC'");

@@ -86,7 +86,7 @@ describe('buildScorecardView: account manager', () => {
     expect(v.sections[3]).toMatchObject({ text: 'Strong half year.', empty: false });
     expect(v.acknowledgement).toEqual({ acknowledged: false, by: null, at: null, text: '员工尚未确认。' });
     expect(v.footer).toMatchObject({
-      generatedAt: '2025年7月10日 09:30（UTC+8）',
+      generatedAt: '2025年7月10日 09:30（Asia/Shanghai, UTC+8）',
       generatedAtIso: '2025-07-10T01:30:00.000Z',
       templateVersion: 3,
       templateVersionText: 'v3',
@@ -107,7 +107,7 @@ describe('buildScorecardView: account manager', () => {
     expect(v.kpis[3]).toMatchObject({ category: 'Relationship upkeep', target: '48 visits' });
     expect(v.kpis[4]).toMatchObject({ rating: '4 · Exceeds expectations', category: 'Skill', target: 'scale 1–5' });
     expect(v.total.bandLabel).toBe(makeReview().band?.labelEn);
-    expect(v.footer.generatedAt).toBe('Jul 10, 2025, 09:30 (UTC+8)');
+    expect(v.footer.generatedAt).toBe('Jul 10, 2025, 09:30 (Asia/Shanghai, UTC+8)');
     expect(v.footer.pageOf).toEqual({ before: 'Page ', between: ' of ', after: '' });
     expect(v.labels.colPoints).toBe('Points');
   });
@@ -293,10 +293,10 @@ describe('buildScorecardView: acknowledgement, logo, history', () => {
     expect(buildScorecardView(input(review)).acknowledgement).toEqual({
       acknowledged: true,
       by: 'Zhang San',
-      at: '2025年7月3日 14:05（UTC+8）',
-      text: 'Zhang San 已于 2025年7月3日 14:05（UTC+8） 确认',
+      at: '2025年7月3日 14:05（Asia/Shanghai, UTC+8）',
+      text: 'Zhang San 已于 2025年7月3日 14:05（Asia/Shanghai, UTC+8） 确认',
     });
-    expect(buildScorecardView(input(review, { lang: 'en' })).acknowledgement.text).toBe('Acknowledged by Zhang San on Jul 3, 2025, 14:05 (UTC+8)');
+    expect(buildScorecardView(input(review, { lang: 'en' })).acknowledgement.text).toBe('Acknowledged by Zhang San on Jul 3, 2025, 14:05 (Asia/Shanghai, UTC+8)');
   });
 
   it('keeps a valid logo and drops anything else', () => {
