@@ -296,7 +296,9 @@ describe('buildScorecardView: acknowledgement, logo, history', () => {
       at: '2025年7月3日 14:05（Asia/Shanghai, UTC+8）',
       text: 'Zhang San 已于 2025年7月3日 14:05（Asia/Shanghai, UTC+8） 确认',
     });
-    expect(buildScorecardView(input(review, { lang: 'en' })).acknowledgement.text).toBe('Acknowledged by Zhang San on Jul 3, 2025, 14:05 (Asia/Shanghai, UTC+8)');
+    expect(buildScorecardView(input(review, { lang: 'en' })).acknowledgement.text).toBe(
+      'Acknowledged by Zhang San on Jul 3, 2025, 14:05 (Asia/Shanghai, UTC+8)',
+    );
   });
 
   it('keeps a valid logo and drops anything else', () => {
