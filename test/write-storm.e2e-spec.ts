@@ -462,6 +462,17 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         },
         send: (i, x) => post(`/api/reviews/${x.id}/reopen`, hr()).send({ version: x.version, reason: `storm reason ${i}` }),
       },
+      // A bulk run: every request finalizes the same three reviews, each in its own transaction; one
+      // request wins each, the others skip it (already finalized or changed meanwhile).
+      {
+        method: 'POST',
+        route: '/api/reviews/bulk',
+        prepare: async () => {
+          const [a, b, c] = [await reviewIn('submitted'), await reviewIn('submitted'), await reviewIn('submitted')];
+          return { a: a.id, b: b.id, c: c.id };
+        },
+        send: (_i, x) => post('/api/reviews/bulk', hr()).send({ action: 'finalize', reviewIds: [x.a, x.b, x.c] }),
+      },
       // The second reported deadlock: the manager's subtree read outside the transaction.
       {
         method: 'POST',
@@ -829,6 +840,15 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         route: '/reviews/:id/take-proposal',
         prepare: proposed,
         send: (_i, x) => page(`/reviews/${x.id}/take-proposal`, hr()).send({ version: String(x.version) }),
+      },
+      {
+        method: 'POST',
+        route: '/reviews/bulk',
+        prepare: async () => {
+          const r = await reviewIn('submitted');
+          return { id: r.id };
+        },
+        send: (_i, x) => page('/reviews/bulk', hr()).send({ action: 'finalize', choose: 'selected', ids: String(x.id), cycleId: cycle.id }),
       },
       {
         method: 'POST',
