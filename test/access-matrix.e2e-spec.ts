@@ -581,6 +581,9 @@ const MATRIX: Cell[] = [
   { method: 'GET', route: '/admin/templates/:id', path: (i) => `/admin/templates/${i.template}`, expect: onlyPage({ admin: 200 }) },
   // Writes aim at a template that does not exist, so an allowed caller changes nothing (404).
   { method: 'POST', route: '/admin/templates/:id/draft', path: () => `/admin/templates/${NOWHERE}/draft`, body: {}, expect: onlyPage({ admin: 404 }) },
+  // An empty form: an allowed caller is refused (400) and nothing is created.
+  { method: 'POST', route: '/admin/templates/roles', path: () => '/admin/templates/roles', body: {}, expect: onlyPage({ admin: 400 }) },
+  { method: 'POST', route: '/admin/templates/:id/role', path: () => `/admin/templates/${NOWHERE}/role`, body: {}, expect: onlyPage({ admin: 404 }) },
   {
     method: 'POST',
     route: '/admin/templates/:id/draft/:versionId',

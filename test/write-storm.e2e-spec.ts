@@ -578,6 +578,28 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         },
         send: (i, x) => page(`/admin/users/${x.id}/reset-password`, admin()).send({ password: `reset-password-${i}`, version: String(x.version) }),
       },
+      // 60 admins create the same role at once: one does, the others are told it exists.
+      {
+        method: 'POST',
+        route: '/admin/templates/roles',
+        prepare: () =>
+          Promise.resolve({
+            code: `storm_role_${uniq()
+              .toLowerCase()
+              .replace(/[^a-z0-9]/g, '')}`,
+          }),
+        send: (_i, x) => page('/admin/templates/roles', admin()).send({ code: String(x.code), nameZh: '风暴岗位', nameEn: 'Storm role' }),
+      },
+      {
+        method: 'POST',
+        route: '/admin/templates/:id/role',
+        prepare: async () => {
+          const x = await templateWithDraft();
+          const role = (await t.http.get(`/api/kpi-templates/${x.template}`).set(admin()).expect(200)).body as TemplateDto;
+          return { template: x.template, version: role.role.version };
+        },
+        send: (i, x) => page(`/admin/templates/${x.template}/role`, admin()).send({ version: String(x.version), nameZh: `风暴 ${i}`, nameEn: `Storm ${i}` }),
+      },
       {
         method: 'POST',
         route: '/admin/templates/:id/draft',

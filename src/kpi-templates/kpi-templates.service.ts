@@ -8,7 +8,7 @@ import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { kpiDefinitionOf, validateTemplate, weightSum } from '../scoring/index.js';
 import type { KpiDefinition, RatingBand, ScoringRule } from '../scoring/types.js';
-import { DEFAULT_ROLES } from './default-templates.js';
+import { DEFAULT_BANDS, DEFAULT_ROLES } from './default-templates.js';
 import type { KpiDto, RatingBandDto, ScoringRuleDto, VersionContentDto } from './dto/kpi.dto.js';
 import type { CreateRoleDto, RoleDto, TemplateDto, TemplateVersionDto, TemplateVersionSummaryDto, UpdateRoleDto } from './dto/template.dto.js';
 import { KpiTemplate, KpiTemplateVersion } from './kpi-template.entity.js';
@@ -156,8 +156,27 @@ export class KpiTemplatesService {
     return this.versionDto(v);
   }
 
-  /** Changing a published template starts here: a draft, copied from the current version unless content is given. */
-  async createDraft(actor: Actor, templateId: string, content: VersionContentDto | undefined): Promise<TemplateVersionDto> {
+  /**
+   * A draft from the pages' choice: `from` another role's template (a copy of its published version),
+   * 'blank' (one KPI and the default bands, valid as it stands, to be edited), or nothing (a copy of
+   * this template's own published version).
+   */
+  async createDraftFrom(actor: Actor, templateId: string, from: string | undefined): Promise<TemplateVersionDto> {
+    if (!from) return this.createDraft(actor, templateId, undefined);
+    if (from === 'blank') return this.createDraft(actor, templateId, undefined, starterContent());
+    const source = await this.versions.findOne({ where: { templateId: from, status: 'published' }, order: { number: 'DESC' } });
+    if (!source)
+      throw badRequest('That role has no published version to copy', [{ field: 'from', code: 'exists', message: 'must be a role with a published version' }]);
+    return this.createDraft(actor, templateId, undefined, { kpis: source.kpis, bands: source.bands });
+  }
+
+  /** Changing a published template starts here: a draft, copied from the current version unless content (or a copy of another's) is given. */
+  async createDraft(
+    actor: Actor,
+    templateId: string,
+    content: VersionContentDto | undefined,
+    copy?: { kpis: KpiDefinition[]; bands: RatingBand[] },
+  ): Promise<TemplateVersionDto> {
     const created = await this.dataSource.transaction(async (m) => {
       // Serialise draft creation per template so two admins cannot both take the next number.
       await m.query('SELECT id FROM kpi_templates WHERE id = $1 FOR UPDATE', [templateId]);
@@ -171,6 +190,7 @@ export class KpiTemplatesService {
       const current = await m.findOne(KpiTemplateVersion, { where: { templateId, status: 'published' }, order: { number: 'DESC' } });
       let body: { kpis: KpiDefinition[]; bands: RatingBand[] };
       if (content) body = normalizeContent(content, 'content.');
+      else if (copy) body = copy;
       else if (current) body = { kpis: current.kpis, bands: current.bands };
       else
         throw badRequest('This template has no published version to copy; send the draft content', [
@@ -352,4 +372,23 @@ export class KpiTemplatesService {
       updatedAt: new Date(v.updatedAt).toISOString(),
     };
   }
+}
+
+/** A new role's blank start: one target KPI at 100 % weight and the default bands, so it saves and publishes as it is. */
+function starterContent(): { kpis: KpiDefinition[]; bands: RatingBand[] } {
+  return {
+    kpis: [
+      {
+        key: 'kpi_1',
+        nameZh: '指标 1',
+        nameEn: 'KPI 1',
+        descriptionZh: '',
+        descriptionEn: '',
+        category: 'company_performance',
+        weight: 100,
+        rule: { type: 'target', target: 100, unit: '%', direction: 'higher', cap: 120, threshold: null },
+      },
+    ],
+    bands: DEFAULT_BANDS.map((b) => ({ ...b })),
+  };
 }

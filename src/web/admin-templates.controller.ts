@@ -2,11 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } 
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Allow } from '../auth/access.decorator.js';
 import { type Actor, CurrentActor } from '../common/actor.js';
-import { type TemplateDto, type TemplateVersionDto, UpdateDraftDto } from '../kpi-templates/dto/template.dto.js';
+import { CreateRoleDto, type TemplateDto, type TemplateVersionDto, UpdateDraftDto, UpdateRoleDto } from '../kpi-templates/dto/template.dto.js';
 import { KpiTemplatesService } from '../kpi-templates/kpi-templates.service.js';
 import { scorecardDictionary } from '../i18n/scorecard-dictionary.js';
 import { str } from './forms.js';
-import { attempt, type Problem, rowName, submitForm } from './page-form.js';
+import { attempt, formRefusal, type Problem, rowName, submitForm } from './page-form.js';
+import { formVersion, versionMissing } from './page-helpers.js';
 import { type Locale, PageLocale } from './page-locale.js';
 import { PageIdPipe } from './page-id.pipe.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
@@ -24,9 +25,46 @@ export class AdminTemplatesController {
   constructor(private readonly templates: KpiTemplatesService) {}
 
   @Get()
-  async list(): Promise<PageView> {
-    const templates = await this.templates.listTemplates();
-    return page('templates', { templates: templates.map((t) => ({ ...t, versionCount: t.versions.length })) }, { title: 'templates.title' });
+  list(): Promise<PageView> {
+    return this.renderList();
+  }
+
+  /** A new role, with its (empty) template: the page then offers its first version. */
+  @Post('roles')
+  @HttpCode(200)
+  createRole(@CurrentActor() actor: Actor, @PageLocale() locale: Locale, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    const typed = { code: str(body, 'code').trim(), nameZh: str(body, 'nameZh').trim(), nameEn: str(body, 'nameEn').trim() };
+    return submitForm({
+      wording: locale,
+      dto: CreateRoleDto,
+      input: typed,
+      call: (dto) => this.templates.createRole(actor, dto),
+      refused: (problem) => this.renderList({ problem, typed }),
+      done: (role) => seeOther(`/admin/templates/${role.templateId}#first-version`, 'roleCreated'),
+    });
+  }
+
+  /** The role's names (its code stays: reviews and imports refer to it). */
+  @Post(':id/role')
+  @HttpCode(200)
+  async renameRole(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
+    const { role } = await this.templates.getTemplate(id);
+    const version = formVersion(str(body, 'version'));
+    const refused = (problem: Problem) => this.renderTemplate(id, locale, { problem });
+    if (version === null) return refused(formRefusal(versionMissing()));
+    return submitForm({
+      wording: locale,
+      dto: UpdateRoleDto,
+      input: { nameZh: str(body, 'nameZh').trim(), nameEn: str(body, 'nameEn').trim() },
+      call: (dto) => this.templates.updateRole(actor, role.id, version, dto),
+      refused,
+      done: () => seeOther(`/admin/templates/${id}`, 'roleRenamed'),
+    });
   }
 
   @Get(':id')
@@ -34,13 +72,19 @@ export class AdminTemplatesController {
     return this.renderTemplate(id, locale, { versionId: typeof versionId === 'string' ? versionId : null });
   }
 
-  /** A new draft, copied from the current version. */
+  /** A new draft: a copy of the current version, of another role's (`from`: its template), or a blank start. */
   @Post(':id/draft')
   @HttpCode(200)
-  startDraft(@CurrentActor() actor: Actor, @Param('id', PageIdPipe) id: string, @PageLocale() locale: Locale): Promise<PageAnswer> {
+  startDraft(
+    @CurrentActor() actor: Actor,
+    @Param('id', PageIdPipe) id: string,
+    @PageLocale() locale: Locale,
+    @Body() body: Record<string, unknown>,
+  ): Promise<PageAnswer> {
+    const from = str(body, 'from');
     return attempt({
       wording: locale,
-      call: () => this.templates.createDraft(actor, id, undefined),
+      call: () => this.templates.createDraftFrom(actor, id, from === '' || from === id ? undefined : from),
       refused: (problem) => this.renderTemplate(id, locale, { problem }),
       done: () => seeOther(`/admin/templates/${id}#draft`, 'draftStarted'),
     });
@@ -116,12 +160,23 @@ export class AdminTemplatesController {
     });
   }
 
+  private async renderList(form: { problem?: Problem; typed?: { code: string; nameZh: string; nameEn: string } } = {}): Promise<PageView> {
+    const templates = await this.templates.listTemplates();
+    return page(
+      'templates',
+      { templates: templates.map((t) => ({ ...t, versionCount: t.versions.length })), problem: form.problem ?? null, typed: form.typed ?? null },
+      { title: 'templates.title', status: form.problem?.status },
+    );
+  }
+
   private async renderTemplate(
     id: string,
     locale: Locale,
     opts: { versionId?: string | null; problem?: Problem; typed?: { draftId: string; form: DraftForm; focus: string | null } },
   ): Promise<PageView> {
-    const template: TemplateDto = await this.templates.getTemplate(id);
+    const [template, all]: [TemplateDto, TemplateDto[]] = await Promise.all([this.templates.getTemplate(id), this.templates.listTemplates()]);
+    // Other roles' published versions, to start a draft from a copy of one.
+    const sources = all.filter((x) => x.id !== id && x.current);
     const draftSummary = template.versions.find((v) => v.status === 'draft') ?? null;
     const draft = draftSummary ? await this.templates.getVersion(id, draftSummary.id) : null;
     const current = template.current;
@@ -152,6 +207,7 @@ export class AdminTemplatesController {
         categories: Object.keys(dict.category),
         units: Object.keys(dict.unit),
         diff: draft && current ? diffVersions(current, draft) : null,
+        sources,
         problem: opts.problem ?? null,
       },
       {
