@@ -76,7 +76,7 @@ describe('roles and first template versions from the pages', () => {
       const id = await createRole(page, code, '大客户经理', 'Key-account manager');
       expect(id).not.toBe('');
       expect(await text(page)).not.toContain('/api');
-      const options = await page.$$eval('#f-from option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+      const options = await page.$$eval('#f-from option', (os) => os.map((o) => [o.value, o.textContent]));
       // No version of its own yet: copies of the two default roles, and a blank start.
       expect(options.map(([value]) => value).filter((v) => v !== 'blank')).toHaveLength(2);
       expect(options.map(([value]) => value)).toContain('blank');
