@@ -1133,19 +1133,24 @@ describe('pages over HTTP', () => {
       expect(bad.text).toMatch(/id="kpi-0"[\s\S]*?<details open>/);
       expect(bad.text).toMatch(/id="kpi-2"[^>]*>[\s\S]*?<details>/);
 
-      // Refused by the template rules in the service: the weight sum and a band bound used twice.
+      // Refused by the template rules in the service: a band bound used twice. The weights adding up
+      // to 95 only warn: a draft saves as it is, publishing needs 100.
       const rules = await b.post(draftAction, { ...fields, 'kpis[0].weight': '30', 'bands[1].min': '90', action: 'save' });
       expect(rules.status).toBe(400);
-      expect(rules.text).toMatch(/<span id="weight-sum-note" class="small field-error">The KPI weights add up to 95; they must add up to exactly 100<\/span>/);
+      expect(rules.text).toMatch(
+        /<span id="weight-sum-note" class="small field-error">The weights must sum to exactly 100 % before the draft can be published; until then it can be saved as it is.<\/span>/,
+      );
       expect(fieldError(rules.text, 'f-bands-1-min')).toBe('Minimum “90” is used more than once; choose another');
       expect(fieldValue(rules.text, 'f-kpis-0-weight')).toBe('30');
 
-      // Publishing is refused the same way.
+      // Publishing with weights at 95 is refused; what was typed is saved as the draft, so nothing is lost.
       const publish = await b.post(draftAction, { ...fields, 'kpis[0].weight': '30', action: 'publish' });
       expect(publish.status).toBe(400);
+      expect(publish.text).toMatch(
+        /<span id="weight-sum-note" class="small field-error">The KPI weights add up to 95; they must add up to exactly 100<\/span>/,
+      );
       const after = await storedDraft();
-      expect(after.version).toBe(before.version);
-      expect(after.status).toBe('draft');
+      expect([after.status, after.version, after.weightSum]).toEqual(['draft', before.version + 1, 95]);
     });
 
     it('says someone else saved first (409), keeps what was typed, and saves it over theirs only when asked again', async () => {

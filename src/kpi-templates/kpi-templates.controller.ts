@@ -115,7 +115,9 @@ export class KpiTemplatesController {
   @Allow('admin')
   @Put(':id/versions/:versionId')
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Replace the KPIs and bands of a draft; weights must sum to exactly 100' })
+  @ApiOperation({
+    summary: 'Replace the KPIs and bands of a draft; the weights may add up to anything while it is a draft (weightSum says what they add up to)',
+  })
   @ApiOkResponse({ type: TemplateVersionDto })
   @ApiErrors(400, 404, 409, 428)
   updateDraft(
@@ -148,7 +150,7 @@ export class KpiTemplatesController {
   @Post(':id/versions/:versionId/publish')
   @HttpCode(200)
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Publish a draft: it freezes and becomes the version new reviews pin' })
+  @ApiOperation({ summary: 'Publish a draft: it freezes and becomes the version new reviews pin; its weights must add up to exactly 100' })
   @ApiOkResponse({ type: TemplateVersionDto })
   @ApiErrors(400, 404, 409, 428)
   publish(

@@ -41,11 +41,15 @@ function normalizeRule(rule: ScoringRuleDto): ScoringRule {
   };
 }
 
-/** `prefix` is where the content sits in the request body (`content.` for a new draft), so field paths name what was sent. */
+/**
+ * A draft's content, checked. `prefix` is where the content sits in the request body (`content.`
+ * for a new draft), so field paths name what was sent. Weights that do not add up to 100 do not
+ * stop a draft from being saved (work in progress is never refused); publishing needs exactly 100.
+ */
 function normalizeContent(content: VersionContentDto, prefix = ''): { kpis: KpiDefinition[]; bands: RatingBand[] } {
   const kpis = content.kpis.map((k: KpiDto) => ({ ...kpiDefinitionOf(k), rule: normalizeRule(k.rule) }));
   const bands = content.bands.map((b: RatingBandDto) => ({ key: b.key, min: b.min, labelZh: b.labelZh, labelEn: b.labelEn }));
-  const problems = validateTemplate(kpis, bands);
+  const problems = validateTemplate(kpis, bands).filter((p) => p.code !== 'weightSum');
   if (problems.length > 0) {
     throw badRequest(
       `The template is not valid: ${problems.map((p) => p.message).join('; ')}`,
