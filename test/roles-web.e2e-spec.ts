@@ -107,7 +107,7 @@ describe('roles and first template versions from the pages', () => {
     }
   }, 120_000);
 
-  it("starts a new role's first version from a blank start that can be published as it is", async () => {
+  it("starts a new role's first version from a blank start; a refused save is summed up at the top with links; it publishes", async () => {
     const page = await adminPage();
     try {
       const id = await createRole(
@@ -121,8 +121,25 @@ describe('roles and first template versions from the pages', () => {
       await page.select('#f-from', 'blank');
       await Promise.all([page.waitForNavigation(), page.click('#start-draft')]);
       const draftId = String((await templateOf(id)).draftVersionId);
+      // Category and unit are codes in the form; the page says how they read.
+      expect(await page.$eval('#f-kpis-0-category-label', (el) => el.textContent)).toBe('在页面和评估表上显示为：公司整体绩效');
+
+      // A refused save: the summary at the top names each field and links to it, and has the focus.
+      await page.$eval('#f-kpis-0-rule-cap', (el) => ((el as HTMLInputElement).value = '90'));
+      await page.$eval('#f-kpis-0-key', (el) => ((el as HTMLInputElement).value = 'Bad Key'));
+      await Promise.all([page.waitForNavigation(), page.click('#save-draft')]);
+      await page.waitForFunction(() => document.activeElement?.id === 'problem', { timeout: 5000 });
+      const links = await page.$$eval('#error-summary a', (as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+      expect(links.map(([href]) => href)).toEqual(['#f-kpis-0-key', '#f-kpis-0-rule-cap']);
+      for (const [, message] of links) expect(message).toMatch(/[\u4e00-\u9fff]/);
+      await page.click('#error-summary a[href="#f-kpis-0-rule-cap"]');
+      expect(await page.$eval('#f-kpis-0-rule-cap', (el) => (el as HTMLInputElement).value)).toBe('90');
+      expect((await versionOf(id, draftId)).kpis[0].key).toBe('kpi_1');
       const draft = await versionOf(id, draftId);
       expect(draft.kpis.map((k) => [k.key, k.weight])).toEqual([['kpi_1', 100]]);
+      // Fixed again, it publishes as it is.
+      await page.$eval('#f-kpis-0-rule-cap', (el) => ((el as HTMLInputElement).value = '120'));
+      await page.$eval('#f-kpis-0-key', (el) => ((el as HTMLInputElement).value = 'kpi_1'));
       await Promise.all([page.waitForNavigation(), page.click('#publish')]);
       expect((await templateOf(id)).current?.id).toBe(draftId);
     } finally {

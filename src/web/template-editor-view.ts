@@ -79,6 +79,8 @@ export interface EditorView {
   bandsError: string | null;
   /** Problems addressed to no field on the page, so that none is ever lost. */
   otherErrors: { field: string; message: string }[];
+  /** Every field with a problem, in page order, for the summary at the top: its message and a link to it. */
+  summary: { id: string; message: string }[];
   addKpiAutofocus: boolean;
   addBandAutofocus: boolean;
 }
@@ -86,6 +88,7 @@ export interface EditorView {
 /** The editor's view model: every field with its name, id, value, error, and the focus after a redraw. */
 export function editorView(form: DraftForm, errors: FieldErrors, focus: string | null): EditorView {
   const used = new Set<string>();
+  const summary: { id: string; message: string }[] = [];
   const err = (path: string): string | null => {
     if (!Object.hasOwn(errors, path)) return null;
     used.add(path);
@@ -93,7 +96,9 @@ export function editorView(form: DraftForm, errors: FieldErrors, focus: string |
   };
   const fv = (path: string, value: string): FieldView => {
     const id = focusIds.field(path);
-    return { name: path, id, value, error: err(path), autofocus: focus === id };
+    const error = err(path);
+    if (error !== null) summary.push({ id, message: error });
+    return { name: path, id, value, error, autofocus: focus === id };
   };
   const kpis = form.kpis.map((k, i): KpiView => {
     const p = `kpis[${i}]`;
@@ -169,6 +174,8 @@ export function editorView(form: DraftForm, errors: FieldErrors, focus: string |
   // Errors of a KPI or band as a whole (`kpis[3]`) have no field of their own: shown with the list.
   const kpisError = err('kpis');
   const bandsError = err('bands');
+  if (kpisError !== null) summary.push({ id: 'weight-sum', message: kpisError });
+  if (bandsError !== null) summary.push({ id: 'bands-error', message: bandsError });
   const notes = fv('notes', form.notes);
   const sum = formWeightSum(form);
   return {
@@ -185,5 +192,6 @@ export function editorView(form: DraftForm, errors: FieldErrors, focus: string |
       .map(([field, message]) => ({ field, message })),
     addKpiAutofocus: focus === focusIds.addKpi,
     addBandAutofocus: focus === focusIds.addBand,
+    summary,
   };
 }
