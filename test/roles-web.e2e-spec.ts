@@ -146,4 +146,48 @@ describe('roles and first template versions from the pages', () => {
       await page.browserContext().close();
     }
   }, 120_000);
+
+  it('keeps what was typed in the template editor when the session has ended, and saves it after signing in again', async () => {
+    // The test's own API sessions stay; the browser's is the one that ends.
+    const before = await t.db.query<{ id: string }[]>('SELECT id FROM sessions');
+    const page = await adminPage();
+    try {
+      const id = await createRole(
+        page,
+        `late_${uniq()
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, '')}`,
+        '晚到岗位',
+        'Late role',
+      );
+      await page.select('#f-from', 'blank');
+      await Promise.all([page.waitForNavigation(), page.click('#start-draft')]);
+      const draftId = String((await templateOf(id)).draftVersionId);
+      const stored = await versionOf(id, draftId);
+      const editor = page.url();
+      await page.$eval('#f-kpis-0-nameEn', (el) => ((el as HTMLInputElement).value = 'Typed before the session ended'));
+
+      // The session ends while the admin types (as after the idle timeout).
+      await t.db.query('DELETE FROM sessions WHERE NOT (id = ANY($1::uuid[]))', [before.map((r) => r.id)]);
+      await page.click('#save-draft');
+      await page.waitForSelector('#session-note:not([hidden])', { timeout: 10_000 });
+      expect(page.url()).toBe(editor);
+      expect(await page.$eval('#f-kpis-0-nameEn', (el) => (el as HTMLInputElement).value)).toBe('Typed before the session ended');
+      expect(await page.$eval('#sign-in-again', (a) => a.getAttribute('target'))).toBe('_blank');
+      expect((await versionOf(id, draftId)).version).toBe(stored.version);
+
+      // Signed in again on another tab, Save posts what was typed.
+      const other = await page.browserContext().newPage();
+      await other.goto(`${t.url}/login`);
+      await other.type('#f-email', TEST_ADMIN.email);
+      await other.type('#f-password', TEST_ADMIN.password);
+      await Promise.all([other.waitForNavigation(), other.click('button[type="submit"].primary')]);
+      await other.close();
+      await Promise.all([page.waitForNavigation(), page.click('#save-draft')]);
+      const saved = await versionOf(id, draftId);
+      expect([saved.version, saved.kpis[0].nameEn]).toEqual([stored.version + 1, 'Typed before the session ended']);
+    } finally {
+      await page.browserContext().close();
+    }
+  }, 120_000);
 });

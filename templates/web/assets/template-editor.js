@@ -61,6 +61,53 @@
     b.hidden = true;
   });
 
+  // A session that ran out while someone typed would turn Save into the sign-in page, and the typing
+  // would be gone. So before posting, ask for this page (which also hands out the session's CSRF
+  // token): signed out, the form stays as typed and a link signs in on another tab; Save again then
+  // posts it, with the new token.
+  var sessionNote = document.getElementById('session-note');
+  var checked = false;
+  function post(submitter) {
+    checked = true;
+    if (sessionNote) sessionNote.hidden = true;
+    form.requestSubmit(submitter);
+  }
+  form.addEventListener(
+    'submit',
+    function (event) {
+      var submitter = event.submitter;
+      var writes = submitter && (submitter.value === 'save' || submitter.value === 'publish');
+      if (checked || !writes || !window.fetch || !sessionNote) {
+        checked = false;
+        return;
+      }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      fetch(location.pathname + location.search, { credentials: 'same-origin', redirect: 'manual' })
+        .then(function (res) {
+          if (res.type === 'opaqueredirect' || res.status === 401) {
+            sessionNote.hidden = false;
+            sessionNote.focus();
+            return;
+          }
+          return res.text().then(function (html) {
+            var token = /name="_csrf" value="([^"]+)"/.exec(html);
+            if (token) {
+              form.querySelectorAll('input[name="_csrf"]').forEach(function (input) {
+                input.value = token[1];
+              });
+            }
+            post(submitter);
+          });
+        })
+        // The check itself failed (network): post as a plain form would.
+        .catch(function () {
+          post(submitter);
+        });
+    },
+    true,
+  );
+
   // Warn before leaving with unsaved typing. A form the server redrew unsaved (an added KPI, a
   // refused save) starts dirty; submitting (the server answers it) clears the flag.
   var dirty = document.getElementById('unsaved') !== null || form.querySelector('.field-error, [aria-invalid="true"]') !== null;
