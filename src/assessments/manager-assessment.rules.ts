@@ -1,5 +1,6 @@
 import type { CodedFieldError } from '../common/errors.js';
 import type { PinnedTemplate } from '../reviews/review.entity.js';
+import { checkAssessedEntries, missingRatings } from './assessed-entries.js';
 import type { AssessedKpi } from './review-assessment.entity.js';
 
 export interface ProposalEntry {
@@ -16,43 +17,10 @@ export function proposalEntries(
   template: PinnedTemplate,
   entries: readonly ProposalEntry[],
 ): { entries: Record<string, AssessedKpi>; errors: CodedFieldError[] } {
-  const errors: CodedFieldError[] = [];
-  // A Map: KPI keys come from admins, and "constructor" is a valid one that a plain object already "has".
-  const out = new Map<string, AssessedKpi>();
-  entries.forEach((e, i) => {
-    const at = `entries[${i}]`;
-    const kpi = template.kpis.find((k) => k.key === e.kpiKey);
-    if (!kpi) {
-      errors.push({
-        field: `${at}.kpiKey`,
-        message: `"${e.kpiKey}" is not a KPI of this review (${template.kpis.map((k) => k.key).join(', ')})`,
-        code: 'notAKpi',
-        params: { value: e.kpiKey },
-      });
-      return;
-    }
-    if (out.has(e.kpiKey)) {
-      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once`, code: 'duplicate', params: { value: e.kpiKey } });
-      return;
-    }
-    const rating = e.rating ?? null;
-    if (kpi.rule.type === 'rating') {
-      const { min, max } = kpi.rule;
-      if (rating !== null && (rating < min || rating > max))
-        errors.push({ field: `${at}.rating`, message: `rating must be from ${min} to ${max}`, code: 'between', params: { min, max } });
-    } else if (rating !== null) {
-      errors.push({
-        field: `${at}.rating`,
-        message: `${kpi.key} is measured against a target, which HR enters; propose a rating only for rating KPIs`,
-        code: 'targetKpi',
-      });
-    }
-    out.set(e.kpiKey, { rating, comment: e.comment ?? '' });
-  });
-  return { entries: Object.fromEntries(out), errors };
+  return checkAssessedEntries(template.kpis, entries, (key) => `${key} is measured against a target, which HR enters; propose a rating only for rating KPIs`);
 }
 
 /** The rating KPIs without a proposed rating: a manager submits only once every one has one. */
 export function missingProposals(template: PinnedTemplate, entries: Record<string, AssessedKpi>): string[] {
-  return template.kpis.filter((k) => k.rule.type === 'rating' && !(Object.hasOwn(entries, k.key) && entries[k.key].rating !== null)).map((k) => k.key);
+  return missingRatings(template.kpis, entries);
 }

@@ -3,6 +3,7 @@
 import { type AccessScope, teamOf } from '../auth/access-scope.js';
 import type { CodedFieldError } from '../common/errors.js';
 import type { KpiDefinition } from '../scoring/types.js';
+import { checkAssessedEntries, missingRatings } from './assessed-entries.js';
 import type { AssessedKpi } from './review-assessment.entity.js';
 import type { SelfAssessmentEntryDto } from './dto/self-assessment.dto.js';
 
@@ -28,46 +29,12 @@ export function checkSelfEntries(
   kpis: readonly KpiDefinition[],
   entries: readonly SelfAssessmentEntryDto[],
 ): { entries: Record<string, AssessedKpi>; errors: CodedFieldError[] } {
-  const errors: CodedFieldError[] = [];
-  // A Map: KPI keys come from admins, and "constructor" is a valid one that a plain object already "has".
-  const out = new Map<string, AssessedKpi>();
-  entries.forEach((e, i) => {
-    const at = `entries[${i}]`;
-    const kpi = kpis.find((k) => k.key === e.kpiKey);
-    if (!kpi) {
-      errors.push({
-        field: `${at}.kpiKey`,
-        message: `"${e.kpiKey}" is not a KPI of this review (${kpis.map((k) => k.key).join(', ')})`,
-        code: 'notAKpi',
-        params: { value: e.kpiKey },
-      });
-      return;
-    }
-    if (out.has(e.kpiKey)) {
-      errors.push({ field: `${at}.kpiKey`, message: `"${e.kpiKey}" appears more than once`, code: 'duplicate', params: { value: e.kpiKey } });
-      return;
-    }
-    const rating = e.rating ?? null;
-    if (rating !== null) {
-      if (kpi.rule.type !== 'rating') {
-        errors.push({ field: `${at}.rating`, message: `${kpi.key} is measured against a target; its actual is entered by HR, not rated`, code: 'targetKpi' });
-      } else if (rating < kpi.rule.min || rating > kpi.rule.max) {
-        errors.push({
-          field: `${at}.rating`,
-          message: `rating must be from ${kpi.rule.min} to ${kpi.rule.max}`,
-          code: 'between',
-          params: { min: kpi.rule.min, max: kpi.rule.max },
-        });
-      }
-    }
-    out.set(e.kpiKey, { rating, comment: e.comment ?? '' });
-  });
-  return { entries: Object.fromEntries(out), errors };
+  return checkAssessedEntries(kpis, entries, (key) => `${key} is measured against a target; its actual is entered by HR, not rated`);
 }
 
 /** Keys of the rating KPIs that have no self-rating yet, in template order: a submit needs them all. */
 export function missingSelfRatings(kpis: readonly KpiDefinition[], entries: Readonly<Record<string, AssessedKpi>>): string[] {
-  return kpis.filter((k) => k.rule.type === 'rating' && (Object.hasOwn(entries, k.key) ? entries[k.key].rating : null) === null).map((k) => k.key);
+  return missingRatings(kpis, entries);
 }
 
 /** One entry per KPI in template order, blank where the employee wrote nothing. */
