@@ -13,7 +13,7 @@ import type { PinnedTemplate } from '../reviews/review.entity.js';
 import type { KpiInput } from '../scoring/types.js';
 import { type ActualsPlan, type ActualsTarget, planActuals, type ReviewChange } from './actuals-plan.js';
 import type { ActualsImportReportDto, ImportFieldChangeDto } from './dto/import.dto.js';
-import { count, fileError, ImportRuns, type UploadedImport, reportMessage, type ReportWording } from './import-runs.js';
+import { count, fileError, ImportRuns, type UploadedImport, reportBase, type ReportWording } from './import-runs.js';
 import type { ImportMode } from './import-run.entity.js';
 import { ImportFileError } from './read-table.js';
 import { pinnedFrom } from '../reviews/review.rules.js';
@@ -219,20 +219,10 @@ export class ActualsImports {
 
   private actualsReport(importId: string, mode: ImportMode, hash: string, fileName: string, p: ActualsPlan, committed: boolean): ActualsImportReportDto {
     const c = actualsCounts(p);
-    const create = count(c, 'create');
-    const update = count(c, 'update');
-    const [message, messageZh] = reportMessage(mode, { create, update, unchanged: p.unchanged, refused: p.refusedRows }, ACTUALS_WORDING);
     const text = (i: KpiInput | null) => (i === null ? null : JSON.stringify(i));
     return {
-      importId,
-      mode,
-      fileHash: hash,
-      fileName,
-      committed,
+      ...reportBase({ importId, mode, hash, fileName, committed }, p, { create: count(c, 'create'), update: count(c, 'update') }, ACTUALS_WORDING),
       layout: p.layout,
-      counts: { create, update, unchanged: p.unchanged, refused: p.refusedRows },
-      refused: p.refused,
-      ignoredColumns: p.ignoredColumns,
       reviews: p.changes.map((ch) => ({
         employeeNo: ch.employeeNo,
         name: ch.name,
@@ -243,9 +233,6 @@ export class ActualsImports {
         totalAfter: ch.totalAfter,
         fields: ch.kpis.map((k): ImportFieldChangeDto => ({ field: k.kpiKey, before: text(k.before), after: text(k.after) })),
       })),
-      message,
-      messageZh,
-      auditUrl: committed ? `/api/audit?entity=import&id=${importId}` : null,
     };
   }
 }

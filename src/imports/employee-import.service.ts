@@ -9,7 +9,7 @@ import { conflict } from '../common/errors.js';
 import { REPORTING_TREE_LOCK } from '../employees/employees.service.js';
 import type { EmployeeImportReportDto, ImportFieldChangeDto } from './dto/import.dto.js';
 import { type EmployeeChange, type EmployeePlan, type EmployeeRecord, planEmployees } from './employee-plan.js';
-import { CHUNK, count, fileError, ImportRuns, type UploadedImport, reportMessage, type ReportWording } from './import-runs.js';
+import { CHUNK, count, fileError, ImportRuns, type UploadedImport, reportBase, type ReportWording } from './import-runs.js';
 import type { ImportMode } from './import-run.entity.js';
 import { ImportFileError } from './read-table.js';
 import { EMPLOYEE_RECORD_COLUMNS, employeeRecordOf, type EmployeeRecordRow } from '../spreadsheets/employee-columns.js';
@@ -199,27 +199,14 @@ export class EmployeeImports {
   }
 
   private employeeReport(importId: string, mode: ImportMode, hash: string, fileName: string, p: EmployeePlan, committed: boolean): EmployeeImportReportDto {
-    const create = count(p, 'create');
-    const update = count(p, 'update');
-    const [message, messageZh] = reportMessage(mode, { create, update, unchanged: p.unchanged, refused: p.refusedRows }, EMPLOYEE_WORDING);
     return {
-      importId,
-      mode,
-      fileHash: hash,
-      fileName,
-      committed,
-      counts: { create, update, unchanged: p.unchanged, refused: p.refusedRows },
-      refused: p.refused,
-      ignoredColumns: p.ignoredColumns,
+      ...reportBase({ importId, mode, hash, fileName, committed }, p, { create: count(p, 'create'), update: count(p, 'update') }, EMPLOYEE_WORDING),
       changes: p.changes.map((c) => ({
         row: c.row,
         action: c.action,
         employeeNo: c.employeeNo,
         fields: c.fields.map((f): ImportFieldChangeDto => ({ field: f.field, before: shown(f.before), after: shown(f.after) })),
       })),
-      message,
-      messageZh,
-      auditUrl: committed ? `/api/audit?entity=import&id=${importId}` : null,
     };
   }
 }

@@ -54,6 +54,39 @@ export function reportMessage(mode: 'dry-run' | 'commit', c: ReportCounts, words
   return nothing ? words.nothingChanged : words.changed(c);
 }
 
+/** The run a report is about. */
+export interface ReportRun {
+  importId: string;
+  mode: ImportMode;
+  hash: string;
+  fileName: string;
+  committed: boolean;
+}
+
+/** What every import report says, whatever it imported: the run, its counts, refusals and sentence, and where its audit is. */
+export function reportBase<R>(
+  run: ReportRun,
+  p: { unchanged: number; refusedRows: number; refused: R[]; ignoredColumns: string[] },
+  changed: { create: number; update: number },
+  words: ReportWording,
+) {
+  const counts = { ...changed, unchanged: p.unchanged, refused: p.refusedRows };
+  const [message, messageZh] = reportMessage(run.mode, counts, words);
+  return {
+    importId: run.importId,
+    mode: run.mode,
+    fileHash: run.hash,
+    fileName: run.fileName,
+    committed: run.committed,
+    counts,
+    refused: p.refused,
+    ignoredColumns: p.ignoredColumns,
+    message,
+    messageZh,
+    auditUrl: run.committed ? `/api/audit?entity=import&id=${run.importId}` : null,
+  };
+}
+
 @Injectable()
 export class ImportRuns {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
