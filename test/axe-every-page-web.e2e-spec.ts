@@ -115,7 +115,7 @@ describe('axe on every page, for every role, in both languages', () => {
     }
   }
 
-  /** Opens each page, lets its scripts and fonts settle, and runs axe; returns what fails, by page. */
+  /** Opens each page, lets its scripts and fonts settle, runs axe and looks for text naming the API; returns what fails, by page. */
   async function scan(page: Page, who: string, lang: Lang, visits: Visit[]): Promise<object[]> {
     const failures: object[] = [];
     for (const { path, status } of visits) {
@@ -126,6 +126,9 @@ describe('axe on every page, for every role, in both languages', () => {
       if (got !== status) failures.push({ path, status: got, expected: status });
       if ((await page.$eval('html', (html) => html.lang)) !== lang) failures.push({ path, lang: 'not switched' });
       for (const finding of await axeFindings(page)) failures.push({ path, ...finding });
+      // Pages never send people to the API (issue 16 point 3): no visible text names it.
+      const apiText = await page.evaluate(() => (document.querySelector('main')?.innerText ?? '').match(/\/api\b[^\s]*/g) ?? []);
+      if (apiText.length > 0) failures.push({ path, apiText });
     }
     return failures;
   }
