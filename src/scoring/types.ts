@@ -30,7 +30,8 @@ export interface TargetRule {
 
 export type ScoringRule = RatingRule | TargetRule;
 
-export interface KpiDefinition {
+/** What a KPI says about itself, in words: the same fields in a stored version, a DTO and the editor's form. */
+export interface KpiText {
   key: string;
   nameZh: string;
   nameEn: string;
@@ -38,9 +39,16 @@ export interface KpiDefinition {
   descriptionEn: string;
   /** An evaluation dimension (e.g. `company_performance`) or `skill`. */
   category: string;
+}
+
+export interface KpiDefinition extends KpiText {
   /** Percent, two decimals; a version's weights sum to exactly 100. */
   weight: number;
   rule: ScoringRule;
+}
+
+export function kpiTextOf(k: KpiText): KpiText {
+  return { key: k.key, nameZh: k.nameZh, nameEn: k.nameEn, descriptionZh: k.descriptionZh, descriptionEn: k.descriptionEn, category: k.category };
 }
 
 /** A KPI definition with its rule in another form (a DTO's, a form's). */
@@ -48,16 +56,7 @@ export type KpiShape<R> = Omit<KpiDefinition, 'rule'> & { rule: R };
 
 /** Just the definition of a KPI out of anything that carries one (a DTO, a scored row): no extra fields travel on. */
 export function kpiDefinitionOf<R = ScoringRule>(k: KpiShape<R>): KpiShape<R> {
-  return {
-    key: k.key,
-    nameZh: k.nameZh,
-    nameEn: k.nameEn,
-    descriptionZh: k.descriptionZh,
-    descriptionEn: k.descriptionEn,
-    category: k.category,
-    weight: k.weight,
-    rule: k.rule,
-  };
+  return { ...kpiTextOf(k), weight: k.weight, rule: k.rule };
 }
 
 export interface RatingBand {

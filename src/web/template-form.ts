@@ -5,7 +5,7 @@
 // form and the editing steps: template-form-post.ts; the view model: template-editor-view.ts.
 import { FIVE_POINT } from '../kpi-templates/default-templates.js';
 import { weightSum } from '../scoring/index.js';
-import type { RatingBand, RatingPoint } from '../scoring/types.js';
+import { type KpiText, kpiTextOf, type RatingBand, type RatingPoint } from '../scoring/types.js';
 
 export interface PointForm {
   value: string;
@@ -17,13 +17,7 @@ export interface PointForm {
  * One KPI as typed. Both rule kinds keep their fields, whichever is chosen, so switching the kind
  * back and forth loses nothing; only the chosen kind's fields go to the server.
  */
-export interface KpiForm {
-  key: string;
-  nameZh: string;
-  nameEn: string;
-  descriptionZh: string;
-  descriptionEn: string;
-  category: string;
+export interface KpiForm extends KpiText {
   weight: string;
   ruleType: string;
   min: string;
@@ -51,13 +45,7 @@ export interface DraftForm {
 }
 
 /** A stored KPI as the service gives it (KpiDefinition or KpiDto): rule fields of the other kind are absent. */
-export interface StoredKpi {
-  key: string;
-  nameZh: string;
-  nameEn: string;
-  descriptionZh: string;
-  descriptionEn: string;
-  category: string;
+export interface StoredKpi extends KpiText {
   weight: number;
   rule: {
     type: string;
@@ -131,12 +119,7 @@ export function formFromVersion(v: StoredVersion): DraftForm {
           ? { target: text(r.target), unit: r.unit ?? '', direction: r.direction ?? 'higher', cap: text(r.cap), threshold: text(r.threshold) }
           : targetDefaults();
       return {
-        key: k.key,
-        nameZh: k.nameZh,
-        nameEn: k.nameEn,
-        descriptionZh: k.descriptionZh,
-        descriptionEn: k.descriptionEn,
-        category: k.category,
+        ...kpiTextOf(k),
         weight: String(k.weight),
         ruleType: r.type,
         ...rating,
