@@ -209,25 +209,6 @@ export class ImportRefusalDetailsDto {
   rows?: Record<string, unknown>[];
 }
 
-export const ERROR_DETAIL_MODELS = [
-  ImportRefusalDetailsDto,
-  RetryAfterDetailsDto,
-  WeakPasswordDetailsDto,
-  RetryRefusedDetailsDto,
-  RendererDetailsDto,
-  StaleVersionDetailsDto,
-  StillReferencedDetailsDto,
-  ExistingReviewDetailsDto,
-  StatusDetailsDto,
-  StageDetailsDto,
-  CalibrationLockedDetailsDto,
-  CycleStatusDetailsDto,
-  DraftExistsDetailsDto,
-  ExportProgressDetailsDto,
-  NotFinalizedDetailsDto,
-  MissingInputsDetailsDto,
-];
-
 /** Which details each code carries (the codes not named carry none). */
 export const DETAILS_BY_CODE = {
   VALIDATION_FAILED: [WeakPasswordDetailsDto, ImportRefusalDetailsDto],
@@ -250,6 +231,9 @@ export const DETAILS_BY_CODE = {
   THROTTLED: [RetryAfterDetailsDto],
   SERVICE_UNAVAILABLE: [RetryAfterDetailsDto, RendererDetailsDto],
 } satisfies Partial<Record<ErrorCode, (new () => object)[]>>;
+
+/** Every details shape, once (for the document's schemas). */
+export const ERROR_DETAIL_MODELS = [...new Set(Object.values(DETAILS_BY_CODE).flat())];
 
 const detailsByCode = Object.entries(DETAILS_BY_CODE)
   .map(([code, models]) => `${code}: ${models.map((m) => m.name).join(' or ')}`)
