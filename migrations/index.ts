@@ -16,6 +16,7 @@ import { ImportRuns1795889000000 } from './1795889000000-ImportRuns.js';
 import { ReviewStages1796400848340 } from './1796400848340-ReviewStages.js';
 import { ReminderSendings1796500000000 } from './1796500000000-ReminderSendings.js';
 import { ReviewBulkRuns1796600000000 } from './1796600000000-ReviewBulkRuns.js';
+import { PasswordResets1796700000000 } from './1796700000000-PasswordResets.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -34,4 +35,5 @@ export const migrations = [
   ReviewStages1796400848340,
   ReminderSendings1796500000000,
   ReviewBulkRuns1796600000000,
+  PasswordResets1796700000000,
 ];

@@ -75,6 +75,10 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/api/auth/logout', path: () => '/api/auth/logout', fresh: true, expect: signedIn(204) },
   { method: 'GET', route: '/api/auth/me', path: () => '/api/auth/me', expect: signedIn(200) },
   { method: 'POST', route: '/api/auth/change-password', path: () => '/api/auth/change-password', body: {}, expect: signedIn(400) },
+  // Public on purpose: whoever forgot their password is not signed in. This app has no SMTP server,
+  // so a valid request would be 404; an empty one is refused first.
+  { method: 'POST', route: '/api/auth/forgot-password', path: () => '/api/auth/forgot-password', body: {}, expect: all(400) },
+  { method: 'POST', route: '/api/auth/reset-password', path: () => '/api/auth/reset-password', body: {}, expect: all(400) },
 
   { method: 'GET', route: '/api/users', path: () => '/api/users', expect: only({ admin: 200 }) },
   { method: 'GET', route: '/api/users/:id', path: (i) => `/api/users/${i.user}`, expect: only({ admin: 200 }) },
@@ -437,6 +441,10 @@ const MATRIX: Cell[] = [
   { method: 'POST', route: '/login', path: () => '/login', body: {}, expect: all(400) },
   { method: 'POST', route: '/logout', path: () => '/logout', fresh: true, expect: all(303) },
   { method: 'POST', route: '/lang', path: () => '/lang', body: { lang: 'en', next: '/' }, expect: all(303) },
+  { method: 'GET', route: '/forgot-password', path: () => '/forgot-password', expect: all(200) },
+  { method: 'POST', route: '/forgot-password', path: () => '/forgot-password', body: {}, expect: all(404) },
+  { method: 'GET', route: '/reset-password', path: () => '/reset-password', expect: all(400) },
+  { method: 'POST', route: '/reset-password', path: () => '/reset-password', body: {}, expect: all(400) },
   { method: 'GET', route: '/password', path: () => '/password', expect: page(200) },
   { method: 'POST', route: '/password', path: () => '/password', body: {}, expect: page(400) },
   { method: 'GET', route: '/', path: () => '/', expect: { ...page(200), employee: 303, managerIn: 303, managerOut: 303 } },

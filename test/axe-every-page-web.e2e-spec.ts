@@ -1,8 +1,9 @@
 // axe-core (WCAG 2.0, 2.1 and 2.2, A and AA, and its best practices) on every page of the app, for each of the four roles
 // (admin, HR, manager, employee) and for a visitor who is not signed in, in English and in Chinese:
 // the lists, the forms, the review in each of its states and for each reader, the assessments,
-// the calibration, an export in progress, the template editor, the password form, and the 403 and
-// 404 pages. Every finding is listed by page, rule and element, all of them in one failure.
+// the calibration, an export in progress, the template editor, the password form, "forgot
+// password" with its mailed link (working and used up), and the 403 and 404 pages. Every finding is listed by page, rule and element, all of them in one failure.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ interface Visit {
 }
 
 const LANGS: Lang[] = ['en', 'zh-CN'];
+const RESET_TOKEN = randomBytes(32).toString('base64url');
 const UUID = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 describe('axe on every page, for every role, in both languages', () => {
@@ -29,9 +31,22 @@ describe('axe on every page, for every role, in both languages', () => {
   const scanned: string[] = [];
 
   beforeAll(async () => {
-    // No workers: the export stays queued, so its page is the one that follows progress.
-    t = await createTestApp({ RUN_WORKERS: 'false' });
+    // No workers: the export stays queued, so its page is the one that follows progress. A mail
+    // server is configured (nothing listens there: no page here sends mail) so that "forgot
+    // password" shows its form.
+    t = await createTestApp({
+      RUN_WORKERS: 'false',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      MAIL_FROM: 'axe@example.test',
+      PUBLIC_URL: 'https://scorecard.example.test',
+    });
     w = await seedA11yWorld(t);
+    // A working reset link, as if mailed: only its hash is stored.
+    await t.db.query(
+      `INSERT INTO password_resets (email, user_id, token_hash, ip, expires_at)
+       SELECT email, id, $1, 'axe', now() + interval '1 day' FROM users WHERE role = 'admin' LIMIT 1`,
+      [createHash('sha256').update(RESET_TOKEN).digest('hex')],
+    );
     profile = mkdtempSync(join(tmpdir(), 'scorecard-axe-e2e-'));
     browser = await launchPageBrowser(profile);
   }, 120_000);
@@ -134,7 +149,7 @@ describe('axe on every page, for every role, in both languages', () => {
   }
 
   it.each(LANGS)(
-    'a visitor who is not signed in: sign-in page and a missing page (%s)',
+    'a visitor who is not signed in: sign-in, forgot password, a reset link and a missing page (%s)',
     async (lang) => {
       const context = await browser.createBrowserContext();
       try {
@@ -145,6 +160,9 @@ describe('axe on every page, for every role, in both languages', () => {
         expect(
           await scan(page, 'visitor', lang, [
             { path: '/login', status: 200 },
+            { path: '/forgot-password', status: 200 },
+            { path: `/reset-password?token=${RESET_TOKEN}`, status: 200 },
+            { path: '/reset-password?token=used-or-unknown', status: 400 },
             { path: '/no-such-page', status: 404 },
           ]),
         ).toEqual([]);

@@ -31,13 +31,13 @@ describe('OpenAPI contract', () => {
     await t.close();
   });
 
-  it('declares bearer and cookie security globally and marks only sign-in and health anonymous', () => {
+  it('declares bearer and cookie security globally and marks only sign-in, forgot password and health anonymous', () => {
     expect(doc.security).toEqual([{ bearer: [] }, { cookie: [] }]);
     const anonymous = ops()
       .filter(({ op }) => Array.isArray(op.security) && op.security.length === 0)
       .map(({ method, path }) => `${method} ${path}`);
     expect(anonymous.sort()).toEqual(expect.arrayContaining(['post /api/auth/login']));
-    for (const a of anonymous) expect(a).toMatch(/^(post \/api\/auth\/login|get \/api\/health(\/\w+)?)$/);
+    for (const a of anonymous) expect(a).toMatch(/^(post \/api\/auth\/(login|forgot-password|reset-password)|get \/api\/health(\/\w+)?)$/);
     // Everyone else can be refused for want of a session.
     for (const { op, method, path } of ops())
       if (!op.security) expect([`${method} ${path}`, op.responses['401']]).toEqual([`${method} ${path}`, expect.anything()]);

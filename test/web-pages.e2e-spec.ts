@@ -1,7 +1,6 @@
 // The pages over plain HTTP (no browser): sign-in and the shared session cookie, CSRF, language,
 // error pages, escaping, forced password change and the start-all action.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Response } from 'supertest';
 import type { ExportDto } from '../src/exports/dto/export.dto.js';
 import { ExportsService } from '../src/exports/exports.service.js';
 import { scorecardFilename } from '../src/scorecards/scorecards.service.js';
@@ -11,90 +10,9 @@ import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { ReviewsService } from '../src/reviews/reviews.service.js';
 import { createEmployee, createReview, fullAccountManagerEntries, recordStatuses, seedOpenCycle, uniq } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
+import { Browser, cookiesOf } from './support/page-client.js';
 import { holdExportPrinting } from './support/print-gate.js';
 import { readZip } from './support/zip.js';
-
-/** name=value of each Set-Cookie, and the full header lines. */
-function cookiesOf(res: Response): { pairs: Record<string, string>; lines: string[] } {
-  const lines = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-  const pairs: Record<string, string> = {};
-  for (const line of lines) {
-    const [pair] = line.split(';');
-    const [name, ...rest] = pair.split('=');
-    pairs[name] = rest.join('=');
-  }
-  return { pairs, lines };
-}
-
-/** A browser-like client: keeps cookies, sends the CSRF token the last page gave it. */
-class Browser {
-  cookies: Record<string, string> = {};
-  csrf = '';
-  constructor(private readonly t: TestApp) {}
-
-  private header(): string {
-    return Object.entries(this.cookies)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('; ');
-  }
-
-  /** The last page's HTML. */
-  lastText = '';
-
-  private keep(res: Response): Response {
-    if (typeof res.text === 'string' && res.text.startsWith('<!doctype html>')) this.lastText = res.text;
-    for (const [k, v] of Object.entries(cookiesOf(res).pairs)) {
-      if (v === '') delete this.cookies[k];
-      else this.cookies[k] = v;
-    }
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.text ?? '');
-    if (m) this.csrf = m[1];
-    return res;
-  }
-
-  // English unless a test says otherwise (without a choice or a browser preference, pages are in the default, Chinese).
-  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.keep(
-      await this.t.http
-        .get(path)
-        .set('Cookie', this.header())
-        .set({ 'Accept-Language': 'en', ...headers }),
-    );
-  }
-
-  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-    return this.keep(
-      await this.t.http
-        .post(path)
-        .set('Cookie', this.header())
-        .set({ 'Accept-Language': 'en', ...headers })
-        .type('form')
-        .send({ _csrf: this.csrf, ...form }),
-    );
-  }
-
-  /** Signs in and, as a browser does, follows the redirect: the next page carries the session's own CSRF token. */
-  async signIn(email: string, password: string): Promise<Response> {
-    await this.get('/login');
-    const res = await this.post('/login', { email, password });
-    if (res.status === 303) await this.get(String(res.headers.location));
-    return res;
-  }
-
-  /** A link followed for its bytes (a download), with this browser's cookies. */
-  async download(path: string): Promise<{ status: number; type: string; body: Buffer }> {
-    const res = await this.t.http
-      .get(path)
-      .set('Cookie', this.header())
-      .buffer(true)
-      .parse((stream, cb) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
-    return { status: res.status, type: String(res.headers['content-type'] ?? ''), body: res.body as Buffer };
-  }
-}
 
 const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x60;': '`', '&#x3D;': '=' };
 const unescapeHtml = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#x27|#x60|#x3D);/g, (e) => HTML_ENTITIES[e]);

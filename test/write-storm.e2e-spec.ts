@@ -11,6 +11,7 @@ import type { TemplateDto, TemplateVersionDto } from '../src/kpi-templates/dto/t
 import type { ReviewDto } from '../src/reviews/dto/review.dto.js';
 import { createEmployee, createReview, fullAccountManagerEntries, getRole, putScores, seedOpenCycle, uniq } from './fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/app.js';
+import { Inbox } from './support/inbox.js';
 
 const STORM = 60;
 const CSRF = 'storm-csrf-token-0123456789abcdefghijkl';
@@ -60,6 +61,7 @@ function writeRoutes(t: TestApp): string[] {
 
 describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () => {
   let t: TestApp;
+  const inbox = new Inbox();
   let cycle: CycleDto;
   let manager: EmployeeDto;
   let reports: EmployeeDto[];
@@ -175,9 +177,31 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
     return { email, authorization: (await t.userFor('hr', null, email)).authorization };
   };
 
+  /** A fresh account with a mailed reset link, the client's hourly request count cleared first. */
+  const resetLink = async (): Promise<Target> => {
+    await t.db.query('DELETE FROM password_resets');
+    // Made without t.userFor, which would make it the suite's HR user: the reset ends its sessions.
+    const email = `storm-reset-${uniq()}@test.example`;
+    await post('/api/users', admin()).send({ email, role: 'hr', employeeId: null, password: 'temporary-pass-1' }).expect(201);
+    await t.http.post('/api/auth/forgot-password').send({ email }).expect(202);
+    const token = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(inbox.to(email).at(-1)?.text ?? '')?.[1];
+    if (!token) throw new Error(`no reset mail to ${email}`);
+    return { email, token };
+  };
+
   beforeAll(async () => {
+    // "Forgot password" mails through a real SMTP server of the test's own.
+    const smtpPort = await inbox.start();
     // Sign-in throttling per address would stop the later storms' own sign-ins.
-    t = await createTestApp({ DB_POOL_SIZE: String(POOL), DB_STRICT_TRANSACTIONS: 'false', DB_ACQUIRE_TIMEOUT_MS: '5000', LOGIN_MAX_FAILURES: '1000' });
+    t = await createTestApp({
+      DB_POOL_SIZE: String(POOL),
+      DB_STRICT_TRANSACTIONS: 'false',
+      DB_ACQUIRE_TIMEOUT_MS: '5000',
+      LOGIN_MAX_FAILURES: '1000',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: 'storm@example.test',
+      PUBLIC_URL: 'https://scorecard.example.test',
+    });
     cycle = await seedOpenCycle(t);
     manager = await createEmployee(t, 'manager');
     reports = [];
@@ -238,6 +262,23 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
             .set(admin())
             .set('If-Match', String(x.version))
             .send(i % 2 ? { employeeId: x.employee } : { disabled: true }),
+      },
+      // 60 requests for one address: three mails, the same answer for the rest, then the client's limit (429).
+      {
+        method: 'POST',
+        route: '/api/auth/forgot-password',
+        prepare: async () => {
+          await t.db.query('DELETE FROM password_resets');
+          return freshAccount();
+        },
+        send: (_i, x) => t.http.post('/api/auth/forgot-password').send({ email: x.email }),
+      },
+      // 60 uses of one link at once: one sets the password, 59 are refused.
+      {
+        method: 'POST',
+        route: '/api/auth/reset-password',
+        prepare: resetLink,
+        send: (i, x) => t.http.post('/api/auth/reset-password').send({ token: x.token, newPassword: `storm-reset-password-${i}` }),
       },
       {
         method: 'POST',
@@ -545,6 +586,22 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
         prepare: freshAccount,
         send: (i, x) =>
           page('/password', headersOf(x)).send({ currentPassword: TEST_PASSWORD, newPassword: `storm-password-${i}`, confirmPassword: `storm-password-${i}` }),
+      },
+      {
+        method: 'POST',
+        route: '/forgot-password',
+        prepare: async () => {
+          await t.db.query('DELETE FROM password_resets');
+          return freshAccount();
+        },
+        send: (_i, x) => page('/forgot-password').send({ email: x.email }),
+      },
+      {
+        method: 'POST',
+        route: '/reset-password',
+        prepare: resetLink,
+        send: (i, x) =>
+          page('/reset-password').send({ token: x.token, newPassword: `storm-reset-password-${i}`, confirmPassword: `storm-reset-password-${i}` }),
       },
       {
         method: 'POST',
@@ -886,6 +943,7 @@ describe(`${STORM} concurrent writes on every write route, pool of ${POOL}`, () 
 
   afterAll(async () => {
     await t.close();
+    await inbox.stop();
   });
 
   it('has a storm for every write route the app registers', () => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { type Actor, CurrentActor, type RequestWithActor } from '../common/actor.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
@@ -8,7 +8,8 @@ import { Public, SignedIn } from './access.decorator.js';
 import { tokenOf } from './auth.guard.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 import { AuthService } from './auth.service.js';
-import { ChangePasswordDto, LoginDto, LoginResponseDto, UserDto } from './dto/auth.dto.js';
+import { ChangePasswordDto, ForgotPasswordDto, LoginDto, LoginResponseDto, ResetWithLinkDto, UserDto } from './dto/auth.dto.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { toUserDto } from './users.service.js';
 
 @ApiTags('auth')
@@ -16,6 +17,7 @@ import { toUserDto } from './users.service.js';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly resets: PasswordResetService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -59,5 +61,29 @@ export class AuthController {
   @ApiErrors(400, 401)
   async changePassword(@CurrentActor() actor: Actor, @Req() req: RequestWithActor, @Body() dto: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(actor, dto.currentPassword, dto.newPassword, tokenOf(req) ?? '');
+  }
+
+  @Post('forgot-password')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Mail a one-time password-reset link to an address, when it has an account',
+    description:
+      'The answer is the same whether the address has an account or not. Needs SMTP, MAIL_FROM and PUBLIC_URL (404 without them); 503 while the mail server is away.',
+  })
+  @ApiAcceptedResponse({ description: 'If the address has an account, a link is on its way' })
+  @ApiErrors(400, 404, 429, 503)
+  async forgotPassword(@Body() dto: ForgotPasswordDto, @Req() req: Request): Promise<void> {
+    await this.resets.request(dto.email, req.ip ?? 'unknown', dto.lang ?? this.config.scorecards.defaultLang);
+  }
+
+  @Post('reset-password')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: "Set a new password with a mailed link's token; the link is used up and every session of the account ends" })
+  @ApiNoContentResponse({ description: 'The password is set; sign in with it' })
+  @ApiErrors(400)
+  async resetPassword(@Body() dto: ResetWithLinkDto, @Req() req: Request): Promise<void> {
+    await this.resets.reset(dto.token, dto.newPassword, req.ip ?? 'unknown');
   }
 }

@@ -9,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { preparedQuery } from '../database/prepared.js';
 import { LoginAttempt } from './login-attempt.entity.js';
 import { assertStrongPassword, identityParts } from './password-policy.js';
+import { voidResetLinks } from './password-reset-links.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { Session } from './session.entity.js';
 import { User, type UserRole } from './user.entity.js';
@@ -148,6 +149,7 @@ export class AuthService {
         .from(Session)
         .where('user_id = :id AND token_hash <> :keep', { id: user.id, keep: sha256(keepToken) })
         .execute();
+      await voidResetLinks(m, user.id);
       await this.audit.record(m, actor, { action: 'change_password', entity: 'user', entityId: user.id });
     });
   }

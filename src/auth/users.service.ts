@@ -9,6 +9,7 @@ import { EmployeesService } from '../employees/employees.service.js';
 import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/auth.dto.js';
 import { assertStrongPassword, identityParts } from './password-policy.js';
 import { hashPassword } from './passwords.js';
+import { voidResetLinks } from './password-reset-links.js';
 import { Session } from './session.entity.js';
 import { User, type UserRole } from './user.entity.js';
 
@@ -108,6 +109,7 @@ export class UsersService {
       const u = await lockVersioned(m, User, 'User', id, expected);
       await saveVersioned(m, User, 'User', u, { passwordHash, mustChangePassword: true });
       await m.delete(Session, { userId: id });
+      await voidResetLinks(m, id);
       await this.audit.record(m, actor, { action: 'reset_password', entity: 'user', entityId: id, after: { mustChangePassword: true } });
     });
     return this.get(id);

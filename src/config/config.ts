@@ -50,6 +50,10 @@ export interface AppConfig {
     /** Failed sign-ins per account (and ×4 per address) within the window before 429. */
     maxFailures: number;
     failureWindowSeconds: number;
+    /** How long a password-reset link works; each link works once. */
+    passwordResetMinutes: number;
+    /** "Forgot password" by mail: on when there is an SMTP server, MAIL_FROM and PUBLIC_URL (the link's host). */
+    passwordResetByMail: boolean;
   };
   scorecards: {
     companyName: string;
@@ -263,6 +267,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       cookieSecure: bool('COOKIE_SECURE', false),
       maxFailures: int('LOGIN_MAX_FAILURES', 5, 1, 1000),
       failureWindowSeconds: int('LOGIN_WINDOW_SECONDS', 60, 1, 86400),
+      passwordResetMinutes: int('PASSWORD_RESET_MINUTES', 60, 5, 1440),
+      // PUBLIC_URL, never the request's Host header: a forged Host would mail a link to someone else's site.
+      passwordResetByMail: (reminders.smtp.url !== null || reminders.smtp.host !== null) && reminders.from !== '' && reminders.publicUrl !== null,
     },
     scorecards: {
       companyName: env.COMPANY_NAME?.trim() || 'Scorecard Demo Co. 示例公司',

@@ -1,6 +1,7 @@
 import { ReviewAssessment } from '../assessments/review-assessment.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { LoginAttempt } from '../auth/login-attempt.entity.js';
+import { PasswordReset } from '../auth/password-reset.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { User } from '../auth/user.entity.js';
 import { CalibrationLock } from '../calibration/calibration-lock.entity.js';
@@ -37,4 +38,5 @@ export const entities = [
   ReminderSending,
   ReminderItem,
   ReviewBulkRun,
+  PasswordReset,
 ];

@@ -1,4 +1,4 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
@@ -6,8 +6,9 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/access.decorator.js';
 import { DB_RETRY_AFTER_SECONDS } from '../common/db-unavailable.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ExportQueue } from '../exports/export-queue.js';
-import { Mailer } from '../reminders/mailer.js';
+import { Mailer } from '../mail/mailer.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import { PdfRenderer } from '../scorecards/pdf-renderer.js';
 import { ShutdownState } from './shutdown-state.js';
@@ -52,6 +53,7 @@ export class HealthController {
     private readonly shutdown: ShutdownState,
     private readonly reminders: RemindersService,
     private readonly mailer: Mailer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('live')
@@ -140,11 +142,11 @@ export class HealthController {
   }
 
   /**
-   * The SMTP server of the reminders, only when they are on. Like the browser, a mail server that is
-   * away makes the app `degraded`, never unready: everything else works, and the reminders wait.
+   * The SMTP server, when something sends mail (reminders, "forgot password"). Like the browser, a
+   * mail server that is away makes the app `degraded`, never unready: everything else works.
    */
   private mailerCheck() {
-    if (!this.reminders.enabled) return [];
+    if (!this.reminders.enabled && !this.config.auth.passwordResetByMail) return [];
     return [
       async () => {
         const check = this.indicators.check('mailer');

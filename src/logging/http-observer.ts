@@ -41,6 +41,11 @@ function pathOf(req: IncomingMessage): string {
   return query >= 0 ? url.slice(0, query) : url;
 }
 
+/** A password-reset link's token is a password for an hour: a log line must not carry it. */
+export function loggableUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+}
+
 /** Response headers worth a look in a log (set-cookie is there only to show a cookie was set; redacted). */
 const LOGGED_RESPONSE_HEADERS = ['content-type', 'content-length', 'location', 'retry-after', 'set-cookie'];
 
@@ -74,7 +79,7 @@ export function httpObserver(root: pino.Logger, sink: HttpRequestSink | null): (
       root[level](
         {
           reqId,
-          req: { method: req.method, url: req.originalUrl, headers: loggableHeaders(req.headers), remoteAddress: req.socket.remoteAddress },
+          req: { method: req.method, url: loggableUrl(req.originalUrl), headers: loggableHeaders(req.headers), remoteAddress: req.socket.remoteAddress },
           ...(route ? { route } : {}),
           ...((req as RequestWithActor).actor?.userId ? { userId: (req as RequestWithActor).actor?.userId } : {}),
           res: { statusCode: res.statusCode, headers: responseHeaders(res) },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type pino from 'pino';
-import { requestIdFrom, routeOf } from './http-observer.js';
+import { loggableUrl, requestIdFrom, routeOf } from './http-observer.js';
 import { AppLogger, createRootLogger, loggableHeaders, parseLogCall, requestContext } from './logging.js';
 
 function capture(logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log'): { root: pino.Logger; lines: () => Record<string, unknown>[] } {
@@ -82,6 +82,14 @@ describe('loggableHeaders', () => {
       'x-request-id': 'r',
     });
     expect(headers.authorization).toBe('Bearer t');
+  });
+});
+
+describe('loggableUrl', () => {
+  it('hides a reset token wherever it sits in the query, and leaves other parameters', () => {
+    expect(loggableUrl('/reset-password?token=abc-DEF_123')).toBe('/reset-password?token=[redacted]');
+    expect(loggableUrl('/reset-password?lang=zh-CN&token=abc&x=1')).toBe('/reset-password?lang=zh-CN&token=[redacted]&x=1');
+    expect(loggableUrl('/api/reviews?cycleId=c1&page=2')).toBe('/api/reviews?cycleId=c1&page=2');
   });
 });
 

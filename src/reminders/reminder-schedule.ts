@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { QUEUE_SETUP_LOCK_KEY, withStartupLock } from '../database/bootstrap.js';
 import { PGBOSS_SCHEMA } from '../exports/export-queue.js';
-import { messageOf } from './mailer.js';
+import { messageOf } from '../mail/mailer.js';
 import { RemindersService } from './reminders.service.js';
 
 export const REMINDER_QUEUE = 'scorecard-reminders';

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { Mailer } from './mailer.js';
+import { MailModule } from '../mail/mail.module.js';
 import { ReminderSchedule } from './reminder-schedule.js';
 import { RemindersService } from './reminders.service.js';
 
 /** Optional e-mail reminders of review stages (REMINDERS_ENABLED); nothing runs or connects while off. */
 @Module({
-  providers: [Mailer, RemindersService, ReminderSchedule],
-  exports: [RemindersService, Mailer],
+  imports: [MailModule],
+  providers: [RemindersService, ReminderSchedule],
+  exports: [RemindersService, MailModule],
 })
 export class RemindersModule {}

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { stageDue, type StageDues } from '../review-stages/review-stages.js';
-import { Mailer, messageOf } from './mailer.js';
+import { Mailer, messageOf } from '../mail/mailer.js';
 import { planReminders, renderReminderMail, type PastNotice, type PlannedMail, type WaitingItem } from './reminder-plan.js';
 
 /** What one pass did. */

@@ -4,12 +4,14 @@ import type { Request, Response } from 'express';
 import { Public, SignedIn } from '../auth/access.decorator.js';
 import { tokenOf } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
-import { ChangePasswordDto, LoginDto } from '../auth/dto/auth.dto.js';
+import { ChangePasswordDto, ForgotPasswordDto, LoginDto, ResetWithLinkDto } from '../auth/dto/auth.dto.js';
+import { PasswordResetService } from '../auth/password-reset.service.js';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.js';
 import { type Actor, CurrentActor, type RequestWithActor } from '../common/actor.js';
+import { isApiError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { checkForm, str } from './forms.js';
-import { isLang, LANG_COOKIE } from './i18n.js';
+import { isLang, LANG_COOKIE, langOf } from './i18n.js';
 import { formRefusal, submitForm } from './page-form.js';
 import { homeOf } from './page-helpers.js';
 import { type PageAnswer, PageResponder, type PageView, page, seeOther } from './page-response.js';
@@ -23,6 +25,7 @@ export class AuthPagesController {
   constructor(
     private readonly pages: Pages,
     private readonly auth: AuthService,
+    private readonly resets: PasswordResetService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -104,6 +107,95 @@ export class AuthPagesController {
           { title: 'password.title', status: problem.status },
         ),
       done: () => seeOther(homeOf(actor.role), 'passwordChanged'),
+    });
+  }
+
+  /** Without SMTP, MAIL_FROM and PUBLIC_URL the page says whom to ask instead of showing a form that cannot work. */
+  @Get('forgot-password')
+  @Public()
+  forgotPassword(): PageView {
+    return page(
+      'forgot-password',
+      { available: this.resets.available, resetMinutes: this.config.auth.passwordResetMinutes, email: '', errors: {}, message: null },
+      { title: 'forgot.title' },
+    );
+  }
+
+  @Post('forgot-password')
+  @Public()
+  @HttpCode(200)
+  async requestReset(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    const t = this.pages.t(req);
+    const email = str(body, 'email');
+    const again = (status: number, message: string | null, errors: Record<string, string>) =>
+      page(
+        'forgot-password',
+        { available: this.resets.available, resetMinutes: this.config.auth.passwordResetMinutes, email, errors, message },
+        { title: 'forgot.title', status },
+      );
+    if (!this.resets.available) return again(404, null, {});
+    return submitForm({
+      wording: { lang: this.pages.lang(req), section: (prefix) => this.pages.section(req, prefix) },
+      dto: ForgotPasswordDto,
+      input: { email },
+      t,
+      call: async (dto) => {
+        try {
+          await this.resets.request(dto.email, req.ip ?? 'unknown', langOf(req, this.config.scorecards.defaultLang));
+          return null;
+        } catch (err) {
+          // The form stays filled in and says so, instead of the generic error page.
+          if (!isApiError(err, 'SERVICE_UNAVAILABLE')) throw err;
+          res.setHeader('Retry-After', String(err.details?.retryAfterSeconds ?? 60));
+          return again(503, t('forgot.mailDown'), {});
+        }
+      },
+      refused: (problem) => {
+        if (problem.code === 'THROTTLED') res.setHeader('Retry-After', String(problem.retryAfterSeconds ?? 60));
+        return again(problem.status, problem.code === 'THROTTLED' ? t('forgot.throttled') : problem.message, problem.errors);
+      },
+      done: (refusal) => refusal ?? seeOther('/login', 'resetMailSent'),
+    });
+  }
+
+  /** The mailed link. It is checked before the form is shown, so nobody types a new password into a dead link. */
+  @Get('reset-password')
+  @Public()
+  async resetPassword(@Res({ passthrough: true }) res: Response, @Query('token') token: unknown): Promise<PageView> {
+    // The token is in this page's address: no referrer may carry it to anyone, this site included.
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    const value = typeof token === 'string' ? token : '';
+    const valid = await this.resets.check(value);
+    return page('reset-password', { token: valid ? value : '', valid, errors: {}, message: null }, { title: 'reset.title', status: valid ? 200 : 400 });
+  }
+
+  @Post('reset-password')
+  @Public()
+  @HttpCode(200)
+  setPassword(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: Record<string, unknown>): Promise<PageAnswer> {
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    const t = this.pages.t(req);
+    const token = str(body, 'token');
+    return submitForm({
+      wording: { lang: this.pages.lang(req), section: (prefix) => this.pages.section(req, prefix) },
+      dto: ResetWithLinkDto,
+      input: { token, newPassword: str(body, 'newPassword') },
+      check: (dto, errors) => {
+        if (!errors.newPassword && dto.newPassword !== str(body, 'confirmPassword')) errors.confirmPassword = t('password.mismatch');
+      },
+      t,
+      call: (dto) => this.resets.reset(dto.token, dto.newPassword, req.ip ?? 'unknown'),
+      refused: (problem) => {
+        const valid = !problem.errors.token;
+        const errors = { ...problem.errors };
+        delete errors.token;
+        return page(
+          'reset-password',
+          { token: valid ? token : '', valid, errors, message: valid ? problem.message : null },
+          { title: 'reset.title', status: problem.status },
+        );
+      },
+      done: () => seeOther('/login', 'passwordSet'),
     });
   }
 

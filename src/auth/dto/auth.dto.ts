@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
 import { lowerId } from '../../common/transforms.js';
+import { LANGS, type Lang } from '../../i18n/langs.js';
 import { USER_ROLES, type UserRole } from '../user.entity.js';
 
 export class LoginDto {
@@ -11,6 +12,20 @@ export class LoginDto {
 
 export class ChangePasswordDto {
   @ApiProperty() @IsString() @Length(1, 200) currentPassword: string;
+  @ApiProperty({ minLength: 10 }) @IsString() @Length(10, 200, { message: 'newPassword must be 10 to 200 characters' }) newPassword: string;
+}
+
+export class ForgotPasswordDto {
+  @ApiProperty({ example: 'hr@example.com' }) @IsEmail({}, { message: 'email must be an email address' }) @Length(3, 320) email: string;
+  @ApiPropertyOptional({ enum: LANGS, description: 'The language the mail starts in (it carries both); default DEFAULT_LANG' })
+  @IsOptional()
+  @IsIn(LANGS)
+  lang?: Lang;
+}
+
+/** A new password set with the link of a "forgot password" mail. */
+export class ResetWithLinkDto {
+  @ApiProperty({ description: "The token from the mailed link's `token` parameter" }) @IsString() @Length(1, 200) token: string;
   @ApiProperty({ minLength: 10 }) @IsString() @Length(10, 200, { message: 'newPassword must be 10 to 200 characters' }) newPassword: string;
 }
 

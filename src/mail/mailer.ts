@@ -13,6 +13,8 @@ export interface MailerStatus {
 
 /** A status older than this is checked again (a readiness probe must not connect every few seconds). */
 const STATUS_MAX_AGE_MS = 60_000;
+/** A server that did not answer is asked again sooner: the app should notice its return within seconds. */
+const FAILED_STATUS_MAX_AGE_MS = 5_000;
 /** A readiness probe waits at most this long for the SMTP server. */
 const VERIFY_TIMEOUT_MS = 1_500;
 
@@ -40,9 +42,9 @@ export class Mailer implements OnModuleDestroy {
     }
   }
 
-  /** The last known state, checked again (briefly) once it is a minute old. Never rejects. */
+  /** The last known state, checked again (briefly) once it is a minute old, or 5 s after a failure. Never rejects. */
   status(): Promise<MailerStatus> {
-    if (this.last && Date.now() - this.last.at.getTime() < STATUS_MAX_AGE_MS) return Promise.resolve(this.last);
+    if (this.last && Date.now() - this.last.at.getTime() < (this.last.ok ? STATUS_MAX_AGE_MS : FAILED_STATUS_MAX_AGE_MS)) return Promise.resolve(this.last);
     this.checking ??= this.verify().finally(() => {
       this.checking = null;
     });
