@@ -17,6 +17,7 @@ import { ReviewStages1796400848340 } from './1796400848340-ReviewStages.js';
 import { ReminderSendings1796500000000 } from './1796500000000-ReminderSendings.js';
 import { ReviewBulkRuns1796600000000 } from './1796600000000-ReviewBulkRuns.js';
 import { PasswordResets1796700000000 } from './1796700000000-PasswordResets.js';
+import { ReviewCounts1796800000000 } from './1796800000000-ReviewCounts.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -36,4 +37,5 @@ export const migrations = [
   ReminderSendings1796500000000,
   ReviewBulkRuns1796600000000,
   PasswordResets1796700000000,
+  ReviewCounts1796800000000,
 ];

@@ -8,14 +8,8 @@ import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { dueDateProblems, distributionProblems, REVIEW_STAGES, stageUnderSettings } from '../review-stages/review-stages.js';
 import { Cycle, type CycleStatus } from './cycle.entity.js';
+import { type CycleReviewCounts, reviewCountsOf } from './review-counts.js';
 import type { CreateCycleDto, CycleDto, CycleQueryDto, CycleStagesDto, UpdateCycleDto } from './dto/cycle.dto.js';
-
-interface Counts {
-  draft: number;
-  submitted: number;
-  finalized: number;
-  total: number;
-}
 
 const snapshot = (c: Cycle) => ({
   name: c.name,
@@ -219,23 +213,12 @@ export class CyclesService {
     return this.get(id);
   }
 
-  private async counts(ids: string[]): Promise<Map<string, Counts>> {
-    const out = new Map<string, Counts>();
-    if (ids.length === 0) return out;
-    const rows = await this.dataSource.query<{ cycle_id: string; status: string; n: number }[]>(
-      'SELECT cycle_id, status, count(*)::int AS n FROM reviews WHERE cycle_id = ANY($1) GROUP BY cycle_id, status',
-      [ids],
-    );
-    for (const r of rows) {
-      const c = out.get(r.cycle_id) ?? { draft: 0, submitted: 0, finalized: 0, total: 0 };
-      if (r.status === 'draft' || r.status === 'submitted' || r.status === 'finalized') c[r.status] += r.n;
-      c.total += r.n;
-      out.set(r.cycle_id, c);
-    }
-    return out;
+  /** From the maintained counts (review-counts.ts): the list of every cycle no longer aggregates every review. */
+  private counts(ids: string[]): Promise<Map<string, CycleReviewCounts>> {
+    return reviewCountsOf(this.dataSource, ids);
   }
 
-  private toDto(c: Cycle, counts: Counts | undefined): CycleDto {
+  private toDto(c: Cycle, counts: CycleReviewCounts | undefined): CycleDto {
     return {
       id: c.id,
       name: c.name,

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccessScopes, scopeSql, teamOf } from '../auth/access-scope.js';
+import { type AccessScope, AccessScopes, scopeSql, teamOf } from '../auth/access-scope.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Actor } from '../common/actor.js';
 import { isoTimestampSql, SqlFilter } from '../database/sql-filter.js';
 import { CyclesService } from '../cycles/cycles.service.js';
+import { foldEmployeeCounts, foldReviewCounts, worthFolding } from '../cycles/review-counts.js';
 import { nameOrNumberSql } from '../employees/employee-search.js';
 import { isOverdue, REVIEW_STAGES, type ReviewStage } from '../review-stages/review-stages.js';
 import type { RatingBand } from '../scoring/types.js';
@@ -21,6 +22,8 @@ import {
   type TeamOverviewQuery,
 } from './dto/review-read-models.dto.js';
 
+type ProgressRow = { department: string; not_started: number; draft: number; submitted: number; finalized: number } & Record<`in_${ReviewStage}`, number>;
+
 /** What the HR and team pages show of a cycle's reviews, read in a statement or two and answered as DTOs. */
 @Injectable()
 export class ReviewReadModels {
@@ -32,14 +35,29 @@ export class ReviewReadModels {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Review progress of a cycle per department, within what the actor may see. */
+  /**
+   * Review progress of a cycle per department, within what the actor may see. HR and admins (the
+   * dashboard) read the maintained counts; a limited scope counts its own people, a few at most.
+   */
   async progressByDepartment(actor: Actor, cycleId: string): Promise<DepartmentProgressDto[]> {
     await this.cycles.findById(cycleId);
+    const scope = await this.scopes.of(actor);
+    const rows = scope.kind === 'everyone' ? await this.progressFromCounts(cycleId) : await this.progressOfPeople(scope, cycleId);
+    return rows.map((r) => ({
+      department: r.department,
+      notStarted: r.not_started,
+      draft: r.draft,
+      submitted: r.submitted,
+      finalized: r.finalized,
+      total: r.not_started + r.draft + r.submitted + r.finalized,
+      stages: { self: r.in_self, manager: r.in_manager, hr: r.in_hr, done: r.in_done },
+    }));
+  }
+
+  private async progressOfPeople(scope: AccessScope, cycleId: string): Promise<ProgressRow[]> {
     const params: unknown[] = [cycleId];
-    const inScope = scopeSql(await this.scopes.of(actor), 'e.id', (v) => `$${params.push(v)}`);
-    const rows = await this.dataSource.query<
-      ({ department: string; not_started: number; draft: number; submitted: number; finalized: number } & Record<`in_${ReviewStage}`, number>)[]
-    >(
+    const inScope = scopeSql(scope, 'e.id', (v) => `$${params.push(v)}`);
+    return this.dataSource.query<ProgressRow[]>(
       `SELECT e.department,
               count(*) FILTER (WHERE r.id IS NULL)::int AS not_started,
               ${REVIEW_STAGES.map((s) => `count(*) FILTER (WHERE r.stage = '${s}')::int AS in_${s}`).join(', ')},
@@ -51,15 +69,40 @@ export class ReviewReadModels {
         GROUP BY e.department ORDER BY e.department`,
       params,
     );
-    return rows.map((r) => ({
-      department: r.department,
-      notStarted: r.not_started,
-      draft: r.draft,
-      submitted: r.submitted,
-      finalized: r.finalized,
-      total: r.not_started + r.draft + r.submitted + r.finalized,
-      stages: { self: r.in_self, manager: r.in_manager, hr: r.in_hr, done: r.in_done },
-    }));
+  }
+
+  /**
+   * The same figures from the maintained counts: not started = the department's active employees
+   * less the reviews of its active employees; reviews of people who have left still count by
+   * status and stage, as above.
+   */
+  private async progressFromCounts(cycleId: string): Promise<ProgressRow[]> {
+    const rows = await this.dataSource.query<(ProgressRow & { pieces: number; groups: number; employee_pieces: number; employee_groups: number })[]>(
+      `WITH r AS (SELECT department, employee_active, status, stage, sum(n)::int AS n, count(*)::int AS pieces
+                    FROM review_counts WHERE cycle_id = $1 GROUP BY 1, 2, 3, 4),
+            d AS (SELECT department,
+                         coalesce(sum(n) FILTER (WHERE employee_active), 0)::int AS active_reviews,
+                         ${REVIEW_STAGES.map((s) => `coalesce(sum(n) FILTER (WHERE stage = '${s}'), 0)::int AS in_${s}`).join(', ')},
+                         coalesce(sum(n) FILTER (WHERE status = 'draft'), 0)::int AS draft,
+                         coalesce(sum(n) FILTER (WHERE status = 'submitted'), 0)::int AS submitted,
+                         coalesce(sum(n) FILTER (WHERE status = 'finalized'), 0)::int AS finalized,
+                         sum(pieces)::int AS pieces, count(*)::int AS groups
+                    FROM r GROUP BY 1),
+            e AS (SELECT department, sum(n)::int AS n, count(*)::int AS pieces FROM employee_counts GROUP BY 1)
+       SELECT coalesce(d.department, e.department) AS department,
+              greatest(0, coalesce(e.n, 0) - coalesce(d.active_reviews, 0))::int AS not_started,
+              ${REVIEW_STAGES.map((s) => `coalesce(d.in_${s}, 0) AS in_${s}`).join(', ')},
+              coalesce(d.draft, 0) AS draft, coalesce(d.submitted, 0) AS submitted, coalesce(d.finalized, 0) AS finalized,
+              (sum(coalesce(d.pieces, 0)) OVER ())::int AS pieces, (sum(coalesce(d.groups, 0)) OVER ())::int AS groups,
+              (sum(coalesce(e.pieces, 0)) OVER ())::int AS employee_pieces, (count(e.department) OVER ())::int AS employee_groups
+         FROM d FULL JOIN e ON e.department = d.department
+        ORDER BY 1`,
+      [cycleId],
+    );
+    const first = rows[0];
+    if (first && worthFolding(first.pieces, first.groups)) await foldReviewCounts(this.dataSource, cycleId);
+    if (first && worthFolding(first.employee_pieces, first.employee_groups)) await foldEmployeeCounts(this.dataSource);
+    return rows.filter((r) => r.not_started + r.draft + r.submitted + r.finalized > 0);
   }
 
   /** Per open cycle, how many reviews within the actor's scope wait in the HR stage: HR's to-do. */
