@@ -10,7 +10,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * A review counts under its employee's current department and active flag: a change of either
  * moves the counts of all their reviews. The triggers lock the employees they read (FOR SHARE),
  * so a review written while its employee moves department waits for the move and counts under
- * the new department.
+ * the new department. A statement of more than 1,000 reviews (start all, a bulk load) locks the
+ * employees table against writes instead: a row lock on each of 100,000 employees cost seconds.
  */
 export class ReviewCounts1796800000000 implements MigrationInterface {
   name = 'ReviewCounts1796800000000';
@@ -32,7 +33,11 @@ export class ReviewCounts1796800000000 implements MigrationInterface {
       CREATE FUNCTION review_counts_on_reviews() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
-          PERFORM 1 FROM employees WHERE id IN (SELECT employee_id FROM new_rows) ORDER BY id FOR SHARE;
+          IF (SELECT count(*) FROM new_rows) > 1000 THEN
+            LOCK TABLE employees IN SHARE MODE;
+          ELSE
+            PERFORM 1 FROM employees WHERE id IN (SELECT employee_id FROM new_rows) ORDER BY id FOR SHARE;
+          END IF;
           INSERT INTO review_counts (cycle_id, department, employee_active, status, stage, n)
           SELECT r.cycle_id, e.department, e.active, r.status, r.stage, count(*)
             FROM new_rows r JOIN employees e ON e.id = r.employee_id
@@ -48,7 +53,11 @@ export class ReviewCounts1796800000000 implements MigrationInterface {
                           WHERE (o.cycle_id, o.employee_id, o.status, o.stage) IS DISTINCT FROM (n.cycle_id, n.employee_id, n.status, n.stage)) THEN
             RETURN NULL;
           END IF;
-          PERFORM 1 FROM employees WHERE id IN (SELECT employee_id FROM new_rows UNION SELECT employee_id FROM old_rows) ORDER BY id FOR SHARE;
+          IF (SELECT count(*) FROM new_rows) > 1000 THEN
+            LOCK TABLE employees IN SHARE MODE;
+          ELSE
+            PERFORM 1 FROM employees WHERE id IN (SELECT employee_id FROM new_rows UNION SELECT employee_id FROM old_rows) ORDER BY id FOR SHARE;
+          END IF;
           INSERT INTO review_counts (cycle_id, department, employee_active, status, stage, n)
           SELECT cycle_id, department, active, status, stage, sum(d)
             FROM (SELECT o.cycle_id, e.department, e.active, o.status, o.stage, -1 AS d

@@ -105,13 +105,23 @@ export class ReviewReadModels {
     return rows.filter((r) => r.not_started + r.draft + r.submitted + r.finalized > 0);
   }
 
-  /** Per open cycle, how many reviews within the actor's scope wait in the HR stage: HR's to-do. */
+  /** Per open cycle, how many reviews within the actor's scope wait in the HR stage: HR's to-do (from the counts for HR and admins). */
   async waitingForHr(actor: Actor): Promise<HrQueueRow[]> {
+    const scope = await this.scopes.of(actor);
+    const dues = `c.id AS cycle_id, c.name AS cycle_name, to_char(c.hr_review_due, 'YYYY-MM-DD') AS hr_review_due,
+              to_char(c.finalization_due, 'YYYY-MM-DD') AS finalization_due`;
+    if (scope.kind === 'everyone') {
+      return this.dataSource.query<HrQueueRow[]>(
+        `SELECT ${dues}, sum(rc.n)::int AS waiting
+           FROM cycles c JOIN review_counts rc ON rc.cycle_id = c.id AND rc.stage = 'hr'
+          WHERE c.status = 'open'
+          GROUP BY c.id HAVING sum(rc.n) > 0 ORDER BY c.period_start DESC, c.name`,
+      );
+    }
     const params: unknown[] = [];
-    const inScope = scopeSql(await this.scopes.of(actor), 'r.employee_id', (v) => `$${params.push(v)}`);
+    const inScope = scopeSql(scope, 'r.employee_id', (v) => `$${params.push(v)}`);
     return this.dataSource.query<HrQueueRow[]>(
-      `SELECT c.id AS cycle_id, c.name AS cycle_name, to_char(c.hr_review_due, 'YYYY-MM-DD') AS hr_review_due,
-              to_char(c.finalization_due, 'YYYY-MM-DD') AS finalization_due, count(*)::int AS waiting
+      `SELECT ${dues}, count(*)::int AS waiting
          FROM cycles c JOIN reviews r ON r.cycle_id = c.id AND r.stage = 'hr'
         WHERE c.status = 'open'${inScope ? ` AND ${inScope}` : ''}
         GROUP BY c.id ORDER BY c.period_start DESC, c.name`,
