@@ -13,6 +13,21 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the new department. A statement of more than 1,000 reviews (start all, a bulk load) locks the
  * employees table against writes instead: a row lock on each of 100,000 employees cost seconds.
  */
+/** One statement-level trigger per event, each seeing the rows it changed as transition tables. */
+const EVENTS = [
+  { event: 'INSERT', rows: 'NEW TABLE AS new_rows' },
+  { event: 'UPDATE', rows: 'OLD TABLE AS old_rows NEW TABLE AS new_rows' },
+  { event: 'DELETE', rows: 'OLD TABLE AS old_rows' },
+] as const;
+
+async function createTriggers(queryRunner: QueryRunner, table: string, prefix: string, fn: string): Promise<void> {
+  for (const { event, rows } of EVENTS) {
+    await queryRunner.query(
+      `CREATE TRIGGER ${prefix}_${event.toLowerCase()} AFTER ${event} ON ${table} REFERENCING ${rows} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    );
+  }
+}
+
 export class ReviewCounts1796800000000 implements MigrationInterface {
   name = 'ReviewCounts1796800000000';
 
@@ -71,15 +86,7 @@ export class ReviewCounts1796800000000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    await queryRunner.query(
-      'CREATE TRIGGER review_counts_insert AFTER INSERT ON reviews REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION review_counts_on_reviews()',
-    );
-    await queryRunner.query(
-      'CREATE TRIGGER review_counts_update AFTER UPDATE ON reviews REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION review_counts_on_reviews()',
-    );
-    await queryRunner.query(
-      'CREATE TRIGGER review_counts_delete AFTER DELETE ON reviews REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION review_counts_on_reviews()',
-    );
+    await createTriggers(queryRunner, 'reviews', 'review_counts', 'review_counts_on_reviews');
 
     await queryRunner.query(`
       CREATE FUNCTION review_counts_on_employees() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -114,15 +121,7 @@ export class ReviewCounts1796800000000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    await queryRunner.query(
-      'CREATE TRIGGER employee_counts_insert AFTER INSERT ON employees REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION review_counts_on_employees()',
-    );
-    await queryRunner.query(
-      'CREATE TRIGGER employee_counts_update AFTER UPDATE ON employees REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION review_counts_on_employees()',
-    );
-    await queryRunner.query(
-      'CREATE TRIGGER employee_counts_delete AFTER DELETE ON employees REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION review_counts_on_employees()',
-    );
+    await createTriggers(queryRunner, 'employees', 'employee_counts', 'review_counts_on_employees');
 
     // What is there now, counted once; the triggers keep it from here.
     await queryRunner.query(
@@ -133,8 +132,12 @@ export class ReviewCounts1796800000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const t of ['employee_counts_insert', 'employee_counts_update', 'employee_counts_delete']) await queryRunner.query(`DROP TRIGGER "${t}" ON employees`);
-    for (const t of ['review_counts_insert', 'review_counts_update', 'review_counts_delete']) await queryRunner.query(`DROP TRIGGER "${t}" ON reviews`);
+    for (const [table, prefix] of [
+      ['employees', 'employee_counts'],
+      ['reviews', 'review_counts'],
+    ]) {
+      for (const { event } of EVENTS) await queryRunner.query(`DROP TRIGGER "${prefix}_${event.toLowerCase()}" ON ${table}`);
+    }
     await queryRunner.query('DROP FUNCTION review_counts_on_employees()');
     await queryRunner.query('DROP FUNCTION review_counts_on_reviews()');
     await queryRunner.query('DROP TABLE "employee_counts"');
