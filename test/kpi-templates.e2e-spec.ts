@@ -6,7 +6,7 @@ import type { Response } from 'supertest';
 import type { AuditEntryDto } from '../src/audit/dto/audit.dto.js';
 import type { ErrorResponseDto } from '../src/common/error-response.dto.js';
 import type { RoleDto, TemplateDto, TemplateVersionDto, TemplateVersionSummaryDto } from '../src/kpi-templates/dto/template.dto.js';
-import { ACCOUNT_MANAGER_KEYS, MANAGER_KEYS } from './fixtures.js';
+import { ACCOUNT_MANAGER_KEYS, createEmployee, MANAGER_KEYS, uniq } from './fixtures.js';
 import { createTestApp, type TestApp } from './support/app.js';
 
 // ---- request shapes ----
@@ -619,6 +619,20 @@ describe('roles and KPI templates', () => {
       const now = await getVersion(templateId, draft.id);
       expect(now).toMatchObject({ version: 3, notes: 'weak' });
       expect(now.kpis.map((k) => k.key)).toEqual(['deals_closed', 'teamwork']);
+    });
+
+    it('names who published by their employee name when their account is linked to one; the audit keeps the sign-in', async () => {
+      const person = await createEmployee(t, 'manager');
+      const email = `linked-admin-${uniq()}@test.example`;
+      await t.http.post('/api/users').set(t.as('admin')).send({ email, role: 'admin', employeeId: person.id, password: 'temporary-pass-1' }).expect(201);
+      const first = await t.signIn(email, 'temporary-pass-1');
+      await t.http.post('/api/auth/change-password').set(first).send({ currentPassword: 'temporary-pass-1', newPassword: 'linked-admin-pass-7' }).expect(204);
+      const { templateId, draft } = await roleWithDraft();
+      const res = await t.http.post(`/api/kpi-templates/${templateId}/versions/${draft.id}/publish`).set(first).send({ version: 1 }).expect(200);
+      expect(body<TemplateVersionDto>(res).publishedBy).toBe(person.name);
+      expect((await getTemplate(templateId)).current?.publishedBy).toBe(person.name);
+      const audit = body<AuditEntryDto[]>(await t.http.get(`/api/audit?entity=kpi_template_version&id=${draft.id}`).set(t.as('admin')).expect(200));
+      expect(audit.find((a) => a.action === 'publish')?.actor).toBe(email);
     });
 
     it('publishing needs the current version; then the role pins the new number', async () => {

@@ -1,3 +1,5 @@
+import { starterContent } from './starter-template.js';
+import { displayNames } from '../auth/display-names.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
@@ -8,7 +10,7 @@ import { rejectNulls } from '../common/validation.js';
 import { lockVersioned, saveVersioned } from '../common/versioning.js';
 import { kpiDefinitionOf, validateTemplate, weightSum } from '../scoring/index.js';
 import type { KpiDefinition, RatingBand, ScoringRule } from '../scoring/types.js';
-import { DEFAULT_BANDS, DEFAULT_ROLES } from './default-templates.js';
+import { DEFAULT_ROLES } from './default-templates.js';
 import type { KpiDto, RatingBandDto, ScoringRuleDto, VersionContentDto } from './dto/kpi.dto.js';
 import type { CreateRoleDto, RoleDto, TemplateDto, TemplateVersionDto, TemplateVersionSummaryDto, UpdateRoleDto } from './dto/template.dto.js';
 import { KpiTemplate, KpiTemplateVersion } from './kpi-template.entity.js';
@@ -157,7 +159,7 @@ export class KpiTemplatesService {
   async getVersion(templateId: string, versionId: string): Promise<TemplateVersionDto> {
     const v = await this.versions.findOneBy({ id: versionId, templateId });
     if (!v) throw notFound('Template version', versionId);
-    return this.versionDto(v);
+    return this.namedVersionDto(v);
   }
 
   /**
@@ -218,7 +220,7 @@ export class KpiTemplatesService {
       });
       return draft;
     });
-    return this.versionDto(created);
+    return this.namedVersionDto(created);
   }
 
   async updateDraft(actor: Actor, templateId: string, versionId: string, expected: number, content: VersionContentDto): Promise<TemplateVersionDto> {
@@ -235,7 +237,7 @@ export class KpiTemplatesService {
       });
       return saved;
     });
-    return this.versionDto(saved);
+    return this.namedVersionDto(saved);
   }
 
   async discardDraft(actor: Actor, templateId: string, versionId: string, expected: number): Promise<void> {
@@ -272,7 +274,7 @@ export class KpiTemplatesService {
       });
       return saved;
     });
-    return this.versionDto(saved);
+    return this.namedVersionDto(saved);
   }
 
   /** The role's current published version, or null when it has none yet. */
@@ -349,7 +351,7 @@ export class KpiTemplatesService {
     return {
       id: t.id,
       role: this.roleDto(t.role, t.id, current?.number ?? null),
-      current: current ? this.versionDto(current) : null,
+      current: current ? await this.namedVersionDto(current) : null,
       draftVersionId: draft?.id ?? null,
       versions: versions.map((v) => this.summaryDto(v)),
     };
@@ -359,7 +361,9 @@ export class KpiTemplatesService {
     return { id: v.id, number: v.number, status: v.status, kpiCount: v.kpis.length, publishedAt: v.publishedAt?.toISOString() ?? null, notes: v.notes };
   }
 
-  private versionDto(v: KpiTemplateVersion): TemplateVersionDto {
+  /** Who published it is said by name (displayNames); the audit keeps the sign-in. */
+  private async namedVersionDto(v: KpiTemplateVersion): Promise<TemplateVersionDto> {
+    const nameOf = await displayNames(this.dataSource, [v.publishedBy]);
     return {
       id: v.id,
       templateId: v.templateId,
@@ -370,29 +374,10 @@ export class KpiTemplatesService {
       notes: v.notes,
       weightSum: weightSum(v.kpis),
       publishedAt: v.publishedAt?.toISOString() ?? null,
-      publishedBy: v.publishedBy,
+      publishedBy: nameOf(v.publishedBy),
       version: v.version,
       createdAt: v.createdAt.toISOString(),
       updatedAt: new Date(v.updatedAt).toISOString(),
     };
   }
-}
-
-/** A new role's blank start: one target KPI at 100 % weight and the default bands, so it saves and publishes as it is. */
-function starterContent(): { kpis: KpiDefinition[]; bands: RatingBand[] } {
-  return {
-    kpis: [
-      {
-        key: 'kpi_1',
-        nameZh: '指标 1',
-        nameEn: 'KPI 1',
-        descriptionZh: '',
-        descriptionEn: '',
-        category: 'company_performance',
-        weight: 100,
-        rule: { type: 'target', target: 100, unit: '%', direction: 'higher', cap: 120, threshold: null },
-      },
-    ],
-    bands: DEFAULT_BANDS.map((b) => ({ ...b })),
-  };
 }
