@@ -5,7 +5,8 @@
 //
 //   (a) naive: a new browser per PDF (launch, load the document, print, close)
 //   (b) our single download: GET /api/reviews/:id/scorecard.pdf of a draft review (printed every
-//       time), sequential, warm, against the app running in a child process
+//       time), sequential, warm, against the app running in a child process; (b0) the same, the
+//       first download after the app sat idle for a peer round
 //   (c) our bulk export of 1,000 reviews (999 finalized, so printed and issued): wall time from
 //       POST /api/cycles/:id/scorecards to the poll that sees it done
 //   (d) the floor: Chromium printing the same finished HTML from warm pages, nothing else (no
@@ -652,8 +653,10 @@ async function main(): Promise<number> {
     pdfBytes = await downloadPdf(app.base, auth, seeded.draftReview);
     renders += 1;
   };
-  // Warm-up: JIT, the pg pool, and every page of the app's pool printed a few times.
-  await pool(4 * POOL, POOL, download);
+  // Warm-up: the pg pool, every page of the app's pool printed a few times, and the JIT: V8
+  // optimizes a path after it ran many times, and with 8 downloads of warm-up (b) still paid for
+  // that (Node CPU 26.5 ms per download in its 100, 13.6 ms once the app had printed 2,000).
+  await pool(100, POOL, download);
 
   // The floor's browser and pages, in this process: the finished document loaded once per page
   // (d), and shell pages that get the body per PDF as PdfRenderer does it (d3).
@@ -746,21 +749,31 @@ async function main(): Promise<number> {
   const md3 = new Meter('(d3) [why] the body set into a warm shell page + print, sequential');
   const ma = new Meter('(a)  naive: new browser per PDF');
   const mp = new Meter('(p)  peer: new page + setContent + print + close, sequential');
+  const mb0 = new Meter('(b0) the first download after the app sat idle through a peer round (~40 s)');
   const rounds = Math.ceil(N / 10);
+  // (b) and the floors run back to back, in turns, so that each meets the same warmth: the peer
+  // and naive rounds leave the app idle for ~40 s, and when (b) came right after them every round
+  // started cold while (d3) never did (b/d3 1.71-1.88 then). What idling costs a download is (b0).
   for (let r = 0; r < rounds; r++) {
-    await mb.measure(10, appCpu, () => pool(10, 1, download));
-    await md1.measure(10, floorCpu, () => pool(10, 1, () => print(0)));
-    await md3.measure(10, floorCpu, () => pool(10, 1, () => setAndPrint(0)));
-    await mp.measure(10, floorCpu, () => pool(10, 1, peerOnce));
-    if (r < NAIVE_RUNS) await ma.measure(1, () => ({}), naiveOnce);
+    const steps = [
+      () => mb.measure(10, appCpu, () => pool(10, 1, download)),
+      () => md1.measure(10, floorCpu, () => pool(10, 1, () => print(0))),
+      () => md3.measure(10, floorCpu, () => pool(10, 1, () => setAndPrint(0))),
+    ];
+    for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
   }
-  for (let r = rounds; r < NAIVE_RUNS; r++) await ma.measure(1, () => ({}), naiveOnce);
-  console.log(`\nSequential, ${rounds} interleaved rounds:`);
+  for (let r = 0; r < Math.max(rounds, NAIVE_RUNS); r++) {
+    if (r < rounds) await mp.measure(10, floorCpu, () => pool(10, 1, peerOnce));
+    if (r < NAIVE_RUNS) await ma.measure(1, () => ({}), naiveOnce);
+    if (r < rounds) await mb0.measure(1, appCpu, download);
+  }
+  console.log(`\nSequential: ${rounds} rounds of (b), (d1) and (d3) in turns, then the peer and naive rounds, each followed by (b0):`);
   const b = mb.report();
   const d1 = md1.report();
   const d3 = md3.report();
   const p = mp.report();
   const a = ma.report();
+  const b0 = mb0.report();
   await sleep(500);
   const rssEarly = browserRssMb(appPid, chromium.executablePath);
   const rendersEarly = renders;
@@ -839,6 +852,9 @@ async function main(): Promise<number> {
   );
   console.log(
     `  c/p   bulk export vs peer at concurrency ${POOL}, PDFs/s     ${cp.toFixed(2)}x  (CPU: ours ${mc.cpuPerPdfMs().toFixed(0)} ms, peer ${mpc.cpuPerPdfMs().toFixed(0)} ms)`,
+  );
+  console.log(
+    `  b0/b  first download after ~40 s idle vs warm (b)       ${(msPer(b0) / msPer(b)).toFixed(2)}x  (b0/d3 ${(msPer(b0) / msPer(d3)).toFixed(2)}x)`,
   );
   console.log(`  b/d1  single download vs floor, ms per PDF              ${bd.toFixed(2)}x`);
   console.log(`  c/d2  bulk export vs floor at concurrency ${POOL}, PDFs/s     ${cd.toFixed(2)}x`);

@@ -44,6 +44,22 @@ describe('database pool limits', () => {
     await t.http.get('/api/employees').set(t.as('hr')).expect(200);
   });
 
+  it('keeps its connections open while idle, so a request after a quiet spell finds them warm', async () => {
+    const runners = [t.db.createQueryRunner(), t.db.createQueryRunner()];
+    const pids: number[] = [];
+    for (const runner of runners) {
+      await runner.connect();
+      const [row] = (await runner.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+      pids.push(row.pid);
+    }
+    for (const runner of runners) await runner.release();
+    // pg closes a connection idle for 10 s unless the pool keeps a minimum.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const [{ open }] = await t.db.query<{ open: number }[]>('SELECT count(*)::int AS open FROM pg_stat_activity WHERE pid = ANY($1)', [pids]);
+    expect(new Set(pids).size).toBe(2);
+    expect(open).toBe(2);
+  }, 30_000);
+
   it('ends a transaction left idle, giving its connection back', async () => {
     const runner = t.db.createQueryRunner();
     await runner.connect();

@@ -37,6 +37,10 @@ export function dataSourceOptions(url: string, limits: PoolLimits = MIGRATION_LI
     // Tables stay in memory, so random reads cost about what sequential ones do (docs/decisions/0006-random-page-cost.md).
     extra: {
       options: '-c random_page_cost=1.1',
+      // A fixed-size pool (like HikariCP's default): pg closes a connection idle for 10 s, so the
+      // first download after a quiet spell paid a new connection, a cold server backend and its
+      // named statements prepared again (docs/decisions/0001-pdf-renderer.md, "(b0)").
+      min: limits.poolSize,
       statement_timeout: limits.statementTimeoutMs,
       idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
     },
