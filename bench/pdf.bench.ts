@@ -13,6 +13,8 @@
 //       database, no template, no zip): (d1) one at a time, (d2) at the bulk path's concurrency
 //   (d3) the floor for (b) and (c): the body set into a warm shell page, then printed
 //       (PdfRenderer's way): Chromium's own work per new document, nothing else
+//   (d3x) the same over 300 of (c)'s own scorecards in turn: (d3) prints one document again and
+//       again, (c) a thousand different ones (names, numbers, charts)
 //   (p) the peer: the pattern most services use (Gotenberg, puppeteer-cluster, tutorials): one
 //       browser, then per PDF a new page, setContent of the full HTML with its fonts, print, close
 //       (same browser as (d), same document, same concurrency; figures: docs/decisions/0001-pdf-renderer.md)
@@ -405,6 +407,28 @@ interface FinishedScorecard {
   print: Protocol.Page.PrintToPDFRequest;
 }
 
+/** How many of the export's scorecards (d3x) prints in turn: more than any one measurement of it prints. */
+const EXPORT_DOCS = 300;
+
+/** Review ids of a cycle, spread over its employees (every nth by employee number). */
+async function exportSample(databaseUrl: string, cycleId: string, count: number): Promise<string[]> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT r.id FROM reviews r JOIN employees e ON e.id = r.employee_id WHERE r.cycle_id = $1 ORDER BY e.employee_no`,
+      [cycleId],
+    );
+    const step = Math.max(1, Math.floor(rows.length / count));
+    return rows
+      .filter((_, i) => i % step === 0)
+      .slice(0, count)
+      .map((r) => r.id);
+  } finally {
+    await db.end();
+  }
+}
+
 const MARGIN = { top: '16mm', right: '14mm', bottom: '16mm', left: '14mm' };
 
 async function finishedScorecard(
@@ -616,8 +640,10 @@ class Meter {
     return r;
   }
 
-  cpuPerPdfMs(): number {
-    return ([...this.cpu.values()].reduce((a, v) => a + v, 0) * 1000) / this.pdfs;
+  /** CPU per PDF, of one process (tree) when named, else of all. */
+  cpuPerPdfMs(of?: string): number {
+    const values = of === undefined ? [...this.cpu.values()] : [this.cpu.get(of) ?? 0];
+    return (values.reduce((a, v) => a + v, 0) * 1000) / this.pdfs;
   }
 }
 
@@ -643,6 +669,8 @@ async function main(): Promise<number> {
 
   const fonts = await loadCjkFonts();
   const card = await finishedScorecard(app.base, auth, db.url, seeded.draftReview, fonts);
+  const exportDocs: FinishedScorecard[] = [];
+  for (const id of await exportSample(db.url, seeded.cycleA, EXPORT_DOCS)) exportDocs.push(await finishedScorecard(app.base, auth, db.url, id, fonts));
   const appCpu = (): Record<string, number> => {
     const c = cpuNow(appPid, chromium.executablePath);
     return { 'app (Node)': c.app, 'its Chromium': c.chromium, ...(c.postgres !== null ? { PostgreSQL: c.postgres } : {}) };
@@ -677,7 +705,7 @@ async function main(): Promise<number> {
   const floorPid = browser.process()?.pid ?? 0;
   const floorCpu = (): Record<string, number> => ({ Chromium: treeCpuMs(floorPid) / 1000 });
   const warm: CDPSession[] = [];
-  const shells: { cdp: CDPSession; set: () => Promise<unknown> }[] = [];
+  const shells: { cdp: CDPSession; set: (doc?: FinishedScorecard) => Promise<unknown> }[] = [];
   let floorBytes = 0;
   for (let i = 0; i < POOL; i++) {
     const page = await browser.newPage();
@@ -691,7 +719,7 @@ async function main(): Promise<number> {
     const shellPage = await browser.newPage();
     await shellPage.setJavaScriptEnabled(false);
     await shellPage.setContent(card.shell, { waitUntil: 'load' });
-    const set = () =>
+    const set = (doc: FinishedScorecard = card) =>
       shellPage.evaluate(
         (html: string, css: string) => {
           const template = document.createElement('template');
@@ -702,8 +730,8 @@ async function main(): Promise<number> {
           void document.body.offsetHeight;
           return document.fonts.ready.then(() => 'ok');
         },
-        card.body,
-        card.css,
+        doc.body,
+        doc.css,
       );
     const shellCdp = await shellPage.createCDPSession();
     for (let w = 0; w < 3; w++) {
@@ -716,6 +744,14 @@ async function main(): Promise<number> {
   const setAndPrint = async (w: number): Promise<void> => {
     await shells[w].set();
     await shells[w].cdp.send('Page.printToPDF', card.print);
+  };
+  // (d3x): the same, over the export's own documents, one after another: every scorecard of (c) has
+  // its own names, numbers and charts, where (d3) prints one document again and again.
+  let nextDoc = 0;
+  const setAndPrintOther = async (w: number): Promise<void> => {
+    const doc = exportDocs[nextDoc++ % exportDocs.length];
+    await shells[w].set(doc);
+    await shells[w].cdp.send('Page.printToPDF', doc.print);
   };
   // The peer: a fresh page per PDF, the full document (fonts inlined) set into it, printed, closed.
   const peerOnce = async (): Promise<void> => {
@@ -747,6 +783,7 @@ async function main(): Promise<number> {
   const mb = new Meter('(b)  single download GET scorecard.pdf, warm, sequential');
   const md1 = new Meter('(d1) floor: Chromium prints the finished HTML, warm page, sequential');
   const md3 = new Meter('(d3) [why] the body set into a warm shell page + print, sequential');
+  const md3x = new Meter(`(d3x) the same over ${exportDocs.length} of the export's own scorecards in turn, sequential`);
   const ma = new Meter('(a)  naive: new browser per PDF');
   const mp = new Meter('(p)  peer: new page + setContent + print + close, sequential');
   const mb0 = new Meter('(b0) the first download after the app sat idle through a peer round (~40 s)');
@@ -759,6 +796,7 @@ async function main(): Promise<number> {
       () => mb.measure(10, appCpu, () => pool(10, 1, download)),
       () => md1.measure(10, floorCpu, () => pool(10, 1, () => print(0))),
       () => md3.measure(10, floorCpu, () => pool(10, 1, () => setAndPrint(0))),
+      () => md3x.measure(10, floorCpu, () => pool(10, 1, () => setAndPrintOther(0))),
     ];
     for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
   }
@@ -771,6 +809,7 @@ async function main(): Promise<number> {
   const b = mb.report();
   const d1 = md1.report();
   const d3 = md3.report();
+  const d3x = md3x.report();
   const p = mp.report();
   const a = ma.report();
   const b0 = mb0.report();
@@ -781,9 +820,11 @@ async function main(): Promise<number> {
   // Concurrent: the floor at the bulk path's concurrency just before and just after the export.
   const md2 = new Meter(`(d2) floor: ${POOL} warm pages, concurrency ${POOL} (before and after (c))`);
   const md3c = new Meter(`(d3) floor: body + print, concurrency ${POOL} (before and after (c))`);
+  const md3xc = new Meter(`(d3x) floor over the export's documents, concurrency ${POOL} (before and after (c))`);
   const mpc = new Meter(`(p)  peer: new page per PDF, concurrency ${POOL}`);
   await md2.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => print(w)));
   await md3c.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => setAndPrint(w)));
+  await md3xc.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => setAndPrintOther(w)));
   await mpc.measure(2 * N, floorCpu, () => pool(2 * N, POOL, peerOnce));
 
   // (c) our bulk export of 1,000 reviews (999 finalized: printed and issued; 1 draft).
@@ -797,12 +838,14 @@ async function main(): Promise<number> {
   renders += EXPORT_REVIEWS;
   await md2.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => print(w)));
   await md3c.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => setAndPrint(w)));
+  await md3xc.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => setAndPrintOther(w)));
   await mpc.measure(2 * N, floorCpu, () => pool(2 * N, POOL, peerOnce));
   await browser.close();
 
   console.log(`\nConcurrent:`);
   const d2 = md2.report();
   const d3c = md3c.report();
+  const d3xc = md3xc.report();
   const pc = mpc.report();
   const c = mc.report();
   const zipStarted = performance.now();
@@ -847,6 +890,11 @@ async function main(): Promise<number> {
   console.log('Ratios:');
   console.log(`  b/d3  single download vs floor (d3), ms per PDF         ${bd3.toFixed(2)}x`);
   console.log(`  c/d3  bulk export vs floor (d3) at concurrency ${POOL}, PDFs/s ${cd3.toFixed(2)}x`);
+  console.log(
+    `  c/d3x bulk export vs floor over its own documents, PDFs/s ${(perSecond(c) / perSecond(d3xc)).toFixed(2)}x  (Chromium CPU per PDF: export ${mc.cpuPerPdfMs('its Chromium').toFixed(0)} ms, d3x ${md3xc.cpuPerPdfMs().toFixed(0)} ms, d3 ${md3c.cpuPerPdfMs().toFixed(0)} ms)`,
+  );
+  console.log(`  d3x/d3 sequential, ms per PDF: what a different document each time costs Chromium ${(msPer(d3x) / msPer(d3)).toFixed(2)}x`);
+  console.log(`  b/d3x single download vs floor over the export's documents ${(msPer(b) / msPer(d3x)).toFixed(2)}x`);
   console.log(
     `  b/p   single download vs peer, ms per PDF              ${bp.toFixed(2)}x  (CPU: ours ${mb.cpuPerPdfMs().toFixed(0)} ms, peer ${mp.cpuPerPdfMs().toFixed(0)} ms)`,
   );
