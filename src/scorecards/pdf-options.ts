@@ -45,7 +45,12 @@ export interface PdfRendererOptions {
   maxQueue?: number;
   /** Longest a print may take, queue time included (default 15,000 ms). */
   renderTimeoutMs?: number;
-  /** Replace a page after this many renders (default 500; 0 = never). */
+  /**
+   * Replace a page after this many renders (default 0 = never: a page lives as long as its browser,
+   * which browserMaxRenders and browserMaxRssMb bound). A new page costs ~2.5 s of Chromium CPU
+   * (its shell parses ~10 MB of inline fonts), so 500 cost ~6 ms per PDF and a 3 s print
+   * (docs/decisions/0001-pdf-renderer.md).
+   */
   pageMaxRenders?: number;
   /** Restart the browser after this many renders (default 5,000; 0 = never). */
   browserMaxRenders?: number;
@@ -143,7 +148,7 @@ export function rendererSettings(options: PdfRendererOptions): RendererSettings 
     launch: options.launch ?? 'lazy',
     maxQueue: positiveInt(options.maxQueue ?? 50, 'maxQueue', 0),
     renderTimeoutMs: positiveInt(options.renderTimeoutMs ?? 15_000, 'renderTimeoutMs', 1),
-    pageMaxRenders: positiveInt(options.pageMaxRenders ?? 500, 'pageMaxRenders', 0),
+    pageMaxRenders: positiveInt(options.pageMaxRenders ?? 0, 'pageMaxRenders', 0),
     browserMaxRenders: positiveInt(options.browserMaxRenders ?? 5_000, 'browserMaxRenders', 0),
     browserMaxRssMb: positiveInt(options.browserMaxRssMb ?? 768 + 384 * poolSize, 'browserMaxRssMb', 0),
     rssCheckIntervalMs: positiveInt(options.rssCheckIntervalMs ?? 2_000, 'rssCheckIntervalMs', 0),
