@@ -27,6 +27,7 @@ import { CHROMIUM_ARGS } from '../src/scorecards/pdf-browser.js';
 import { toInches } from '../src/scorecards/pdf-options.js';
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { treeRssBytesSync } from '../src/scorecards/process-tree.js';
+import { pool } from './support.js';
 
 const N = Number(process.env.BENCH_N ?? 100);
 const LEAK_RENDERS = Number(process.env.BENCH_LEAK_RENDERS ?? 2_000);
@@ -170,19 +171,6 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await fn();
   return performance.now() - started;
-}
-
-/** Runs `count` jobs with at most `concurrency` in flight. */
-async function pool(count: number, concurrency: number, job: (i: number, worker: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (next < count) {
-        const i = next++;
-        await job(i, worker);
-      }
-    }),
-  );
 }
 
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@
 // The exit code is non-zero only when something broke.
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { scorecard } from './sample-scorecard.js';
-import { machineTicks, stealPercent, treeCpuMs } from './support.js';
+import { machineTicks, pool, stealPercent, treeCpuMs } from './support.js';
 
 const N = Number(process.env.BENCH_N ?? 1500);
 const VARIANTS = (process.env.BENCH_VARIANTS ?? '500,0,500,0').split(',').map(Number);
@@ -31,16 +31,11 @@ async function main(): Promise<void> {
       const cpuBefore = treeCpuMs(pid);
       const started = performance.now();
       const latencies: number[] = [];
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next++ < N) {
-            const t = performance.now();
-            await renderer.print(input);
-            latencies.push(performance.now() - t);
-          }
-        }),
-      );
+      await pool(N, CONCURRENCY, async () => {
+        const t = performance.now();
+        await renderer.print(input);
+        latencies.push(performance.now() - t);
+      });
       const seconds = (performance.now() - started) / 1000;
       const cpu = (treeCpuMs(pid) - cpuBefore) / N;
       const stats = renderer.stats();

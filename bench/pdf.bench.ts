@@ -58,7 +58,7 @@ import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
 import { type KpiDefinition, type KpiInput, scoreReview } from '../src/scoring/index.js';
 import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
-import { commOf, cpuMs, publishedTemplates, statFields, treeCpuMs } from './support.js';
+import { commOf, cpuMs, pool, publishedTemplates, statFields, treeCpuMs } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -524,18 +524,6 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await fn();
   return performance.now() - started;
-}
-
-async function pool(count: number, concurrency: number, job: (i: number, worker: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (next < count) {
-        const i = next++;
-        await job(i, worker);
-      }
-    }),
-  );
 }
 
 async function downloadPdf(base: string, auth: Record<string, string>, reviewId: string): Promise<number> {

@@ -135,3 +135,16 @@ export async function signInAsHr(
   if (typeof token !== 'string') throw new Error('POST /api/auth/login returned no token');
   return { authorization: `Bearer ${token}` };
 }
+
+/** Runs `count` jobs with at most `concurrency` in flight (`worker`: which of them, 0-based). */
+export async function pool(count: number, concurrency: number, job: (i: number, worker: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < count) {
+        const i = next++;
+        await job(i, worker);
+      }
+    }),
+  );
+}
