@@ -47,6 +47,8 @@ export interface Session {
   state: 'live' | 'retiring' | 'dead' | 'closed';
   closing: Promise<void> | null;
   lastRssCheck: number;
+  /** The browser's process tree as last read from /proc, and when (see PdfRenderer's memory check). */
+  tree: { pids: number[]; readAt: number } | null;
 }
 
 export interface BrowserSettings {
@@ -146,6 +148,7 @@ export class BrowserSessions {
       state: 'live',
       closing: null,
       lastRssCheck: Date.now(),
+      tree: null,
     };
     this.sessions.add(session);
     if (!this.exitHandlerInstalled) {

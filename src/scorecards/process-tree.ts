@@ -44,7 +44,11 @@ export function treeRssBytesSync(rootPid: number): number {
 }
 
 export async function treeRssBytes(rootPid: number): Promise<number> {
-  const pids = await processTree(rootPid);
+  return rssBytesOf(await processTree(rootPid));
+}
+
+/** Sum of the resident set sizes of these pids (those gone count 0), in bytes. */
+export async function rssBytesOf(pids: number[]): Promise<number> {
   const statuses = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/status`, 'utf8').catch(() => null)));
   return statuses.reduce((sum, status) => sum + rssOf(status), 0);
 }
