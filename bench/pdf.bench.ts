@@ -31,7 +31,8 @@
 // packaged one), named at the start and the end: CHROMIUM_IGNORE_SYSTEM=true measures the packaged one.
 // BENCH_N (default 100) PDFs per warm measurement, BENCH_NAIVE (default 10) naive runs, BENCH_POOL
 // (default: cores) the app's PDF pool, BENCH_KEEP=1 keeps the app and database afterwards (until
-// Ctrl-C), BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof). The exit code is
+// Ctrl-C), BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof), BENCH_ONLY=b
+// measures (b) alone after the warm-up (a profile of single downloads, in a minute). The exit code is
 // non-zero only when something broke, never because a target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -673,6 +674,14 @@ async function main(): Promise<number> {
   // optimizes a path after it ran many times, and with 8 downloads of warm-up (b) still paid for
   // that (Node CPU 26.5 ms per download in its 100, 13.6 ms once the app had printed 2,000).
   await pool(100, POOL, download);
+  if (process.env.BENCH_ONLY === 'b') {
+    // (b) alone, e.g. with BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" for a profile of
+    // nothing but single downloads (the app's profile is written when it stops).
+    const mb = new Meter('(b)  single download GET scorecard.pdf, warm, sequential');
+    await mb.measure(N, appCpu, () => pool(N, 1, download));
+    mb.report();
+    return 0;
+  }
 
   // The floor's browser and pages, in this process: the finished document loaded once per page
   // (d), and shell pages that get the body per PDF as PdfRenderer does it (d3).
