@@ -27,7 +27,7 @@ import { CHROMIUM_ARGS } from '../src/scorecards/pdf-browser.js';
 import { toInches } from '../src/scorecards/pdf-options.js';
 import { PdfRenderer } from '../src/scorecards/pdf-renderer.js';
 import { treeRssBytesSync } from '../src/scorecards/process-tree.js';
-import { pool } from './support.js';
+import { pool, timed } from './support.js';
 
 const N = Number(process.env.BENCH_N ?? 100);
 const LEAK_RENDERS = Number(process.env.BENCH_LEAK_RENDERS ?? 2_000);
@@ -165,12 +165,6 @@ function report(label: string, pdfs: number, ms: number): Result {
   results.push(result);
   console.log(`${label.padEnd(52)} ${(ms / pdfs).toFixed(1).padStart(8)} ms/PDF ${((pdfs * 1000) / ms).toFixed(1).padStart(7)} PDFs/s   (${pdfs} PDFs)`);
   return result;
-}
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
 }
 
 async function main(): Promise<void> {

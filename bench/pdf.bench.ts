@@ -59,7 +59,7 @@ import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
 import { type KpiDefinition, type KpiInput, scoreReview } from '../src/scoring/index.js';
 import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
-import { commOf, cpuMs, pool, publishedTemplates, statFields, treeCpuMs } from './support.js';
+import { commOf, cpuMs, pool, publishedTemplates, statFields, timed, treeCpuMs } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -521,12 +521,6 @@ function report(label: string, pdfs: number, ms: number, note = ''): Result {
   return r;
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
-
 async function downloadPdf(base: string, auth: Record<string, string>, reviewId: string): Promise<number> {
   const res = await fetch(`${base}/api/reviews/${reviewId}/scorecard.pdf`, { headers: auth });
   const body = Buffer.from(await res.arrayBuffer());
@@ -658,8 +652,6 @@ async function main(): Promise<number> {
 
   const fonts = await loadCjkFonts();
   const card = await finishedScorecard(app.base, auth, db.url, seeded.draftReview, fonts);
-  const exportDocs: FinishedScorecard[] = [];
-  for (const id of await exportSample(db.url, seeded.cycleA, EXPORT_DOCS)) exportDocs.push(await finishedScorecard(app.base, auth, db.url, id, fonts));
   const appCpu = (): Record<string, number> => {
     const c = cpuNow(appPid, chromium.executablePath);
     return { 'app (Node)': c.app, 'its Chromium': c.chromium, ...(c.postgres !== null ? { PostgreSQL: c.postgres } : {}) };
@@ -674,14 +666,16 @@ async function main(): Promise<number> {
   // optimizes a path after it ran many times, and with 8 downloads of warm-up (b) still paid for
   // that (Node CPU 26.5 ms per download in its 100, 13.6 ms once the app had printed 2,000).
   await pool(100, POOL, download);
+  const mb = new Meter('(b)  single download GET scorecard.pdf, warm, sequential');
   if (process.env.BENCH_ONLY === 'b') {
     // (b) alone, e.g. with BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" for a profile of
     // nothing but single downloads (the app's profile is written when it stops).
-    const mb = new Meter('(b)  single download GET scorecard.pdf, warm, sequential');
     await mb.measure(N, appCpu, () => pool(N, 1, download));
     mb.report();
     return 0;
   }
+  const exportDocs: FinishedScorecard[] = [];
+  for (const id of await exportSample(db.url, seeded.cycleA, EXPORT_DOCS)) exportDocs.push(await finishedScorecard(app.base, auth, db.url, id, fonts));
 
   // The floor's browser and pages, in this process: the finished document loaded once per page
   // (d), and shell pages that get the body per PDF as PdfRenderer does it (d3).
@@ -738,18 +732,14 @@ async function main(): Promise<number> {
     shells.push({ cdp: shellCdp, set });
   }
   const print = async (w: number): Promise<void> => void (await warm[w].send('Page.printToPDF', card.print));
-  const setAndPrint = async (w: number): Promise<void> => {
-    await shells[w].set();
-    await shells[w].cdp.send('Page.printToPDF', card.print);
+  const setAndPrint = async (w: number, doc: FinishedScorecard = card): Promise<void> => {
+    await shells[w].set(doc);
+    await shells[w].cdp.send('Page.printToPDF', doc.print);
   };
   // (d3x): the same, over the export's own documents, one after another: every scorecard of (c) has
   // its own names, numbers and charts, where (d3) prints one document again and again.
   let nextDoc = 0;
-  const setAndPrintOther = async (w: number): Promise<void> => {
-    const doc = exportDocs[nextDoc++ % exportDocs.length];
-    await shells[w].set(doc);
-    await shells[w].cdp.send('Page.printToPDF', doc.print);
-  };
+  const setAndPrintOther = (w: number): Promise<void> => setAndPrint(w, exportDocs[nextDoc++ % exportDocs.length]);
   // The peer: a fresh page per PDF, the full document (fonts inlined) set into it, printed, closed.
   const peerOnce = async (): Promise<void> => {
     const page = await browser.newPage();
@@ -777,7 +767,6 @@ async function main(): Promise<number> {
 
   // Sequential paths in interleaved rounds, so that each sees the same machine (other work here
   // comes and goes): 10 downloads, 10 floor prints, 10 body-and-print, 1 naive, and again.
-  const mb = new Meter('(b)  single download GET scorecard.pdf, warm, sequential');
   const md1 = new Meter('(d1) floor: Chromium prints the finished HTML, warm page, sequential');
   const md3 = new Meter('(d3) [why] the body set into a warm shell page + print, sequential');
   const md3x = new Meter(`(d3x) the same over ${exportDocs.length} of the export's own scorecards in turn, sequential`);

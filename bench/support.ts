@@ -148,3 +148,10 @@ export async function pool(count: number, concurrency: number, job: (i: number, 
     }),
   );
 }
+
+/** Wall milliseconds `fn` took. */
+export async function timed(fn: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}

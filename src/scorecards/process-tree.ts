@@ -43,10 +43,6 @@ export function treeRssBytesSync(rootPid: number): number {
   return processTreeSync(rootPid).reduce((sum, pid) => sum + rssOf(readQuietly(`/proc/${pid}/status`)), 0);
 }
 
-export async function treeRssBytes(rootPid: number): Promise<number> {
-  return rssBytesOf(await processTree(rootPid));
-}
-
 /** Sum of the resident set sizes of these pids (those gone count 0), in bytes. */
 export async function rssBytesOf(pids: number[]): Promise<number> {
   const statuses = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/status`, 'utf8').catch(() => null)));
