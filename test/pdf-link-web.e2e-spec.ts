@@ -53,12 +53,17 @@ describe('PDF link in a browser', () => {
         await page.type('#f-password', TEST_PASSWORD);
         await Promise.all([page.waitForNavigation(), page.click('button[type="submit"].primary')]);
         await page.goto(`${t.url}/team?cycleId=${cycle.id}`);
+        // The first request to the PDF address is held until the link's busy state has been read: the
+        // server prints in ~50 ms, faster than two clicks and a look at the link (CI once saw it done).
+        const held = await holdFirstPdfRequest(page, review.id);
         const pdf = watchPdfRequests(page, review.id);
         const link = 'a.scorecard-link';
         await page.click(link);
         await page.click(link);
+        await held.arrived;
         expect(await page.$eval(link, (a) => [a.textContent, a.getAttribute('aria-busy')])).toEqual([busy, 'true']);
         expect(pdf.requests).toHaveLength(1);
+        held.release();
         await page.waitForFunction((sel: string) => document.querySelector(sel)?.getAttribute('aria-busy') === null, { timeout: 90_000 }, link);
         // A loaded machine may answer 503 (print timeout) and the link then asks again after Retry-After:
         // every request but the last was such a refusal, and exactly one file came back.
@@ -109,6 +114,26 @@ describe('PDF link in a browser', () => {
     }
   }, 120_000);
 });
+
+// Holds the browser's first request to the review's PDF until release(); the server sees it only then.
+async function holdFirstPdfRequest(page: Page, reviewId: string): Promise<{ arrived: Promise<void>; release: () => void }> {
+  let arrive!: () => void;
+  let release!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let first = true;
+  await page.setRequestInterception(true);
+  page.on('request', (req) => {
+    if (first && req.url().includes(`/api/reviews/${reviewId}/scorecard.pdf`)) {
+      first = false;
+      arrive();
+      void released.then(() => req.continue());
+      return;
+    }
+    void req.continue();
+  });
+  return { arrived, release };
+}
 
 function watchPdfRequests(page: Page, reviewId: string): { requests: string[]; statuses: number[]; retryAfter: (string | undefined)[] } {
   const seen = { requests: [] as string[], statuses: [] as number[], retryAfter: [] as (string | undefined)[] };
