@@ -32,7 +32,9 @@
 // BENCH_N (default 100) PDFs per warm measurement, BENCH_NAIVE (default 10) naive runs, BENCH_POOL
 // (default: cores) the app's PDF pool, BENCH_KEEP=1 keeps the app and database afterwards (until
 // Ctrl-C), BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof), BENCH_ONLY=b
-// measures (b) alone after the warm-up (a profile of single downloads, in a minute). The exit code is
+// measures (b) alone after the warm-up (a profile of single downloads, in a minute), BENCH_ONLY=blocks
+// (b) against (d3) in blocks of 10 and of N, and (b) with idle gaps instead of (d3) (see blocks()),
+// BENCH_ONLY=idle downloads after 3 s and 40 s idle (see afterIdle()). The exit code is
 // non-zero only when something broke, never because a target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -630,6 +632,61 @@ class Meter {
   }
 }
 
+/**
+ * BENCH_ONLY=idle: single downloads after 3 s and after 40 s of idle, in turns, each with its CPU
+ * and its window on the monotonic clock (µs, the clock of a --cpu-prof profile's timestamps), so
+ * that a profile of the app can be cut to just the downloads that came after idle.
+ */
+async function afterIdle(download: () => Promise<void>, appCpu: () => Record<string, number>): Promise<void> {
+  const meters = new Map([3_000, 40_000].map((idle) => [idle, new Meter(`(b) after ${idle / 1000} s idle`)]));
+  for (let r = 0; r < 3; r++) {
+    for (const [idle, meter] of meters) {
+      await sleep(idle);
+      const start = process.hrtime.bigint() / 1000n;
+      await meter.measure(1, appCpu, download);
+      console.log(`  after ${idle / 1000} s idle: window ${start}-${process.hrtime.bigint() / 1000n} µs`);
+    }
+  }
+  for (const meter of meters.values()) meter.report();
+}
+
+/**
+ * BENCH_ONLY=blocks: (b) against (d3) in turns, in blocks of 10 (as the full bench's rounds), in
+ * blocks of N, and (b) alone in blocks of 10 with the machine idle between them for as long as a
+ * (d3) block took. It tells what a turn costs (b) from what it pays for the floor's work in between.
+ */
+async function blocks(
+  download: () => Promise<void>,
+  setAndPrint: (w: number) => Promise<void>,
+  appCpu: () => Record<string, number>,
+  floorCpu: () => Record<string, number>,
+): Promise<void> {
+  const ratios: string[] = [];
+  for (const size of [10, N]) {
+    const mb = new Meter(`(b)  single download, blocks of ${size} in turns with (d3)`);
+    const md3 = new Meter(`(d3) body + print, blocks of ${size} in turns with (b)`);
+    for (let r = 0; r < Math.max(2, N / size); r++) {
+      const steps = [
+        () => mb.measure(size, appCpu, () => pool(size, 1, download)),
+        () => md3.measure(size, floorCpu, () => pool(size, 1, () => setAndPrint(0))),
+      ];
+      for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
+    }
+    const b = mb.report();
+    const d3 = md3.report();
+    ratios.push(`  b/d3 in blocks of ${size}: ${(msPer(b) / msPer(d3)).toFixed(2)}x`);
+    if (size !== 10) continue;
+    const idle = new Meter(`(b)  single download, blocks of 10 with the machine idle in between for a (d3) block's time`);
+    const gap = (md3.ms / md3.pdfs) * 10;
+    for (let r = 0; r < N / 10; r++) {
+      await idle.measure(10, appCpu, () => pool(10, 1, download));
+      await sleep(gap);
+    }
+    ratios.push(`  (b) idle in between / (d3) in blocks of 10: ${(msPer(idle.report()) / msPer(d3)).toFixed(2)}x`);
+  }
+  console.log(ratios.join('\n'));
+}
+
 async function main(): Promise<number> {
   const chromium = findChromium();
   if (!chromium) throw new Error(chromiumMissingMessage());
@@ -674,8 +731,15 @@ async function main(): Promise<number> {
     mb.report();
     return 0;
   }
+  if (process.env.BENCH_ONLY === 'idle') {
+    await afterIdle(download, appCpu);
+    return 0;
+  }
   const exportDocs: FinishedScorecard[] = [];
-  for (const id of await exportSample(db.url, seeded.cycleA, EXPORT_DOCS)) exportDocs.push(await finishedScorecard(app.base, auth, db.url, id, fonts));
+  const blocksOnly = process.env.BENCH_ONLY === 'blocks';
+  if (!blocksOnly) {
+    for (const id of await exportSample(db.url, seeded.cycleA, EXPORT_DOCS)) exportDocs.push(await finishedScorecard(app.base, auth, db.url, id, fonts));
+  }
 
   // The floor's browser and pages, in this process: the finished document loaded once per page
   // (d), and shell pages that get the body per PDF as PdfRenderer does it (d3).
@@ -764,6 +828,11 @@ async function main(): Promise<number> {
       await naive.close();
     }
   };
+
+  if (blocksOnly) {
+    await blocks(download, setAndPrint, appCpu, floorCpu);
+    return 0;
+  }
 
   // Sequential paths in interleaved rounds, so that each sees the same machine (other work here
   // comes and goes): 10 downloads, 10 floor prints, 10 body-and-print, 1 naive, and again.
