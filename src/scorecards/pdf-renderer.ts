@@ -19,7 +19,7 @@ import { discardPage, openPage, type PooledPage, SHELL_URL } from './pdf-pages.j
 import { printOnPage } from './pdf-print.js';
 import { RenderQueue } from './pdf-queue.js';
 import { PdfRendererError, RenderTimeoutError, RendererBusyError, RendererUnavailableError } from './pdf-renderer.errors.js';
-import { processTree, rssBytesOf, treeRssBytesSync } from './process-tree.js';
+import { processTreeSync, rssBytesOfSync, treeRssBytesSync } from './process-tree.js';
 import { removeStaleProfiles } from './stale-profiles.js';
 
 export { PdfRendererError, RenderTimeoutError, RendererBusyError, RendererUnavailableError } from './pdf-renderer.errors.js';
@@ -30,17 +30,17 @@ const MIN_RENDERS_BEFORE_MEMORY_RESTART = 10;
 
 /**
  * How long the memory check reuses the browser's process tree. Reading the tree scans all of /proc
- * (a file per process on the host: 23 ms of CPU with 84 processes here, every 2 s while printing;
- * far more on a busy server), while the tree only changes when a page's renderer is replaced.
+ * (a file per process on the host: 2.4 ms of CPU with 84 processes here, more on a busy server),
+ * while the tree only changes when a page's renderer is replaced.
  */
 const TREE_REREAD_MS = 30_000;
 
 /** The RSS of a browser's processes, its tree read again only when older than TREE_REREAD_MS. */
-async function browserRssBytes(session: Session, pid: number): Promise<number> {
+function browserRssBytes(session: Session, pid: number): number {
   if (!session.tree || Date.now() - session.tree.readAt >= TREE_REREAD_MS) {
-    session.tree = { pids: await processTree(pid), readAt: Date.now() };
+    session.tree = { pids: processTreeSync(pid), readAt: Date.now() };
   }
-  return rssBytesOf(session.tree.pids);
+  return rssBytesOfSync(session.tree.pids);
 }
 
 interface Job {
@@ -296,8 +296,10 @@ export class PdfRenderer implements OnModuleInit, OnApplicationShutdown {
         Date.now() - session.lastRssCheck >= this.options.rssCheckIntervalMs
       ) {
         session.lastRssCheck = Date.now();
-        void browserRssBytes(session, session.pid).then((bytes) => {
-          const mb = bytes / 1024 / 1024;
+        const pid = session.pid;
+        // After the print's caller has had its PDF and sent its next query: the check is not its business.
+        setImmediate(() => {
+          const mb = browserRssBytes(session, pid) / 1024 / 1024;
           if (mb > this.options.browserMaxRssMb && session.state === 'live') {
             this.browsers.retire(session, `its processes use ${Math.round(mb)} MB (limit ${this.options.browserMaxRssMb} MB)`);
           }
