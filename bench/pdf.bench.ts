@@ -34,7 +34,7 @@
 // Ctrl-C), BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof), BENCH_ONLY=b
 // measures (b) alone after the warm-up (a profile of single downloads, in a minute), BENCH_ONLY=blocks
 // (b) against (d3) in blocks of 10 and of N, and (b) with idle gaps instead of (d3) (see blocks()),
-// BENCH_ONLY=idle downloads after 3 s and 40 s idle (see afterIdle()). The exit code is
+// BENCH_ONLY=idle downloads after 3 s and 40 s idle (see afterIdle()), BENCH_ONLY=c the export alone. The exit code is
 // non-zero only when something broke, never because a target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -633,13 +633,13 @@ class Meter {
 }
 
 /**
- * BENCH_ONLY=idle: single downloads after 3 s and after 40 s of idle, in turns, each with its CPU
+ * BENCH_ONLY=idle: single downloads after 3 s and after 40 s of idle, in turns (N/20 of each, at least 3), each with its CPU
  * and its window on the monotonic clock (µs, the clock of a --cpu-prof profile's timestamps), so
  * that a profile of the app can be cut to just the downloads that came after idle.
  */
 async function afterIdle(download: () => Promise<void>, appCpu: () => Record<string, number>): Promise<void> {
   const meters = new Map([3_000, 40_000].map((idle) => [idle, new Meter(`(b) after ${idle / 1000} s idle`)]));
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < Math.max(3, Math.round(N / 20)); r++) {
     for (const [idle, meter] of meters) {
       await sleep(idle);
       const start = process.hrtime.bigint() / 1000n;
@@ -729,6 +729,16 @@ async function main(): Promise<number> {
     // nothing but single downloads (the app's profile is written when it stops).
     await mb.measure(N, appCpu, () => pool(N, 1, download));
     mb.report();
+    return 0;
+  }
+  if (process.env.BENCH_ONLY === 'c') {
+    // The export alone (e.g. for a profile of the app while it runs).
+    const mc = new Meter(`(c)  bulk export of 1,000 alone, POST → done (pool ${POOL})`);
+    await mc.measure(EXPORT_REVIEWS, appCpu, async () => {
+      const { final } = await bulkExport(app.base, auth, seeded.cycleA);
+      if (final.state !== 'done' || final.done !== EXPORT_REVIEWS) throw new Error(`export of cycle A: ${JSON.stringify(final)}`);
+    });
+    mc.report();
     return 0;
   }
   if (process.env.BENCH_ONLY === 'idle') {
