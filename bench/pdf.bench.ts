@@ -34,8 +34,8 @@
 // Ctrl-C), BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof), BENCH_ONLY=b
 // measures (b) alone after the warm-up (a profile of single downloads, in a minute), BENCH_ONLY=blocks
 // (b) against (d3) in blocks of 10 and of N, and (b) with idle gaps instead of (d3) (see blocks()),
-// BENCH_ONLY=idle downloads after 3 s and 40 s idle (see afterIdle()), BENCH_ONLY=c the export alone. The exit code is
-// non-zero only when something broke, never because a target was missed.
+// BENCH_ONLY=idle downloads after 3 s and 40 s idle (see afterIdle()), BENCH_ONLY=c the export
+// alone. The exit code is non-zero only when something broke, never because a target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -633,8 +633,8 @@ class Meter {
 }
 
 /**
- * BENCH_ONLY=idle: single downloads after 3 s and after 40 s of idle, in turns (N/20 of each, at least 3), each with its CPU
- * and its window on the monotonic clock (µs, the clock of a --cpu-prof profile's timestamps), so
+ * BENCH_ONLY=idle: single downloads after 3 s and after 40 s of idle, in turns (N/20 of each, at
+ * least 3), each with its CPU and its window on the monotonic clock (µs, the clock of a --cpu-prof profile's timestamps), so
  * that a profile of the app can be cut to just the downloads that came after idle.
  */
 async function afterIdle(download: () => Promise<void>, appCpu: () => Record<string, number>): Promise<void> {

@@ -115,6 +115,10 @@ describe('PDF link in a browser', () => {
   }, 120_000);
 });
 
+function isPdfOf(url: string, reviewId: string): boolean {
+  return url.includes(`/api/reviews/${reviewId}/scorecard.pdf`);
+}
+
 // Holds the browser's first request to the review's PDF until release(); the server sees it only then.
 async function holdFirstPdfRequest(page: Page, reviewId: string): Promise<{ arrived: Promise<void>; release: () => void }> {
   let arrive!: () => void;
@@ -124,7 +128,7 @@ async function holdFirstPdfRequest(page: Page, reviewId: string): Promise<{ arri
   let first = true;
   await page.setRequestInterception(true);
   page.on('request', (req) => {
-    if (first && req.url().includes(`/api/reviews/${reviewId}/scorecard.pdf`)) {
+    if (first && isPdfOf(req.url(), reviewId)) {
       first = false;
       arrive();
       void released.then(() => req.continue());
@@ -137,7 +141,7 @@ async function holdFirstPdfRequest(page: Page, reviewId: string): Promise<{ arri
 
 function watchPdfRequests(page: Page, reviewId: string): { requests: string[]; statuses: number[]; retryAfter: (string | undefined)[] } {
   const seen = { requests: [] as string[], statuses: [] as number[], retryAfter: [] as (string | undefined)[] };
-  const ours = (url: string) => url.includes(`/api/reviews/${reviewId}/scorecard.pdf`);
+  const ours = (url: string) => isPdfOf(url, reviewId);
   page.on('request', (req) => {
     if (ours(req.url())) seen.requests.push(req.url());
   });

@@ -25,7 +25,7 @@ export function processTreeSync(rootPid: number): number[] {
 
 /** Sum of the resident set sizes (VmRSS) of the pid and its descendants, in bytes. */
 export function treeRssBytesSync(rootPid: number): number {
-  return processTreeSync(rootPid).reduce((sum, pid) => sum + rssOf(readQuietly(`/proc/${pid}/status`)), 0);
+  return rssBytesOfSync(processTreeSync(rootPid));
 }
 
 /** Sum of the resident set sizes of these pids (those gone count 0), in bytes. */
