@@ -33,7 +33,8 @@
 // (default: cores) the app's PDF pool, BENCH_KEEP=1 keeps the app and database afterwards (until
 // Ctrl-C), BENCH_APP_NODE_ARGS passes flags to the app's node (e.g. --cpu-prof), BENCH_ONLY=b
 // measures (b) alone after the warm-up (a profile of single downloads, in a minute), BENCH_ONLY=blocks
-// (b) against (d3) in blocks of 10 and of N, and (b) with idle gaps instead of (d3) (see blocks()),
+// (b) against (d3) in blocks of 10 and of N, and (b) with idle gaps instead of (d3), and (r) and (h), a
+// review's JSON and its scorecard's HTML, beside them (see blocks()),
 // BENCH_ONLY=idle downloads after 3 s and 40 s idle (see afterIdle()), BENCH_ONLY=c the export
 // alone. The exit code is non-zero only when something broke, never because a target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -654,10 +655,14 @@ async function afterIdle(download: () => Promise<void>, appCpu: () => Record<str
  * BENCH_ONLY=blocks: (b) against (d3) in turns, in blocks of 10 (as the full bench's rounds), in
  * blocks of N, and (b) alone in blocks of 10 with the machine idle between them for as long as a
  * (d3) block took. It tells what a turn costs (b) from what it pays for the floor's work in between.
+ * The blocks of 10 also take turns with (r), GET of the review's JSON (what any signed-in read
+ * costs), and (h), GET scorecard.pdf?format=html (the download's every step but Chromium's):
+ * (h) + (d3) against (b) says whether (b)'s gap is anything but the request's own work around the print.
  */
 async function blocks(
   download: () => Promise<void>,
   setAndPrint: (w: number) => Promise<void>,
+  around: { review: () => Promise<void>; html: () => Promise<void> },
   appCpu: () => Record<string, number>,
   floorCpu: () => Record<string, number>,
 ): Promise<void> {
@@ -665,10 +670,15 @@ async function blocks(
   for (const size of [10, N]) {
     const mb = new Meter(`(b)  single download, blocks of ${size} in turns with (d3)`);
     const md3 = new Meter(`(d3) body + print, blocks of ${size} in turns with (b)`);
+    const mr = new Meter('(r)  GET review JSON, blocks of 10 in turns with (b)');
+    const mh = new Meter('(h)  GET scorecard.pdf?format=html, blocks of 10 in turns with (b)');
     for (let r = 0; r < Math.max(2, N / size); r++) {
       const steps = [
         () => mb.measure(size, appCpu, () => pool(size, 1, download)),
         () => md3.measure(size, floorCpu, () => pool(size, 1, () => setAndPrint(0))),
+        ...(size === 10
+          ? [() => mr.measure(size, appCpu, () => pool(size, 1, around.review)), () => mh.measure(size, appCpu, () => pool(size, 1, around.html))]
+          : []),
       ];
       for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
     }
@@ -676,6 +686,12 @@ async function blocks(
     const d3 = md3.report();
     ratios.push(`  b/d3 in blocks of ${size}: ${(msPer(b) / msPer(d3)).toFixed(2)}x`);
     if (size !== 10) continue;
+    const html = mh.report();
+    const read = mr.report();
+    ratios.push(
+      `  (h)+(d3) against (b): ${(msPer(html) + msPer(d3)).toFixed(1)} against ${msPer(b).toFixed(1)} ms; (b)-(d3) ${(msPer(b) - msPer(d3)).toFixed(1)} ms, of which any signed-in read (r) ${msPer(read).toFixed(1)} ms`,
+      `  (b) within 1.25x of (d3) needs (b)-(d3) <= ${(0.25 * msPer(d3)).toFixed(1)} ms`,
+    );
     const idle = new Meter(`(b)  single download, blocks of 10 with the machine idle in between for a (d3) block's time`);
     const gap = (md3.ms / md3.pdfs) * 10;
     for (let r = 0; r < N / 10; r++) {
@@ -840,7 +856,12 @@ async function main(): Promise<number> {
   };
 
   if (blocksOnly) {
-    await blocks(download, setAndPrint, appCpu, floorCpu);
+    const get = (path: string) => async (): Promise<void> => {
+      const res = await fetch(`${app.base}/api/reviews/${seeded.draftReview}${path}`, { headers: auth });
+      const body = await res.arrayBuffer();
+      if (res.status !== 200 || body.byteLength === 0) throw new Error(`GET ${path || 'review'} answered ${res.status}`);
+    };
+    await blocks(download, setAndPrint, { review: get(''), html: get('/scorecard.pdf?format=html') }, appCpu, floorCpu);
     return 0;
   }
 
