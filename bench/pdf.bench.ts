@@ -635,8 +635,9 @@ class Meter {
 
 /**
  * BENCH_ONLY=idle: single downloads after 3 s and after 40 s of idle, in turns (N/20 of each, at
- * least 3), each with its CPU and its window on the monotonic clock (µs, the clock of a --cpu-prof profile's timestamps), so
- * that a profile of the app can be cut to just the downloads that came after idle.
+ * least 3), each with its CPU and its window on the monotonic clock (µs, the clock of a --cpu-prof
+ * profile's timestamps), so that a profile of the app can be cut to just the downloads that came
+ * after idle.
  */
 async function afterIdle(download: () => Promise<void>, appCpu: () => Record<string, number>): Promise<void> {
   const meters = new Map([3_000, 40_000].map((idle) => [idle, new Meter(`(b) after ${idle / 1000} s idle`)]));
@@ -657,7 +658,8 @@ async function afterIdle(download: () => Promise<void>, appCpu: () => Record<str
  * (d3) block took. It tells what a turn costs (b) from what it pays for the floor's work in between.
  * The blocks of 10 also take turns with (r), GET of the review's JSON (what any signed-in read
  * costs), and (h), GET scorecard.pdf?format=html (the download's every step but Chromium's):
- * (h) + (d3) against (b) says whether (b)'s gap is anything but the request's own work around the print.
+ * (h) + (d3) against (b) says whether (b)'s gap is anything but the request's own work around the
+ * print.
  */
 async function blocks(
   download: () => Promise<void>,
