@@ -18,6 +18,7 @@ import { ReminderSendings1796500000000 } from './1796500000000-ReminderSendings.
 import { ReviewBulkRuns1796600000000 } from './1796600000000-ReviewBulkRuns.js';
 import { PasswordResets1796700000000 } from './1796700000000-PasswordResets.js';
 import { ReviewCounts1796800000000 } from './1796800000000-ReviewCounts.js';
+import { ExportItemsNameIssuedScorecard1796900000000 } from './1796900000000-ExportItemsNameIssuedScorecard.js';
 export const migrations = [
   Initial1795870243738,
   Auth1795872521189,
@@ -38,4 +39,5 @@ export const migrations = [
   ReviewBulkRuns1796600000000,
   PasswordResets1796700000000,
   ReviewCounts1796800000000,
+  ExportItemsNameIssuedScorecard1796900000000,
 ];

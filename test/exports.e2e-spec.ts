@@ -200,6 +200,18 @@ describe('bulk export of scorecards', () => {
     const drafts = all.filter((s) => s.review.status !== 'finalized');
     expect(drafts.length).toBeGreaterThan(0);
     expect(entries.filter((e) => e.name.endsWith('-DRAFT.pdf')).length).toBe(drafts.length);
+    // An issued scorecard is stored once: the export names it rather than copying its bytes; a
+    // draft's, printed for this export only, is the export's own.
+    const stored = await t.db.query<{ review_id: string; own_bytes: boolean; named: boolean; issued_bytes: number | null; size: number }[]>(
+      `SELECT i.review_id, i.pdf IS NOT NULL AS own_bytes, i.issued_scorecard_id IS NOT NULL AS named, octet_length(s.pdf) AS issued_bytes, i.size
+         FROM export_items i LEFT JOIN issued_scorecards s ON s.id = i.issued_scorecard_id AND s.review_id = i.review_id WHERE i.job_id = $1`,
+      [created.id],
+    );
+    const finalizedIds = new Set(all.filter((s) => s.review.status === 'finalized').map((s) => s.review.id));
+    expect(finalizedIds.size).toBeGreaterThan(0);
+    expect(stored.filter((r) => finalizedIds.has(r.review_id)).every((r) => r.named && !r.own_bytes && r.issued_bytes === r.size)).toBe(true);
+    expect(stored.filter((r) => !finalizedIds.has(r.review_id)).every((r) => r.own_bytes && !r.named)).toBe(true);
+    expect(stored).toHaveLength(200);
 
     // Audited: the export and each download, with who did it.
     const audit = await auditActions(t, created.id);

@@ -236,7 +236,10 @@ export class ExportsService {
       name: entry.filename,
       size: entry.size,
       read: async () => {
-        const [row] = await this.dataSource.query<{ pdf: Buffer }[]>('SELECT pdf FROM export_items WHERE id = $1', [entry.id]);
+        const [row] = await this.dataSource.query<{ pdf: Buffer }[]>(
+          'SELECT coalesce(i.pdf, s.pdf) AS pdf FROM export_items i LEFT JOIN issued_scorecards s ON s.id = i.issued_scorecard_id WHERE i.id = $1',
+          [entry.id],
+        );
         if (!row) throw new Error(`Export item ${entry.id} is gone`);
         return row.pdf;
       },

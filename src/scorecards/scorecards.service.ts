@@ -23,8 +23,8 @@ export interface ScorecardFile {
   contentType: string;
   filename: string;
   sha256: string;
-  /** A finalized review's stored, issued copy. */
-  issued: boolean;
+  /** The id of the stored, issued copy this is (a finalized review's); null for a draft's or a preview. */
+  issuedId: string | null;
 }
 
 /**
@@ -38,7 +38,7 @@ export interface ScorecardBatch {
   /** Complete reviews' totals per `${cycleId}/${roleCode}`. */
   peers: Map<string, { reviewId: string; total: number }[]>;
   /** Issued copies of the finalized reviews, by review id (only the current version's). */
-  issued: Map<string, { pdf: Buffer; sha256: string }>;
+  issued: Map<string, { id: string; pdf: Buffer; sha256: string }>;
   /** The assessments printed beside the final ratings, by review id (only where the cycle prints them). */
   assessments: Map<string, PrintedAssessments>;
 }
@@ -96,7 +96,7 @@ export class ScorecardsService {
       action: format === 'html' ? 'preview_scorecard' : 'download_scorecard',
       entity: 'review',
       entityId: reviewId,
-      after: { lang, format, sha256: file.sha256, issued: file.issued, reviewVersion: review.version },
+      after: { lang, format, sha256: file.sha256, issued: file.issuedId !== null, reviewVersion: review.version },
     });
     return file;
   }
@@ -125,15 +125,15 @@ export class ScorecardsService {
       this.source.assessmentsOf(all.map((r) => r.id)),
       finalized.length === 0
         ? Promise.resolve([])
-        : this.dataSource.query<{ review_id: string; review_version: number; pdf: Buffer; sha256: string }[]>(
-            'SELECT review_id, review_version, pdf, sha256 FROM issued_scorecards WHERE review_id = ANY($1::uuid[]) AND lang = $2',
+        : this.dataSource.query<{ id: string; review_id: string; review_version: number; pdf: Buffer; sha256: string }[]>(
+            'SELECT id, review_id, review_version, pdf, sha256 FROM issued_scorecards WHERE review_id = ANY($1::uuid[]) AND lang = $2',
             [finalized.map((r) => r.id), lang],
           ),
       ...[...peerKeys.values()].map((r) => this.source.completeTotals(r.cycle.id, r.template.roleCode)),
     ]);
-    const issued = new Map<string, { pdf: Buffer; sha256: string }>();
+    const issued = new Map<string, { id: string; pdf: Buffer; sha256: string }>();
     for (const row of issuedRows) {
-      if (reviews.get(row.review_id)?.version === row.review_version) issued.set(row.review_id, { pdf: row.pdf, sha256: row.sha256 });
+      if (reviews.get(row.review_id)?.version === row.review_version) issued.set(row.review_id, { id: row.id, pdf: row.pdf, sha256: row.sha256 });
     }
     const peers = new Map([...peerKeys.keys()].map((key, i) => [key, peerLists[i]]));
     return { lang, reviews, histories, peers, issued, assessments };
@@ -144,12 +144,12 @@ export class ScorecardsService {
     const finalized = review.status === 'finalized';
     if (finalized) {
       const stored = batch ? batch.issued.get(review.id) : await this.issued.findOneBy({ reviewId: review.id, lang, reviewVersion: review.version });
-      if (stored) return { body: stored.pdf, contentType: 'application/pdf', filename, sha256: stored.sha256, issued: true };
+      if (stored) return { body: stored.pdf, contentType: 'application/pdf', filename, sha256: stored.sha256, issuedId: stored.id };
     }
     const rendered = await this.render(review, lang, batch);
     const body = await this.renderer.print({ html: rendered.html, css: rendered.css });
     const hash = sha256(body);
-    if (!finalized) return { body, contentType: 'application/pdf', filename, sha256: hash, issued: false };
+    if (!finalized) return { body, contentType: 'application/pdf', filename, sha256: hash, issuedId: null };
     // Two first downloads at once: both insert, one wins, both return the winner's bytes. The
     // winner knows its bytes are the stored ones (RETURNING), so only a loser reads them back:
     // the re-read of a ~60 kB bytea cost a round trip and its decoding on every first print.
@@ -158,16 +158,16 @@ export class ScorecardsService {
        ON CONFLICT ON CONSTRAINT uq_issued_scorecard DO NOTHING RETURNING id`,
       [review.id, lang, review.version, hash, body],
     );
-    if (inserted.length === 1) return { body, contentType: 'application/pdf', filename, sha256: hash, issued: true };
+    if (inserted.length === 1) return { body, contentType: 'application/pdf', filename, sha256: hash, issuedId: inserted[0].id };
     const stored = await this.issued.findOneByOrFail({ reviewId: review.id, lang, reviewVersion: review.version });
-    return { body: stored.pdf, contentType: 'application/pdf', filename, sha256: stored.sha256, issued: true };
+    return { body: stored.pdf, contentType: 'application/pdf', filename, sha256: stored.sha256, issuedId: stored.id };
   }
 
   private async html(review: ReviewDto, lang: ScorecardLang): Promise<ScorecardFile> {
     const r = await this.render(review, lang);
     const doc = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(scorecardFilename(review, 'pdf'))}</title><style>${r.css}</style></head><body>${r.html}</body></html>`;
     const body = Buffer.from(doc, 'utf8');
-    return { body, contentType: 'text/html; charset=utf-8', filename: scorecardFilename(review, 'html'), sha256: sha256(body), issued: false };
+    return { body, contentType: 'text/html; charset=utf-8', filename: scorecardFilename(review, 'html'), sha256: sha256(body), issuedId: null };
   }
 
   private async render(review: ReviewDto, lang: ScorecardLang, batch?: ScorecardBatch) {
