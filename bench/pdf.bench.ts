@@ -36,7 +36,7 @@
 // (b) against (d3) in blocks of 10 and of N, and (b) with idle gaps instead of (d3), and (r) and (h), a
 // review's JSON and its scorecard's HTML, beside them (see blocks()),
 // BENCH_ONLY=idle downloads after 3 s and 40 s idle (see afterIdle()), BENCH_ONLY=c the export
-// alone. The exit code is non-zero only when something broke, never because a target was missed.
+// alone, BENCH_ONLY=bulk the export between the floor's concurrent prints, without the rest. The exit code is non-zero only when something broke, never because a target was missed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ import { renderScorecardHtml } from '../src/scorecards/scorecard-html.js';
 import { buildScorecardView } from '../src/scorecards/scorecard-view.js';
 import { type KpiDefinition, type KpiInput, scoreReview } from '../src/scoring/index.js';
 import { dropDatabase, freePort, onStopSignals, scratchDir } from '../support/harness.mjs';
-import { commOf, cpuMs, pool, publishedTemplates, statFields, timed, treeCpuMs } from './support.js';
+import { commOf, cpuMs, machineTicks, pool, publishedTemplates, statFields, stealPercent, TICK_MS, timed, treeCpuMs } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -594,23 +594,21 @@ function cpuNow(appPid: number, executablePath: string): CpuSnapshot {
 
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
-/** The machine's steal and total jiffies (first line of /proc/stat): other tenants' share of the CPU. */
-function stealNow(): { steal: number; total: number } {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return { steal: f[7] ?? 0, total: f.reduce((a, v) => a + v, 0) };
-}
-
 /** Wall time and CPU of one measured path, accumulated over rounds. */
 class Meter {
   ms = 0;
   pdfs = 0;
   cpu = new Map<string, number>();
+  /** The whole machine's busy CPU (s) while measured: what the measured processes used and the rest. */
+  machineBusy = 0;
 
   constructor(readonly label: string) {}
 
   async measure(pdfs: number, cpuOf: () => Record<string, number>, fn: () => Promise<void>): Promise<void> {
     const before = cpuOf();
+    const machineBefore = machineTicks().busy;
     this.ms += await timed(fn);
+    this.machineBusy += ((machineTicks().busy - machineBefore) * TICK_MS) / 1000;
     const after = cpuOf();
     for (const [k, v] of Object.entries(after)) this.cpu.set(k, (this.cpu.get(k) ?? 0) + v - (before[k] ?? 0));
     this.pdfs += pdfs;
@@ -621,7 +619,12 @@ class Meter {
     if (this.cpu.size > 0) {
       const parts = [...this.cpu].map(([k, v]) => `${k} ${((v * 1000) / this.pdfs).toFixed(1)} ms`);
       const sum = [...this.cpu.values()].reduce((a, v) => a + v, 0);
-      console.log(`     CPU per PDF: ${parts.join(', ')}${this.cpu.size > 1 ? ` (sum ${((sum * 1000) / this.pdfs).toFixed(1)} ms)` : ''}`);
+      // What else kept the cores busy meanwhile (the bench itself, the other browser, other tenants):
+      // work that competes with the measured path for the 2 cores and their caches.
+      const elsewhere = ((this.machineBusy - sum) * 1000) / this.pdfs;
+      console.log(
+        `     CPU per PDF: ${parts.join(', ')}${this.cpu.size > 1 ? ` (sum ${((sum * 1000) / this.pdfs).toFixed(1)} ms)` : ''}; elsewhere on the machine ${elsewhere.toFixed(1)} ms`,
+      );
     }
     return r;
   }
@@ -710,7 +713,7 @@ async function main(): Promise<number> {
   if (!chromium) throw new Error(chromiumMissingMessage());
   const executablePath = await prepareChromium(chromium);
   const cores = availableParallelism();
-  const stealStart = stealNow();
+  const stealStart = machineTicks();
   // The app child process inherits this environment, so it resolves the same browser.
   console.log(`PDF bench: Chromium ${describeChromium(chromium)}, ${cores} cores, app PDF pool ${POOL}`);
   const load = loadavg()[0];
@@ -867,6 +870,27 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  if (process.env.BENCH_ONLY === 'bulk') {
+    // The export between the floor's concurrent prints and nothing else (no rounds, no peer, no
+    // naive browsers): whether what ran before it in the full bench is what makes it costlier.
+    const d3c = new Meter(`(d3) floor: body + print, concurrency ${POOL} (before and after (c))`);
+    const d3xc = new Meter(`(d3x) floor over the export's documents, concurrency ${POOL} (before and after (c))`);
+    const floor = async () => {
+      await d3c.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => setAndPrint(w)));
+      await d3xc.measure(2 * N, floorCpu, () => pool(2 * N, POOL, (_, w) => setAndPrintOther(w)));
+    };
+    const mc = new Meter(`(c)  bulk export of 1,000 between the floor's prints (pool ${POOL})`);
+    await floor();
+    await mc.measure(EXPORT_REVIEWS, appCpu, async () => {
+      const { final } = await bulkExport(app.base, auth, seeded.cycleA);
+      if (final.state !== 'done' || final.done !== EXPORT_REVIEWS) throw new Error(`export of cycle A: ${JSON.stringify(final)}`);
+    });
+    await floor();
+    const c = perSecond(mc.report());
+    console.log(`  c/d3 ${(c / perSecond(d3c.report())).toFixed(2)}x, c/d3x ${(c / perSecond(d3xc.report())).toFixed(2)}x`);
+    return 0;
+  }
+
   // Sequential paths in interleaved rounds, so that each sees the same machine (other work here
   // comes and goes): 10 downloads, 10 floor prints, 10 body-and-print, 1 naive, and again.
   const md1 = new Meter('(d1) floor: Chromium prints the finished HTML, warm page, sequential');
@@ -968,8 +992,7 @@ async function main(): Promise<number> {
   const cd = perSecond(c) / perSecond(d2);
   const ab = msPer(a) / msPer(b);
   const growth = rssLate.mb / rssEarly.mb;
-  const stealEnd = stealNow();
-  const stealPct = (100 * (stealEnd.steal - stealStart.steal)) / Math.max(1, stealEnd.total - stealStart.total);
+  const stealPct = stealPercent(stealStart, machineTicks());
   console.log(`Steal (/proc/stat, whole run): ${stealPct.toFixed(1)}% of CPU time`);
   const bd3 = msPer(b) / msPer(d3);
   const cd3 = perSecond(c) / perSecond(d3c);

@@ -62,13 +62,14 @@ export function commOf(pid: number): string {
 }
 
 /** The machine's CPU counters so far (all cores, in ticks): total and stolen by the hypervisor. */
-export function machineTicks(): { total: number; steal: number } {
+export function machineTicks(): { total: number; steal: number; busy: number } {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal (guest time is already inside user).
-    return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+    const [user, nice, system, , , irq, softirq] = fields;
+    return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), steal: fields[7] ?? 0, busy: user + nice + system + irq + softirq };
   } catch {
-    return { total: 0, steal: 0 };
+    return { total: 0, steal: 0, busy: 0 };
   }
 }
 
