@@ -258,6 +258,19 @@ describe('bulk export of scorecards', () => {
     expect(final).toMatchObject({ state: 'done', done: 21, failed: 0 });
     const entries = await downloadZip(t, created.id, managerAHeaders);
     expect(entries.map((e) => e.name).sort()).toEqual(teamA.map((s) => scorecardFilename(s.review, 'pdf')).sort());
+    // The finalized ones were issued by the first export: this one names the same rows, and its zip
+    // holds their bytes.
+    const finalized = teamA.filter((s) => s.review.status === 'finalized');
+    expect(finalized).toHaveLength(2);
+    for (const s of finalized) {
+      const [issued] = await t.db.query<{ pdf: Buffer; named: boolean }[]>(
+        `SELECT s.pdf, EXISTS (SELECT 1 FROM export_items i WHERE i.job_id = $2 AND i.issued_scorecard_id = s.id AND i.pdf IS NULL AND i.size = octet_length(s.pdf)) AS named
+           FROM issued_scorecards s WHERE s.review_id = $1`,
+        [s.review.id, created.id],
+      );
+      expect(issued.named).toBe(true);
+      expect(entries.find((e) => e.name === scorecardFilename(s.review, 'pdf'))?.data.equals(issued.pdf)).toBe(true);
+    }
 
     // Down to one of their managers' subtrees.
     expect((await startExport(t, cycle.id, { managerId: lead.id }, managerAHeaders)).total).toBe(20);

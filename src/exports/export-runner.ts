@@ -117,12 +117,12 @@ export class ExportRunner implements OnApplicationBootstrap {
     if (this.queue.isStopping) return 'retry';
     try {
       const file = await this.scorecards.pdfForExport(reviewId, lang, batch);
-      // An issued scorecard is named, not copied: its bytes are stored once, where it was issued.
+      // An issued scorecard is named, not copied (body is null then): its bytes are stored once, where it was issued.
       // TypeORM answers an UPDATE with [rows, row count].
       const [written] = await this.dataSource.query<[unknown[], number]>(
         `UPDATE export_items SET state = 'done', pdf = $2, issued_scorecard_id = $3, size = $4, sha256 = $5, filename = $6, error = NULL
           WHERE id = $1 AND state = 'pending' RETURNING id`,
-        [itemId, file.issuedId === null ? file.body : null, file.issuedId, file.body.length, file.sha256, file.filename],
+        [itemId, file.body, file.issuedId, file.size, file.sha256, file.filename],
       );
       // One line per item and process: bench:scale counts them to prove each item is written once
       // and to split the work per worker; a render that lost the race to another worker says so.

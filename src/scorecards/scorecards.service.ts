@@ -27,6 +27,23 @@ export interface ScorecardFile {
   issuedId: string | null;
 }
 
+/** An issued scorecard as an export names it: the row and what the zip needs to know of its bytes. */
+interface IssuedCopy {
+  id: string;
+  sha256: string;
+  size: number;
+}
+
+/** A scorecard as an export item keeps it: its own bytes (a draft's), or the issued copy it names. */
+export interface ExportedScorecard {
+  filename: string;
+  sha256: string;
+  size: number;
+  /** Null when {@link issuedId} names the bytes. */
+  body: Buffer | null;
+  issuedId: string | null;
+}
+
 /**
  * What the scorecards of several reviews need from the database, read in a few statements (reviews,
  * trends, peers per cycle and role, issued copies) rather than four or five per scorecard.
@@ -37,8 +54,8 @@ export interface ScorecardBatch {
   histories: Map<string, HistoryPoint[]>;
   /** Complete reviews' totals per `${cycleId}/${roleCode}`. */
   peers: Map<string, { reviewId: string; total: number }[]>;
-  /** Issued copies of the finalized reviews, by review id (only the current version's). */
-  issued: Map<string, { id: string; pdf: Buffer; sha256: string }>;
+  /** Issued copies of the finalized reviews, by review id (only the current version's): which row, not its bytes. */
+  issued: Map<string, IssuedCopy>;
   /** The assessments printed beside the final ratings, by review id (only where the cycle prints them). */
   assessments: Map<string, PrintedAssessments>;
 }
@@ -104,12 +121,17 @@ export class ScorecardsService {
   /**
    * For bulk export: the same PDF a single download gives, without scope (the caller checked it).
    * With a batch from {@link loadBatch} holding the review, no further query is made before printing.
+   * An issued scorecard is named, never read: the zip reads its bytes where they were issued.
    */
-  async pdfForExport(reviewId: string, lang: ScorecardLang, batch?: ScorecardBatch): Promise<ScorecardFile> {
+  async pdfForExport(reviewId: string, lang: ScorecardLang, batch?: ScorecardBatch): Promise<ExportedScorecard> {
     const data = batch?.lang === lang && batch.reviews.has(reviewId) ? batch : await this.loadBatch([reviewId], lang);
     const review = data.reviews.get(reviewId);
     if (!review) throw notFound('Review', reviewId);
-    return this.pdf(review, lang, data);
+    const filename = scorecardFilename(review, 'pdf');
+    const issued = review.status === 'finalized' ? data.issued.get(review.id) : undefined;
+    if (issued) return { filename, sha256: issued.sha256, size: issued.size, body: null, issuedId: issued.id };
+    const file = await this.pdf(review, lang, data);
+    return { filename, sha256: file.sha256, size: file.body.length, body: file.issuedId === null ? file.body : null, issuedId: file.issuedId };
   }
 
   /**
@@ -125,15 +147,15 @@ export class ScorecardsService {
       this.source.assessmentsOf(all.map((r) => r.id)),
       finalized.length === 0
         ? Promise.resolve([])
-        : this.dataSource.query<{ id: string; review_id: string; review_version: number; pdf: Buffer; sha256: string }[]>(
-            'SELECT id, review_id, review_version, pdf, sha256 FROM issued_scorecards WHERE review_id = ANY($1::uuid[]) AND lang = $2',
+        : this.dataSource.query<{ id: string; review_id: string; review_version: number; sha256: string; size: number }[]>(
+            'SELECT id, review_id, review_version, sha256, octet_length(pdf) AS size FROM issued_scorecards WHERE review_id = ANY($1::uuid[]) AND lang = $2',
             [finalized.map((r) => r.id), lang],
           ),
       ...[...peerKeys.values()].map((r) => this.source.completeTotals(r.cycle.id, r.template.roleCode)),
     ]);
-    const issued = new Map<string, { id: string; pdf: Buffer; sha256: string }>();
+    const issued = new Map<string, IssuedCopy>();
     for (const row of issuedRows) {
-      if (reviews.get(row.review_id)?.version === row.review_version) issued.set(row.review_id, { id: row.id, pdf: row.pdf, sha256: row.sha256 });
+      if (reviews.get(row.review_id)?.version === row.review_version) issued.set(row.review_id, { id: row.id, sha256: row.sha256, size: row.size });
     }
     const peers = new Map([...peerKeys.keys()].map((key, i) => [key, peerLists[i]]));
     return { lang, reviews, histories, peers, issued, assessments };
@@ -142,8 +164,9 @@ export class ScorecardsService {
   private async pdf(review: ReviewDto, lang: ScorecardLang, batch?: ScorecardBatch): Promise<ScorecardFile> {
     const filename = scorecardFilename(review, 'pdf');
     const finalized = review.status === 'finalized';
-    if (finalized) {
-      const stored = batch ? batch.issued.get(review.id) : await this.issued.findOneBy({ reviewId: review.id, lang, reviewVersion: review.version });
+    // With a batch, the export has looked for an issued copy already (pdfForExport).
+    if (finalized && !batch) {
+      const stored = await this.issued.findOneBy({ reviewId: review.id, lang, reviewVersion: review.version });
       if (stored) return { body: stored.pdf, contentType: 'application/pdf', filename, sha256: stored.sha256, issuedId: stored.id };
     }
     const rendered = await this.render(review, lang, batch);
