@@ -50,8 +50,8 @@ export class ExportItem {
 
   /**
    * The issued scorecard this item's PDF is, when its review is finalized: the export names that
-   * row instead of keeping a second copy of its bytes (an 80 kB write per scorecard, half the
-   * database's work in an export of finalized reviews: issue 17).
+   * row instead of keeping a second copy of its bytes (an ~80 kB write per scorecard, as much of the
+   * database's work in an export of finalized reviews as issuing it: issue 17).
    */
   @Column({ name: 'issued_scorecard_id', type: 'uuid', nullable: true })
   issuedScorecardId: string | null;
