@@ -117,7 +117,8 @@ export class ExportRunner implements OnApplicationBootstrap {
     if (this.queue.isStopping) return 'retry';
     try {
       const file = await this.scorecards.pdfForExport(reviewId, lang, batch);
-      // An issued scorecard is named, not copied (body is null then): its bytes are stored once, where it was issued.
+      // An issued scorecard is named, not copied (body is null then): its bytes are stored once,
+      // where it was issued.
       // TypeORM answers an UPDATE with [rows, row count].
       const [written] = await this.dataSource.query<[unknown[], number]>(
         `UPDATE export_items SET state = 'done', pdf = $2, issued_scorecard_id = $3, size = $4, sha256 = $5, filename = $6, error = NULL
